@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerCollectorCommand } from './commands/collector-command.ts';
+import { registerExportCommand } from './commands/export-command.ts';
+import { CliError } from './cli-error.ts';
+
+/** Builds the `tradetrace` command with every subcommand. */
+export function buildProgram(): Command {
+  const program = new Command('tradetrace')
+    .description('Observability and learning pipeline for trading bots')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCollectorCommand(program);
+  registerExportCommand(program);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors are printed as one clear line, never as a stack trace. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const message = error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_') ? (error as Error).message : String((error as Error).stack ?? error);
+    process.stderr.write(`tradetrace: ${message}\n`);
+    return 1;
+  }
+}

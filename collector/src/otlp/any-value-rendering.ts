@@ -1,0 +1,49 @@
+/** An OTLP AnyValue after decoding, whichever encoding it came in. */
+export type AnyValue = string | boolean | number | bigint | Uint8Array | null | AnyValue[] | { [key: string]: AnyValue };
+
+/**
+ * Renders an attribute value for a `Map(String, String)` column the way the OpenTelemetry Collector's pdata
+ * `Value.AsString()` does, so rows match what the contrib ClickHouse exporter writes: strings as they are, numbers in
+ * shortest round-trip form, bools as true/false, bytes as base64, arrays and maps as JSON.
+ */
+export function renderAnyValue(value: AnyValue): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'boolean':
+    case 'number':
+    case 'bigint':
+      return String(value);
+    default:
+      if (value === null) return '';
+      if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+      return JSON.stringify(toJson(value));
+  }
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+function toJson(value: AnyValue): Json {
+  if (typeof value === 'bigint') {
+    // JSON numbers beyond 2^53 lose digits in most readers; keep them exact as strings.
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value !== null && typeof value === 'object') {
+    const out = Object.create(null) as { [key: string]: Json };
+    for (const [key, item] of Object.entries(value)) out[key] = toJson(item);
+    return out;
+  }
+  return value;
+}
+
+/** An attribute map without a prototype, so keys such as `__proto__` from hostile input are plain keys. */
+export function emptyAttributes(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/** Sets `key` unless already present: OTLP says the first occurrence of a duplicated key wins. */
+export function putAttribute(target: Record<string, string>, key: string, value: AnyValue): void {
+  if (!Object.hasOwn(target, key)) target[key] = renderAnyValue(value);
+}

@@ -1,0 +1,189 @@
+import { emptyAttributes, putAttribute, type AnyValue } from './any-value-rendering.ts';
+import type { DecodedEvent, DecodedLink, DecodedResourceSpans, DecodedScope, DecodedSpan } from './decoded-spans.ts';
+import { ProtobufWireReader } from './protobuf-wire-reader.ts';
+
+// Tags are (field number << 3) | wire type, from opentelemetry-proto's trace.proto, common.proto and resource.proto.
+const LEN = 2;
+const VARINT = 0;
+const I64 = 1;
+const tag = (field: number, wireType: number): number => (field << 3) | wireType;
+
+/** Decodes an `ExportTraceServiceRequest` from protobuf bytes. Throws OtlpDecodeError on malformed input. */
+export function decodeTraceRequestProtobuf(body: Buffer): DecodedResourceSpans[] {
+  const reader = new ProtobufWireReader(body);
+  const out: DecodedResourceSpans[] = [];
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) out.push(readResourceSpans(reader.message()));
+    else reader.skip(t & 7);
+  }
+  return out;
+}
+
+function readResourceSpans(reader: ProtobufWireReader): DecodedResourceSpans {
+  const result: DecodedResourceSpans = { resourceAttributes: emptyAttributes(), scopeSpans: [] };
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) readResource(reader.message(), result.resourceAttributes);
+    else if (t === tag(2, LEN)) result.scopeSpans.push(readScopeSpans(reader.message()));
+    else reader.skip(t & 7);
+  }
+  return result;
+}
+
+function readResource(reader: ProtobufWireReader, attributes: Record<string, string>): void {
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) readKeyValueInto(reader.message(), attributes);
+    else reader.skip(t & 7);
+  }
+}
+
+function readScopeSpans(reader: ProtobufWireReader): { scope: DecodedScope; spans: DecodedSpan[] } {
+  const scope: DecodedScope = { name: '', version: '' };
+  const spans: DecodedSpan[] = [];
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) readScope(reader.message(), scope);
+    else if (t === tag(2, LEN)) spans.push(readSpan(reader.message()));
+    else reader.skip(t & 7);
+  }
+  return { scope, spans };
+}
+
+function readScope(reader: ProtobufWireReader, scope: DecodedScope): void {
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) scope.name = reader.string();
+    else if (t === tag(2, LEN)) scope.version = reader.string();
+    else reader.skip(t & 7);
+  }
+}
+
+function readSpan(reader: ProtobufWireReader): DecodedSpan {
+  const span: DecodedSpan = {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceState: '',
+    name: '',
+    kind: 0,
+    startTimeUnixNano: 0n,
+    endTimeUnixNano: 0n,
+    attributes: emptyAttributes(),
+    events: [],
+    links: [],
+    statusCode: 0,
+    statusMessage: '',
+  };
+  while (!reader.done) {
+    const t = reader.tag();
+    switch (t) {
+      case tag(1, LEN): span.traceId = reader.hex(); break;
+      case tag(2, LEN): span.spanId = reader.hex(); break;
+      case tag(3, LEN): span.traceState = reader.string(); break;
+      case tag(4, LEN): span.parentSpanId = reader.hex(); break;
+      case tag(5, LEN): span.name = reader.string(); break;
+      case tag(6, VARINT): span.kind = reader.uint32(); break;
+      case tag(7, I64): span.startTimeUnixNano = reader.fixed64(); break;
+      case tag(8, I64): span.endTimeUnixNano = reader.fixed64(); break;
+      case tag(9, LEN): readKeyValueInto(reader.message(), span.attributes); break;
+      case tag(11, LEN): span.events.push(readEvent(reader.message())); break;
+      case tag(13, LEN): span.links.push(readLink(reader.message())); break;
+      case tag(15, LEN): readStatus(reader.message(), span); break;
+      default: reader.skip(t & 7);
+    }
+  }
+  return span;
+}
+
+function readEvent(reader: ProtobufWireReader): DecodedEvent {
+  const event: DecodedEvent = { timeUnixNano: 0n, name: '', attributes: emptyAttributes() };
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, I64)) event.timeUnixNano = reader.fixed64();
+    else if (t === tag(2, LEN)) event.name = reader.string();
+    else if (t === tag(3, LEN)) readKeyValueInto(reader.message(), event.attributes);
+    else reader.skip(t & 7);
+  }
+  return event;
+}
+
+function readLink(reader: ProtobufWireReader): DecodedLink {
+  const link: DecodedLink = { traceId: '', spanId: '', traceState: '', attributes: emptyAttributes() };
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) link.traceId = reader.hex();
+    else if (t === tag(2, LEN)) link.spanId = reader.hex();
+    else if (t === tag(3, LEN)) link.traceState = reader.string();
+    else if (t === tag(4, LEN)) readKeyValueInto(reader.message(), link.attributes);
+    else reader.skip(t & 7);
+  }
+  return link;
+}
+
+function readStatus(reader: ProtobufWireReader, span: DecodedSpan): void {
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(2, LEN)) span.statusMessage = reader.string();
+    else if (t === tag(3, VARINT)) span.statusCode = reader.uint32();
+    else reader.skip(t & 7);
+  }
+}
+
+function readKeyValueInto(reader: ProtobufWireReader, target: Record<string, string>): void {
+  const [key, value] = readKeyValue(reader);
+  putAttribute(target, key, value);
+}
+
+function readKeyValue(reader: ProtobufWireReader): [string, AnyValue] {
+  let key = '';
+  let value: AnyValue = null;
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) key = reader.string();
+    else if (t === tag(2, LEN)) value = readAnyValue(reader.message());
+    else reader.skip(t & 7);
+  }
+  return [key, value];
+}
+
+function readAnyValue(reader: ProtobufWireReader): AnyValue {
+  let value: AnyValue = null;
+  while (!reader.done) {
+    const t = reader.tag();
+    switch (t) {
+      case tag(1, LEN): value = reader.string(); break;
+      case tag(2, VARINT): value = reader.bool(); break;
+      case tag(3, VARINT): value = reader.int64(); break;
+      case tag(4, I64): value = reader.double(); break;
+      case tag(5, LEN): value = readArray(reader.message()); break;
+      case tag(6, LEN): value = readKeyValueList(reader.message()); break;
+      case tag(7, LEN): value = reader.bytes(); break;
+      default: reader.skip(t & 7);
+    }
+  }
+  return value;
+}
+
+function readArray(reader: ProtobufWireReader): AnyValue[] {
+  const values: AnyValue[] = [];
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) values.push(readAnyValue(reader.message()));
+    else reader.skip(t & 7);
+  }
+  return values;
+}
+
+function readKeyValueList(reader: ProtobufWireReader): { [key: string]: AnyValue } {
+  const values = Object.create(null) as { [key: string]: AnyValue };
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) {
+      const [key, value] = readKeyValue(reader.message());
+      if (!Object.hasOwn(values, key)) values[key] = value;
+    } else reader.skip(t & 7);
+  }
+  return values;
+}

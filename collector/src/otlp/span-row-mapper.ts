@@ -1,0 +1,69 @@
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type SpanRow } from '@tradetrace/storage';
+import type { DecodedResourceSpans, DecodedSpan } from './decoded-spans.ts';
+
+/** Rows to store, and what was refused (reported to the client as `partial_success`). */
+export interface MappedSpans {
+  rows: SpanRow[];
+  rejected: number;
+  /** Why the first refused span was refused. */
+  rejectionMessage: string;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+/** Flattens decoded requests into `otel_traces` rows; spans with invalid ids are refused one by one. */
+export function mapToSpanRows(resources: readonly DecodedResourceSpans[]): MappedSpans {
+  const result: MappedSpans = { rows: [], rejected: 0, rejectionMessage: '' };
+  for (const resource of resources) {
+    const serviceName = resource.resourceAttributes['service.name'] ?? '';
+    for (const { scope, spans } of resource.scopeSpans) {
+      for (const span of spans) {
+        const problem = findProblem(span);
+        if (problem !== undefined) {
+          if (result.rejected === 0) result.rejectionMessage = problem;
+          result.rejected += 1;
+          continue;
+        }
+        const duration = span.endTimeUnixNano - span.startTimeUnixNano;
+        result.rows.push({
+          Timestamp: span.startTimeUnixNano.toString(),
+          TraceId: span.traceId,
+          SpanId: span.spanId,
+          ParentSpanId: span.parentSpanId,
+          TraceState: span.traceState,
+          SpanName: span.name,
+          SpanKind: SPAN_KIND_NAMES[span.kind] ?? 'Unspecified',
+          ServiceName: serviceName,
+          ResourceAttributes: resource.resourceAttributes,
+          ScopeName: scope.name,
+          ScopeVersion: scope.version,
+          SpanAttributes: span.attributes,
+          Duration: duration > 0n ? Number(duration) : 0,
+          StatusCode: STATUS_CODE_NAMES[span.statusCode] ?? 'Unset',
+          StatusMessage: span.statusMessage,
+          'Events.Timestamp': span.events.map((e) => e.timeUnixNano.toString()),
+          'Events.Name': span.events.map((e) => e.name),
+          'Events.Attributes': span.events.map((e) => e.attributes),
+          'Links.TraceId': span.links.map((l) => l.traceId),
+          'Links.SpanId': span.links.map((l) => l.spanId),
+          'Links.TraceState': span.links.map((l) => l.traceState),
+          'Links.Attributes': span.links.map((l) => l.attributes),
+        });
+      }
+    }
+  }
+  return result;
+}
+
+function findProblem(span: DecodedSpan): string | undefined {
+  if (!TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return `span "${span.name}": traceId must be 16 bytes, not all zero`;
+  if (!SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `span "${span.name}": spanId must be 8 bytes, not all zero`;
+  if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) return `span "${span.name}": parentSpanId must be empty or 8 bytes`;
+  for (const link of span.links) {
+    if (!TRACE_ID.test(link.traceId) || !SPAN_ID.test(link.spanId)) return `span "${span.name}": a link has an invalid traceId or spanId`;
+  }
+  return undefined;
+}

@@ -1,0 +1,12 @@
+import type { Storage } from './storage.ts';
+import type { SpanRow } from './span-row.ts';
+
+/** Writes span rows into `otel_traces` in one INSERT; resolves once ClickHouse has them. */
+export async function insertSpanRows(storage: Storage, rows: readonly SpanRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await storage.client.insert({
+    table: storage.table('otel_traces'),
+    values: rows as SpanRow[],
+    format: 'JSONEachRow',
+  });
+}
