@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCollectorCommand } from './commands/collector-command.ts';
+import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExportCommand } from './commands/export-command.ts';
 import { CliError } from './cli-error.ts';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCollectorCommand(program);
   registerExportCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

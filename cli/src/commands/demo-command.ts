@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { runDemo } from '@tradetrace/demo';
+import { z } from 'zod';
+import { parseOptions } from '../cli-options.ts';
+
+const DemoFlagsSchema = z.object({
+  data: z.string().min(1),
+  candles: z.coerce.number().int().min(30, 'needs at least 30 candles (the strategies warm up on 20)'),
+  seed: z.coerce.number().int(),
+});
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run the paper-trading demo end to end on the embedded engine')
+    .option('--data <dir>', 'folder of the demo data (emptied first)', './data/demo')
+    .option('--candles <n>', 'candles per symbol', '520')
+    .option('--seed <n>', 'seed of the synthetic markets', '42')
+    .action(async (raw: unknown) => {
+      const flags = parseOptions(DemoFlagsSchema, raw);
+      await runDemo({
+        dataPath: flags.data,
+        candles: flags.candles,
+        seed: flags.seed,
+        openaiBaseUrl: process.env.OPENAI_BASE_URL || undefined,
+        openaiApiKey: process.env.OPENAI_API_KEY || undefined,
+      });
+    });
+}
