@@ -5,4 +5,7 @@ export { runMigrations } from './migrations/run-migrations.ts';
 export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';
 export type { Migration, MigrationContext } from './migrations/migration.ts';
 export { insertSpanRows } from './span-row-inserter.ts';
+export { insertLogRows } from './log-row-inserter.ts';
+export type { InsertOptions } from './insert-options.ts';
+export type { LogRow } from './log-row.ts';
 export { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type SpanRow, type SpanKindName, type StatusCodeName } from './span-row.ts';

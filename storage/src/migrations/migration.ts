@@ -2,6 +2,8 @@
 export interface MigrationContext {
   /** Quoted `database.table`. */
   table(name: string): string;
+  /** True in cluster mode: tables use Replicated* engines, which deduplicate inserts on their own. */
+  readonly replicated: boolean;
 }
 
 /**

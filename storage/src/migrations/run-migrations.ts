@@ -19,7 +19,7 @@ ENGINE = ReplacingMergeTree ORDER BY version`,
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     try {
-      for (const statement of migration.statements({ table: (name) => storage.table(name) })) {
+      for (const statement of migration.statements({ table: (name) => storage.table(name), replicated: false })) {
         await client.command({ query: statement });
       }
       await client.insert({ table: ledger, values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
