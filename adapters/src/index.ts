@@ -1,5 +1,13 @@
-export type { Triplet, LlmCall, RewardMatch } from './triplet.ts';
+export type { Triplet, LlmCall, RewardMatch, TripletReward, TripletOutcome, TripletEpisode } from './triplet.ts';
 export { REWARD_MATCHES } from './triplet.ts';
-export { readTriplets, writeTripletsJsonl } from './triplet-export.ts';
-export { tripletQuery } from './sql-triplet-query.ts';
-export { toTriplet } from './triplet-row-mapper.ts';
+export { TripletFilterSchema, TRIPLET_FILTER_QUERY_PARAMS, tripletFilterFromQuery, tripletFilterToQuery, type TripletFilter } from './triplet-filter.ts';
+export { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from './extraction-options.ts';
+export { readTriplets, tripletsFromFacts, writeTripletsJsonl } from './triplet-export.ts';
+export { assembleTriplet } from './triplet-assembler.ts';
+export { withEpisodeReturns } from './episode-returns.ts';
+export type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
+export { decisionFactsQuery, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
+export { readDecisionFactsSql, decisionFactsQueryFor } from './sql/sql-triplet-reader.ts';
+export { primaryRewardValue, parsePrimaryRewardRule, type PrimaryRewardRule, type RewardComponent } from './reward/primary-reward-rule.ts';
+export type { RewardFunction } from './reward/reward-function.ts';
+export { REWARD_PRESETS, realizedPnlReward, realizedReturnReward, markToMarketReturnReward, holdOpportunityCostReward } from './reward/reward-presets.ts';

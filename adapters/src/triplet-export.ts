@@ -2,15 +2,33 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Storage } from '@tradetrace/storage';
-import { tripletQuery, type TripletQueryRow } from './sql-triplet-query.ts';
-import { toTriplet } from './triplet-row-mapper.ts';
+import type { DecisionFacts } from './decision-facts.ts';
+import { withEpisodeReturns } from './episode-returns.ts';
+import { resolveExtractionOptions, type ExtractionOptions } from './extraction-options.ts';
+import { readDecisionFactsSql } from './sql/sql-triplet-reader.ts';
+import { assembleTriplet } from './triplet-assembler.ts';
+import type { TripletFilter } from './triplet-filter.ts';
 import type { Triplet } from './triplet.ts';
 
-/** Reads every triplet from storage, in decision time order. */
-export async function* readTriplets(storage: Storage): AsyncGenerator<Triplet> {
-  const result = await storage.client.query({ query: tripletQuery(storage), format: 'JSONEachRow' });
-  for await (const rows of result.stream<TripletQueryRow>()) {
-    for (const row of rows) yield toTriplet(row.json());
+/**
+ * Reads triplets from storage with the SQL engine, in decision time order (grouped by episode when `gamma` is
+ * set). Streams: memory stays flat in the number of decisions.
+ */
+export async function* readTriplets(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions = {}): AsyncGenerator<Triplet> {
+  const resolved = resolveExtractionOptions(options);
+  yield* tripletsFromFacts(readDecisionFactsSql(storage, filter, resolved), filter, options);
+}
+
+/** The policy half shared by both engines: assemble, add episode returns, drop unrewarded when asked. */
+export async function* tripletsFromFacts(facts: AsyncIterable<DecisionFacts> | Iterable<DecisionFacts>, filter: TripletFilter, options: ExtractionOptions): AsyncGenerator<Triplet> {
+  const resolved = resolveExtractionOptions(options);
+  async function* assembled() {
+    for await (const f of facts) yield assembleTriplet(f, resolved);
+  }
+  const triplets = resolved.gamma === null ? assembled() : withEpisodeReturns(assembled(), resolved.gamma);
+  for await (const triplet of triplets) {
+    if (filter.onlyRewarded && triplet.reward.value === null) continue;
+    yield triplet;
   }
 }
 

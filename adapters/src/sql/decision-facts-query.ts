@@ -1,0 +1,216 @@
+import type { Storage } from '@tradetrace/storage';
+import { MAX_ANCESTOR_DEPTH } from '../decision-facts.ts';
+import type { ResolvedExtractionOptions } from '../extraction-options.ts';
+import type { TripletFilter } from '../triplet-filter.ts';
+
+export interface DecisionFactsQuery {
+  /** SELECT without FORMAT: readers append one, or wrap it in INSERT INTO FUNCTION file(...). */
+  query: string;
+  params: Record<string, unknown>;
+}
+
+export interface DecisionFactsQueryInput {
+  filter: TripletFilter;
+  options: ResolvedExtractionOptions;
+  /** Whether reward log records (`otel_logs`) exist to read. */
+  withLogs: boolean;
+}
+
+const DECIDE = `SpanAttributes['trading.operation.name'] = 'decide'`;
+const IS_LLM = `(SpanAttributes['gen_ai.operation.name'] != '' OR SpanAttributes['gen_ai.request.model'] != '')`;
+export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
+
+/**
+ * The SQL engine of triplet extraction, pushed down into ClickHouse. Same rules as the span-tree engine
+ * (tree/decision-facts-from-spans.ts); docs/triplets.md states them:
+ * - a span belongs to the nearest `decide` span above it (ownership walk by parent ids, never by time);
+ * - a reward signal (span event, reward span, reward log record) attaches by its decision id if it names one,
+ *   else by its span links, else by ownership, else (opt-in) to the latest earlier decision of its service;
+ * - a decision keeps only the signals of its most explicit level, latest value per component name.
+ */
+export function decisionFactsQuery(storage: Storage, { filter, options, withLogs }: DecisionFactsQueryInput): DecisionFactsQuery {
+  const spans = storage.table('otel_traces');
+  const params: Record<string, unknown> = {};
+  const where: string[] = [];
+  const bind = (name: string, type: string, value: unknown, condition: string) => {
+    params[name] = value;
+    where.push(condition.replace('?', `{${name}:${type}}`));
+  };
+  if (filter.since) bind('since', 'DateTime64(9)', filter.since.getTime() / 1000, 'Timestamp >= ?');
+  if (filter.until) bind('until', 'DateTime64(9)', filter.until.getTime() / 1000, 'Timestamp < ?');
+  if (filter.service) bind('service', 'String', filter.service, 'ServiceName = ?');
+  if (filter.strategyVersion) bind('strategy_version', 'String', filter.strategyVersion, `SpanAttributes['trading.strategy.version'] = ?`);
+  if (filter.symbol) bind('symbol', 'String', filter.symbol, `SpanAttributes['trading.symbol'] = ?`);
+  if (filter.mode) bind('mode', 'String', filter.mode, `SpanAttributes['trading.mode'] = ?`);
+  const horizon = options.horizonNs;
+  if (horizon !== null) params.horizon_ns = horizon.toString();
+
+  const rewardObservation = (decisionId: string, attrs: string, ts: string) =>
+    `${decisionId} AS did, if(${attrs}['trading.reward.name'] = '', 'primary', ${attrs}['trading.reward.name']) AS name,
+     toFloat64OrNull(${attrs}['trading.reward.value']) AS value, ${attrs}['trading.reward.kind'] AS kind, ${ts} AS ts`;
+  const logSource = withLogs
+    ? `UNION ALL
+  SELECT TraceId, SpanId, ServiceName, [] AS link_traces, [] AS link_spans,
+         ${rewardObservation(`LogAttributes['trading.decision.id']`, 'LogAttributes', 'Timestamp')}
+  FROM ${storage.table('otel_logs')}
+  WHERE LogAttributes['trading.reward.value'] != ''`
+    : '';
+  const timeMatch = options.matchByTime
+    ? `UNION ALL
+  SELECT d.decision_id, 3 AS rank, o.name, o.value, o.kind, o.ts
+  FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans) AND (TraceId, SpanId) NOT IN (SELECT TraceId, span_id FROM owners)) AS o
+  ASOF INNER JOIN all_decisions AS d ON d.ServiceName = o.ServiceName AND d.Timestamp <= o.ts`
+    : '';
+  const priceJoin =
+    horizon === null
+      ? ''
+      : `ASOF LEFT JOIN prices AS px ON px.symbol = d.SpanAttributes['trading.symbol'] AND px.ts >= d.Timestamp + toIntervalNanosecond({horizon_ns:Int64})`;
+  const order = options.gamma === null ? 'd.Timestamp, d.decision_id, d.TraceId, d.SpanId' : 'episode_key, d.Timestamp, d.decision_id, d.TraceId, d.SpanId';
+
+  const query = `
+WITH RECURSIVE
+all_decisions AS (
+  SELECT TraceId, SpanId, Timestamp, ServiceName, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
+  FROM ${spans} WHERE ${DECIDE}
+),
+decisions AS (
+  SELECT TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
+         if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
+  FROM ${spans} WHERE ${[DECIDE, ...where].join(' AND ')}
+),
+nodes AS (
+  SELECT TraceId, SpanId, ParentSpanId, ${DECIDE} AS is_decide
+  FROM ${spans} WHERE TraceId IN (SELECT TraceId FROM all_decisions)
+),
+-- Ownership: follow parent ids up from every span until a decide span (or a missing parent, or the depth bound).
+walk AS (
+  SELECT TraceId, SpanId AS span_id, ParentSpanId AS cur, 0 AS depth FROM nodes WHERE NOT is_decide AND ParentSpanId != ''
+  UNION ALL
+  SELECT w.TraceId, w.span_id, n.ParentSpanId, w.depth + 1
+  FROM walk AS w INNER JOIN nodes AS n ON n.TraceId = w.TraceId AND n.SpanId = w.cur
+  WHERE NOT n.is_decide AND n.ParentSpanId != '' AND w.depth < ${MAX_ANCESTOR_DEPTH}
+),
+owners AS (
+  SELECT DISTINCT TraceId, span_id, cur AS owner_span_id FROM walk WHERE (TraceId, cur) IN (SELECT TraceId, SpanId FROM all_decisions)
+  UNION ALL
+  SELECT TraceId, SpanId, SpanId FROM all_decisions
+),
+llm AS (
+  SELECT o.TraceId AS TraceId, o.owner_span_id AS owner_span_id,
+         groupArray(tuple(s.SpanId, toString(toUnixTimestamp64Nano(s.Timestamp)), ${LLM_KEYS.map((k) => `s.SpanAttributes['${k}']`).join(', ')})) AS calls
+  FROM ${spans} AS s INNER JOIN owners AS o ON o.TraceId = s.TraceId AND o.span_id = s.SpanId
+  WHERE ${IS_LLM.replaceAll('SpanAttributes', 's.SpanAttributes')} AND NOT ${DECIDE.replace('SpanAttributes', 's.SpanAttributes')}
+  GROUP BY TraceId, owner_span_id
+),
+observations AS (
+  SELECT TraceId, SpanId, ServiceName, Links.TraceId AS link_traces, Links.SpanId AS link_spans,
+         ${rewardObservation(`if(ev_attrs['trading.decision.id'] != '', ev_attrs['trading.decision.id'], SpanAttributes['trading.decision.id'])`, 'ev_attrs', 'ev_ts')}
+  FROM ${spans}
+  ARRAY JOIN Events.Name AS ev_name, Events.Attributes AS ev_attrs, Events.Timestamp AS ev_ts
+  WHERE has(Events.Name, 'trading.reward') AND ev_name = 'trading.reward'
+  UNION ALL
+  -- A reward span that carries its signal as attributes only (one that also has the event is counted by the event).
+  SELECT TraceId, SpanId, ServiceName, Links.TraceId, Links.SpanId,
+         ${rewardObservation(`SpanAttributes['trading.decision.id']`, 'SpanAttributes', 'Timestamp')}
+  FROM ${spans}
+  WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(Events.Name, 'trading.reward')
+  ${logSource}
+),
+attached AS (
+  SELECT did AS decision_id, 0 AS rank, name, value, kind, ts FROM observations WHERE did != ''
+  UNION ALL
+  SELECT d.decision_id, 1 AS rank, o.name, o.value, o.kind, o.ts
+  FROM (SELECT * FROM observations WHERE did = '' AND notEmpty(link_spans)) AS o
+  ARRAY JOIN o.link_traces AS link_trace, o.link_spans AS link_span
+  INNER JOIN all_decisions AS d ON d.TraceId = link_trace AND d.SpanId = link_span
+  UNION ALL
+  SELECT d.decision_id, 2 AS rank, o.name, o.value, o.kind, o.ts
+  FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans)) AS o
+  INNER JOIN owners AS w ON w.TraceId = o.TraceId AND w.span_id = o.SpanId
+  INNER JOIN all_decisions AS d ON d.TraceId = w.TraceId AND d.SpanId = w.owner_span_id
+  ${timeMatch}
+),
+valid AS (SELECT * FROM attached WHERE value IS NOT NULL AND isFinite(value)),
+best AS (SELECT decision_id, min(rank) AS best_rank FROM valid GROUP BY decision_id),
+components AS (
+  SELECT v.decision_id AS decision_id, v.name AS name, any(b.best_rank) AS rank, count() AS n,
+         argMax(tuple(assumeNotNull(v.value), v.kind, toString(toUnixTimestamp64Nano(v.ts))), tuple(v.ts, assumeNotNull(v.value), v.kind)) AS latest
+  FROM valid AS v INNER JOIN best AS b ON b.decision_id = v.decision_id AND b.best_rank = v.rank
+  GROUP BY v.decision_id, v.name
+),
+rewards AS (
+  SELECT decision_id, groupArray(tuple(name, latest.1, latest.2, latest.3)) AS components, sum(n) AS reward_count, any(rank) AS rank, 1 AS found
+  FROM components GROUP BY decision_id
+),
+positions AS (
+  SELECT SpanAttributes['trading.decision.id'] AS decision_id, 1 AS found,
+         sum(toFloat64OrZero(SpanAttributes['trading.position.realized_pnl'])) AS realized_pnl,
+         sum(toFloat64OrZero(SpanAttributes['trading.position.realized_return'])) AS realized_return,
+         minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
+  FROM ${spans}
+  WHERE SpanAttributes['trading.operation.name'] = 'close_position' AND decision_id != ''
+  GROUP BY decision_id
+),
+orders AS (
+  SELECT SpanAttributes['trading.decision.id'] AS decision_id, count() AS orders,
+         sum(toFloat64OrZero(SpanAttributes['trading.order.filled'])) AS filled_amount,
+         minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
+  FROM ${spans}
+  WHERE SpanAttributes['trading.operation.name'] = 'submit_order' AND decision_id != ''
+  GROUP BY decision_id
+)${
+    horizon === null
+      ? ''
+      : `,
+prices AS (
+  SELECT SpanAttributes['trading.symbol'] AS symbol, Timestamp AS ts, toFloat64OrNull(SpanAttributes['trading.context.price']) AS price
+  FROM ${spans} WHERE ${DECIDE} AND price IS NOT NULL AND isFinite(assumeNotNull(price))
+)`
+  }
+SELECT
+  d.decision_id AS decision_id, d.TraceId AS trace_id, d.SpanId AS span_id,
+  toString(toUnixTimestamp64Nano(d.Timestamp)) AS start_ns,
+  d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes,
+  l.calls AS llm_calls,
+  r.found AS has_reward, r.components AS reward_components, r.reward_count AS reward_count, r.rank AS reward_rank,
+  p.found AS has_position, p.realized_pnl AS realized_pnl, p.realized_return AS realized_return,
+  o.orders AS orders, o.filled_amount AS filled_amount,
+  if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id) AS position_id,
+  ${horizon === null ? 'NULL' : 'px.price'} AS price_at_horizon,
+  if(d.SpanAttributes['trading.episode.id'] != '', d.SpanAttributes['trading.episode.id'],
+     if(d.SpanAttributes['trading.position.id'] != '', d.SpanAttributes['trading.position.id'], position_id)) AS episode_key
+FROM decisions AS d
+LEFT JOIN llm AS l ON l.TraceId = d.TraceId AND l.owner_span_id = d.SpanId
+LEFT JOIN rewards AS r ON r.decision_id = d.decision_id
+LEFT JOIN positions AS p ON p.decision_id = d.decision_id
+LEFT JOIN orders AS o ON o.decision_id = d.decision_id
+${priceJoin}
+ORDER BY ${order}
+SETTINGS join_use_nulls = 0`;
+  return { query, params };
+}
+
+/** A row of `decisionFactsQuery` as JSONEachRow returns it (64-bit integers quoted). */
+export interface DecisionFactsRow {
+  decision_id: string;
+  trace_id: string;
+  span_id: string;
+  start_ns: string;
+  service_name: string;
+  bot_id: string;
+  attributes: Record<string, string>;
+  /** (span id, start ns, ...values of LLM_KEYS). */
+  llm_calls: string[][];
+  has_reward: number;
+  reward_components: [string, number, string, string][];
+  reward_count: string | number;
+  reward_rank: number;
+  has_position: number;
+  realized_pnl: number;
+  realized_return: number;
+  orders: string | number;
+  filled_amount: number;
+  position_id: string;
+  price_at_horizon: number | null;
+  episode_key: string;
+}

@@ -1,0 +1,27 @@
+import type { Storage } from '@tradetrace/storage';
+import type { DecisionFacts } from '../decision-facts.ts';
+import { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from '../extraction-options.ts';
+import type { TripletFilter } from '../triplet-filter.ts';
+import { decisionFactsQuery, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
+import { decisionFactsFromRow } from './decision-facts-row.ts';
+
+/** The SQL engine's query for this storage: reads reward log records too once the storage layer has `otel_logs`. */
+export async function decisionFactsQueryFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQuery> {
+  const result = await storage.client.query({
+    query: `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'otel_logs'`,
+    query_params: { db: storage.database },
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string }>();
+  return decisionFactsQuery(storage, { filter, options, withLogs: Number(row?.n ?? 0) > 0 });
+}
+
+/** Streams the facts of every decision the filter selects, row by row as ClickHouse sends them. */
+export async function* readDecisionFactsSql(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions | ResolvedExtractionOptions = {}): AsyncGenerator<DecisionFacts> {
+  const resolved = 'horizonNs' in options ? options : resolveExtractionOptions(options);
+  const { query, params } = await decisionFactsQueryFor(storage, filter, resolved);
+  const result = await storage.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  for await (const rows of result.stream<DecisionFactsRow>()) {
+    for (const row of rows) yield decisionFactsFromRow(row.json());
+  }
+}
