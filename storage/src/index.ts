@@ -1,7 +1,15 @@
 export { openStorage, quoteIdentifier, type Storage } from './storage.ts';
 export { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 export { StorageError, type StorageErrorCode } from './storage-errors.ts';
-export { runMigrations } from './migrations/run-migrations.ts';
+export { planSchema, runMigrations, type SchemaPlan } from './migrations/run-migrations.ts';
+export { MigrationOptionsSchema, type MigrationOptions } from './migrations/migration-options.ts';
+export { CLUSTER_WIDE_TABLES, clusterLayout, singleServerLayout, type SchemaLayout } from './migrations/schema-layout.ts';
+export { TTL_COLUMNS, TTL_TABLES, type TtlTable } from './migrations/ttl-statements.ts';
+export { DEDUPLICATION_WINDOW } from './migrations/insert-deduplication.ts';
+export { REWARD_SOURCES } from './migrations/009-trading-rewards.ts';
+export { DEFAULT_LLM_PRICES } from './llm-prices/default-llm-prices.ts';
+export { LlmPriceSchema, LlmPriceTableSchema, type LlmPrice, type LlmPriceTable } from './llm-prices/llm-price.ts';
+export { writeLlmPrices } from './llm-prices/write-llm-prices.ts';
 export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';
 export type { Migration, MigrationContext } from './migrations/migration.ts';
 export { insertSpanRows } from './span-row-inserter.ts';

@@ -2,6 +2,13 @@ import { otelTracesMigration } from './001-otel-traces.ts';
 import { otelLogsMigration } from './002-otel-logs.ts';
 import { telemetryInsertDeduplicationMigration } from './003-telemetry-insert-deduplication.ts';
 import { otelTracesTraceIdTsMigration } from './004-otel-traces-trace-id-ts.ts';
+import { tradingDecisionsMigration } from './005-trading-decisions.ts';
+import { tradingOrdersMigration } from './006-trading-orders.ts';
+import { tradingFillsMigration } from './007-trading-fills.ts';
+import { tradingPositionsMigration } from './008-trading-positions.ts';
+import { tradingRewardsMigration } from './009-trading-rewards.ts';
+import { llmPricesMigration } from './010-llm-prices.ts';
+import { llmCallsMigration } from './011-llm-calls.ts';
 import { strategyVersionsMigration } from './020-strategy-versions.ts';
 import { strategyVersionAuditMigration } from './021-strategy-version-audit.ts';
 import type { Migration } from './migration.ts';
@@ -12,6 +19,13 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   otelLogsMigration,
   telemetryInsertDeduplicationMigration,
   otelTracesTraceIdTsMigration,
+  tradingDecisionsMigration,
+  tradingOrdersMigration,
+  tradingFillsMigration,
+  tradingPositionsMigration,
+  tradingRewardsMigration,
+  llmPricesMigration,
+  llmCallsMigration,
   strategyVersionsMigration,
   strategyVersionAuditMigration,
 ];

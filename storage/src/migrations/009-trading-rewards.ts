@@ -1,0 +1,92 @@
+import { attr, float, orDefault, sqlString } from './attribute-sql.ts';
+import type { Migration } from './migration.ts';
+import { DEFAULT_REWARD_NAME, EVENT_REWARD, KEY } from './trading-attribute-keys.ts';
+import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_MAPS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
+import { typedViewStatements, type TypedColumn, type TypedViewDefinition } from './typed-view.ts';
+
+const LC = 'LowCardinality(String)';
+
+/** Where a reward was found; the adapters report it as part of `reward.match`. */
+export const REWARD_SOURCES = ['span_event', 'span', 'log'] as const;
+
+interface RewardOrigin {
+  readonly source: (typeof REWARD_SOURCES)[number];
+  /** Attribute maps, most specific first. */
+  readonly maps: readonly string[];
+  readonly timestamp: string;
+  readonly linkedTraceId: string;
+  readonly linkedSpanId: string;
+}
+
+/** The map the reward itself is recorded in: the event's, the reward span's or the log record's attributes. */
+function own(origin: RewardOrigin, key: string): string {
+  return attr(origin.maps[0] ?? 'SpanAttributes', key);
+}
+
+function rewardColumns(origin: RewardOrigin): TypedColumn[] {
+  const value = (key: string) => own(origin, key);
+  return [
+    ...identityColumns(origin.maps).map((c) => (c.name === 'Timestamp' ? { ...c, expr: origin.timestamp } : c)),
+    { name: 'Source', type: LC, expr: sqlString(origin.source) },
+    { name: 'Name', type: LC, expr: orDefault(value(KEY.rewardName), DEFAULT_REWARD_NAME) },
+    { name: 'Value', type: 'Float64', expr: `assumeNotNull(${float(value(KEY.rewardValue))})` },
+    { name: 'Kind', type: LC, expr: value(KEY.rewardKind) },
+    { name: 'Unit', type: LC, expr: value(KEY.rewardUnit) },
+    { name: 'HorizonS', type: 'Nullable(Float64)', expr: float(value(KEY.rewardHorizonS)) },
+    // A late reward span links to the decision span it rewards.
+    { name: 'LinkedTraceId', type: 'String CODEC(ZSTD(1))', expr: origin.linkedTraceId },
+    { name: 'LinkedSpanId', type: 'String CODEC(ZSTD(1))', expr: origin.linkedSpanId },
+  ];
+}
+
+const SPAN_EVENT: RewardOrigin = { source: 'span_event', maps: ['EventAttributes', ...SPAN_MAPS], timestamp: 'EventTimestamp', linkedTraceId: "''", linkedSpanId: "''" };
+const SPAN: RewardOrigin = { source: 'span', maps: SPAN_MAPS, timestamp: 'Timestamp', linkedTraceId: "Links.TraceId[1]", linkedSpanId: "Links.SpanId[1]" };
+const LOG: RewardOrigin = { source: 'log', maps: ['LogAttributes', 'ResourceAttributes'], timestamp: 'Timestamp', linkedTraceId: "''", linkedSpanId: "''" };
+
+function exprsOf(origin: RewardOrigin): Record<string, string> {
+  return Object.fromEntries(rewardColumns(origin).map((c) => [c.name, c.expr]));
+}
+
+/** A reward without a numeric value cannot be used; it stays in the telemetry table only. */
+function hasValue(origin: RewardOrigin): string {
+  return `isNotNull(${float(own(origin, KEY.rewardValue))})`;
+}
+
+/**
+ * One row per reward, wherever the bot reported it: a `trading.reward` event on a span (usually the decision's),
+ * a `reward {symbol}` span (a reward that came after the decision ended), or a `trading.reward` log record.
+ */
+export const tradingRewards: TypedViewDefinition = {
+  table: 'trading_rewards',
+  columns: rewardColumns(SPAN_EVENT),
+  orderBy: BY_STRATEGY_AND_TIME,
+  partitionBy: MONTHLY,
+  indexes: [DECISION_ID_INDEX, TRACE_ID_INDEX],
+  sources: [
+    {
+      view: 'trading_rewards_from_span_events_mv',
+      from: 'otel_traces',
+      join: 'ARRAY JOIN Events.Timestamp AS EventTimestamp, Events.Name AS EventName, Events.Attributes AS EventAttributes',
+      where: `EventName = ${sqlString(EVENT_REWARD)} AND ${hasValue(SPAN_EVENT)}`,
+    },
+    {
+      view: 'trading_rewards_from_spans_mv',
+      from: 'otel_traces',
+      where: `${attr('SpanAttributes', KEY.operationName)} = 'reward' AND ${hasValue(SPAN)}`,
+      exprs: exprsOf(SPAN),
+    },
+    {
+      view: 'trading_rewards_from_logs_mv',
+      from: 'otel_logs',
+      // Older SDKs name the event in an `event.name` attribute instead of the record's EventName field.
+      where: `(EventName = ${sqlString(EVENT_REWARD)} OR ${attr('LogAttributes', 'event.name')} = ${sqlString(EVENT_REWARD)}) AND ${hasValue(LOG)}`,
+      exprs: exprsOf(LOG),
+    },
+  ],
+};
+
+export const tradingRewardsMigration: Migration = {
+  version: 9,
+  name: 'trading_rewards',
+  statements: (context) => typedViewStatements(tradingRewards, context),
+};
