@@ -11,3 +11,6 @@ export { readDecisionFactsSql, decisionFactsQueryFor } from './sql/sql-triplet-r
 export { primaryRewardValue, parsePrimaryRewardRule, type PrimaryRewardRule, type RewardComponent } from './reward/primary-reward-rule.ts';
 export type { RewardFunction } from './reward/reward-function.ts';
 export { REWARD_PRESETS, realizedPnlReward, realizedReturnReward, markToMarketReturnReward, holdOpportunityCostReward } from './reward/reward-presets.ts';
+export { createSpanForest, type SpanForest, type SpanNode } from './tree/span-forest.ts';
+export { decisionFactsFromSpans, type RewardLogRecord } from './tree/decision-facts-from-spans.ts';
+export { tripletsFromSpans } from './tree/span-tree-triplets.ts';

@@ -130,7 +130,8 @@ attached AS (
   INNER JOIN all_decisions AS d ON d.TraceId = w.TraceId AND d.SpanId = w.owner_span_id
   ${timeMatch}
 ),
-valid AS (SELECT * FROM attached WHERE value IS NOT NULL AND isFinite(value)),
+-- One condition only: 'value IS NOT NULL AND isFinite(value)' trips a LowCardinality cast bug in ClickHouse 26.7.
+valid AS (SELECT * FROM attached WHERE isFinite(ifNull(value, nan))),
 best AS (SELECT decision_id, min(rank) AS best_rank FROM valid GROUP BY decision_id),
 components AS (
   SELECT v.decision_id AS decision_id, v.name AS name, any(b.best_rank) AS rank, count() AS n,
