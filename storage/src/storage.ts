@@ -10,6 +10,8 @@ const SESSION_SETTINGS: ClickHouseSettings = {
   date_time_output_format: 'iso',
 };
 
+const IN_MEMORY = ':memory:';
+
 /** An open ClickHouse: the official client over either the embedded engine or a server. */
 export interface Storage {
   readonly client: ClickHouseClient;
@@ -29,7 +31,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   let lock: DataPathLock | undefined;
   let client: ClickHouseClient;
   if (resolved.dataPath !== undefined) {
-    lock = lockDataPath(resolved.dataPath);
+    // ':memory:' is chDB's in-process database: no folder to claim.
+    if (resolved.dataPath !== IN_MEMORY) lock = lockDataPath(resolved.dataPath);
     try {
       // Loaded lazily: the engine is large and only embedded mode needs it.
       const { createChdbConnection } = await import('chdb/connection');
@@ -39,7 +42,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         clickhouse_settings: SESSION_SETTINGS,
       });
     } catch (error) {
-      lock.release();
+      lock?.release();
       throw new StorageError('TT_STORAGE_ENGINE_UNAVAILABLE', `could not start the embedded ClickHouse engine in ${resolved.dataPath}: ${(error as Error).message}`, { cause: error });
     }
   } else {
@@ -56,7 +59,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   return {
     client,
     database,
-    kind: lock ? 'embedded' : 'server',
+    kind: resolved.dataPath !== undefined ? 'embedded' : 'server',
     table: (name) => `${quoteIdentifier(database)}.${quoteIdentifier(name)}`,
     async close() {
       if (closed) return;
