@@ -1,0 +1,21 @@
+/** One closed simulated position. */
+export interface BacktestTrade {
+  /** The decision that opened it. */
+  decisionId: string;
+  side: 'long' | 'short';
+  entryPrice: number;
+  exitPrice: number;
+  realizedPnl: number;
+  realizedReturn: number;
+  exitReason: string;
+}
+
+/** What one version's replay produced (the same figures the spans carry). */
+export interface BacktestResult {
+  strategyName: string;
+  strategyVersion: string;
+  runId: string;
+  decisions: number;
+  trades: BacktestTrade[];
+  totalPnl: number;
+}

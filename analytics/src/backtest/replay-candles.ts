@@ -1,0 +1,119 @@
+import type { TradeTrace } from '@tradetrace/sdk';
+import type { BacktestBot } from './backtest-bot.ts';
+import type { BacktestResult, BacktestTrade } from './backtest-result.ts';
+import type { Candle } from './candle.ts';
+import { SimulatedFills, type ResolvedFillModel } from './fill-model.ts';
+import { SimulatedClock } from './simulated-clock.ts';
+
+export interface ReplayInput {
+  bot: BacktestBot;
+  /** The version's config, validated by `bot.strategy`. */
+  config: unknown;
+  candles: readonly Candle[];
+  symbol: string;
+  fill: ResolvedFillModel;
+  seed: number;
+  /** Prefix of every decision and position id, so runs never collide in storage. */
+  runId: string;
+  tt: TradeTrace;
+}
+
+interface OpenPosition {
+  decisionId: string;
+  side: 'long' | 'short';
+  entryPrice: number;
+  amount: number;
+  entryFee: number;
+  openedAt: number;
+}
+
+/**
+ * Replays candles through the bot's decide function on a simulated clock: a decision at candle i's close fills at
+ * candle i+1's open (no look-ahead); an open position is closed at the last close. Every decision, position close
+ * and reward goes through the SDK with `trading.mode=backtest`.
+ */
+export async function replayCandles(input: ReplayInput): Promise<BacktestResult> {
+  const strategy = input.bot.strategy.version(input.config);
+  const ref = { name: strategy.name, version: strategy.version };
+  const fills = new SimulatedFills(input.fill, input.seed);
+  const clock = new SimulatedClock(input.candles[0]?.timestamp ?? 0);
+  const trades: BacktestTrade[] = [];
+  let position: OpenPosition | null = null;
+  let pending: { action: 'buy' | 'sell' | 'close'; decisionId: string } | null = null;
+  let decisions = 0;
+
+  const open = (side: 'long' | 'short', decisionId: string, reference: number) => {
+    const amount = fills.positionNotional / reference;
+    const fill = fills.fill(side === 'long' ? 'buy' : 'sell', reference, amount);
+    position = { decisionId, side, entryPrice: fill.price, amount, entryFee: fill.fee, openedAt: clock.now() };
+  };
+
+  const close = (current: OpenPosition, reference: number, exitReason: string) => {
+    const fill = fills.fill(current.side === 'long' ? 'sell' : 'buy', reference, current.amount);
+    const direction = current.side === 'long' ? 1 : -1;
+    const fees = current.entryFee + fill.fee;
+    const realizedPnl = direction * (fill.price - current.entryPrice) * current.amount - fees;
+    const realizedReturn = realizedPnl / (current.entryPrice * current.amount);
+    const trade: BacktestTrade = { decisionId: current.decisionId, side: current.side, entryPrice: current.entryPrice, exitPrice: fill.price, realizedPnl, realizedReturn, exitReason };
+    trades.push(trade);
+    input.tt.closePosition({
+      decisionId: current.decisionId,
+      positionId: `${current.decisionId}:position`,
+      symbol: input.symbol,
+      side: current.side,
+      entryPrice: current.entryPrice,
+      exitPrice: fill.price,
+      amount: current.amount,
+      realizedPnl,
+      realizedReturn,
+      fees,
+      durationSeconds: (clock.now() - current.openedAt) / 1000,
+      exitReason,
+    });
+    input.tt.emitReward({ decisionId: current.decisionId, value: realizedReturn, unit: 'return', kind: 'realized' });
+    position = null;
+  };
+
+  for (let i = 0; i < input.candles.length; i++) {
+    const candle = input.candles[i]!;
+    clock.advanceTo(candle.timestamp);
+    // Orders decided at the previous close fill at this candle's open.
+    if (pending) {
+      const { action, decisionId } = pending;
+      pending = null;
+      const held = position as OpenPosition | null;
+      if (action === 'close' && held) close(held, candle.open, 'signal');
+      else if (action === 'buy') {
+        if (held?.side === 'short') close(held, candle.open, 'signal');
+        else if (!held) open('long', decisionId, candle.open);
+      } else if (action === 'sell') {
+        if (held?.side === 'long') close(held, candle.open, 'signal');
+        else if (!held) open('short', decisionId, candle.open);
+      }
+    }
+    const decisionId = `${input.runId}:${strategy.version}:${i}`;
+    const held = position as OpenPosition | null;
+    const view = held ? { side: held.side, entryPrice: held.entryPrice, openedAt: held.openedAt } : null;
+    const decision = await input.tt.decide(
+      { strategy: ref, symbol: input.symbol, id: decisionId, kind: 'rule', mode: 'backtest', context: { price: candle.close, candle_time_ms: candle.timestamp, position: view?.side ?? 'flat' } },
+      async (scope) => {
+        const chosen = await input.bot.decide({ candles: input.candles.slice(0, i + 1), position: view, config: strategy.config, now: clock.now() });
+        if (chosen.context) scope.setContext(chosen.context);
+        return { action: chosen.action, ...(chosen.confidence !== undefined ? { confidence: chosen.confidence } : {}) };
+      },
+    );
+    decisions++;
+    if (decision.action !== 'hold') pending = { action: decision.action, decisionId };
+  }
+  const last = input.candles.at(-1);
+  const held = position as OpenPosition | null;
+  if (held && last) close(held, last.close, 'end_of_data');
+  return {
+    strategyName: strategy.name,
+    strategyVersion: strategy.version,
+    runId: input.runId,
+    decisions,
+    trades,
+    totalPnl: trades.reduce((sum, t) => sum + t.realizedPnl, 0),
+  };
+}

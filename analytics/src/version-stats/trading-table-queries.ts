@@ -1,0 +1,139 @@
+import type { Storage } from '@tradetrace/storage';
+import type { ResolvedStatsFilter } from './stats-filter.ts';
+import type { VersionTradeSeries } from './version-stats.ts';
+
+/**
+ * Reads the storage layer's typed trading tables (`trading_decisions`, `trading_positions`, `trading_rewards`,
+ * docs/schema.md). A position close or reward whose span lacks strategy or mode takes them from its decision,
+ * matched by DecisionId.
+ */
+
+const DECISIONS_BY_ID = (decisions: string) => `SELECT
+    DecisionId AS decision_id,
+    any(StrategyName) AS d_strategy_name,
+    any(StrategyVersion) AS d_strategy_version,
+    any(Mode) AS d_mode
+  FROM ${decisions}
+  GROUP BY decision_id`;
+
+/** WHERE clause over columns `at`, `mode`, `strategy_name`, `strategy_version` and the matching query parameters. */
+function filterClause(filter: ResolvedStatsFilter): { where: string; params: Record<string, unknown> } {
+  const conditions: string[] = ['strategy_name != \'\''];
+  const params: Record<string, unknown> = {};
+  if (filter.since !== undefined) {
+    conditions.push('at >= parseDateTime64BestEffort({since:String}, 9)');
+    params.since = filter.since;
+  }
+  if (filter.until !== undefined) {
+    conditions.push('at < parseDateTime64BestEffort({until:String}, 9)');
+    params.until = filter.until;
+  }
+  if (filter.mode !== undefined) {
+    conditions.push('mode = {mode:String}');
+    params.mode = filter.mode;
+  }
+  if (filter.strategyName !== undefined) {
+    conditions.push('strategy_name = {strategyName:String}');
+    params.strategyName = filter.strategyName;
+  }
+  if (filter.versions !== undefined) {
+    conditions.push('has({versions:Array(String)}, strategy_version)');
+    params.versions = filter.versions;
+  }
+  return { where: conditions.join(' AND '), params };
+}
+
+async function queryRows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
+  const result = await storage.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<T>();
+}
+
+/** Map key of one strategy version. */
+export const versionKey = (name: string, version: string) => `${name}\u0000${version}`;
+
+/** Per-trade realized returns and pnl of every version, in close order. */
+export async function readTradeSeries(storage: Storage, filter: ResolvedStatsFilter): Promise<VersionTradeSeries[]> {
+  const { where, params } = filterClause(filter);
+  const rows = await queryRows<{ strategy_name: string; strategy_version: string; at: string; realized_return: number; realized_pnl: number | null }>(
+    storage,
+    `SELECT strategy_name, strategy_version, at, realized_return, realized_pnl FROM (
+  SELECT
+    if(p.StrategyName != '', p.StrategyName, d.d_strategy_name) AS strategy_name,
+    if(p.StrategyVersion != '', p.StrategyVersion, d.d_strategy_version) AS strategy_version,
+    if(p.Mode != '', p.Mode, d.d_mode) AS mode,
+    p.Timestamp AS at,
+    p.SpanId AS span_id,
+    p.RealizedReturn AS realized_return,
+    p.RealizedPnl AS realized_pnl
+  FROM ${storage.table('trading_positions')} AS p
+  LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = p.DecisionId
+)
+WHERE ${where} AND realized_return IS NOT NULL
+ORDER BY strategy_name, strategy_version, at, span_id`,
+    params,
+  );
+  const series = new Map<string, VersionTradeSeries>();
+  for (const row of rows) {
+    const key = versionKey(row.strategy_name, row.strategy_version);
+    let entry = series.get(key);
+    if (!entry) {
+      entry = { strategyName: row.strategy_name, strategyVersion: row.strategy_version, returns: [], pnls: [], closedAt: [] };
+      series.set(key, entry);
+    }
+    entry.returns.push(Number(row.realized_return));
+    entry.pnls.push(Number(row.realized_pnl ?? 0));
+    entry.closedAt.push(row.at);
+  }
+  return [...series.values()];
+}
+
+/** Number of decisions per version. */
+export async function readDecisionCounts(storage: Storage, filter: ResolvedStatsFilter): Promise<Map<string, { strategyName: string; strategyVersion: string; decisions: number }>> {
+  const { where, params } = filterClause(filter);
+  const rows = await queryRows<{ strategy_name: string; strategy_version: string; decisions: string | number }>(
+    storage,
+    `SELECT strategy_name, strategy_version, count() AS decisions FROM (
+  SELECT StrategyName AS strategy_name, StrategyVersion AS strategy_version, Mode AS mode, Timestamp AS at
+  FROM ${storage.table('trading_decisions')}
+)
+WHERE ${where}
+GROUP BY strategy_name, strategy_version`,
+    params,
+  );
+  return new Map(rows.map((row) => [versionKey(row.strategy_name, row.strategy_version), { strategyName: row.strategy_name, strategyVersion: row.strategy_version, decisions: Number(row.decisions) }]));
+}
+
+/**
+ * Values of the `primary` reward per version, in time order. A late reward span carries the reward twice (its
+ * attributes and its `trading.reward` event): the event row is the one counted.
+ */
+export async function readPrimaryRewards(storage: Storage, filter: ResolvedStatsFilter): Promise<Map<string, number[]>> {
+  const rewardsTable = storage.table('trading_rewards');
+  const { where, params } = filterClause(filter);
+  const rows = await queryRows<{ strategy_name: string; strategy_version: string; value: number }>(
+    storage,
+    `SELECT strategy_name, strategy_version, value FROM (
+  SELECT
+    if(r.StrategyName != '', r.StrategyName, d.d_strategy_name) AS strategy_name,
+    if(r.StrategyVersion != '', r.StrategyVersion, d.d_strategy_version) AS strategy_version,
+    if(r.Mode != '', r.Mode, d.d_mode) AS mode,
+    r.Timestamp AS at,
+    r.Value AS value
+  FROM ${rewardsTable} AS r
+  LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = r.DecisionId
+  WHERE r.Name = 'primary'
+    AND (r.Source != 'span' OR r.SpanId NOT IN (SELECT SpanId FROM ${rewardsTable} WHERE Source = 'span_event'))
+)
+WHERE ${where}
+ORDER BY strategy_name, strategy_version, at`,
+    params,
+  );
+  const rewards = new Map<string, number[]>();
+  for (const row of rows) {
+    const key = versionKey(row.strategy_name, row.strategy_version);
+    const list = rewards.get(key) ?? [];
+    list.push(Number(row.value));
+    rewards.set(key, list);
+  }
+  return rewards;
+}
