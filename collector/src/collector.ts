@@ -1,46 +1,120 @@
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { parseCollectorConfig, type CollectorConfig } from './collector-config.ts';
+import { loadAuthTokens } from './auth/auth-tokens.ts';
+import { createRequestAuthorizer } from './auth/request-authorizer.ts';
+import { parseCollectorConfig, type CollectorConfig, type ResolvedCollectorConfig } from './collector-config.ts';
 import { buildCollectorApp } from './http/collector-app.ts';
-import { GroupCommitWriter } from './ingest/group-commit-writer.ts';
+import { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
+import { DurableIngest } from './ingest/durable-ingest.ts';
+import type { RowSink } from './ingest/row-sink.ts';
+import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
+import type { IngestLimits } from './otlp/ingest-limits.ts';
+import { WriteAheadSpool } from './spool/write-ahead-spool.ts';
+
+/** What an extra route plugin gets: the open storage, to query the tables the collector writes. */
+export interface CollectorRouteContext {
+  storage: Storage;
+  logger?: Logger;
+}
+
+/** Extra routes on the collector's server, e.g. the CLI's query API under `/api/` (read token when auth is on). */
+export type CollectorRoutePlugin = (app: FastifyInstance, context: CollectorRouteContext) => void | Promise<void>;
+
+export interface StartCollectorOptions {
+  logger?: Logger;
+  routes?: readonly CollectorRoutePlugin[];
+  /** Wraps the ClickHouse sink, e.g. with a fault injector in tests. */
+  wrapSink?: (sink: RowSink) => RowSink;
+}
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
   readonly url: string;
   readonly storage: Storage;
-  /** Stops accepting, writes out everything acknowledged, closes the engine. Idempotent. */
+  readonly metrics: CollectorMetrics;
+  readonly config: ResolvedCollectorConfig;
+  /** Resolves true once every spooled request is in ClickHouse, false after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Stops accepting, inserts the spool for up to `shutdownTimeoutMs` (the rest stays spooled), closes the engine. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Opens storage (migrating the schema), then serves OTLP/HTTP until closed. */
-export async function startCollector(config: CollectorConfig, logger?: Logger): Promise<RunningCollector> {
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Opens storage (migrating the schema) and the spool, replays what a previous run left, then serves OTLP/HTTP until closed. */
+export async function startCollector(config: CollectorConfig, options: StartCollectorOptions = {}): Promise<RunningCollector> {
   const resolved = parseCollectorConfig(config);
+  const { logger } = options;
+  const authorizer = createRequestAuthorizer(loadAuthTokens({ file: resolved.authTokensFile, list: resolved.authTokens }));
+  if (!authorizer.enabled && !LOOPBACK.test(resolved.host)) {
+    const warning = `WARNING: the collector listens on ${resolved.host} WITHOUT authentication: anyone who can reach this address can write telemetry. Set --auth-tokens-file or TRADETRACE_AUTH_TOKENS, or bind to 127.0.0.1.`;
+    if (logger) logger.warn({ host: resolved.host }, warning);
+    else process.emitWarning(warning);
+  }
   const storage = await openStorage(
     resolved.clickhouseUrl
       ? { url: resolved.clickhouseUrl, database: resolved.database, username: resolved.clickhouseUser, password: resolved.clickhousePassword }
       : { dataPath: resolved.dataPath, database: resolved.database },
   );
-  let app: ReturnType<typeof buildCollectorApp> | undefined;
+  let app: FastifyInstance | undefined;
+  let ingest: DurableIngest | undefined;
   try {
     const applied = await runMigrations(storage);
     if (applied.length > 0) logger?.info({ applied }, 'schema migrated');
-    const sink = new GroupCommitWriter(storage);
-    app = buildCollectorApp({ sink, logger, bodyLimitBytes: resolved.bodyLimitBytes });
+    const metrics = createCollectorMetrics();
+    const limits: IngestLimits = {
+      maxItemsPerRequest: resolved.maxItemsPerRequest,
+      maxAttributesPerItem: resolved.maxAttributesPerItem,
+      maxAttributeValueLength: resolved.maxAttributeValueLength,
+    };
+    const realSink = createClickHouseRowSink(storage);
+    const spool = await WriteAheadSpool.open({ dir: join(resolved.dataPath, 'spool'), maxBytes: resolved.spoolMaxBytes });
+    if (spool.waiting.length > 0) logger?.info({ records: spool.waiting.length, bytes: spool.bytes }, 'replaying the spool left by the previous run');
+    ingest = new DurableIngest({
+      spool,
+      sink: options.wrapSink ? options.wrapSink(realSink) : realSink,
+      deadLetterDir: join(resolved.dataPath, 'dead-letter'),
+      limits,
+      metrics,
+      logger,
+      maxBatchRows: resolved.maxBatchRows,
+    });
+    ingest.start();
+    const context: CollectorRouteContext = { storage, logger };
+    app = await buildCollectorApp({
+      ingest,
+      authorizer,
+      metrics,
+      limits,
+      logger,
+      bodyLimitBytes: resolved.bodyLimitBytes,
+      maxConcurrentRequests: resolved.maxConcurrentRequests,
+      routes: (options.routes ?? []).map((route) => (child: FastifyInstance) => route(child, context)),
+    });
     await app.listen({ host: resolved.host, port: resolved.port });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     const server = app;
+    const durable = ingest;
     let closing: Promise<void> | undefined;
     return {
       url,
       storage,
+      metrics,
+      config: resolved,
+      drain: (timeoutMs) => durable.drain(timeoutMs),
       close() {
         closing ??= (async () => {
           try {
+            durable.stopAccepting();
             await server.close();
-            await sink.close();
+            const drained = await durable.drain(resolved.shutdownTimeoutMs);
+            if (!drained) logger?.warn({ backlog: durable.backlog }, 'shutdown: ClickHouse did not take the whole spool in time; the rest is replayed at the next start');
+            await durable.stop();
           } finally {
             await storage.close();
           }
@@ -50,6 +124,7 @@ export async function startCollector(config: CollectorConfig, logger?: Logger): 
     };
   } catch (error) {
     await app?.close();
+    await ingest?.stop();
     await storage.close();
     throw error;
   }

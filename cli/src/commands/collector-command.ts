@@ -1,40 +1,66 @@
 import type { Command } from 'commander';
-import { startCollector } from '@tradetrace/collector';
+import {
+  collectorConfigFromEnvironment,
+  CollectorConfigSchema,
+  readCollectorConfigFile,
+  startCollector,
+  type CollectorConfig,
+} from '@tradetrace/collector';
 import { pino } from 'pino';
-import { z } from 'zod';
-import { addStorageFlags, parseOptions, StorageFlagsSchema } from '../cli-options.ts';
+import { addStorageFlags } from '../cli-options.ts';
+import { CliError } from '../cli-error.ts';
+import { QUERY_API_ROUTES } from '../query-api/query-api-routes.ts';
 
-const CollectorFlagsSchema = StorageFlagsSchema.extend({
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(0).max(65535),
-});
+/** Flags that map one-to-one onto collector configuration fields (flag name → field). */
+const FLAG_FIELDS = {
+  host: 'host',
+  port: 'port',
+  data: 'dataPath',
+  clickhouseUrl: 'clickhouseUrl',
+  clickhouseUser: 'clickhouseUser',
+  clickhousePassword: 'clickhousePassword',
+  database: 'database',
+  authTokensFile: 'authTokensFile',
+  bodyLimitBytes: 'bodyLimitBytes',
+  maxItemsPerRequest: 'maxItemsPerRequest',
+  maxAttributesPerItem: 'maxAttributesPerItem',
+  maxAttributeValueLength: 'maxAttributeValueLength',
+  maxConcurrentRequests: 'maxConcurrentRequests',
+  spoolMaxBytes: 'spoolMaxBytes',
+  maxBatchRows: 'maxBatchRows',
+  shutdownTimeoutMs: 'shutdownTimeoutMs',
+} as const satisfies Record<string, keyof CollectorConfig>;
 
 export function registerCollectorCommand(program: Command): void {
   addStorageFlags(
     program
       .command('collector')
-      .description('receive OTLP/HTTP traces (protobuf or JSON) and store them in ClickHouse')
-      .option('--host <host>', 'interface to listen on', '127.0.0.1')
-      .option('--port <port>', 'port to listen on', '4318'),
-  ).action(async (raw: unknown) => {
-    const flags = parseOptions(CollectorFlagsSchema, raw);
+      .description('receive OTLP/HTTP traces and logs (protobuf or JSON), spool them durably and store them in ClickHouse')
+      .option('--config <file>', 'JSON configuration file (field names as in docs/collector.md)')
+      .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+      .option('--port <port>', 'port to listen on, 0 for any (default 4318)')
+      .option('--auth-tokens-file <file>', 'bearer tokens, one per line (also TRADETRACE_AUTH_TOKENS)')
+      .option('--body-limit-bytes <n>', 'largest request body, compressed or not (default 20 MiB)')
+      .option('--max-items-per-request <n>', 'spans or log records per request (default 100000)')
+      .option('--max-attributes-per-item <n>', 'attributes kept per span/event/log record (default 256)')
+      .option('--max-attribute-value-length <n>', 'longest attribute value kept, in characters (default 1 MiB)')
+      .option('--max-concurrent-requests <n>', 'requests processed at once before 429 (default 64)')
+      .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
+      .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
+      .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
+  ).action(async (raw: Record<string, unknown>, command: Command) => {
+    const config = resolveConfig(raw, command);
     const logger = pino({ name: 'tradetrace-collector' });
-    const collector = await startCollector(
-      {
-        host: flags.host,
-        port: flags.port,
-        dataPath: flags.data,
-        clickhouseUrl: flags.clickhouseUrl,
-        clickhouseUser: flags.clickhouseUser,
-        clickhousePassword: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
-        database: flags.database,
-      },
-      logger,
-    );
+    const collector = await startCollector(config, { logger, routes: QUERY_API_ROUTES });
     logger.info({ url: collector.url, storage: collector.storage.kind, database: collector.storage.database }, `collector listening on ${collector.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
-        logger.info({ signal }, 'shutting down: flushing accepted spans');
+        logger.info({ signal }, 'shutting down: refusing new requests, inserting the spool');
+        // Everything acknowledged is in the spool already: if ClickHouse hangs, leaving is safe, and the rest is replayed at the next start.
+        setTimeout(() => {
+          logger.warn('shutdown took too long; exiting with the rest in the spool');
+          resolve();
+        }, collector.config.shutdownTimeoutMs + 5_000).unref();
         collector.close().then(resolve, (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exitCode = 1;
@@ -45,5 +71,25 @@ export function registerCollectorCommand(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
     });
     logger.info('collector stopped');
+    logger.flush();
   });
+}
+
+/** File, then environment, then flags given on the command line (commander defaults do not override the others). */
+function resolveConfig(raw: Record<string, unknown>, command: Command): CollectorConfig {
+  const fromFile = typeof raw.config === 'string' ? readCollectorConfigFile(raw.config) : {};
+  const fromFlags: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(FLAG_FIELDS)) {
+    if (raw[flag] !== undefined && command.getOptionValueSource(flag) !== 'default') fromFlags[field] = raw[flag];
+  }
+  const merged = { dataPath: raw.data, database: raw.database, ...fromFile, ...collectorConfigFromEnvironment(process.env), ...fromFlags };
+  const result = CollectorConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const flagOf = (field: PropertyKey | undefined) => {
+      const flag = Object.entries(FLAG_FIELDS).find(([, f]) => f === field)?.[0] ?? String(field);
+      return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    };
+    throw new CliError(`invalid collector configuration: ${result.error.issues.map((i) => `${flagOf(i.path[0])}: ${i.message}`).join('; ')}`);
+  }
+  return merged as CollectorConfig;
 }

@@ -1,14 +1,9 @@
-import { emptyAttributes, putAttribute, type AnyValue } from './any-value-rendering.ts';
+import { emptyAttributes } from './any-value-rendering.ts';
 import type { DecodedEvent, DecodedLink, DecodedResourceSpans, DecodedScope, DecodedSpan } from './decoded-spans.ts';
+import { I64, LEN, readKeyValueInto, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
 
-// Tags are (field number << 3) | wire type, from opentelemetry-proto's trace.proto, common.proto and resource.proto.
-const LEN = 2;
-const VARINT = 0;
-const I64 = 1;
-const tag = (field: number, wireType: number): number => (field << 3) | wireType;
-
-/** Decodes an `ExportTraceServiceRequest` from protobuf bytes. Throws OtlpDecodeError on malformed input. */
+/** Decodes an `ExportTraceServiceRequest` (field numbers from opentelemetry-proto's trace.proto) from protobuf bytes. Throws OtlpDecodeError on malformed input. */
 export function decodeTraceRequestProtobuf(body: Buffer): DecodedResourceSpans[] {
   const reader = new ProtobufWireReader(body);
   const out: DecodedResourceSpans[] = [];
@@ -31,14 +26,6 @@ function readResourceSpans(reader: ProtobufWireReader): DecodedResourceSpans {
   return result;
 }
 
-function readResource(reader: ProtobufWireReader, attributes: Record<string, string>): void {
-  while (!reader.done) {
-    const t = reader.tag();
-    if (t === tag(1, LEN)) readKeyValueInto(reader.message(), attributes);
-    else reader.skip(t & 7);
-  }
-}
-
 function readScopeSpans(reader: ProtobufWireReader): { scope: DecodedScope; spans: DecodedSpan[] } {
   const scope: DecodedScope = { name: '', version: '' };
   const spans: DecodedSpan[] = [];
@@ -49,15 +36,6 @@ function readScopeSpans(reader: ProtobufWireReader): { scope: DecodedScope; span
     else reader.skip(t & 7);
   }
   return { scope, spans };
-}
-
-function readScope(reader: ProtobufWireReader, scope: DecodedScope): void {
-  while (!reader.done) {
-    const t = reader.tag();
-    if (t === tag(1, LEN)) scope.name = reader.string();
-    else if (t === tag(2, LEN)) scope.version = reader.string();
-    else reader.skip(t & 7);
-  }
 }
 
 function readSpan(reader: ProtobufWireReader): DecodedSpan {
@@ -129,61 +107,4 @@ function readStatus(reader: ProtobufWireReader, span: DecodedSpan): void {
     else if (t === tag(3, VARINT)) span.statusCode = reader.uint32();
     else reader.skip(t & 7);
   }
-}
-
-function readKeyValueInto(reader: ProtobufWireReader, target: Record<string, string>): void {
-  const [key, value] = readKeyValue(reader);
-  putAttribute(target, key, value);
-}
-
-function readKeyValue(reader: ProtobufWireReader): [string, AnyValue] {
-  let key = '';
-  let value: AnyValue = null;
-  while (!reader.done) {
-    const t = reader.tag();
-    if (t === tag(1, LEN)) key = reader.string();
-    else if (t === tag(2, LEN)) value = readAnyValue(reader.message());
-    else reader.skip(t & 7);
-  }
-  return [key, value];
-}
-
-function readAnyValue(reader: ProtobufWireReader): AnyValue {
-  let value: AnyValue = null;
-  while (!reader.done) {
-    const t = reader.tag();
-    switch (t) {
-      case tag(1, LEN): value = reader.string(); break;
-      case tag(2, VARINT): value = reader.bool(); break;
-      case tag(3, VARINT): value = reader.int64(); break;
-      case tag(4, I64): value = reader.double(); break;
-      case tag(5, LEN): value = readArray(reader.message()); break;
-      case tag(6, LEN): value = readKeyValueList(reader.message()); break;
-      case tag(7, LEN): value = reader.bytes(); break;
-      default: reader.skip(t & 7);
-    }
-  }
-  return value;
-}
-
-function readArray(reader: ProtobufWireReader): AnyValue[] {
-  const values: AnyValue[] = [];
-  while (!reader.done) {
-    const t = reader.tag();
-    if (t === tag(1, LEN)) values.push(readAnyValue(reader.message()));
-    else reader.skip(t & 7);
-  }
-  return values;
-}
-
-function readKeyValueList(reader: ProtobufWireReader): { [key: string]: AnyValue } {
-  const values = Object.create(null) as { [key: string]: AnyValue };
-  while (!reader.done) {
-    const t = reader.tag();
-    if (t === tag(1, LEN)) {
-      const [key, value] = readKeyValue(reader.message());
-      if (!Object.hasOwn(values, key)) values[key] = value;
-    } else reader.skip(t & 7);
-  }
-  return values;
 }

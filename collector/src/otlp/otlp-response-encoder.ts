@@ -7,6 +7,7 @@ export type OtlpEncoding = 'protobuf' | 'json';
 /** gRPC status codes used in `google.rpc.Status.code`. */
 export const GRPC_INVALID_ARGUMENT = 3;
 export const GRPC_UNAUTHENTICATED = 16;
+export const GRPC_PERMISSION_DENIED = 7;
 export const GRPC_RESOURCE_EXHAUSTED = 8;
 export const GRPC_UNAVAILABLE = 14;
 
@@ -17,12 +18,15 @@ export interface PartialSuccess {
 
 /** `signal` names the counter: `rejectedSpans` / `rejectedLogRecords`. */
 export function encodeExportResponse(encoding: OtlpEncoding, signal: 'Spans' | 'LogRecords', partial?: PartialSuccess): Buffer | string {
+  // Rejected 0 with a message is a warning, as the OTLP specification allows.
+  const empty = !partial || (partial.rejected === 0 && partial.message === '');
   if (encoding === 'json') {
-    if (!partial || partial.rejected === 0) return '{}';
-    return JSON.stringify({ partialSuccess: { [`rejected${signal}`]: String(partial.rejected), errorMessage: partial.message } });
+    if (empty) return '{}';
+    const counts = partial.rejected > 0 ? { [`rejected${signal}`]: String(partial.rejected) } : {};
+    return JSON.stringify({ partialSuccess: { ...counts, errorMessage: partial.message } });
   }
-  if (!partial || partial.rejected === 0) return Buffer.alloc(0);
-  const inner = Buffer.concat([field(1, 0, varint(partial.rejected)), stringField(2, partial.message)]);
+  if (empty) return Buffer.alloc(0);
+  const inner = Buffer.concat([partial.rejected > 0 ? field(1, 0, varint(partial.rejected)) : Buffer.alloc(0), stringField(2, partial.message)]);
   return Buffer.concat([field(1, 2, Buffer.concat([varint(inner.length), inner]))]);
 }
 

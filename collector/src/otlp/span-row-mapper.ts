@@ -1,13 +1,6 @@
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type SpanRow } from '@tradetrace/storage';
 import type { DecodedResourceSpans, DecodedSpan } from './decoded-spans.ts';
-
-/** Rows to store, and what was refused (reported to the client as `partial_success`). */
-export interface MappedSpans {
-  rows: SpanRow[];
-  rejected: number;
-  /** Why the first refused span was refused. */
-  rejectionMessage: string;
-}
+import { applyAttributeLimits, type IngestLimits, type MappedRows } from './ingest-limits.ts';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -15,8 +8,8 @@ const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
 /** Flattens decoded requests into `otel_traces` rows; spans with invalid ids are refused one by one. */
-export function mapToSpanRows(resources: readonly DecodedResourceSpans[]): MappedSpans {
-  const result: MappedSpans = { rows: [], rejected: 0, rejectionMessage: '' };
+export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits: IngestLimits): MappedRows<SpanRow> {
+  const result: MappedRows<SpanRow> = { rows: [], rejected: 0, rejectionMessage: '', truncated: 0 };
   for (const resource of resources) {
     const serviceName = resource.resourceAttributes['service.name'] ?? '';
     for (const { scope, spans } of resource.scopeSpans) {
@@ -27,6 +20,8 @@ export function mapToSpanRows(resources: readonly DecodedResourceSpans[]): Mappe
           result.rejected += 1;
           continue;
         }
+        result.truncated += applyAttributeLimits(span.attributes, limits);
+        for (const event of span.events) result.truncated += applyAttributeLimits(event.attributes, limits);
         const duration = span.endTimeUnixNano - span.startTimeUnixNano;
         result.rows.push({
           Timestamp: span.startTimeUnixNano.toString(),

@@ -1,0 +1,54 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ResourceIdentity } from '../ingest/otlp-body-decoding.ts';
+import type { AuthToken, TokenRole } from './auth-tokens.ts';
+
+/** Why a request was refused: 401 for a missing or unknown token, 403 for a token that may not do this. */
+export class AuthError extends Error {
+  readonly statusCode: 401 | 403;
+  readonly code: 'TT_COLLECTOR_UNAUTHENTICATED' | 'TT_COLLECTOR_FORBIDDEN';
+
+  constructor(statusCode: 401 | 403, message: string) {
+    super(message);
+    this.name = 'AuthError';
+    this.statusCode = statusCode;
+    this.code = statusCode === 401 ? 'TT_COLLECTOR_UNAUTHENTICATED' : 'TT_COLLECTOR_FORBIDDEN';
+  }
+}
+
+/** Checks bearer tokens. With no tokens configured, auth is off and every request passes. */
+export interface RequestAuthorizer {
+  readonly enabled: boolean;
+  /** Returns the token for an Authorization header, or throws AuthError. */
+  authenticate(authorization: string | undefined, role: TokenRole): AuthToken | undefined;
+  /** Throws AuthError when a bound token writes as another service or bot. */
+  checkIdentities(token: AuthToken | undefined, identities: readonly ResourceIdentity[]): void;
+}
+
+export function createRequestAuthorizer(tokens: readonly AuthToken[]): RequestAuthorizer {
+  const entries = tokens.map((t) => ({ ...t, bytes: Buffer.from(t.token) }));
+  return {
+    enabled: entries.length > 0,
+    authenticate(authorization, role) {
+      if (entries.length === 0) return undefined;
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+      if (!match) throw new AuthError(401, 'this collector requires a bearer token: send Authorization: Bearer <token>');
+      const presented = Buffer.from(match[1]!);
+      // Constant-time comparison, so response timing does not reveal how much of a token was right.
+      const found = entries.find((e) => e.bytes.length === presented.length && timingSafeEqual(e.bytes, presented));
+      if (!found) throw new AuthError(401, 'the bearer token is not valid for this collector');
+      if (found.role !== role) throw new AuthError(403, `this token is a ${found.role} token; the request needs a ${role} token`);
+      return found;
+    },
+    checkIdentities(token, identities) {
+      const binding = token?.binding;
+      if (!binding) return;
+      for (const identity of identities) {
+        const actual = binding.kind === 'service' ? identity.serviceName : identity.botId;
+        if (actual !== binding.value) {
+          const label = binding.kind === 'service' ? 'service.name' : 'trading.bot.id';
+          throw new AuthError(403, `this token may only write as ${label}="${binding.value}", the request has ${label}="${actual}"`);
+        }
+      }
+    },
+  };
+}

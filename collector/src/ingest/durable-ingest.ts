@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+import type { LogRow, SpanRow } from '@tradetrace/storage';
+import type { Logger } from 'pino';
+import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
+import { OtlpDecodeError } from '../otlp/decoded-spans.ts';
+import type { IngestLimits } from '../otlp/ingest-limits.ts';
+import type { BodyEncoding, TelemetrySignal } from '../spool/spool-record.ts';
+import type { SpoolEntry, WriteAheadSpool } from '../spool/write-ahead-spool.ts';
+import { writeDeadLetter } from './dead-letter-folder.ts';
+import { decodeOtlpBody, type DecodedRows } from './otlp-body-decoding.ts';
+import { InsertRejectedError, type RowBatch, type RowSink } from './row-sink.ts';
+
+export interface DurableIngestOptions {
+  spool: WriteAheadSpool;
+  sink: RowSink;
+  deadLetterDir: string;
+  limits: IngestLimits;
+  metrics: CollectorMetrics;
+  logger?: Logger;
+  /** Rows per INSERT at most (a single larger request is still inserted whole). Default 100,000. */
+  maxBatchRows?: number;
+  /** Decoded rows kept in memory for the shipper; past this, rows are decoded again from the spool. Default 400,000. */
+  maxMemoryRows?: number;
+  /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
+  maxRetryDelayMs?: number;
+}
+
+/** The collector is shutting down and takes no more requests (answered with 503). */
+export class IngestClosedError extends Error {
+  readonly code = 'TT_COLLECTOR_SHUTTING_DOWN';
+
+  constructor() {
+    super('the collector is shutting down; retry against another instance or after it restarts');
+    this.name = 'IngestClosedError';
+  }
+}
+
+/** How an accepted request was made durable. */
+export type AcceptOutcome = 'spooled' | 'duplicate';
+
+const RECENT_HASHES = 100_000;
+
+/**
+ * The durable path. A request is acknowledged once it is in the write-ahead spool (fsync'd); a shipper moves spooled
+ * requests into ClickHouse in order, one INSERT at a time, each under a deduplication token made of the spool's id
+ * and the batch's record ids, so an INSERT repeated after a crash or a failed attempt is stored once. A client's
+ * retry of a request already spooled is recognised by its hash and acknowledged without a second copy.
+ */
+export class DurableIngest {
+  private readonly spool: WriteAheadSpool;
+  private readonly sink: RowSink;
+  private readonly deadLetterDir: string;
+  private readonly limits: IngestLimits;
+  private readonly metrics: CollectorMetrics;
+  private readonly logger: Logger | undefined;
+  private readonly maxBatchRows: number;
+  private readonly maxMemoryRows: number;
+  private readonly maxRetryDelayMs: number;
+  /** Rows of spooled records decoded on receipt, so the shipper need not decode them again. */
+  private readonly memory = new Map<number, DecodedRows>();
+  private memoryRows = 0;
+  /** Hashes of recent requests → their durability, for recognising retries. */
+  private readonly recent = new Map<string, Promise<void>>();
+  private healthy = true;
+  private lastError = '';
+  private closed = false;
+  private stopped = false;
+  /** Wakes the idle shipper when a record arrives. */
+  private wake: (() => void) | undefined;
+  /** Cuts a retry pause short on stop (and only then: arrivals must not hammer a failing database). */
+  private cancelSleep: (() => void) | undefined;
+  private shipping: Promise<void> | undefined;
+  private readonly drainedWaiters = new Set<() => void>();
+
+  constructor(options: DurableIngestOptions) {
+    this.spool = options.spool;
+    this.sink = options.sink;
+    this.deadLetterDir = options.deadLetterDir;
+    this.limits = options.limits;
+    this.metrics = options.metrics;
+    this.logger = options.logger;
+    this.maxBatchRows = options.maxBatchRows ?? 100_000;
+    this.maxMemoryRows = options.maxMemoryRows ?? 400_000;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+    for (const entry of this.spool.waiting) this.remember(entry.requestHash, Promise.resolve());
+    this.updateGauges();
+  }
+
+  /** Starts moving the spool into ClickHouse (replaying whatever a previous run left). */
+  start(): void {
+    this.shipping ??= this.ship();
+  }
+
+  /** Makes a decoded request durable; resolves when it is safe to acknowledge. Rejects with SpoolFullError past the budget. */
+  async accept(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, decoded: DecodedRows): Promise<AcceptOutcome> {
+    if (this.closed) throw new IngestClosedError();
+    const requestHash = createHash('sha256').update(signal).update(encoding).update(body).digest('base64url');
+    const earlier = this.recent.get(requestHash);
+    if (earlier) {
+      await earlier;
+      this.metrics.dedupHits.inc({ signal });
+      return 'duplicate';
+    }
+    const appended = this.spool.append({ signal, encoding, body, rowCount: decoded.rows.length, requestHash });
+    const durable = appended.then(() => undefined);
+    this.remember(requestHash, durable);
+    let entry: SpoolEntry;
+    try {
+      entry = await appended;
+    } catch (error) {
+      this.recent.delete(requestHash);
+      throw error;
+    }
+    if (this.memoryRows + decoded.rows.length <= this.maxMemoryRows) {
+      this.memory.set(entry.id, decoded);
+      this.memoryRows += decoded.rows.length;
+    }
+    this.updateGauges();
+    this.wake?.();
+    return 'spooled';
+  }
+
+  /** Ready while ClickHouse answers and the spool is below its budget. */
+  readiness(): { ready: boolean; reason: string } {
+    if (this.closed) return { ready: false, reason: 'shutting down' };
+    if (!this.healthy) return { ready: false, reason: `ClickHouse is not taking rows: ${this.lastError}` };
+    if (this.spool.bytes >= this.spool.budgetBytes) return { ready: false, reason: 'the spool is at its disk budget' };
+    return { ready: true, reason: 'ok' };
+  }
+
+  /** Records waiting in the spool. */
+  get backlog(): number {
+    return this.spool.waiting.length;
+  }
+
+  /** Resolves true once the spool is empty, false if `timeoutMs` passes first. */
+  drain(timeoutMs: number): Promise<boolean> {
+    if (this.spool.waiting.length === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (drained: boolean) => {
+        clearTimeout(timer);
+        this.drainedWaiters.delete(onDrained);
+        resolve(drained);
+      };
+      const onDrained = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.drainedWaiters.add(onDrained);
+    });
+  }
+
+  /** Refuses new requests from now on. */
+  stopAccepting(): void {
+    this.closed = true;
+  }
+
+  /** Stops the shipper after its current INSERT; what is left stays in the spool for the next start. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.stopped = true;
+    this.wake?.();
+    this.cancelSleep?.();
+    await this.shipping;
+    await this.spool.close();
+  }
+
+  private remember(hash: string, durable: Promise<void>): void {
+    this.recent.set(hash, durable);
+    durable.catch(() => undefined);
+    if (this.recent.size > RECENT_HASHES) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  private updateGauges(): void {
+    this.metrics.spoolBytes.set(this.spool.bytes);
+    this.metrics.spoolRecords.set(this.spool.waiting.length);
+  }
+
+  private async ship(): Promise<void> {
+    let retryDelay = 50;
+    while (!this.stopped) {
+      const waiting = this.spool.waiting;
+      if (waiting.length === 0) {
+        for (const waiter of [...this.drainedWaiters]) waiter();
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+        continue;
+      }
+      try {
+        await this.shipNextBatch(waiting);
+        retryDelay = 50;
+        this.healthy = true;
+      } catch (error) {
+        this.healthy = false;
+        this.lastError = (error as Error).message;
+        this.logger?.warn({ err: error, retryInMs: retryDelay, backlog: waiting.length }, 'ClickHouse insert failed; the spool keeps the data and will retry');
+        await this.sleep(retryDelay);
+        retryDelay = Math.min(retryDelay * 2, this.maxRetryDelayMs);
+      }
+      this.updateGauges();
+    }
+  }
+
+  /** Inserts the batch at the head of the spool (the one in flight at a crash, if any), isolating poison records. */
+  private async shipNextBatch(waiting: readonly SpoolEntry[]): Promise<void> {
+    const inflight = this.spool.inflight;
+    const batch = inflight ? waiting.filter((e) => e.id >= inflight.from && e.id <= inflight.to) : this.takeBatch(waiting);
+    if (batch.length === 0) {
+      await this.spool.commit(inflight!.to);
+      return;
+    }
+    const from = batch[0]!.id;
+    const to = batch.at(-1)!.id;
+    if (!inflight) await this.spool.markInflight(from, to);
+    try {
+      await this.insert(batch, `${this.spool.spoolId}:${from}-${to}`);
+      await this.commit(batch, to);
+    } catch (error) {
+      if (!isPoison(error)) throw error;
+      if (batch.length === 1) {
+        await this.deadLetter(batch[0]!, error as Error);
+        return;
+      }
+      // Find the bad records one by one; the good ones are stored under their own tokens.
+      for (const entry of batch) {
+        await this.spool.markInflight(entry.id, entry.id);
+        try {
+          await this.insert([entry], `${this.spool.spoolId}:${entry.id}-${entry.id}`);
+          await this.commit([entry], entry.id);
+        } catch (single) {
+          if (!isPoison(single)) throw single;
+          await this.deadLetter(entry, single as Error);
+        }
+      }
+    }
+  }
+
+  private takeBatch(waiting: readonly SpoolEntry[]): SpoolEntry[] {
+    const first = waiting[0]!;
+    const batch = [first];
+    let rows = first.rowCount;
+    for (let i = 1; i < waiting.length; i += 1) {
+      const entry = waiting[i]!;
+      if (entry.signal !== first.signal || rows + entry.rowCount > this.maxBatchRows) break;
+      batch.push(entry);
+      rows += entry.rowCount;
+    }
+    return batch;
+  }
+
+  private async insert(batch: readonly SpoolEntry[], deduplicationToken: string): Promise<void> {
+    const signal = batch[0]!.signal;
+    const parts: DecodedRows[] = [];
+    for (const entry of batch) parts.push(this.memory.get(entry.id) ?? (await this.decodeAgain(entry)));
+    const rows = parts.length === 1 ? parts[0]!.rows : parts.flatMap((p) => p.rows as (SpanRow | LogRow)[]);
+    const rowBatch = { signal, rows, deduplicationToken } as RowBatch;
+    const started = performance.now();
+    try {
+      await this.sink.insert(rowBatch);
+    } catch (error) {
+      this.metrics.insertSeconds.observe({ signal, outcome: 'error' }, (performance.now() - started) / 1000);
+      throw error;
+    }
+    this.metrics.insertSeconds.observe({ signal, outcome: 'ok' }, (performance.now() - started) / 1000);
+    this.metrics.batchRows.observe({ signal }, rows.length);
+    this.metrics.storedRows.inc({ signal }, rows.length);
+  }
+
+  private async decodeAgain(entry: SpoolEntry): Promise<DecodedRows> {
+    return decodeOtlpBody(entry.signal, entry.encoding, await this.spool.readBody(entry), this.limits).decoded;
+  }
+
+  private async commit(batch: readonly SpoolEntry[], through: number): Promise<void> {
+    await this.spool.commit(through);
+    for (const entry of batch) this.forget(entry.id);
+  }
+
+  private async deadLetter(entry: SpoolEntry, error: Error): Promise<void> {
+    const path = await writeDeadLetter(this.deadLetterDir, this.spool.spoolId, entry, await this.spool.readBody(entry), error.message);
+    this.metrics.deadLetters.inc({ signal: entry.signal });
+    this.logger?.error({ id: entry.id, signal: entry.signal, reason: error.message, path }, 'a spooled request was refused for its content and moved to the dead-letter folder');
+    await this.commit([entry], entry.id);
+  }
+
+  private forget(id: number): void {
+    const rows = this.memory.get(id);
+    if (rows) {
+      this.memoryRows -= rows.rows.length;
+      this.memory.delete(id);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.cancelSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.cancelSleep = undefined;
+    });
+  }
+}
+
+function isPoison(error: unknown): boolean {
+  return error instanceof InsertRejectedError || error instanceof OtlpDecodeError;
+}

@@ -1,0 +1,27 @@
+import type { LogRow, SpanRow } from '@tradetrace/storage';
+
+/** Rows of one signal, inserted together under one deduplication token. */
+export type RowBatch =
+  | { signal: 'traces'; rows: SpanRow[]; deduplicationToken: string }
+  | { signal: 'logs'; rows: LogRow[]; deduplicationToken: string };
+
+/**
+ * Where the shipper puts rows: ClickHouse, or a wrapper around it. `insert` resolves once the rows are stored;
+ * it rejects with InsertRejectedError when the rows themselves are refused (poison), with anything else when
+ * the database cannot take them now.
+ */
+export interface RowSink {
+  insert(batch: RowBatch): Promise<void>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+}
+
+/** The database refused the rows for their content; retrying the same rows will not help. */
+export class InsertRejectedError extends Error {
+  readonly code = 'TT_COLLECTOR_INSERT_REJECTED';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InsertRejectedError';
+  }
+}

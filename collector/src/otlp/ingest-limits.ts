@@ -1,0 +1,47 @@
+/** Per-request bounds on what a client may send; each is configurable (see CollectorConfigSchema). */
+export interface IngestLimits {
+  /** Spans (or log records) in one request; more is answered with 413. */
+  maxItemsPerRequest: number;
+  /** Attributes kept per span, event or log record; the rest are dropped, as the OTel SDK's span limits do. */
+  maxAttributesPerItem: number;
+  /** Longest attribute value kept, in characters; longer values are truncated. */
+  maxAttributeValueLength: number;
+}
+
+/** Rows to store, and what was refused (reported to the client as `partial_success`). */
+export interface MappedRows<Row> {
+  rows: Row[];
+  rejected: number;
+  /** Why the first refused item was refused. */
+  rejectionMessage: string;
+  /** Attributes dropped or values truncated by the limits (reported as a `partial_success` warning). */
+  truncated: number;
+}
+
+/** Enforces the attribute limits in place; returns how many attributes were dropped or truncated. */
+export function applyAttributeLimits(attributes: Record<string, string>, limits: IngestLimits): number {
+  let changed = 0;
+  let kept = 0;
+  for (const key in attributes) {
+    kept += 1;
+    if (kept > limits.maxAttributesPerItem) {
+      delete attributes[key];
+      changed += 1;
+      continue;
+    }
+    const value = attributes[key]!;
+    if (value.length > limits.maxAttributeValueLength) {
+      attributes[key] = value.slice(0, limits.maxAttributeValueLength);
+      changed += 1;
+    }
+  }
+  return changed;
+}
+
+/** The partial-success message for a mapping: refusals first, then a warning about truncation. */
+export function partialSuccessMessage(mapped: MappedRows<unknown>, itemName: string): string {
+  const parts: string[] = [];
+  if (mapped.rejected > 0) parts.push(`${mapped.rejected} ${itemName} refused: ${mapped.rejectionMessage}`);
+  if (mapped.truncated > 0) parts.push(`${mapped.truncated} attributes dropped or truncated by the collector's limits`);
+  return parts.join('; ');
+}
