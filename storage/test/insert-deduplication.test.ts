@@ -57,6 +57,31 @@ describe('insertSpanRows', () => {
     expect(await count('otel_traces', `TraceId = '${traceId}'`)).toBe(4);
   });
 
+  it('stores an identical batch once when neither insert names a token (the rows\' hash is the name)', async () => {
+    const traceId = '55555555555555555555555555555555';
+    await insertSpanRows(storage, batch(traceId));
+    await insertSpanRows(storage, batch(traceId));
+    expect(await count('otel_traces', `TraceId = '${traceId}'`)).toBe(2);
+  });
+
+  it('stores the typed rows of a replayed batch once', async () => {
+    const traceId = '66666666666666666666666666666666';
+    const decision = spanRow({
+      TraceId: traceId,
+      SpanId: 'e000000000000001',
+      SpanName: 'decide SOL/USDC:USDC',
+      SpanAttributes: { 'trading.operation.name': 'decide', 'trading.decision.id': 'dec-replayed' },
+      'Events.Timestamp': [at(1)],
+      'Events.Name': ['trading.reward'],
+      'Events.Attributes': [{ 'trading.reward.value': '2' }],
+    });
+    const llm = spanRow({ TraceId: traceId, SpanId: 'e000000000000002', SpanName: 'chat deepseek-chat', SpanAttributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'deepseek-chat' } });
+    for (let attempt = 0; attempt < 3; attempt += 1) await insertSpanRows(storage, [decision, llm], { deduplicationToken: 'spool-entry-6' });
+    expect(await count('trading_decisions', `TraceId = '${traceId}'`)).toBe(1);
+    expect(await count('trading_rewards', `TraceId = '${traceId}'`)).toBe(1);
+    expect(await count('llm_calls', `TraceId = '${traceId}'`)).toBe(1);
+  });
+
   it('keeps the trace-id lookup view consistent with the deduplicated table', async () => {
     const traceId = '44444444444444444444444444444444';
     await insertSpanRows(storage, batch(traceId), { deduplicationToken: 'spool-entry-5' });
@@ -74,6 +99,13 @@ describe('insertLogRows', () => {
     await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-1' });
     await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-1' });
     expect(await count('otel_logs', `LogAttributes['trading.decision.id'] = 'dec-log-1'`)).toBe(2);
+  });
+
+  it('stores the reward of a replayed log batch once', async () => {
+    const rows = [logRow({ EventName: 'trading.reward', LogAttributes: { 'trading.decision.id': 'dec-log-2', 'trading.reward.value': '0.5' }, Timestamp: at(8) })];
+    await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-3' });
+    await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-3' });
+    expect(await count('trading_rewards', `DecisionId = 'dec-log-2'`)).toBe(1);
   });
 
   it('derives TimestampTime from Timestamp as the contrib table does', async () => {
