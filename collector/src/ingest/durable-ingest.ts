@@ -82,7 +82,7 @@ export class DurableIngest {
     this.maxBatchRows = options.maxBatchRows ?? 100_000;
     this.maxMemoryRows = options.maxMemoryRows ?? 400_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
-    for (const entry of this.spool.waiting) this.remember(entry.requestHash, Promise.resolve());
+    for (const hash of this.spool.hashesFoundAtOpen) this.remember(hash, Promise.resolve());
     this.updateGauges();
   }
 

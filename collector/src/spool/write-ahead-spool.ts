@@ -60,6 +60,7 @@ export class WriteAheadSpool {
   private flushing: Promise<void> | undefined;
   private totalBytes = 0;
   private reservedBytes = 0;
+  private readonly recoveredHashes: string[] = [];
 
   private constructor(options: WriteAheadSpoolOptions, progress: SpoolProgress) {
     this.dir = options.dir;
@@ -95,6 +96,14 @@ export class WriteAheadSpool {
   /** The batch that was being inserted when the process stopped, if any: insert it first, with the same ids. */
   get inflight(): { from: number; to: number } | null {
     return this.progress.inflight;
+  }
+
+  /**
+   * Request hashes of every record found on disk at open, committed or not: a client whose request was made durable
+   * just before a crash, but who never saw the answer, retries it, and the retry must be recognised.
+   */
+  get hashesFoundAtOpen(): readonly string[] {
+    return this.recoveredHashes;
   }
 
   /** Records not yet committed, oldest first. The array is live: the shipper reads from its head. */
@@ -191,6 +200,7 @@ export class WriteAheadSpool {
       this.totalBytes += validBytes;
       for (const record of records) {
         maxId = Math.max(maxId, record.header.id);
+        this.recoveredHashes.push(record.header.requestHash);
         if (record.header.id <= this.progress.committedThrough) continue;
         this.entries.push({
           ...record.header,
