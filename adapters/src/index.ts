@@ -14,3 +14,5 @@ export { REWARD_PRESETS, realizedPnlReward, realizedReturnReward, markToMarketRe
 export { createSpanForest, type SpanForest, type SpanNode } from './tree/span-forest.ts';
 export { decisionFactsFromSpans, type RewardLogRecord } from './tree/decision-facts-from-spans.ts';
 export { tripletsFromSpans } from './tree/span-tree-triplets.ts';
+export { writeTripletsParquet, readTripletsParquet, type ParquetExportResult } from './formats/parquet-format.ts';
+export { tripletProjection, canProjectInSql, TRIPLET_STRUCTURE } from './sql/triplet-projection.ts';

@@ -89,7 +89,7 @@ function toLlmCall({ attributes: a }: LlmCallFacts): LlmCall {
 }
 
 /** `trading.context.*` back to typed values: numbers and booleans as the SDK sent them, the rest as text. */
-function contextOf(attributes: Readonly<Record<string, string>>): Record<string, string | number | boolean> {
+export function contextOf(attributes: Readonly<Record<string, string>>): Record<string, string | number | boolean> {
   const context: Record<string, string | number | boolean> = {};
   for (const key of Object.keys(attributes).sort()) {
     if (!key.startsWith(CONTEXT_PREFIX)) continue;
@@ -107,7 +107,7 @@ export function numberOrNull(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function parseJsonOrText(value: string): unknown {
+export function parseJsonOrText(value: string): unknown {
   if (value === '') return null;
   try {
     return JSON.parse(value);

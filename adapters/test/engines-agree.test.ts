@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertLogRows, insertSpanRows, type Storage } from '@tradetrace/storage';
-import { parsePrimaryRewardRule, readTriplets, REWARD_PRESETS, tripletsFromSpans, type ExtractionOptions, type Triplet, type TripletFilter } from '../src/index.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePrimaryRewardRule, readTriplets, readTripletsParquet, writeTripletsParquet, REWARD_PRESETS, tripletsFromSpans, type ExtractionOptions, type Triplet, type TripletFilter } from '../src/index.ts';
 import { spanSetArbitrary } from './support/span-set-arbitrary.ts';
 import { openTestStorage } from './support/test-storage.ts';
 
@@ -50,5 +53,26 @@ describe('the SQL engine and the span-tree engine', () => {
     );
     // The generator must actually exercise rewards and LLM calls, or agreement proves nothing.
     expect(nonTrivial).toBeGreaterThan(7);
+  });
+
+  it('agree with the triplets ClickHouse projects itself into Parquet', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tt-parquet-'));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(spanSetArbitrary, optionsArbitrary, filterArbitrary, async (set, options, filter) => {
+        const sqlOnly = { ...options, rewardFunctions: [], gamma: undefined };
+        await storage.client.command({ query: `TRUNCATE TABLE ${storage.table('otel_traces')}` });
+        await storage.client.command({ query: `TRUNCATE TABLE ${storage.table('otel_logs')}` });
+        await insertSpanRows(storage, set.spans);
+        await insertLogRows(storage, set.logs);
+        const file = join(folder, `run-${(run += 1)}.parquet`);
+        const written = await writeTripletsParquet(storage, file, filter, sqlOnly);
+        expect(written.pushedDown).toBe(true);
+        const tree = await collect(tripletsFromSpans(set, filter, sqlOnly));
+        expect(written.count).toBe(tree.length);
+        expect(await collect(readTripletsParquet(storage, file))).toEqual(tree);
+      }),
+      { numRuns: 6, seed: 20260102 },
+    );
   });
 });

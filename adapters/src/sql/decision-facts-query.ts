@@ -4,10 +4,13 @@ import type { ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
 
 export interface DecisionFactsQuery {
-  /** SELECT without FORMAT: readers append one, or wrap it in INSERT INTO FUNCTION file(...). */
+  /** SELECT without FORMAT or SETTINGS: readers append one, or wrap it (triplet projection, Parquet file). */
   query: string;
   params: Record<string, unknown>;
 }
+
+/** Settings the query relies on: unmatched LEFT JOIN columns are defaults (0, '', []), which the mappers expect. */
+export const DECISION_FACTS_SETTINGS = { join_use_nulls: 0 } as const;
 
 export interface DecisionFactsQueryInput {
   filter: TripletFilter;
@@ -186,8 +189,7 @@ LEFT JOIN rewards AS r ON r.decision_id = d.decision_id
 LEFT JOIN positions AS p ON p.decision_id = d.decision_id
 LEFT JOIN orders AS o ON o.decision_id = d.decision_id
 ${priceJoin}
-ORDER BY ${order}
-SETTINGS join_use_nulls = 0`;
+ORDER BY ${order}`;
   return { query, params };
 }
 

@@ -2,7 +2,7 @@ import type { Storage } from '@tradetrace/storage';
 import type { DecisionFacts } from '../decision-facts.ts';
 import { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { decisionFactsQuery, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
+import { DECISION_FACTS_SETTINGS, decisionFactsQuery, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
 
 /** The SQL engine's query for this storage: reads reward log records too once the storage layer has `otel_logs`. */
@@ -20,7 +20,7 @@ export async function decisionFactsQueryFor(storage: Storage, filter: TripletFil
 export async function* readDecisionFactsSql(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions | ResolvedExtractionOptions = {}): AsyncGenerator<DecisionFacts> {
   const resolved = 'horizonNs' in options ? options : resolveExtractionOptions(options);
   const { query, params } = await decisionFactsQueryFor(storage, filter, resolved);
-  const result = await storage.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  const result = await storage.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: DECISION_FACTS_SETTINGS });
   for await (const rows of result.stream<DecisionFactsRow>()) {
     for (const row of rows) yield decisionFactsFromRow(row.json());
   }
