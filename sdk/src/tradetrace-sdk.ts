@@ -1,309 +1,331 @@
-import { context, diag, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { randomUUID } from 'node:crypto';
-import { RecentDecisions } from './recent-decisions.ts';
+import { TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { DecisionTracer, fallbackScope, type DecisionInput, type DecisionResult, type DecisionScope } from './decision/decision-tracing.ts';
+import { BoundedExportQueue, type ExportStats } from './export/bounded-export-queue.ts';
+import { HookRegistry, type TradeTraceHooks } from './hooks.ts';
+import { instrumentAnthropicClient, instrumentOpenAIClient, type AnthropicLikeClient, type InstrumentLlmOptions, type LlmTracing, type OpenAILikeClient } from './llm/llm-instrumentation.ts';
+import { traceLlmCallWith, type LlmCallInput } from './llm/manual-llm-call.ts';
+import { RedactingSpanExporter } from './redaction/redacting-span-exporter.ts';
+import { SecretRedactor } from './redaction/secret-redactor.ts';
+import { guarded } from './safety/guard.ts';
+import { CONSOLE_LOGGER, describeError, RateLimitedReporter } from './safety/sdk-logger.ts';
+import type { SdkCore } from './sdk-core.ts';
 import { readSdkEnvironment, SdkOptionsSchema, type ResolvedSdkOptions, type SdkOptions } from './sdk-options.ts';
 import * as A from './semconv/trading-attributes.ts';
-import type { DecisionAction, DecisionKind, MarketType, RewardKind, TradingMode } from './semconv/trading-attributes.ts';
-import type { StrategyRef } from './strategy-version.ts';
-import { recordChatCompletion, type ChatCompletionLike, type ChatRequestLike } from './llm-call-attributes.ts';
+import { StrategySpanProcessor } from './strategy/strategy-span-processor.ts';
+import type { StrategyRef } from './strategy/strategy-version.ts';
+import { withActiveStrategy, type ActiveStrategy, type FeatureFlagAssignment } from './trading-context.ts';
+import type { CcxtOrderLike, CcxtTradeLike } from './trading/ccxt-shapes.ts';
+import { OrderTracer, type CancelOrderInput, type OrderLinkOptions, type SubmitOrderInput } from './trading/order-tracing.ts';
+import { closePositionWith, type PositionCloseInput } from './trading/position-close.ts';
+import { BoundedMemory, type DecisionRecord, type OrderRecord } from './trading/recent-memory.ts';
+import { emitRewardWith, type RewardInput } from './trading/reward-emission.ts';
+import type { RewardFunction } from './trading/reward-functions.ts';
+import { SDK_SCOPE_NAME, SDK_VERSION } from './version.ts';
 
-const SCOPE_NAME = '@tradetrace/sdk';
-const SCOPE_VERSION = '0.1.0';
-
-export type ContextValue = string | number | boolean;
-
-export interface DecisionInput {
-  strategy: StrategyRef;
-  /** CCXT unified symbol, e.g. `SOL/USDC:USDC`. */
-  symbol: string;
-  kind?: DecisionKind;
-  /** Given by the bot, or made by the SDK. */
-  id?: string;
-  exchange?: string;
-  marketType?: MarketType;
-  mode?: TradingMode;
-  /** What the bot saw; `price` should be there when known. Stored as `trading.context.<key>`. */
-  context?: Record<string, ContextValue>;
+/** What `stats()` reports: the fate of every span, and how often a hook threw. */
+export interface TradeTraceStats extends ExportStats {
+  hookErrors: number;
 }
 
-export interface DecisionResult {
-  action: DecisionAction;
-  confidence?: number;
-  size?: number;
+export interface RunStrategyOptions {
+  /** The A/B split that chose this version: `feature_flag.*` on its decisions. */
+  featureFlag?: FeatureFlagAssignment;
 }
 
-/** Handed to the bot's decide function. */
-export interface DecisionScope {
-  readonly id: string;
-  /** Adds to what the bot saw, e.g. indicators computed inside the decide function. */
-  setContext(values: Record<string, ContextValue>): void;
-}
-
-export interface RewardInput {
-  decisionId: string;
-  value: number;
-  /** Default `primary`. */
-  name?: string;
-  /** Default `realized`. */
-  kind?: RewardKind;
-  unit?: string;
-  horizonSeconds?: number;
-}
-
-export interface PositionCloseInput {
-  /** The decision that opened the position. */
-  decisionId: string;
-  positionId: string;
-  symbol: string;
-  side: 'long' | 'short';
-  entryPrice: number;
-  exitPrice: number;
-  amount: number;
-  /** Quote currency, net of fees. */
-  realizedPnl: number;
-  /** Fraction of the position's entry value. */
-  realizedReturn: number;
-  fees?: number;
-  durationSeconds?: number;
-  exitReason?: string;
-}
-
-export interface LlmCallInput {
-  provider: string;
-  request: ChatRequestLike;
-}
-
-/** The SDK handle a bot holds. No method throws an SDK error into the bot; the bot's own errors pass through. */
+/**
+ * The SDK handle a bot holds. No method throws an SDK error into the bot and none waits on the network; the bot's
+ * own errors (from its decide function, its exchange or LLM calls) pass through unchanged.
+ */
 export interface TradeTrace {
+  /** False when disabled (`TRADETRACE_DISABLED=1`, no endpoint, invalid options): every method is then a cheap no-op. */
   readonly enabled: boolean;
+  /** A tracer of the SDK's provider, for the bot's own spans: they get strategy attributes, redaction, the queue. */
+  readonly tracer: Tracer;
+  /** Runs the bot's decide function (sync or async) inside a `decide {symbol}` span; resolves to what it returned. */
   decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R>;
-  traceLlmCall<R extends ChatCompletionLike>(input: LlmCallInput, call: () => Promise<R>): Promise<R>;
+  /** `decide` for synchronous decide functions (backtests, tight loops): returns the result itself, no promise. */
+  decideSync<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R;
+
+  /** Runs `fn` with a strategy version active: every span inside carries `trading.strategy.*` without passing it around. */
+  runStrategy<T>(strategy: StrategyRef, fn: () => T, options?: RunStrategyOptions): T;
+  /** The version used outside any `runStrategy` scope (e.g. set by a registry poller); `undefined` clears it. */
+  setDefaultStrategy(strategy: StrategyRef | undefined, options?: RunStrategyOptions): void;
+
+  /** Traces `client.chat.completions.create` (streaming too) of an `openai` client; also DeepSeek and any compatible endpoint. */
+  instrumentOpenAI<C extends OpenAILikeClient>(client: C, options?: InstrumentLlmOptions): C;
+  /** Traces `client.messages.create` / `messages.stream` of an `@anthropic-ai/sdk` client. */
+  instrumentAnthropic<C extends AnthropicLikeClient>(client: C, options?: InstrumentLlmOptions): C;
+  /** A GenAI span around any other LLM call that returns an OpenAI- or Anthropic-shaped response. */
+  traceLlmCall<R>(input: LlmCallInput, call: () => Promise<R>): Promise<R>;
+
+  /** A `submit_order {symbol}` span around `place` (e.g. `() => exchange.createOrder(...)`); the CCXT order it returns completes it. */
+  submitOrder<O>(input: SubmitOrderInput, place: () => O | Promise<O>): Promise<O>;
+  /** A `cancel_order {symbol}` span around `cancel`. */
+  cancelOrder<R>(input: CancelOrderInput, cancel: () => R | Promise<R>): Promise<R>;
+  /** A later view of an order (from `fetchOrder`/`watchOrders`): status, fills. */
+  recordOrderUpdate(order: CcxtOrderLike, options?: OrderLinkOptions): void;
+  /** Fills seen later (from `fetchMyTrades`/`watchMyTrades`), as `trading.order.fill` events. */
+  recordFills(trades: readonly CcxtTradeLike[], options?: OrderLinkOptions): void;
+  /** A `close_position {symbol}` span linked to the opening decision; then every declared reward function. */
   closePosition(input: PositionCloseInput): void;
+
+  /** A reward for a decision: an event on its span while open, else a `reward {symbol}` span linked to it. */
   emitReward(input: RewardInput): void;
+  /** Declares a reward function applied to every later position close. Returns a function that removes it. */
+  addRewardFunction(fn: RewardFunction): () => void;
+  /** Adds lifecycle hooks. Returns a function that removes them. */
+  addHooks(hooks: TradeTraceHooks): () => void;
+
+  stats(): TradeTraceStats;
+  /** Exports what is queued now. Never rejects. */
   forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
+  /** Calls `onBotStop` hooks, flushes (at most `timeoutMillis`, default the `shutdownTimeoutMillis` option) and stops. Never rejects. */
+  shutdown(options?: { timeoutMillis?: number }): Promise<void>;
 }
 
-/** Sets up tracing for a bot. Without an endpoint (or with TRADETRACE_DISABLED=1) every call is a cheap no-op. */
+/** Sets up tracing for a bot. Without an endpoint (or with `TRADETRACE_DISABLED=1`) every call is a cheap no-op. */
 export function init(options: SdkOptions): TradeTrace {
   const parsed = SdkOptionsSchema.safeParse({ ...options, ...readSdkEnvironment() });
   if (!parsed.success) {
-    diag.error(`tradetrace: invalid options, tracing disabled: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    (options?.logger ?? CONSOLE_LOGGER).error(`invalid options, tracing disabled: ${reason}`);
     return DISABLED;
   }
   const resolved = parsed.data;
-  if (resolved.disabled || resolved.endpoint === undefined) return DISABLED;
-  return new TracingTradeTrace(resolved);
+  if (resolved.disabled || (resolved.endpoint === undefined && resolved.exporter === undefined)) return DISABLED;
+  try {
+    return new TracingTradeTrace(resolved);
+  } catch (error) {
+    (resolved.logger ?? CONSOLE_LOGGER).error(`could not start tracing, disabled: ${describeError(error)}`);
+    return DISABLED;
+  }
+}
+
+/** Without a working context manager children would not find their decision across `await`s. Keeps one the bot set up. */
+function ensureContextManager(): void {
+  const probeKey = createContextKey('tradetrace.probe');
+  const probe = ROOT_CONTEXT.setValue(probeKey, true);
+  const works = context.with(probe, () => context.active().getValue(probeKey) === true);
+  if (!works) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+}
+
+function otlpExporter(options: ResolvedSdkOptions): { exporter: SpanExporter; destination: string } {
+  const url = `${options.endpoint!.replace(/\/+$/, '')}/v1/traces`;
+  const config = { url, headers: options.headers, timeoutMillis: options.exportTimeoutMillis };
+  return { exporter: options.protocol === 'http/json' ? new OtlpJsonExporter(config) : new OtlpProtobufExporter(config), destination: url };
 }
 
 class TracingTradeTrace implements TradeTrace {
   readonly enabled = true;
+  readonly tracer: Tracer;
   private readonly provider: TracerProvider;
-  private readonly tracer: Tracer;
-  private readonly decisions = new RecentDecisions();
+  private readonly queue: BoundedExportQueue;
+  private readonly core: SdkCore;
+  private readonly llm: LlmTracing;
+  private readonly decisionTracer: DecisionTracer;
+  private readonly orderTracer: OrderTracer;
+  private readonly botInfo: { serviceName: string; botId: string | undefined };
   private shutdownPromise: Promise<void> | undefined;
+  private readonly onBeforeExit = () => void this.shutdown();
+
+  private readonly options: ResolvedSdkOptions;
 
   constructor(options: ResolvedSdkOptions) {
-    // Without a context manager child spans would not find their decision across awaits.
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    const url = `${options.endpoint!.replace(/\/+$/, '')}/v1/traces`;
-    const exporterConfig = { url, headers: options.headers };
-    const exporter = options.protocol === 'http/json' ? new OtlpJsonExporter(exporterConfig) : new OtlpProtobufExporter(exporterConfig);
-    const resource: Attributes = { [ATTR_SERVICE_NAME]: options.serviceName };
-    if (options.serviceVersion) resource[ATTR_SERVICE_VERSION] = options.serviceVersion;
-    if (options.environment) resource['deployment.environment.name'] = options.environment;
+    this.options = options;
+    ensureContextManager();
+    const reporter = new RateLimitedReporter(options.logger ?? CONSOLE_LOGGER, options.warningIntervalMillis);
+    const { exporter, destination } = options.exporter !== undefined ? { exporter: options.exporter, destination: 'the configured exporter' } : otlpExporter(options);
+    const redactor = new SecretRedactor(options.redaction);
+    this.queue = new BoundedExportQueue(
+      redactor.enabled ? new RedactingSpanExporter(exporter, redactor) : exporter,
+      {
+        maxQueueSize: options.maxQueueSize,
+        maxExportBatchSize: Math.min(options.maxExportBatchSize, options.maxQueueSize),
+        scheduledDelayMillis: options.scheduledDelayMillis,
+        exportTimeoutMillis: options.exportTimeoutMillis,
+        destination,
+      },
+      reporter,
+    );
+    const resource: Attributes = { ...options.resourceAttributes, [A.ATTR_SERVICE_NAME]: options.serviceName };
+    if (options.serviceVersion) resource[A.ATTR_SERVICE_VERSION] = options.serviceVersion;
+    if (options.environment) resource[A.ATTR_DEPLOYMENT_ENVIRONMENT_NAME] = options.environment;
     if (options.botId) resource[A.ATTR_TRADING_BOT_ID] = options.botId;
+    const hooks = new HookRegistry(reporter);
+    if (options.hooks !== undefined) hooks.add(options.hooks);
     this.provider = new TracerProvider({
       resource: resourceFromAttributes(resource),
-      spanProcessors: [
-        new BatchSpanProcessor({
-          exporter,
-          maxQueueSize: options.maxQueueSize,
-          maxExportBatchSize: Math.min(options.maxExportBatchSize, options.maxQueueSize),
-          scheduledDelayMillis: options.scheduledDelayMillis,
-        }),
-      ],
+      spanProcessors: [new StrategySpanProcessor(() => this.core.defaultStrategy), this.queue],
     });
-    this.tracer = this.provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
-  }
-
-  async decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
-    const id = input.id ?? randomUUID();
-    const span = this.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: decisionAttributes(id, input) });
-    this.decisions.remember(id, {
-      spanContext: span.spanContext(),
-      symbol: input.symbol,
-      strategyName: input.strategy.name,
-      strategyVersion: input.strategy.version,
-      openSpan: span,
-    });
-    const scope: DecisionScope = {
-      id,
-      setContext: (values) => span.setAttributes(contextAttributes(values)),
+    this.tracer = this.provider.getTracer(SDK_SCOPE_NAME, SDK_VERSION);
+    this.core = {
+      tracer: this.tracer,
+      reporter,
+      hooks,
+      decisions: new BoundedMemory<DecisionRecord>(options.maxRememberedDecisions),
+      orders: new BoundedMemory<OrderRecord>(options.maxRememberedDecisions),
+      rewardFunctions: [...options.rewards],
+      defaultStrategy: undefined,
     };
-    try {
-      const result = await context.with(trace.setSpan(context.active(), span), () => decideFn(scope));
-      guard(() => {
-        span.setAttribute(A.ATTR_TRADING_DECISION_ACTION, result.action);
-        if (result.confidence !== undefined) span.setAttribute(A.ATTR_TRADING_DECISION_CONFIDENCE, result.confidence);
-        if (result.size !== undefined) span.setAttribute(A.ATTR_TRADING_DECISION_SIZE, result.size);
-      });
-      return result;
-    } catch (error) {
-      recordError(span, error);
-      throw error;
-    } finally {
-      const record = this.decisions.get(id);
-      if (record) record.openSpan = undefined;
-      span.end();
-    }
+    this.llm = { tracer: this.tracer, captureMessages: options.captureMessages, injectStreamUsage: options.streamUsage, reporter };
+    const emitReward = (input: RewardInput) => this.emitReward(input);
+    this.decisionTracer = new DecisionTracer(this.core, emitReward);
+    this.orderTracer = new OrderTracer(this.core);
+    this.botInfo = { serviceName: options.serviceName, botId: options.botId };
+    if (options.shutdownOnExit) process.once('beforeExit', this.onBeforeExit);
+    hooks.emit('onBotStart', this.botInfo);
   }
 
-  async traceLlmCall<R extends ChatCompletionLike>(input: LlmCallInput, call: () => Promise<R>): Promise<R> {
-    const model = input.request.model;
-    const span = this.tracer.startSpan(`chat ${model}`, { kind: SpanKind.CLIENT });
-    guard(() => recordChatCompletion(span, input.provider, input.request, undefined));
-    try {
-      const response = await context.with(trace.setSpan(context.active(), span), call);
-      guard(() => recordChatCompletion(span, input.provider, input.request, response));
-      return response;
-    } catch (error) {
-      recordError(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
+  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+    return this.decisionTracer.decide(input, decideFn);
+  }
+
+  decideSync<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R {
+    return this.decisionTracer.decideSync(input, decideFn);
+  }
+
+  runStrategy<T>(strategy: StrategyRef, fn: () => T, options: RunStrategyOptions = {}): T {
+    const ctx = guarded(this.core.reporter, 'runStrategy', () => withActiveStrategy(context.active(), activeStrategyOf(strategy, options)), undefined);
+    return ctx === undefined ? fn() : context.with(ctx, fn);
+  }
+
+  setDefaultStrategy(strategy: StrategyRef | undefined, options: RunStrategyOptions = {}): void {
+    this.core.defaultStrategy = strategy === undefined ? undefined : activeStrategyOf(strategy, options);
+  }
+
+  instrumentOpenAI<C extends OpenAILikeClient>(client: C, options?: InstrumentLlmOptions): C {
+    return guarded(this.core.reporter, 'instrumentOpenAI', () => instrumentOpenAIClient(this.llm, client, options), client);
+  }
+
+  instrumentAnthropic<C extends AnthropicLikeClient>(client: C, options?: InstrumentLlmOptions): C {
+    return guarded(this.core.reporter, 'instrumentAnthropic', () => instrumentAnthropicClient(this.llm, client, options), client);
+  }
+
+  traceLlmCall<R>(input: LlmCallInput, call: () => Promise<R>): Promise<R> {
+    return traceLlmCallWith(this.llm, input, call);
+  }
+
+  submitOrder<O>(input: SubmitOrderInput, place: () => O | Promise<O>): Promise<O> {
+    return this.orderTracer.submitOrder(input, place);
+  }
+
+  cancelOrder<R>(input: CancelOrderInput, cancel: () => R | Promise<R>): Promise<R> {
+    return this.orderTracer.cancelOrder(input, cancel);
+  }
+
+  recordOrderUpdate(order: CcxtOrderLike, options?: OrderLinkOptions): void {
+    this.orderTracer.recordOrderUpdate(order, options);
+  }
+
+  recordFills(trades: readonly CcxtTradeLike[], options?: OrderLinkOptions): void {
+    this.orderTracer.recordFills(trades, options);
   }
 
   closePosition(input: PositionCloseInput): void {
-    guard(() => {
-      const decision = this.decisions.get(input.decisionId);
-      const attributes: Attributes = {
-        [A.ATTR_TRADING_OPERATION_NAME]: 'close_position',
-        [A.ATTR_TRADING_DECISION_ID]: input.decisionId,
-        [A.ATTR_TRADING_SYMBOL]: input.symbol,
-        [A.ATTR_TRADING_POSITION_ID]: input.positionId,
-        [A.ATTR_TRADING_POSITION_SIDE]: input.side,
-        [A.ATTR_TRADING_POSITION_ENTRY_PRICE]: input.entryPrice,
-        [A.ATTR_TRADING_POSITION_EXIT_PRICE]: input.exitPrice,
-        [A.ATTR_TRADING_POSITION_AMOUNT]: input.amount,
-        [A.ATTR_TRADING_POSITION_REALIZED_PNL]: input.realizedPnl,
-        [A.ATTR_TRADING_POSITION_REALIZED_RETURN]: input.realizedReturn,
-      };
-      if (input.fees !== undefined) attributes[A.ATTR_TRADING_POSITION_FEES] = input.fees;
-      if (input.durationSeconds !== undefined) attributes[A.ATTR_TRADING_POSITION_DURATION_S] = input.durationSeconds;
-      if (input.exitReason !== undefined) attributes[A.ATTR_TRADING_POSITION_EXIT_REASON] = input.exitReason;
-      if (decision) Object.assign(attributes, strategyAttributes(decision.strategyName, decision.strategyVersion));
-      const span = this.tracer.startSpan(`close_position ${input.symbol}`, {
-        attributes,
-        links: decision ? [{ context: decision.spanContext }] : [],
-      });
-      span.end();
-    });
+    guarded(this.core.reporter, 'closePosition', () => closePositionWith(this.core, input), undefined);
   }
 
   emitReward(input: RewardInput): void {
-    guard(() => {
-      const attributes: Attributes = {
-        [A.ATTR_TRADING_DECISION_ID]: input.decisionId,
-        [A.ATTR_TRADING_REWARD_VALUE]: input.value,
-        [A.ATTR_TRADING_REWARD_NAME]: input.name ?? 'primary',
-        [A.ATTR_TRADING_REWARD_KIND]: input.kind ?? 'realized',
-      };
-      if (input.unit !== undefined) attributes[A.ATTR_TRADING_REWARD_UNIT] = input.unit;
-      if (input.horizonSeconds !== undefined) attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = input.horizonSeconds;
-      const decision = this.decisions.get(input.decisionId);
-      if (decision?.openSpan) {
-        decision.openSpan.addEvent(A.EVENT_TRADING_REWARD, attributes);
-        return;
-      }
-      // The decision span has ended (the usual case): a short reward span that names and links the decision.
-      const symbol = decision?.symbol ?? '';
-      const span = this.tracer.startSpan(symbol ? `reward ${symbol}` : 'reward', {
-        attributes: {
-          [A.ATTR_TRADING_OPERATION_NAME]: 'reward',
-          ...(symbol ? { [A.ATTR_TRADING_SYMBOL]: symbol } : {}),
-          ...(decision ? strategyAttributes(decision.strategyName, decision.strategyVersion) : {}),
-          ...attributes,
-        },
-        links: decision ? [{ context: decision.spanContext }] : [],
-      });
-      span.addEvent(A.EVENT_TRADING_REWARD, attributes);
-      span.end();
-    });
+    guarded(this.core.reporter, 'emitReward', () => emitRewardWith(this.core, input), undefined);
+  }
+
+  addRewardFunction(fn: RewardFunction): () => void {
+    this.core.rewardFunctions.push(fn);
+    return () => {
+      const index = this.core.rewardFunctions.indexOf(fn);
+      if (index >= 0) this.core.rewardFunctions.splice(index, 1);
+    };
+  }
+
+  addHooks(hooks: TradeTraceHooks): () => void {
+    return this.core.hooks.add(hooks);
+  }
+
+  stats(): TradeTraceStats {
+    return { ...this.queue.stats(), hookErrors: this.core.hooks.errors };
   }
 
   async forceFlush(): Promise<void> {
     try {
-      await this.provider.forceFlush();
+      await this.queue.forceFlush();
     } catch (error) {
-      diag.warn(`tradetrace: flush failed: ${(error as Error).message}`);
+      this.core.reporter.report('warn', 'flush', () => `flush failed: ${describeError(error)}`);
     }
   }
 
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.provider.shutdown().catch((error: unknown) => {
-      diag.warn(`tradetrace: shutdown failed: ${(error as Error).message}`);
-    });
+  shutdown(options: { timeoutMillis?: number } = {}): Promise<void> {
+    this.shutdownPromise ??= this.doShutdown(options.timeoutMillis ?? this.options.shutdownTimeoutMillis);
     return this.shutdownPromise;
+  }
+
+  private async doShutdown(timeoutMillis: number): Promise<void> {
+    process.off('beforeExit', this.onBeforeExit);
+    const deadline = Date.now() + timeoutMillis;
+    try {
+      const stopping = this.core.hooks.emit('onBotStop', this.botInfo);
+      if (stopping.length > 0) await raceDeadline(Promise.all(stopping), deadline);
+      await this.queue.shutdown(Math.max(0, deadline - Date.now()));
+      await raceDeadline(this.provider.shutdown(), deadline);
+    } catch (error) {
+      this.core.reporter.report('warn', 'shutdown', () => `shutdown failed: ${describeError(error)}`);
+    }
   }
 }
 
-function decisionAttributes(id: string, input: DecisionInput): Attributes {
-  const attributes: Attributes = {
-    [A.ATTR_TRADING_OPERATION_NAME]: 'decide',
-    [A.ATTR_TRADING_DECISION_ID]: id,
-    [A.ATTR_TRADING_DECISION_KIND]: input.kind ?? 'rule',
-    [A.ATTR_TRADING_SYMBOL]: input.symbol,
-    ...strategyAttributes(input.strategy.name, input.strategy.version),
-    ...contextAttributes(input.context ?? {}),
-  };
-  if (input.exchange !== undefined) attributes[A.ATTR_TRADING_EXCHANGE] = input.exchange;
-  if (input.marketType !== undefined) attributes[A.ATTR_TRADING_MARKET_TYPE] = input.marketType;
-  if (input.mode !== undefined) attributes[A.ATTR_TRADING_MODE] = input.mode;
-  return attributes;
+function activeStrategyOf(strategy: StrategyRef, options: RunStrategyOptions): ActiveStrategy {
+  const ref = { name: strategy.name, version: strategy.version };
+  return options.featureFlag === undefined ? { strategy: ref } : { strategy: ref, featureFlag: options.featureFlag };
 }
 
-function strategyAttributes(name: string, version: string): Attributes {
-  return { [A.ATTR_TRADING_STRATEGY_NAME]: name, [A.ATTR_TRADING_STRATEGY_VERSION]: version };
-}
-
-function contextAttributes(values: Record<string, ContextValue>): Attributes {
-  const attributes: Attributes = {};
-  for (const [key, value] of Object.entries(values)) attributes[A.ATTR_TRADING_CONTEXT_PREFIX + key] = value;
-  return attributes;
-}
-
-function recordError(span: Span, error: unknown): void {
-  guard(() => {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+function raceDeadline(promise: Promise<unknown>, deadline: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
   });
 }
 
-/** Runs SDK-internal work; a failure is reported through OTel's diag logger and never reaches the bot. */
-function guard(work: () => void): void {
-  try {
-    work();
-  } catch (error) {
-    diag.error(`tradetrace: ${(error as Error).message}`);
-  }
-}
+const ZERO_STATS: TradeTraceStats = Object.freeze({ ended: 0, exported: 0, droppedQueueFull: 0, droppedExportFailed: 0, droppedAtShutdown: 0, dropped: 0, queued: 0, hookErrors: 0 });
+const NOOP_TRACER = trace.getTracerProvider().getTracer(SDK_SCOPE_NAME, SDK_VERSION);
+const noop = () => {};
+const resolved = Promise.resolve();
 
-const DISABLED: TradeTrace = {
+/** The disabled SDK: every call runs the bot's code and nothing else. */
+export const DISABLED: TradeTrace = Object.freeze({
   enabled: false,
-  async decide(input, decideFn) {
-    return decideFn({ id: input.id ?? randomUUID(), setContext: () => {} });
+  tracer: NOOP_TRACER,
+  async decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+    return decideFn(fallbackScope(input));
   },
-  traceLlmCall: (_input, call) => call(),
-  closePosition: () => {},
-  emitReward: () => {},
-  forceFlush: async () => {},
-  shutdown: async () => {},
-};
+  decideSync: <R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R => decideFn(fallbackScope(input)),
+  runStrategy: <T>(_strategy: StrategyRef, fn: () => T): T => fn(),
+  setDefaultStrategy: noop,
+  instrumentOpenAI: <C>(client: C): C => client,
+  instrumentAnthropic: <C>(client: C): C => client,
+  traceLlmCall: <R>(_input: LlmCallInput, call: () => Promise<R>): Promise<R> => call(),
+  submitOrder: async <O>(_input: SubmitOrderInput, place: () => O | Promise<O>): Promise<O> => place(),
+  cancelOrder: async <R>(_input: CancelOrderInput, cancel: () => R | Promise<R>): Promise<R> => cancel(),
+  recordOrderUpdate: noop,
+  recordFills: noop,
+  closePosition: noop,
+  emitReward: noop,
+  addRewardFunction: () => noop,
+  addHooks: () => noop,
+  stats: () => ZERO_STATS,
+  forceFlush: () => resolved,
+  shutdown: () => resolved,
+});

@@ -1,33 +1,125 @@
 /**
- * Attribute keys of tradetrace's trading semantic conventions (docs/semconv.md). Every key the SDK emits is
- * named here, so the prefix lives in one place and readers (collector views, adapters) can import the same names.
+ * Every attribute key, event name and enumerated value of tradetrace's semantic conventions (docs/semconv.md).
+ * The SDK emits no key that is not named here, so the `trading` prefix lives in one place and readers (collector
+ * views, adapters, dashboards) can import the same names. `sdk/test/semconv-doc.test.ts` checks that this module and
+ * docs/semconv.md list exactly the same keys.
  */
 const P = 'trading';
 
-export const ATTR_TRADING_OPERATION_NAME = `${P}.operation.name`;
+// ---------------------------------------------------------------------------------------------------------------
+// Resource: who emits.
+// ---------------------------------------------------------------------------------------------------------------
+/** OTel `service.name`: the bot. */
+export const ATTR_SERVICE_NAME = 'service.name';
+/** OTel `service.version`: the bot's build. */
+export const ATTR_SERVICE_VERSION = 'service.version';
+/** OTel `deployment.environment.name`. */
+export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+/** This running instance of the bot. */
 export const ATTR_TRADING_BOT_ID = `${P}.bot.id`;
 
+// ---------------------------------------------------------------------------------------------------------------
+// Every trading span.
+// ---------------------------------------------------------------------------------------------------------------
+export const ATTR_TRADING_OPERATION_NAME = `${P}.operation.name`;
+export const ATTR_TRADING_SYMBOL = `${P}.symbol`;
+export const ATTR_TRADING_EXCHANGE = `${P}.exchange`;
+export const ATTR_TRADING_MARKET_TYPE = `${P}.market.type`;
+export const ATTR_TRADING_MODE = `${P}.mode`;
+export const ATTR_TRADING_STRATEGY_NAME = `${P}.strategy.name`;
+export const ATTR_TRADING_STRATEGY_VERSION = `${P}.strategy.version`;
+/** OTel `error.type` on spans whose operation failed. */
+export const ATTR_ERROR_TYPE = 'error.type';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Decision span `decide {symbol}`.
+// ---------------------------------------------------------------------------------------------------------------
 export const ATTR_TRADING_DECISION_ID = `${P}.decision.id`;
 export const ATTR_TRADING_DECISION_ACTION = `${P}.decision.action`;
 export const ATTR_TRADING_DECISION_KIND = `${P}.decision.kind`;
 export const ATTR_TRADING_DECISION_CONFIDENCE = `${P}.decision.confidence`;
 export const ATTR_TRADING_DECISION_SIZE = `${P}.decision.size`;
-export const ATTR_TRADING_STRATEGY_NAME = `${P}.strategy.name`;
-export const ATTR_TRADING_STRATEGY_VERSION = `${P}.strategy.version`;
-export const ATTR_TRADING_SYMBOL = `${P}.symbol`;
-export const ATTR_TRADING_EXCHANGE = `${P}.exchange`;
-export const ATTR_TRADING_MARKET_TYPE = `${P}.market.type`;
-export const ATTR_TRADING_MODE = `${P}.mode`;
+export const ATTR_TRADING_DECISION_REASON = `${P}.decision.reason`;
 /** Prefix of what the bot saw when deciding: `trading.context.price`, `trading.context.rsi_14`, ... */
 export const ATTR_TRADING_CONTEXT_PREFIX = `${P}.context.`;
+/** Last traded or mid price of the symbol when the decision was made; required when known. */
+export const ATTR_TRADING_CONTEXT_PRICE = `${P}.context.price`;
+export const ATTR_TRADING_CONTEXT_BID = `${P}.context.bid`;
+export const ATTR_TRADING_CONTEXT_ASK = `${P}.context.ask`;
+/** Signed position size held before the decision (positive long, negative short, 0 flat). */
+export const ATTR_TRADING_CONTEXT_POSITION_AMOUNT = `${P}.context.position.amount`;
+/** Free quote-currency balance before the decision. */
+export const ATTR_TRADING_CONTEXT_BALANCE_FREE = `${P}.context.balance.free`;
+/** OTel feature-flag keys: which A/B split chose the strategy version, and the variant this decision got. */
+export const ATTR_FEATURE_FLAG_KEY = 'feature_flag.key';
+export const ATTR_FEATURE_FLAG_RESULT_VARIANT = 'feature_flag.result.variant';
+export const ATTR_FEATURE_FLAG_PROVIDER_NAME = 'feature_flag.provider.name';
 
-export const EVENT_TRADING_REWARD = `${P}.reward`;
-export const ATTR_TRADING_REWARD_VALUE = `${P}.reward.value`;
-export const ATTR_TRADING_REWARD_NAME = `${P}.reward.name`;
-export const ATTR_TRADING_REWARD_KIND = `${P}.reward.kind`;
-export const ATTR_TRADING_REWARD_UNIT = `${P}.reward.unit`;
-export const ATTR_TRADING_REWARD_HORIZON_S = `${P}.reward.horizon_s`;
+// ---------------------------------------------------------------------------------------------------------------
+// LLM call span `{gen_ai.operation.name} {gen_ai.request.model}`: OpenTelemetry GenAI conventions (v1.41 names).
+// ---------------------------------------------------------------------------------------------------------------
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+export const ATTR_GEN_AI_REQUEST_TEMPERATURE = 'gen_ai.request.temperature';
+export const ATTR_GEN_AI_REQUEST_TOP_P = 'gen_ai.request.top_p';
+export const ATTR_GEN_AI_REQUEST_TOP_K = 'gen_ai.request.top_k';
+export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = 'gen_ai.request.max_tokens';
+export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY = 'gen_ai.request.frequency_penalty';
+export const ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY = 'gen_ai.request.presence_penalty';
+export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES = 'gen_ai.request.stop_sequences';
+export const ATTR_GEN_AI_REQUEST_SEED = 'gen_ai.request.seed';
+export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count';
+export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
+export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
+export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
 
+// ---------------------------------------------------------------------------------------------------------------
+// Order spans `submit_order {symbol}`, `cancel_order {symbol}`, `order_update {symbol}`: CCXT Order, FIX tags.
+// ---------------------------------------------------------------------------------------------------------------
+export const ATTR_TRADING_ORDER_ID = `${P}.order.id`;
+export const ATTR_TRADING_ORDER_CLIENT_ORDER_ID = `${P}.order.client_order_id`;
+export const ATTR_TRADING_ORDER_SIDE = `${P}.order.side`;
+export const ATTR_TRADING_ORDER_TYPE = `${P}.order.type`;
+export const ATTR_TRADING_ORDER_TIME_IN_FORCE = `${P}.order.time_in_force`;
+export const ATTR_TRADING_ORDER_PRICE = `${P}.order.price`;
+export const ATTR_TRADING_ORDER_TRIGGER_PRICE = `${P}.order.trigger_price`;
+export const ATTR_TRADING_ORDER_STOP_LOSS_PRICE = `${P}.order.stop_loss_price`;
+export const ATTR_TRADING_ORDER_TAKE_PROFIT_PRICE = `${P}.order.take_profit_price`;
+export const ATTR_TRADING_ORDER_AMOUNT = `${P}.order.amount`;
+export const ATTR_TRADING_ORDER_STATUS = `${P}.order.status`;
+export const ATTR_TRADING_ORDER_FILLED = `${P}.order.filled`;
+export const ATTR_TRADING_ORDER_REMAINING = `${P}.order.remaining`;
+export const ATTR_TRADING_ORDER_AVERAGE = `${P}.order.average`;
+export const ATTR_TRADING_ORDER_COST = `${P}.order.cost`;
+export const ATTR_TRADING_ORDER_FEE_COST = `${P}.order.fee.cost`;
+export const ATTR_TRADING_ORDER_FEE_CURRENCY = `${P}.order.fee.currency`;
+export const ATTR_TRADING_ORDER_REDUCE_ONLY = `${P}.order.reduce_only`;
+export const ATTR_TRADING_ORDER_POST_ONLY = `${P}.order.post_only`;
+
+/** Event on an order span, one per fill (CCXT Trade). */
+export const EVENT_TRADING_ORDER_FILL = `${P}.order.fill`;
+export const ATTR_TRADING_TRADE_ID = `${P}.trade.id`;
+export const ATTR_TRADING_FILL_PRICE = `${P}.fill.price`;
+export const ATTR_TRADING_FILL_AMOUNT = `${P}.fill.amount`;
+export const ATTR_TRADING_FILL_COST = `${P}.fill.cost`;
+export const ATTR_TRADING_FILL_FEE_COST = `${P}.fill.fee.cost`;
+export const ATTR_TRADING_FILL_FEE_CURRENCY = `${P}.fill.fee.currency`;
+export const ATTR_TRADING_FILL_LIQUIDITY = `${P}.fill.liquidity`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Position close span `close_position {symbol}`: CCXT Position.
+// ---------------------------------------------------------------------------------------------------------------
 export const ATTR_TRADING_POSITION_ID = `${P}.position.id`;
 export const ATTR_TRADING_POSITION_SIDE = `${P}.position.side`;
 export const ATTR_TRADING_POSITION_ENTRY_PRICE = `${P}.position.entry_price`;
@@ -38,9 +130,27 @@ export const ATTR_TRADING_POSITION_REALIZED_RETURN = `${P}.position.realized_ret
 export const ATTR_TRADING_POSITION_FEES = `${P}.position.fees`;
 export const ATTR_TRADING_POSITION_DURATION_S = `${P}.position.duration_s`;
 export const ATTR_TRADING_POSITION_EXIT_REASON = `${P}.position.exit_reason`;
+export const ATTR_TRADING_POSITION_LEVERAGE = `${P}.position.leverage`;
+export const ATTR_TRADING_POSITION_MARGIN_MODE = `${P}.position.margin_mode`;
 
-/** Values of `trading.operation.name`. */
-export const TRADING_OPERATIONS = ['decide', 'submit_order', 'cancel_order', 'close_position', 'reward'] as const;
+// ---------------------------------------------------------------------------------------------------------------
+// Reward: event `trading.reward` on the decision span, or span `reward {symbol}` linked to it.
+// ---------------------------------------------------------------------------------------------------------------
+export const EVENT_TRADING_REWARD = `${P}.reward`;
+export const ATTR_TRADING_REWARD_VALUE = `${P}.reward.value`;
+export const ATTR_TRADING_REWARD_NAME = `${P}.reward.name`;
+export const ATTR_TRADING_REWARD_KIND = `${P}.reward.kind`;
+export const ATTR_TRADING_REWARD_UNIT = `${P}.reward.unit`;
+export const ATTR_TRADING_REWARD_HORIZON_S = `${P}.reward.horizon_s`;
+
+/** Default `trading.reward.name`. */
+export const DEFAULT_REWARD_NAME = 'primary';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Enumerated values.
+// ---------------------------------------------------------------------------------------------------------------
+/** Values of `trading.operation.name`. `order_update` is a later status change or fill of an order already submitted. */
+export const TRADING_OPERATIONS = ['decide', 'submit_order', 'cancel_order', 'order_update', 'close_position', 'reward'] as const;
 export type TradingOperation = (typeof TRADING_OPERATIONS)[number];
 
 export const DECISION_ACTIONS = ['buy', 'sell', 'hold', 'close'] as const;
@@ -57,3 +167,19 @@ export type MarketType = (typeof MARKET_TYPES)[number];
 
 export const REWARD_KINDS = ['realized', 'mark_to_market', 'counterfactual'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
+
+export const ORDER_SIDES = ['buy', 'sell'] as const;
+export type OrderSide = (typeof ORDER_SIDES)[number];
+
+/** CCXT order statuses. */
+export const ORDER_STATUSES = ['open', 'closed', 'canceled', 'expired', 'rejected'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const FILL_LIQUIDITIES = ['maker', 'taker'] as const;
+export type FillLiquidity = (typeof FILL_LIQUIDITIES)[number];
+
+export const POSITION_SIDES = ['long', 'short'] as const;
+export type PositionSide = (typeof POSITION_SIDES)[number];
+
+/** Suggested `trading.position.exit_reason` values (free text is allowed). */
+export const EXIT_REASONS = ['take_profit', 'stop_loss', 'signal', 'trailing_stop', 'liquidation', 'timeout', 'manual'] as const;

@@ -1,0 +1,40 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR_TRADING_CONTEXT_PREFIX } from '../semconv/trading-attributes.ts';
+
+export type ContextValue = string | number | boolean | null | undefined | readonly string[] | readonly number[] | readonly boolean[] | ContextValues;
+/** What the bot saw: prices, indicators, balances, position state. Nested objects flatten to dotted keys. */
+export interface ContextValues {
+  readonly [key: string]: ContextValue;
+}
+
+const MAX_DEPTH = 4;
+
+/** `{ price: 1, position: { side: 'long' } }` → `{ 'trading.context.price': 1, 'trading.context.position.side': 'long' }`. */
+export function flattenContext(values: ContextValues): Attributes {
+  const out: Attributes = {};
+  flattenInto(out, ATTR_TRADING_CONTEXT_PREFIX, values, 0);
+  return out;
+}
+
+function flattenInto(out: Attributes, prefix: string, values: ContextValues, depth: number): void {
+  for (const key in values) {
+    const value = values[key];
+    if (value === null || value === undefined) continue;
+    switch (typeof value) {
+      case 'number':
+        if (Number.isFinite(value)) out[prefix + key] = value;
+        break;
+      case 'string':
+      case 'boolean':
+        out[prefix + key] = value;
+        break;
+      case 'object':
+        if (Array.isArray(value)) out[prefix + key] = value.slice() as string[];
+        else if (depth < MAX_DEPTH) flattenInto(out, `${prefix}${key}.`, value as ContextValues, depth + 1);
+        else out[prefix + key] = JSON.stringify(value);
+        break;
+      default:
+        break;
+    }
+  }
+}

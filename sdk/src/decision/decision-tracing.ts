@@ -1,0 +1,231 @@
+import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import { traceparentOf, type DecisionRef } from '../decision-ref.ts';
+import { guarded, recordSpanError } from '../safety/guard.ts';
+import type { SdkCore } from '../sdk-core.ts';
+import * as A from '../semconv/trading-attributes.ts';
+import type { DecisionAction, DecisionKind, MarketType, TradingMode } from '../semconv/trading-attributes.ts';
+import type { StrategyRef } from '../strategy/strategy-version.ts';
+import { activeStrategy, withActiveDecision, withActiveStrategy, type ActiveStrategy, type FeatureFlagAssignment } from '../trading-context.ts';
+import type { RewardInput } from '../trading/reward-emission.ts';
+import { flattenContext, type ContextValues } from './context-values.ts';
+
+export interface DecisionInput {
+  /** CCXT unified symbol, e.g. `SOL/USDC:USDC`. */
+  symbol: string;
+  /** Default: the version of the surrounding `runStrategy` scope, else the SDK's default version. */
+  strategy?: StrategyRef;
+  /** Default `rule`. */
+  kind?: DecisionKind;
+  /** Given by the bot, or made by the SDK (a UUID). */
+  id?: string;
+  exchange?: string;
+  marketType?: MarketType;
+  mode?: TradingMode;
+  /**
+   * What the bot saw; `price` should be there when known. Stored as `trading.context.<key>` with numbers as
+   * numbers; nested objects are flattened with dots (`{ position: { amount: 1 } }` → `trading.context.position.amount`).
+   */
+  context?: ContextValues;
+  /** The A/B split that chose this version, when not given by the surrounding `runStrategy` scope. */
+  featureFlag?: FeatureFlagAssignment;
+}
+
+export interface DecisionResult {
+  action: DecisionAction;
+  /** 0..1. */
+  confidence?: number;
+  size?: number;
+  /** Short rationale (an LLM's explanation, the rule that fired). */
+  reason?: string;
+}
+
+/** Handed to the bot's decide function. */
+export interface DecisionScope {
+  readonly id: string;
+  /** A plain-JSON reference to this decision, to store with the position and hand back to `emitReward` later. */
+  readonly ref: DecisionRef;
+  /** Adds to what the bot saw, e.g. indicators computed inside the decide function. */
+  setContext(values: ContextValues): void;
+  /** `emitReward` for this decision (an event on its span while it is open). */
+  reward(value: number, options?: Omit<RewardInput, 'value' | 'decisionId' | 'decision'>): void;
+}
+
+/** One running decision: its span, the context its function runs in, and how it ends. */
+class DecisionRun {
+  readonly scope: DecisionScope;
+  readonly context: Context;
+  private readonly startedAt = performance.now();
+
+  readonly id: string;
+  readonly span: Span;
+  private readonly core: SdkCore;
+  private readonly input: DecisionInput;
+  private readonly strategy: StrategyRef | undefined;
+
+  constructor(
+    core: SdkCore,
+    id: string,
+    span: Span,
+    input: DecisionInput,
+    strategy: StrategyRef | undefined,
+    parent: Context,
+    active: ActiveStrategy | undefined,
+    emitReward: (input: RewardInput) => void,
+  ) {
+    this.core = core;
+    this.id = id;
+    this.span = span;
+    this.input = input;
+    this.strategy = strategy;
+    let ctx = trace.setSpan(parent, span);
+    if (active !== undefined) ctx = withActiveStrategy(ctx, active);
+    this.context = withActiveDecision(ctx, { id, span, symbol: input.symbol });
+    const spanContext = span.spanContext();
+    const ref: DecisionRef = { decisionId: id, traceparent: traceparentOf(spanContext), symbol: input.symbol };
+    if (strategy !== undefined) {
+      ref.strategyName = strategy.name;
+      ref.strategyVersion = strategy.version;
+    }
+    core.decisions.remember(id, { spanContext, symbol: input.symbol, strategyName: strategy?.name, strategyVersion: strategy?.version, openSpan: span });
+    this.scope = {
+      id,
+      ref,
+      setContext: (values) => guarded(core.reporter, 'setContext', () => span.setAttributes(flattenContext(values)), undefined),
+      reward: (value, options) => emitReward({ ...options, value, decisionId: id }),
+    };
+    if (core.hooks.has('onDecisionStart')) core.hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
+  }
+
+  finish(result: unknown): void {
+    guarded(
+      this.core.reporter,
+      'decision result',
+      () => {
+        const r = result as Partial<DecisionResult> | null | undefined;
+        if (r !== null && typeof r === 'object') {
+          if (typeof r.action === 'string') this.span.setAttribute(A.ATTR_TRADING_DECISION_ACTION, r.action.toLowerCase());
+          if (typeof r.confidence === 'number') this.span.setAttribute(A.ATTR_TRADING_DECISION_CONFIDENCE, r.confidence);
+          if (typeof r.size === 'number') this.span.setAttribute(A.ATTR_TRADING_DECISION_SIZE, r.size);
+          if (typeof r.reason === 'string' && r.reason !== '') this.span.setAttribute(A.ATTR_TRADING_DECISION_REASON, r.reason);
+        }
+        this.end(typeof r?.action === 'string' ? r.action : undefined, undefined);
+      },
+      undefined,
+    );
+  }
+
+  fail(error: unknown): void {
+    recordSpanError(this.span, error);
+    guarded(this.core.reporter, 'decision end', () => this.end(undefined, error), undefined);
+  }
+
+  private end(action: string | undefined, error: unknown): void {
+    const record = this.core.decisions.get(this.id);
+    if (record !== undefined && record.openSpan === this.span) record.openSpan = undefined;
+    this.span.end();
+    if (this.core.hooks.has('onDecisionEnd')) {
+      this.core.hooks.emit('onDecisionEnd', {
+        decisionId: this.id,
+        symbol: this.input.symbol,
+        strategy: this.strategy,
+        action,
+        error,
+        durationMs: performance.now() - this.startedAt,
+      });
+    }
+  }
+}
+
+/** Decision tracing: `decide` (sync or async decide functions) and `decideSync` (sync, returns the result itself). */
+export class DecisionTracer {
+  private readonly core: SdkCore;
+  private readonly emitReward: (input: RewardInput) => void;
+
+  constructor(core: SdkCore, emitReward: (input: RewardInput) => void) {
+    this.core = core;
+    this.emitReward = emitReward;
+  }
+
+  async decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+    const run = this.start(input);
+    if (run === undefined) return decideFn(fallbackScope(input));
+    let result: R;
+    try {
+      result = await context.with(run.context, decideFn, undefined, run.scope);
+    } catch (error) {
+      run.fail(error);
+      throw error;
+    }
+    run.finish(result);
+    return result;
+  }
+
+  decideSync<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R {
+    const run = this.start(input);
+    if (run === undefined) return decideFn(fallbackScope(input));
+    let result: R;
+    try {
+      result = context.with(run.context, decideFn, undefined, run.scope);
+    } catch (error) {
+      run.fail(error);
+      throw error;
+    }
+    if (result !== null && typeof (result as unknown as Promise<unknown>)?.then === 'function') {
+      this.core.reporter.report('warn', 'decideSync-promise', () => 'decideSync() got a promise: use decide() for async decide functions (the span ended before the promise settled).');
+    }
+    run.finish(result);
+    return result;
+  }
+
+  private start(input: DecisionInput): DecisionRun | undefined {
+    return guarded(
+      this.core.reporter,
+      'decision start',
+      () => {
+        const parent = context.active();
+        const scoped = activeStrategy(parent) ?? this.core.defaultStrategy;
+        const strategy = input.strategy ?? scoped?.strategy;
+        const featureFlag = input.featureFlag ?? (input.strategy === undefined || sameStrategy(input.strategy, scoped?.strategy) ? scoped?.featureFlag : undefined);
+        const active: ActiveStrategy | undefined = strategy === undefined ? undefined : featureFlag === undefined ? { strategy } : { strategy, featureFlag };
+        const id = typeof input.id === 'string' && input.id !== '' ? input.id : randomUUID();
+        const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: decisionAttributes(id, input, active) }, parent);
+        return new DecisionRun(this.core, id, span, input, strategy, parent, active, this.emitReward);
+      },
+      undefined,
+    );
+  }
+}
+
+function sameStrategy(a: StrategyRef | undefined, b: StrategyRef | undefined): boolean {
+  return a !== undefined && b !== undefined && a.name === b.name && a.version === b.version;
+}
+
+function decisionAttributes(id: string, input: DecisionInput, active: ActiveStrategy | undefined): Attributes {
+  const attributes: Attributes = {
+    [A.ATTR_TRADING_OPERATION_NAME]: 'decide',
+    [A.ATTR_TRADING_DECISION_ID]: id,
+    [A.ATTR_TRADING_DECISION_KIND]: input.kind ?? 'rule',
+    [A.ATTR_TRADING_SYMBOL]: input.symbol,
+  };
+  if (active !== undefined) {
+    attributes[A.ATTR_TRADING_STRATEGY_NAME] = active.strategy.name;
+    attributes[A.ATTR_TRADING_STRATEGY_VERSION] = active.strategy.version;
+    if (active.featureFlag !== undefined) {
+      attributes[A.ATTR_FEATURE_FLAG_KEY] = active.featureFlag.key;
+      attributes[A.ATTR_FEATURE_FLAG_RESULT_VARIANT] = active.featureFlag.variant;
+      if (active.featureFlag.provider !== undefined) attributes[A.ATTR_FEATURE_FLAG_PROVIDER_NAME] = active.featureFlag.provider;
+    }
+  }
+  if (input.exchange !== undefined) attributes[A.ATTR_TRADING_EXCHANGE] = input.exchange;
+  if (input.marketType !== undefined) attributes[A.ATTR_TRADING_MARKET_TYPE] = input.marketType;
+  if (input.mode !== undefined) attributes[A.ATTR_TRADING_MODE] = input.mode;
+  if (input.context !== undefined) Object.assign(attributes, flattenContext(input.context));
+  return attributes;
+}
+
+/** The scope a decide function gets when tracing could not start (disabled SDK, internal error). */
+export function fallbackScope(input: DecisionInput): DecisionScope {
+  const id = typeof input?.id === 'string' && input.id !== '' ? input.id : randomUUID();
+  return { id, ref: { decisionId: id, symbol: input?.symbol }, setContext: () => {}, reward: () => {} };
+}

@@ -1,0 +1,273 @@
+import { context, SpanKind, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import * as A from '../semconv/trading-attributes.ts';
+import { describeError, type RateLimitedReporter } from '../safety/sdk-logger.ts';
+import { recordSpanError } from '../safety/guard.ts';
+import { ANTHROPIC_MESSAGES_ADAPTER, OPENAI_CHAT_ADAPTER, providerFromBaseUrl, serverAttributes, type ProviderAdapter, type StreamAccumulator } from './provider-adapters.ts';
+
+/** The parts of the SDK that LLM instrumentation needs. */
+export interface LlmTracing {
+  readonly tracer: Tracer;
+  readonly captureMessages: boolean;
+  readonly injectStreamUsage: boolean;
+  readonly reporter: RateLimitedReporter;
+}
+
+export interface InstrumentLlmOptions {
+  /** `gen_ai.provider.name`; by default guessed from the client's base URL (`openai` for unknown compatible endpoints). */
+  provider?: string;
+  /** Overrides the SDK-wide `captureMessages` for this client. */
+  captureMessages?: boolean;
+}
+
+/** Structural shape of an `openai` (v4–v7) client: nothing is imported from the library. */
+export interface OpenAILikeClient {
+  baseURL?: string;
+  chat: { completions: { create: (...args: any[]) => any } };
+}
+
+/** Structural shape of an `@anthropic-ai/sdk` client. */
+export interface AnthropicLikeClient {
+  baseURL?: string;
+  messages: { create: (...args: any[]) => any };
+}
+
+const ORIGINAL = Symbol.for('tradetrace.llm.original-create');
+type Loose = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Loose {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Wraps `client.chat.completions.create` of this client instance (no global patching). Returns the client. */
+export function instrumentOpenAIClient<C extends OpenAILikeClient>(tracing: LlmTracing, client: C, options: InstrumentLlmOptions = {}): C {
+  const provider = options.provider ?? providerFromBaseUrl(client.baseURL, 'openai');
+  wrapCreate(client.chat.completions, OPENAI_CHAT_ADAPTER, tracing, provider, client.baseURL, options.captureMessages);
+  return client;
+}
+
+/** Wraps `client.messages.create` of this client instance (`messages.stream()` goes through it too). Returns the client. */
+export function instrumentAnthropicClient<C extends AnthropicLikeClient>(tracing: LlmTracing, client: C, options: InstrumentLlmOptions = {}): C {
+  const provider = options.provider ?? providerFromBaseUrl(client.baseURL, 'anthropic');
+  wrapCreate(client.messages, ANTHROPIC_MESSAGES_ADAPTER, tracing, provider, client.baseURL, options.captureMessages);
+  return client;
+}
+
+export function adapterForProvider(provider: string): ProviderAdapter {
+  return provider === 'anthropic' || provider === 'aws.bedrock' ? ANTHROPIC_MESSAGES_ADAPTER : OPENAI_CHAT_ADAPTER;
+}
+
+function wrapCreate(
+  resource: { create: (...args: any[]) => any },
+  adapter: ProviderAdapter,
+  tracing: LlmTracing,
+  provider: string,
+  baseUrl: string | undefined,
+  captureOverride: boolean | undefined,
+): void {
+  const current = resource.create as ((...args: any[]) => any) & { [ORIGINAL]?: (...args: any[]) => any };
+  const original = current[ORIGINAL] ?? current;
+  const fixed: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: provider, ...serverAttributes(baseUrl) };
+
+  const traced = function (this: unknown, body: unknown, ...rest: unknown[]): unknown {
+    if (!isRecord(body)) return original.call(this, body, ...rest);
+    let call: LlmCall | undefined;
+    let requestBody: Loose = body;
+    try {
+      const capture = captureOverride ?? tracing.captureMessages;
+      const prepared = adapter.prepareRequest(body, tracing.injectStreamUsage);
+      requestBody = prepared.body;
+      call = new LlmCall(tracing, adapter, { ...fixed, ...adapter.requestAttributes(body, capture) }, String(body.model ?? ''), capture, prepared.injectedUsage);
+    } catch (error) {
+      reportInternal(tracing, error);
+      return original.call(this, body, ...rest);
+    }
+    let result: unknown;
+    try {
+      result = context.with(trace.setSpan(context.active(), call.span), () => original.call(this, requestBody, ...rest));
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
+    return call.observe(result, requestBody.stream === true);
+  };
+  Object.defineProperty(traced, ORIGINAL, { value: original });
+  Object.defineProperty(traced, 'name', { value: original.name });
+  resource.create = traced;
+}
+
+function reportInternal(tracing: LlmTracing, error: unknown): void {
+  tracing.reporter.report('error', 'llm-internal', () => `LLM instrumentation error (the call itself went ahead): ${describeError(error)}`);
+}
+
+/** One LLM call: its span, and the observation of its result (a promise, an APIPromise, or a stream). */
+export class LlmCall {
+  readonly span: Span;
+  private ended = false;
+
+  private readonly tracing: LlmTracing;
+  private readonly adapter: ProviderAdapter;
+  private readonly capture: boolean;
+  private readonly injectedUsage: boolean;
+
+  constructor(
+    tracing: LlmTracing,
+    adapter: ProviderAdapter,
+    attributes: Attributes,
+    model: string,
+    capture: boolean,
+    injectedUsage: boolean,
+  ) {
+    this.tracing = tracing;
+    this.adapter = adapter;
+    this.capture = capture;
+    this.injectedUsage = injectedUsage;
+    this.span = tracing.tracer.startSpan(model ? `${adapter.operation} ${model}` : adapter.operation, { kind: SpanKind.CLIENT, attributes });
+  }
+
+  /**
+   * Observes the library's return value without changing what the caller can do with it. Stainless-generated
+   * clients (openai, @anthropic-ai/sdk) return an `APIPromise`: its `_thenUnwrap` gives one that still has
+   * `withResponse()` / `asResponse()` and parses lazily, exactly like the original.
+   */
+  observe(result: unknown, streamed: boolean): unknown {
+    const onValue = (value: unknown): unknown => {
+      try {
+        if (streamed) this.watchStream(value);
+        else this.succeed(this.adapter.responseAttributes(value, this.capture));
+      } catch (error) {
+        reportInternal(this.tracing, error);
+        this.end();
+      }
+      return value;
+    };
+    if (isRecord(result) && typeof result._thenUnwrap === 'function') {
+      const responsePromise = result.responsePromise;
+      if (isRecord(responsePromise) && typeof responsePromise.then === 'function') {
+        (responsePromise as unknown as Promise<unknown>).then(undefined, (error: unknown) => this.fail(error));
+      }
+      return (result._thenUnwrap as (transform: (value: unknown) => unknown) => unknown).call(result, onValue);
+    }
+    if (isRecord(result) && typeof result.then === 'function') {
+      return (result as unknown as Promise<unknown>).then(onValue, (error: unknown) => {
+        this.fail(error);
+        throw error;
+      });
+    }
+    return onValue(result);
+  }
+
+  succeed(attributes: Attributes): void {
+    if (this.ended) return;
+    this.span.setAttributes(attributes);
+    this.end();
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return;
+    recordSpanError(this.span, error);
+    this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.span.end();
+  }
+
+  /**
+   * Streams: the span ends when the caller finishes, breaks out of, or fails on the stream. The stream's own
+   * `iterator` is wrapped in place, so `for await`, `tee()`, `toReadableStream()` and the libraries' helpers all see
+   * the same chunks as without instrumentation (minus the usage-only chunk the SDK itself asked for).
+   */
+  private watchStream(stream: unknown): void {
+    const accumulator = this.adapter.streamAccumulator(this.injectedUsage);
+    if (!isRecord(stream)) {
+      this.end();
+      return;
+    }
+    const finish = (outcome: 'done' | 'abandoned' | { error: unknown }) => {
+      try {
+        if (typeof outcome === 'object') {
+          this.span.setAttributes(accumulator.attributes(this.capture));
+          this.fail(outcome.error);
+        } else {
+          this.succeed(accumulator.attributes(this.capture));
+        }
+      } catch (error) {
+        reportInternal(this.tracing, error);
+        this.end();
+      }
+    };
+    if (typeof stream.iterator === 'function') {
+      const original = stream.iterator as (this: unknown, ...args: unknown[]) => AsyncIterator<unknown>;
+      stream.iterator = function (this: unknown, ...args: unknown[]) {
+        return observeIterator(original.apply(this, args), accumulator, finish);
+      };
+      return;
+    }
+    const ownIterator = stream[Symbol.asyncIterator as unknown as string];
+    if (typeof ownIterator === 'function') {
+      const original = ownIterator as (this: unknown) => AsyncIterator<unknown>;
+      (stream as Record<symbol, unknown>)[Symbol.asyncIterator] = function (this: unknown) {
+        return observeIterator(original.call(this), accumulator, finish);
+      };
+      return;
+    }
+    this.end();
+  }
+}
+
+/**
+ * An async iterator that hands through every result of `inner` untouched (same objects, same order), tells the
+ * accumulator about each item, and reports once how the iteration ended.
+ */
+function observeIterator(
+  inner: AsyncIterator<unknown>,
+  accumulator: StreamAccumulator,
+  finish: (outcome: 'done' | 'abandoned' | { error: unknown }) => void,
+): AsyncIterableIterator<unknown> {
+  let finished = false;
+  const once = (outcome: 'done' | 'abandoned' | { error: unknown }) => {
+    if (finished) return;
+    finished = true;
+    finish(outcome);
+  };
+  const deliver = (value: unknown): boolean => {
+    try {
+      return accumulator.observe(value);
+    } catch {
+      return true;
+    }
+  };
+  const iterator: AsyncIterableIterator<unknown> = {
+    async next(...args: [] | [unknown]) {
+      for (;;) {
+        let result: IteratorResult<unknown>;
+        try {
+          result = await inner.next(...args);
+        } catch (error) {
+          once({ error });
+          throw error;
+        }
+        if (result.done) {
+          once('done');
+          return result;
+        }
+        if (deliver(result.value)) return result;
+      }
+    },
+    async return(value?: unknown) {
+      once('abandoned');
+      return inner.return ? inner.return(value) : { done: true, value };
+    },
+    async throw(error?: unknown) {
+      once({ error });
+      if (inner.throw) return inner.throw(error);
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
+}

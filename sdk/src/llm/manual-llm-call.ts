@@ -1,0 +1,54 @@
+import { context, trace, type Attributes } from '@opentelemetry/api';
+import * as A from '../semconv/trading-attributes.ts';
+import { guarded } from '../safety/guard.ts';
+import { adapterForProvider, LlmCall, type LlmTracing } from './llm-instrumentation.ts';
+
+/** The part of an OpenAI-style (or Anthropic-style) request the span records. */
+export interface ChatRequestLike {
+  model: string;
+  messages: readonly unknown[];
+  temperature?: number | null;
+  max_tokens?: number | null;
+  [key: string]: unknown;
+}
+
+/** The part of an OpenAI-style chat completion the span records (Anthropic messages work too). */
+export interface ChatCompletionLike {
+  id?: string;
+  model?: string;
+  choices?: readonly { finish_reason?: string | null; message?: unknown }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+export interface LlmCallInput {
+  /** `gen_ai.provider.name`: `openai`, `deepseek`, `anthropic`, ... */
+  provider: string;
+  request: ChatRequestLike;
+  /** `server.address` of the endpoint, when known. */
+  serverAddress?: string;
+}
+
+/** For LLM clients the SDK does not instrument itself: a GenAI span around any call returning a chat completion. */
+export async function traceLlmCallWith<R>(tracing: LlmTracing, input: LlmCallInput, call: () => Promise<R>): Promise<R> {
+  const llm = guarded(
+    tracing.reporter,
+    'traceLlmCall',
+    () => {
+      const adapter = adapterForProvider(input.provider);
+      const attributes: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: input.provider, ...adapter.requestAttributes(input.request as Record<string, unknown>, tracing.captureMessages) };
+      if (input.serverAddress !== undefined) attributes[A.ATTR_SERVER_ADDRESS] = input.serverAddress;
+      return { call: new LlmCall(tracing, adapter, attributes, String(input.request.model ?? ''), tracing.captureMessages, false), adapter };
+    },
+    undefined,
+  );
+  if (llm === undefined) return call();
+  let response: R;
+  try {
+    response = await context.with(trace.setSpan(context.active(), llm.call.span), call);
+  } catch (error) {
+    llm.call.fail(error);
+    throw error;
+  }
+  guarded(tracing.reporter, 'traceLlmCall result', () => llm.call.succeed(llm.adapter.responseAttributes(response, tracing.captureMessages)), undefined);
+  return response;
+}
