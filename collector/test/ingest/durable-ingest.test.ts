@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStorage, runMigrations, type SpanRow, type Storage } from '@tradetrace/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouseRowSink, createCollectorMetrics, decodeOtlpBody, DurableIngest, WriteAheadSpool, type IngestLimits } from '@tradetrace/collector';
+import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
+
+const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000 };
+
+describe('DurableIngest', () => {
+  let dataPath: string;
+  let storage: Storage;
+
+  beforeAll(async () => {
+    dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-ingest-'));
+    storage = await openStorage({ dataPath });
+    await runMigrations(storage);
+  });
+
+  afterAll(async () => {
+    await storage?.close();
+    rmSync(dataPath, { recursive: true, force: true });
+  });
+
+  const count = async (service: string) => {
+    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${storage.table('otel_traces')} WHERE ServiceName = {service:String}`, query_params: { service }, format: 'JSONEachRow' });
+    return Number((await result.json<{ n: string }>())[0]!.n);
+  };
+
+  describe('replay after a crash', () => {
+    it('inserts the in-flight batch again under the same token, and ClickHouse keeps one copy', async () => {
+      const dir = join(dataPath, 'spool-replay');
+      const sink = createClickHouseRowSink(storage);
+      // A previous run: two requests spooled, the batch marked in flight, inserted, then the process died before the commit.
+      const before = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
+      const bodies = [await traceRequestBodies({ service: 'replayed', spans: 4 }), await traceRequestBodies({ service: 'replayed', spans: 6 })];
+      for (const [i, body] of bodies.entries()) {
+        const decoded = decodeOtlpBody('traces', 'protobuf', body.protobuf, LIMITS).decoded;
+        await before.append({ signal: 'traces', encoding: 'protobuf', body: body.protobuf, rowCount: decoded.rows.length, requestHash: `r${i}` });
+      }
+      await before.markInflight(1, 2);
+      const rows = bodies.flatMap((b) => decodeOtlpBody('traces', 'protobuf', b.protobuf, LIMITS).decoded.rows as SpanRow[]);
+      await sink.insert({ signal: 'traces', rows, deduplicationToken: `${before.spoolId}:1-2` });
+      await before.close();
+      expect(await count('replayed')).toBe(10);
+
+      const spool = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
+      const metrics = createCollectorMetrics();
+      const ingest = new DurableIngest({ spool, sink, deadLetterDir: join(dataPath, 'dead'), limits: LIMITS, metrics });
+      ingest.start();
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      expect(await count('replayed')).toBe(10);
+      expect(spool.waiting).toEqual([]);
+    });
+  });
+});
