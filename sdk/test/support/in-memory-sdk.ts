@@ -37,7 +37,9 @@ export function inMemorySdk(options: Partial<SdkOptions> = {}): InMemorySdk {
     logger,
     spans,
     span: async (prefix) => {
-      const found = (await spans()).filter((s) => s.name.startsWith(prefix));
+      const all = await spans();
+      const exact = all.filter((s) => s.name === prefix);
+      const found = exact.length > 0 ? exact : all.filter((s) => s.name.startsWith(prefix));
       if (found.length !== 1) throw new Error(`expected one span named ${prefix}…, found ${found.map((s) => s.name).join(', ') || 'none'}`);
       return found[0]!;
     },
