@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# The tradetrace image: the `tradetrace` command (collector, export, demo, ...) on Node 22, which runs the TypeScript
+# sources natively, so "building" is the type check and the image carries sources plus production dependencies.
+
+# Node >= 22.18 runs .ts files without flags; the same major as the repository's `node` devDependency.
+FROM node:22.23.3-bookworm-slim AS build
+WORKDIR /app
+# Manifests first, so dependency layers are reused while only sources change.
+COPY package.json package-lock.json tsconfig.json ./
+COPY sdk/package.json sdk/
+COPY storage/package.json storage/
+COPY collector/package.json collector/
+COPY adapters/package.json adapters/
+COPY analytics/package.json analytics/
+COPY demo/package.json demo/
+COPY cli/package.json cli/
+COPY grafana/package.json grafana/
+# --omit=optional leaves out chDB's 550 MB engine (an optional dependency of `chdb`): the image talks to a ClickHouse
+# server (--clickhouse-url) and loads chDB only in embedded mode. --ignore-scripts skips the `node` devDependency's
+# binary download; the base image already is Node 22.
+RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
+COPY . .
+# The same check `npm run build` runs on a developer machine (tsc -b: every workspace, sources and tests).
+RUN npm run build
+RUN npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+ && rm -rf */test bench docs .ci *.tsbuildinfo
+
+FROM node:22.23.3-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# Sources come from the build stage, so the image only ever holds code that passed the type check.
+COPY --from=build /app /app
+# The collector's folder (write-ahead spool, dead letters); the compose file mounts a named volume here.
+RUN mkdir -p /var/lib/tradetrace && chown node:node /var/lib/tradetrace
+USER node
+EXPOSE 4318
+ENTRYPOINT ["node", "/app/cli/src/bin.ts"]
+CMD ["collector", "--host", "0.0.0.0", "--port", "4318", "--data", "/var/lib/tradetrace"]

@@ -1,0 +1,204 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector, type RunningCollector } from '@tradetrace/collector';
+import { computeVersionStats } from '@tradetrace/analytics';
+import { runDemo } from '@tradetrace/demo';
+import { ALL_VALUE, expandPanelSql, type QueryContext, type TemplateVariableState } from '../support/clickhouse-plugin-macros.ts';
+import { GRAFANA_DIR, linkedQueries, queryPanels, readDashboardFiles, variableSql, type Panel } from '../support/dashboard-files.ts';
+
+/** Column names and ClickHouse types of a result, as the plugin's backend sees them. */
+interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+interface QueryResult {
+  meta: ResultColumn[];
+  data: Record<string, unknown>[];
+}
+
+/** Panels the demo cannot fill (by dashboard uid, or `uid/panel title`): their SQL still runs and their columns are still checked. */
+const PANELS_WITHOUT_DEMO_DATA: Record<string, string> = {
+  'tradetrace-execution': 'the demo bot trades on a paper broker without order spans (trading_orders / trading_fills stay empty)',
+  'tradetrace-collector-health/Log records and error spans': 'the demo sends no log records and no span ends in error',
+};
+
+const METRICS_URL_IN_STACK = 'http://collector:4318/metrics';
+
+const isTime = (type: string) => /^(Nullable\()?(DateTime|Date)/.test(type);
+const isNumber = (type: string) => /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal|Bool)/.test(type);
+const isText = (type: string) => /^(Nullable\()?(LowCardinality\()?(Nullable\()?String/.test(type);
+
+const dashboards = readDashboardFiles();
+
+describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, plugin macros expanded)", () => {
+  let dataPath: string;
+  let collector: RunningCollector;
+  let timeRange: Pick<QueryContext, 'from' | 'to' | 'intervalSeconds'>;
+
+  async function run(sql: string): Promise<QueryResult> {
+    // readonly=1: what Grafana's ClickHouse user may do (no writes, no temporary tables, no table functions).
+    const result = await collector.storage.client.query({ query: sql, format: 'JSON', clickhouse_settings: { readonly: '1' } });
+    return result.json<QueryResult['data'][number]>() as unknown as Promise<QueryResult>;
+  }
+
+  beforeAll(async () => {
+    dataPath = join(mkdtempSync(join(tmpdir(), 'tradetrace-grafana-')), 'demo');
+    await runDemo({ dataPath, candles: 60, seed: 7, log: () => {} });
+    // A collector on the demo's folder: its engine answers the panels, its /metrics feeds the collector-health panels.
+    collector = await startCollector({ port: 0, dataPath });
+    const initSql = readFileSync(join(GRAFANA_DIR, 'clickhouse', 'initdb', 'collector-metrics.sql'), 'utf8');
+    expect(initSql).toContain(METRICS_URL_IN_STACK);
+    const statements = initSql.replace(/--.*$/gm, '').replaceAll(METRICS_URL_IN_STACK, `${collector.url}/metrics`).split(';');
+    for (const statement of statements.map((s) => s.trim()).filter(Boolean)) {
+      await collector.storage.client.command({ query: statement });
+    }
+    // One undecodable request, so the rejection panels have a real counter to read.
+    const refused = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
+    expect(refused.status).toBe(400);
+
+    const bounds = (await run(`SELECT toUnixTimestamp(min(Timestamp)) AS first, toUnixTimestamp(max(Timestamp)) AS last FROM otel.otel_traces`)).data[0]!;
+    const from = new Date((Number(bounds.first) - 60) * 1000);
+    const to = new Date((Number(bounds.last) + 60) * 1000);
+    // Grafana's $__interval: the range over the panel's data points (about 100 here), at least 1 s.
+    timeRange = { from, to, intervalSeconds: Math.max(1, Math.round((to.getTime() - from.getTime()) / 1000 / 100)) };
+  }, 180_000);
+
+  afterAll(async () => {
+    await collector?.close();
+    if (dataPath) rmSync(join(dataPath, '..'), { recursive: true, force: true });
+  });
+
+  /** Resolves the dashboard's variables in order (later ones may use earlier ones), like Grafana on load. */
+  async function resolveVariables(dashboardIndex: number, selection: 'all' | 'first'): Promise<Map<string, TemplateVariableState>> {
+    const variables = new Map<string, TemplateVariableState>();
+    for (const variable of dashboards[dashboardIndex]!.dashboard.templating.list) {
+      const sql = expandPanelSql(variableSql(variable), { ...timeRange, variables });
+      const options = (await run(sql)).data.map((row) => String(Object.values(row)[0]));
+      const current = selection === 'all' ? [ALL_VALUE] : options.slice(0, 1);
+      variables.set(variable.name, { current, options, multi: variable.multi ?? false });
+    }
+    return variables;
+  }
+
+  function expectColumnsFor(panel: Panel, result: QueryResult): void {
+    const columns = result.meta;
+    const names = columns.map((c) => c.name);
+    if (panel.type === 'timeseries') {
+      // The plugin's time series: a DateTime column `time` first, numbers after it, at most one text column to split series by.
+      expect(columns[0]?.name).toBe('time');
+      expect(isTime(columns[0]!.type), `${columns[0]?.name}: ${columns[0]?.type}`).toBe(true);
+      const rest = columns.slice(1);
+      expect(rest.filter((c) => isNumber(c.type)).length).toBeGreaterThan(0);
+      expect(rest.filter((c) => !isNumber(c.type)).every((c) => isText(c.type))).toBe(true);
+      expect(rest.filter((c) => !isNumber(c.type)).length).toBeLessThanOrEqual(1);
+      const times = result.data.map((row) => Date.parse(String(row.time)));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    } else if (['stat', 'bargauge', 'gauge', 'histogram'].includes(panel.type)) {
+      expect(columns.some((c) => isNumber(c.type)), names.join(', ')).toBe(true);
+    } else if (['piechart', 'barchart'].includes(panel.type)) {
+      expect(columns.some((c) => isText(c.type))).toBe(true);
+      expect(columns.some((c) => isNumber(c.type))).toBe(true);
+    }
+    for (const override of panel.fieldConfig?.overrides ?? []) {
+      if (override.matcher.id === 'byName') expect(names).toContain(override.matcher.options);
+    }
+    for (const transformation of panel.transformations ?? []) {
+      for (const field of (transformation.options?.fields as string[] | undefined) ?? []) expect(names).toContain(field);
+    }
+  }
+
+  dashboards.forEach(({ file, dashboard }, dashboardIndex) => {
+    describe(`${file} (${dashboard.title})`, () => {
+      const emptyReasonOf = (panel: Panel) => PANELS_WITHOUT_DEMO_DATA[dashboard.uid] ?? PANELS_WITHOUT_DEMO_DATA[`${dashboard.uid}/${panel.title}`];
+
+      it('resolves every template variable from the demo data', async () => {
+        const variables = await resolveVariables(dashboardIndex, 'first');
+        for (const [name, state] of variables) expect(state.options.length, `variable ${name}`).toBeGreaterThan(0);
+      });
+
+      for (const panel of queryPanels(dashboard)) {
+        it(`"${panel.title}" (${panel.type}) runs with All selected and returns the columns it shows`, async () => {
+          const variables = await resolveVariables(dashboardIndex, 'all');
+          for (const target of panel.targets ?? []) {
+            const result = await run(expandPanelSql(target.rawSql ?? '', { ...timeRange, variables }));
+            expectColumnsFor(panel, result);
+            if (emptyReasonOf(panel) === undefined) expect(result.data.length, `${panel.title}: no rows`).toBeGreaterThan(0);
+          }
+        });
+
+        it(`"${panel.title}" runs with one value of every variable selected`, async () => {
+          const variables = await resolveVariables(dashboardIndex, 'first');
+          for (const target of panel.targets ?? []) {
+            expectColumnsFor(panel, await run(expandPanelSql(target.rawSql ?? '', { ...timeRange, variables })));
+          }
+        });
+        const emptyReason = emptyReasonOf(panel);
+        if (emptyReason !== undefined) it.skip(`"${panel.title}" is not checked for rows: ${emptyReason}`, () => {});
+      }
+    });
+  });
+
+  describe('numbers that must agree with the demo', () => {
+    it('the versions table gives the numbers of `tradetrace stats` (computeVersionStats)', async () => {
+      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-strategy-performance');
+      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Versions side by side')!;
+      const variables = await resolveVariables(board, 'all');
+      const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      const stats = await computeVersionStats(collector.storage, { since: timeRange.from.toISOString(), until: timeRange.to.toISOString() });
+      expect(stats.length).toBeGreaterThanOrEqual(2);
+      expect(rows.length).toBe(stats.length);
+      const asNumber = (value: unknown) => (value === null ? null : Number(value));
+      for (const expected of stats) {
+        const row = rows.find((r) => r.version === `${expected.strategy_name}@${expected.strategy_version}`);
+        expect(row, `${expected.strategy_name}@${expected.strategy_version}`).toBeDefined();
+        expect(asNumber(row!.decisions)).toBe(expected.decisions);
+        expect(asNumber(row!.trades)).toBe(expected.trades);
+        for (const field of ['win_rate', 'total_pnl', 'mean_return', 'sharpe', 'max_drawdown', 'profit_factor', 'expectancy'] as const) {
+          const value = expected[field];
+          if (value === null) expect(row![field], field).toBeNull();
+          else expect(asNumber(row![field]), field).toBeCloseTo(value, 9);
+        }
+      }
+    });
+
+    it('narrowing to one strategy version keeps only that version', async () => {
+      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-strategy-performance');
+      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Versions side by side')!;
+      const variables = await resolveVariables(board, 'all');
+      const version = variables.get('version')!;
+      expect(version.options.length).toBeGreaterThanOrEqual(2);
+      variables.set('version', { ...version, current: [version.options[1]!] });
+      const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      expect(rows.map((r) => String(r.version).split('@')[1])).toEqual([version.options[1]]);
+    });
+
+    it("the decision's trace link opens the decision span with its LLM call in the trace view format", async () => {
+      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-llm-calls');
+      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => linkedQueries(p).length > 0)!;
+      const variables = await resolveVariables(board, 'all');
+      const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      const traceId = String(rows[0]?.decision_trace_id ?? '');
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      const [traceQuery] = linkedQueries(panel);
+      expect(traceQuery!.format).toBe(3);
+      // Grafana fills ${__value.raw} with the clicked cell before the plugin sees the query.
+      const spans = (await run(expandPanelSql(traceQuery!.rawSql!.replaceAll('${__value.raw}', traceId), { ...timeRange, variables }))).data;
+      expect(Object.keys(spans[0] ?? {})).toEqual(expect.arrayContaining(['traceID', 'spanID', 'parentSpanID', 'serviceName', 'operationName', 'startTime', 'duration', 'tags', 'serviceTags']));
+      const names = spans.map((s) => String(s.operationName));
+      expect(names.some((n) => n.startsWith('decide '))).toBe(true);
+      expect(names.some((n) => n.startsWith('chat '))).toBe(true);
+      expect(spans.every((s) => s.traceID === traceId)).toBe(true);
+    });
+
+    it("the collector-health panels read the collector's own /metrics", async () => {
+      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-collector-health');
+      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Rejections by reason')!;
+      const variables = await resolveVariables(board, 'all');
+      const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      expect(rows).toContainEqual({ signal: 'traces', reason: 'undecodable', items: 1 });
+    });
+  });
+});
