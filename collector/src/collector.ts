@@ -44,13 +44,19 @@ export interface RunningCollector {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+/** The loud warning for a collector reachable from other machines without authentication; undefined when safe. */
+export function insecureBindingWarning(host: string, authEnabled: boolean): string | undefined {
+  if (authEnabled || LOOPBACK.test(host)) return undefined;
+  return `WARNING: the collector listens on ${host} WITHOUT authentication: anyone who can reach this address can write telemetry. Set --auth-tokens-file or TRADETRACE_AUTH_TOKENS, or bind to 127.0.0.1.`;
+}
+
 /** Opens storage (migrating the schema) and the spool, replays what a previous run left, then serves OTLP/HTTP until closed. */
 export async function startCollector(config: CollectorConfig, options: StartCollectorOptions = {}): Promise<RunningCollector> {
   const resolved = parseCollectorConfig(config);
   const { logger } = options;
   const authorizer = createRequestAuthorizer(loadAuthTokens({ file: resolved.authTokensFile, list: resolved.authTokens }));
-  if (!authorizer.enabled && !LOOPBACK.test(resolved.host)) {
-    const warning = `WARNING: the collector listens on ${resolved.host} WITHOUT authentication: anyone who can reach this address can write telemetry. Set --auth-tokens-file or TRADETRACE_AUTH_TOKENS, or bind to 127.0.0.1.`;
+  const warning = insecureBindingWarning(resolved.host, authorizer.enabled);
+  if (warning) {
     if (logger) logger.warn({ host: resolved.host }, warning);
     else process.emitWarning(warning);
   }

@@ -1,4 +1,4 @@
-export { startCollector, type CollectorRouteContext, type CollectorRoutePlugin, type RunningCollector, type StartCollectorOptions } from './collector.ts';
+export { insecureBindingWarning, startCollector, type CollectorRouteContext, type CollectorRoutePlugin, type RunningCollector, type StartCollectorOptions } from './collector.ts';
 export {
   CollectorConfigError,
   CollectorConfigSchema,

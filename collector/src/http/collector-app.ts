@@ -86,7 +86,7 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
       inProgress += 1;
       counted.add(request);
       tokens.set(request, authorizer.authenticate(request.headers.authorization, 'ingest'));
-    } else if (url.startsWith('/api/')) {
+    } else if (url.startsWith('/api/') || url === '/metrics') {
       authorizer.authenticate(request.headers.authorization, 'read');
     }
   });
