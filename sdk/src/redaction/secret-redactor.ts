@@ -27,31 +27,39 @@ interface TextRule {
 
 const BASE58_CHAR = '1-9A-HJ-NP-Za-km-z';
 
+/**
+ * "Starts a token": not right after a character of `chars`, but right after a JSON escape such as `\n` is fine (the
+ * `n` is not part of the token) — prompts and messages are often JSON text.
+ */
+function tokenStart(chars: string): string {
+  return `(?<!\\\\)(?:(?<=\\\\[nrt])|(?<![${chars}]))`;
+}
+
 /** Attribute keys whose value is a secret whatever it looks like (`exchange.api_key`, `wallet.private_key`, ...). */
 const SECRET_KEY_NAME = /(?:^|[._-])(?:api[_-]?key|apikey|api[_-]?secret|secret|secret[_-]?key|client[_-]?secret|password|passwd|passphrase|private[_-]?key|privkey|mnemonic|seed[_-]?phrase|access[_-]?token|auth[_-]?token|refresh[_-]?token|authorization)$/i;
 
 /** `api_key=...`, `"apiSecret": "..."`, `password: ...`: the name is kept, the value replaced. */
 const ASSIGNMENT =
-  /((?:[A-Za-z0-9]+[_.-])*(?:api[_-]?key|apikey|api[_-]?secret|secret[_-]?key|client[_-]?secret|secret|password|passwd|passphrase|private[_-]?key|privkey|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|mnemonic|seed[_-]?phrase)["']?\s*[:=]\s*)(?!["']?\[REDACTED)("[^"]*"|'[^']*'|[^\s"'&,;}\]]+)/gi;
+  /((?:[A-Za-z0-9]+[_.-])*(?:api[_-]?key|apikey|api[_-]?secret|secret[_-]?key|client[_-]?secret|secret|password|passwd|passphrase|private[_-]?key|privkey|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|mnemonic|seed[_-]?phrase)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)(?!\[REDACTED)([^\s"'&,;}\]\\]+)/gi;
 /** Secrets in URL query strings: `?token=...&signature=...`. */
 const QUERY_SECRET = /([?&](?:token|access_token|key|apikey|api_key|secret|signature|sig|password)=)(?!\[REDACTED)([^&\s#"']+)/gi;
 /** `Authorization: Bearer <token>` and bare `Bearer <token>`. */
-const BEARER = /\b(Bearer\s+)(?!\[REDACTED)[A-Za-z0-9\-._~+/]{8,}=*/gi;
+const BEARER = new RegExp(`${tokenStart('A-Za-z0-9_')}(Bearer\\s+)(?!\\[REDACTED)[A-Za-z0-9\\-._~+/]{8,}=*`, 'gi');
 /** JSON Web Tokens anywhere. */
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+const JWT = new RegExp(`${tokenStart('A-Za-z0-9_')}eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*`, 'g');
 /** Provider API keys with a recognisable prefix (OpenAI/Anthropic/DeepSeek `sk-`, GitHub, Slack). */
-const PREFIXED_API_KEY = /\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})/g;
+const PREFIXED_API_KEY = new RegExp(`${tokenStart('A-Za-z0-9_')}(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})`, 'g');
 /** 32-byte (or longer) hex: EVM private keys, with or without 0x. Transaction hashes look the same and go too. */
 const HEX_KEY = /(?:0x)?[0-9a-fA-F]{64,}/g;
 /** Long base58 runs: Solana secret keys (64 bytes, 87-88 chars), extended keys (xprv..., 111 chars). */
-const LONG_BASE58 = new RegExp(`[${BASE58_CHAR}]{80,}`, 'g');
+const LONG_BASE58 = new RegExp(`${tokenStart(BASE58_CHAR)}[${BASE58_CHAR}]{80,}`, 'g');
 /** Bitcoin WIF private keys (51-52 chars, starting 5/K/L mainnet, 9/c testnet). */
-const WIF = new RegExp(`(?<![${BASE58_CHAR}])[5KL9c][${BASE58_CHAR}]{50,51}(?![${BASE58_CHAR}])`, 'g');
+const WIF = new RegExp(`${tokenStart(BASE58_CHAR)}[5KL9c][${BASE58_CHAR}]{50,51}(?![${BASE58_CHAR}])`, 'g');
 /** A 64-byte keypair written as a JSON byte array (Solana keypair files). */
 const BYTE_ARRAY = /\[\s*(?:\d{1,3}\s*,\s*){63}\d{1,3}\s*\]/g;
 
 const BUILT_IN_RULES: readonly TextRule[] = [
-  regexRule('secret', ASSIGNMENT, (t) => t.includes('=') || t.includes(':'), (_m, name: string, value: string) => name + quoteLike(value, redactionMarker('secret'))),
+  regexRule('secret', ASSIGNMENT, (t) => t.includes('=') || t.includes(':'), (_m, name: string) => name + redactionMarker('secret')),
   regexRule('secret', QUERY_SECRET, (t) => t.includes('='), (_m, name: string) => name + redactionMarker('secret')),
   regexRule('bearer_token', BEARER, (t) => t.length >= 15 && /bearer/i.test(t), (_m, prefix: string) => prefix + redactionMarker('bearer_token')),
   regexRule('jwt', JWT, (t) => t.length >= 20 && t.includes('eyJ')),
@@ -75,11 +83,6 @@ function regexRule(kind: string, pattern: RegExp, mayMatch: (text: string) => bo
   };
 }
 
-function quoteLike(original: string, replacement: string): string {
-  const quote = original[0];
-  return quote === '"' || quote === "'" ? `${quote}${replacement}${quote}` : replacement;
-}
-
 /**
  * A base58 run of 64 bytes that is not an Ed25519 keypair is kept: it is a transaction signature (same shape),
  * which trading telemetry wants. Every other long run (a keypair, an extended key) is a secret.
@@ -94,9 +97,10 @@ function isByteArray(text: string): boolean {
   return (text.match(/\d{1,3}/g) ?? []).every((n) => Number(n) <= 255);
 }
 
-const WORD = /[A-Za-z]+/g;
-/** What may stand between the words of a written-down seed phrase: spaces, commas, quotes, numbering. */
-const PHRASE_SEPARATOR = /^[\s,;"'\-.\d[\]()]{1,8}$/;
+/** A word, not counting the letter of an escape sequence (`\n` inside JSON text). */
+const WORD = /(?<!\\)[A-Za-z]+/g;
+/** What may stand between the words of a written-down seed phrase: spaces, commas, quotes, numbering, JSON escapes. */
+const PHRASE_SEPARATOR = /^(?:[\s,;"'\-.\d[\]()]|\\[nrt"\\])+$/;
 const MIN_SEED_WORDS = 12;
 
 /** Replaces every run of 12 or more BIP-39 words (any case, separated by spaces, commas, quotes or numbering). */
@@ -123,7 +127,10 @@ function redactSeedPhrases(text: string): string {
       closeRun();
       continue;
     }
-    if (runWords > 0 && !PHRASE_SEPARATOR.test(text.slice(runEnd, start))) closeRun();
+    if (runWords > 0) {
+      const separator = text.slice(runEnd, start);
+      if (separator.length > 12 || !PHRASE_SEPARATOR.test(separator)) closeRun();
+    }
     if (runWords === 0) runStart = start;
     runWords++;
     runEnd = start + word.length;
