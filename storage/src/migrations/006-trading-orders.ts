@@ -1,7 +1,7 @@
 import { attr, bool, float, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { KEY, ORDER_OPERATIONS } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, TRACE_ID_INDEX, identityColumns, outcomeColumns } from './trading-columns.ts';
+import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_ATTRS, TRACE_ID_INDEX, identityColumns, outcomeColumns } from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
@@ -40,6 +40,7 @@ export const tradingOrders: TypedViewDefinition = {
     {
       view: 'trading_orders_from_spans_mv',
       from: 'otel_traces',
+      attributes: SPAN_ATTRS,
       where: `${span(KEY.operationName)} IN (${ORDER_OPERATIONS.map(sqlString).join(', ')})`,
     },
   ],

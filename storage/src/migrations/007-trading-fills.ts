@@ -1,12 +1,10 @@
-import { attr, firstOf, float, sqlString } from './attribute-sql.ts';
+import { attr, float, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { EVENT_ORDER_FILL, KEY } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_MAPS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
+import { ATTRS, BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_EVENT_ATTRS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
-/** Fill attributes on the event; order attributes on the span that carries it. */
-const EVENT_MAPS = ['EventAttributes', ...SPAN_MAPS];
 const event = (key: string) => attr('EventAttributes', key);
 const span = (key: string) => attr('SpanAttributes', key);
 
@@ -14,11 +12,11 @@ const span = (key: string) => attr('SpanAttributes', key);
 export const tradingFills: TypedViewDefinition = {
   table: 'trading_fills',
   columns: [
-    ...identityColumns(EVENT_MAPS).map((c) => (c.name === 'Timestamp' ? { ...c, expr: 'EventTimestamp' } : c)),
-    { name: 'OrderId', type: 'String CODEC(ZSTD(1))', expr: firstOf(EVENT_MAPS, KEY.orderId) },
+    ...identityColumns().map((c) => (c.name === 'Timestamp' ? { ...c, expr: 'EventTimestamp' } : c)),
+    { name: 'OrderId', type: 'String CODEC(ZSTD(1))', expr: attr(ATTRS, KEY.orderId) },
     { name: 'ClientOrderId', type: 'String CODEC(ZSTD(1))', expr: span(KEY.orderClientOrderId) },
     { name: 'TradeId', type: 'String CODEC(ZSTD(1))', expr: event(KEY.tradeId) },
-    { name: 'Side', type: LC, expr: firstOf(EVENT_MAPS, KEY.orderSide) },
+    { name: 'Side', type: LC, expr: attr(ATTRS, KEY.orderSide) },
     { name: 'Price', type: 'Nullable(Float64)', expr: float(event(KEY.fillPrice)) },
     { name: 'Amount', type: 'Nullable(Float64)', expr: float(event(KEY.fillAmount)) },
     { name: 'Cost', type: 'Nullable(Float64)', expr: float(event(KEY.fillCost)) },
@@ -33,6 +31,8 @@ export const tradingFills: TypedViewDefinition = {
     {
       view: 'trading_fills_from_span_events_mv',
       from: 'otel_traces',
+      // Fill attributes on the event, order attributes on the span that carries it.
+      attributes: SPAN_EVENT_ATTRS,
       join: 'ARRAY JOIN Events.Timestamp AS EventTimestamp, Events.Name AS EventName, Events.Attributes AS EventAttributes',
       where: `EventName = ${sqlString(EVENT_ORDER_FILL)}`,
     },

@@ -1,7 +1,7 @@
 import { attr, float, orDefault, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { DEFAULT_REWARD_NAME, EVENT_REWARD, KEY } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_MAPS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
+import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, LOG_ATTRS, MONTHLY, SPAN_ATTRS, SPAN_EVENT_ATTRS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
 import { typedViewStatements, type TypedColumn, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
@@ -11,22 +11,23 @@ export const REWARD_SOURCES = ['span_event', 'span', 'log'] as const;
 
 interface RewardOrigin {
   readonly source: (typeof REWARD_SOURCES)[number];
-  /** Attribute maps, most specific first. */
-  readonly maps: readonly string[];
+  /** The map the reward itself is recorded in: the event's, the reward span's or the log record's attributes. */
+  readonly own: string;
+  /** The merged map identity keys are read from. */
+  readonly attributes: string;
   readonly timestamp: string;
   readonly linkedTraceId: string;
   readonly linkedSpanId: string;
 }
 
-/** The map the reward itself is recorded in: the event's, the reward span's or the log record's attributes. */
 function own(origin: RewardOrigin, key: string): string {
-  return attr(origin.maps[0] ?? 'SpanAttributes', key);
+  return attr(origin.own, key);
 }
 
 function rewardColumns(origin: RewardOrigin): TypedColumn[] {
   const value = (key: string) => own(origin, key);
   return [
-    ...identityColumns(origin.maps).map((c) => (c.name === 'Timestamp' ? { ...c, expr: origin.timestamp } : c)),
+    ...identityColumns().map((c) => (c.name === 'Timestamp' ? { ...c, expr: origin.timestamp } : c)),
     { name: 'Source', type: LC, expr: sqlString(origin.source) },
     { name: 'Name', type: LC, expr: orDefault(value(KEY.rewardName), DEFAULT_REWARD_NAME) },
     { name: 'Value', type: 'Float64', expr: `assumeNotNull(${float(value(KEY.rewardValue))})` },
@@ -39,9 +40,9 @@ function rewardColumns(origin: RewardOrigin): TypedColumn[] {
   ];
 }
 
-const SPAN_EVENT: RewardOrigin = { source: 'span_event', maps: ['EventAttributes', ...SPAN_MAPS], timestamp: 'EventTimestamp', linkedTraceId: "''", linkedSpanId: "''" };
-const SPAN: RewardOrigin = { source: 'span', maps: SPAN_MAPS, timestamp: 'Timestamp', linkedTraceId: "Links.TraceId[1]", linkedSpanId: "Links.SpanId[1]" };
-const LOG: RewardOrigin = { source: 'log', maps: ['LogAttributes', 'ResourceAttributes'], timestamp: 'Timestamp', linkedTraceId: "''", linkedSpanId: "''" };
+const SPAN_EVENT: RewardOrigin = { source: 'span_event', own: 'EventAttributes', attributes: SPAN_EVENT_ATTRS, timestamp: 'EventTimestamp', linkedTraceId: "''", linkedSpanId: "''" };
+const SPAN: RewardOrigin = { source: 'span', own: 'SpanAttributes', attributes: SPAN_ATTRS, timestamp: 'Timestamp', linkedTraceId: "Links.TraceId[1]", linkedSpanId: "Links.SpanId[1]" };
+const LOG: RewardOrigin = { source: 'log', own: 'LogAttributes', attributes: LOG_ATTRS, timestamp: 'Timestamp', linkedTraceId: "''", linkedSpanId: "''" };
 
 function exprsOf(origin: RewardOrigin): Record<string, string> {
   return Object.fromEntries(rewardColumns(origin).map((c) => [c.name, c.expr]));
@@ -66,18 +67,21 @@ export const tradingRewards: TypedViewDefinition = {
     {
       view: 'trading_rewards_from_span_events_mv',
       from: 'otel_traces',
+      attributes: SPAN_EVENT.attributes,
       join: 'ARRAY JOIN Events.Timestamp AS EventTimestamp, Events.Name AS EventName, Events.Attributes AS EventAttributes',
       where: `EventName = ${sqlString(EVENT_REWARD)} AND ${hasValue(SPAN_EVENT)}`,
     },
     {
       view: 'trading_rewards_from_spans_mv',
       from: 'otel_traces',
+      attributes: SPAN.attributes,
       where: `${attr('SpanAttributes', KEY.operationName)} = 'reward' AND ${hasValue(SPAN)}`,
       exprs: exprsOf(SPAN),
     },
     {
       view: 'trading_rewards_from_logs_mv',
       from: 'otel_logs',
+      attributes: LOG.attributes,
       // Older SDKs name the event in an `event.name` attribute instead of the record's EventName field.
       where: `(EventName = ${sqlString(EVENT_REWARD)} OR ${attr('LogAttributes', 'event.name')} = ${sqlString(EVENT_REWARD)}) AND ${hasValue(LOG)}`,
       exprs: exprsOf(LOG),

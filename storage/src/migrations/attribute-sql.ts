@@ -12,11 +12,13 @@ export function attr(map: string, key: string): string {
   return `${map}[${literal(key)}]`;
 }
 
-/** The first of the maps that holds `key`; the SDK may set strategy, bot or mode on the resource or on the span. */
-export function firstOf(maps: readonly string[], key: string): string {
-  const [last, ...rest] = [...maps].reverse();
-  if (last === undefined) throw new Error('firstOf needs at least one map');
-  return rest.reduce((otherwise, map) => `if(mapContains(${map}, ${literal(key)}), ${attr(map, key)}, ${otherwise})`, attr(last, key));
+/**
+ * One map of the given ones, later maps winning: `merged(['ResourceAttributes', 'SpanAttributes'])` reads a key
+ * from the span when it has it, else from the resource (the SDK may put strategy, bot or mode on either).
+ */
+export function merged(maps: readonly [string, ...string[]]): string {
+  const [first, ...rest] = maps;
+  return rest.reduce((into, map) => `mapUpdate(${into}, ${map})`, first);
 }
 
 /** A number, NULL when absent or not a number (values arrive as the exporter renders them: decimal strings). */

@@ -1,5 +1,6 @@
 import { DEDUPLICATION_WINDOW } from './insert-deduplication.ts';
 import type { MigrationContext } from './migration.ts';
+import { ATTRS } from './trading-columns.ts';
 
 /** One column of a typed table: its type, and the expression the view computes it with. */
 export interface TypedColumn {
@@ -28,8 +29,10 @@ export interface TypedViewSource {
   readonly from: string;
   /** Clauses between FROM and WHERE, e.g. an ARRAY JOIN over span events. */
   readonly join?: string;
-  /** A WITH clause (without the keyword) the view evaluates per inserted block, e.g. a lookup table as a scalar. */
-  readonly with?: (table: (name: string) => string) => string;
+  /** The merged attribute map the identity columns read, defined as `Attrs`. */
+  readonly attributes: string;
+  /** More `expression AS Name` definitions for the view's WITH clause (a lookup table as a scalar, ...). */
+  readonly with?: (table: (name: string) => string) => readonly string[];
   readonly where: string;
   /** Per-source column expressions overriding the table's defaults. */
   readonly exprs?: Readonly<Record<string, string>>;
@@ -50,7 +53,9 @@ SETTINGS ${settings}`;
     const select = definition.columns.map((c) => `    ${source.exprs?.[c.name] ?? c.expr} AS ${c.name}`).join(',\n');
     return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${table(source.view)}
 TO ${table(definition.table)}
-AS ${source.with ? `WITH ${source.with(table)}\n` : ''}SELECT
+AS WITH
+${[...(source.with?.(table) ?? []), `${source.attributes} AS ${ATTRS}`].map((w) => `    ${w}`).join(',\n')}
+SELECT
 ${select}
 FROM ${table(source.from)}${source.join ? `\n${source.join}` : ''}
 WHERE ${source.where}`;
