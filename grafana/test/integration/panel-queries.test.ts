@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import { startCollector, type RunningCollector } from '@tradetrace/collector';
 import { computeVersionStats } from '@tradetrace/analytics';
 import { runDemo } from '@tradetrace/demo';
 import { ALL_VALUE, expandPanelSql, type QueryContext, type TemplateVariableState } from '../support/clickhouse-plugin-macros.ts';
-import { GRAFANA_DIR, linkedQueries, queryPanels, readDashboardFiles, variableSql, type Panel } from '../support/dashboard-files.ts';
+import { collectorMetricsStatements } from '../support/collector-metrics-table.ts';
+import { linkedQueries, queryPanels, readDashboardFiles, variableSql, type Panel } from '../support/dashboard-files.ts';
 
 /** Column names and ClickHouse types of a result, as the plugin's backend sees them. */
 interface ResultColumn {
@@ -24,8 +26,6 @@ const PANELS_WITHOUT_DEMO_DATA: Record<string, string> = {
   'tradetrace-execution': 'the demo bot trades on a paper broker without order spans (trading_orders / trading_fills stay empty)',
   'tradetrace-collector-health/Log records and error spans': 'the demo sends no log records and no span ends in error',
 };
-
-const METRICS_URL_IN_STACK = 'http://collector:4318/metrics';
 
 const isTime = (type: string) => /^(Nullable\()?(DateTime|Date)/.test(type);
 const isNumber = (type: string) => /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal|Bool)/.test(type);
@@ -47,16 +47,20 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
   beforeAll(async () => {
     dataPath = join(mkdtempSync(join(tmpdir(), 'tradetrace-grafana-')), 'demo');
     await runDemo({ dataPath, candles: 60, seed: 7, log: () => {} });
-    // A collector on the demo's folder: its engine answers the panels, its /metrics feeds the collector-health panels.
-    collector = await startCollector({ port: 0, dataPath });
-    const initSql = readFileSync(join(GRAFANA_DIR, 'clickhouse', 'initdb', 'collector-metrics.sql'), 'utf8');
-    expect(initSql).toContain(METRICS_URL_IN_STACK);
-    const statements = initSql.replace(/--.*$/gm, '').replaceAll(METRICS_URL_IN_STACK, `${collector.url}/metrics`).split(';');
-    for (const statement of statements.map((s) => s.trim()).filter(Boolean)) {
+    // A collector on the demo's folder, with auth on as in the stack: its engine answers the panels, and its /metrics
+    // (read token) feeds the collector-health panels through the same URL table the stack creates.
+    const ingestToken = randomBytes(18).toString('hex');
+    const readToken = randomBytes(18).toString('hex');
+    collector = await startCollector({ port: 0, dataPath, authTokens: `${ingestToken},read:${readToken}` });
+    for (const statement of collectorMetricsStatements(`${collector.url}/metrics`, readToken)) {
       await collector.storage.client.command({ query: statement });
     }
     // One undecodable request, so the rejection panels have a real counter to read.
-    const refused = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
+    const refused = await fetch(`${collector.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${ingestToken}` },
+      body: new Uint8Array([0xff, 0xff, 0xff]),
+    });
     expect(refused.status).toBe(400);
 
     const bounds = (await run(`SELECT toUnixTimestamp(min(Timestamp)) AS first, toUnixTimestamp(max(Timestamp)) AS last FROM otel.otel_traces`)).data[0]!;
