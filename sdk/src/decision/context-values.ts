@@ -31,10 +31,18 @@ function flattenInto(out: Attributes, prefix: string, values: ContextValues, dep
       case 'object':
         if (Array.isArray(value)) out[prefix + key] = value.slice() as string[];
         else if (depth < MAX_DEPTH) flattenInto(out, `${prefix}${key}.`, value as ContextValues, depth + 1);
-        else out[prefix + key] = JSON.stringify(value);
+        else out[prefix + key] = jsonOrMarker(value);
         break;
       default:
         break;
     }
+  }
+}
+
+function jsonOrMarker(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '[unserializable]';
   }
 }

@@ -44,6 +44,8 @@ export interface ExportStats {
 export class BoundedExportQueue implements SpanProcessor {
   private queue: ReadableSpan[] = [];
   private inFlight: Promise<void> | undefined;
+  /** The batch being exported; `settled` once counted (exported, failed, or given up at shutdown). */
+  private inFlightBatch: { size: number; settled: boolean } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
@@ -125,7 +127,13 @@ export class BoundedExportQueue implements SpanProcessor {
     this.closed = true;
     this.clearTimers();
     if (!flushed || this.queue.length > 0) {
-      const left = this.queue.length;
+      let left = this.queue.length;
+      const pending = this.inFlightBatch;
+      if (pending !== undefined && !pending.settled) {
+        // Still unanswered: it will not be waited for, so it counts as lost (its late answer is ignored).
+        pending.settled = true;
+        left += pending.size;
+      }
       this.counts.droppedAtShutdown += left;
       this.queue = [];
       if (left > 0) {
@@ -193,12 +201,16 @@ export class BoundedExportQueue implements SpanProcessor {
 
   /** Resolves (never rejects) when the exporter answered or the export timed out. */
   private exportBatch(batch: ReadableSpan[]): Promise<void> {
+    const batchState = { size: batch.length, settled: false };
+    this.inFlightBatch = batchState;
     return new Promise<void>((resolve) => {
-      let settled = false;
       const finish = (result: ExportResult) => {
-        if (settled) return;
-        settled = true;
         clearTimeout(timeout);
+        if (batchState.settled) {
+          resolve();
+          return;
+        }
+        batchState.settled = true;
         if (result.code === ExportResultCode.SUCCESS) {
           this.counts.exported += batch.length;
         } else {

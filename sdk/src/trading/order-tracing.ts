@@ -160,8 +160,8 @@ export class OrderTracer {
     });
   }
 
-  private decisionIdOf(input: OrderLinkOptions): string | undefined {
-    return input.decisionId ?? activeDecision()?.id;
+  private decisionIdOf(input: OrderLinkOptions | undefined): string | undefined {
+    return input?.decisionId ?? activeDecision()?.id;
   }
 
   private linkAttributes(input: OrderLinkOptions): Attributes {
