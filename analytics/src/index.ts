@@ -37,3 +37,22 @@ export { compareVersions, decideVerdict, CompareOptionsSchema, type CompareOptio
 export { promoteVersion, type PromoteInput, type PromoteResult } from './comparison/promote-version.ts';
 export { applyAutoRollbackRule, AutoRollbackRuleSchema, type AutoRollbackRule, type AutoRollbackDecision } from './comparison/auto-rollback-rule.ts';
 export { VERDICTS, type Verdict, type VersionComparison, type VersionEvidence } from './comparison/version-comparison.ts';
+export { wilsonInterval } from './statistics/wilson-interval.ts';
+export {
+  answerActiveVersionRequest,
+  ActiveVersionRequestSchema,
+  type ActiveVersionRequest,
+  type ActiveVersionAnswer,
+  type AnswerOptions,
+} from './registry/active-version-answer.ts';
+export { parseOhlcvCsv, CandleRowSchema, OHLCV_COLUMNS } from './backtest/ohlcv-csv.ts';
+export type { Candle } from './backtest/candle.ts';
+export type { BacktestBot, BacktestDecision, BacktestDecisionInput } from './backtest/backtest-bot.ts';
+export type { BacktestResult, BacktestTrade } from './backtest/backtest-result.ts';
+export { FillModelSchema, SimulatedFills, type FillModel, type Fill } from './backtest/fill-model.ts';
+export { SimulatedClock } from './backtest/simulated-clock.ts';
+export { replayCandles, type ReplayInput } from './backtest/replay-candles.ts';
+export { runBacktests, BacktestOptionsSchema, type BacktestOptions } from './backtest/run-backtests.ts';
+export { collectReportData } from './report/collect-report-data.ts';
+export { renderReportHtml } from './report/render-report-html.ts';
+export type { ReportData, ReportVersion, ReportLlmModel, Estimate } from './report/report-data.ts';
