@@ -9,8 +9,12 @@ export interface DecisionFactsQuery {
   params: Record<string, unknown>;
 }
 
-/** Settings the query relies on: unmatched LEFT JOIN columns are defaults (0, '', []), which the mappers expect. */
-export const DECISION_FACTS_SETTINGS = { join_use_nulls: 0 } as const;
+/**
+ * Settings the query relies on: unmatched LEFT JOIN columns are defaults (0, '', []), which the mappers expect;
+ * and no merging or pushing down of filters, which in ClickHouse 26.7 fails on the reward union ("Invalid cast from
+ * LowCardinality(UInt8) to native type") for some data.
+ */
+export const DECISION_FACTS_SETTINGS = { join_use_nulls: 0, query_plan_merge_filters: 0, query_plan_filter_push_down: 0 } as const;
 
 export interface DecisionFactsQueryInput {
   filter: TripletFilter;
@@ -41,7 +45,7 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
   };
   if (filter.since) bind('since', 'DateTime64(9)', filter.since.getTime() / 1000, 'Timestamp >= ?');
   if (filter.until) bind('until', 'DateTime64(9)', filter.until.getTime() / 1000, 'Timestamp < ?');
-  if (filter.service) bind('service', 'String', filter.service, 'ServiceName = ?');
+  if (filter.service) bind('service', 'String', filter.service, 'toString(ServiceName) = ?');
   if (filter.strategyVersion) bind('strategy_version', 'String', filter.strategyVersion, `SpanAttributes['trading.strategy.version'] = ?`);
   if (filter.symbol) bind('symbol', 'String', filter.symbol, `SpanAttributes['trading.symbol'] = ?`);
   if (filter.mode) bind('mode', 'String', filter.mode, `SpanAttributes['trading.mode'] = ?`);
@@ -53,7 +57,7 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
      toFloat64OrNull(${attrs}['trading.reward.value']) AS value, ${attrs}['trading.reward.kind'] AS kind, ${ts} AS ts`;
   const logSource = withLogs
     ? `UNION ALL
-  SELECT TraceId, SpanId, ServiceName, [] AS link_traces, [] AS link_spans,
+  SELECT TraceId, SpanId, toString(ServiceName) AS service, [] AS link_traces, [] AS link_spans,
          ${rewardObservation(`LogAttributes['trading.decision.id']`, 'LogAttributes', 'Timestamp')}
   FROM ${storage.table('otel_logs')}
   WHERE LogAttributes['trading.reward.value'] != ''`
@@ -62,7 +66,7 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
     ? `UNION ALL
   SELECT d.decision_id, 3 AS rank, o.name, o.value, o.kind, o.ts
   FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans) AND (TraceId, SpanId) NOT IN (SELECT TraceId, span_id FROM owners)) AS o
-  ASOF INNER JOIN all_decisions AS d ON d.ServiceName = o.ServiceName AND d.Timestamp <= o.ts`
+  ASOF INNER JOIN all_decisions AS d ON d.service = o.service AND d.Timestamp <= o.ts`
     : '';
   const priceJoin =
     horizon === null
@@ -71,9 +75,9 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
   const order = options.gamma === null ? 'd.Timestamp, d.decision_id, d.TraceId, d.SpanId' : 'episode_key, d.Timestamp, d.decision_id, d.TraceId, d.SpanId';
 
   const query = `
-WITH RECURSIVE
-all_decisions AS (
-  SELECT TraceId, SpanId, Timestamp, ServiceName, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
+WITH
+all_decisions AS MATERIALIZED (
+  SELECT TraceId, SpanId, Timestamp, toString(ServiceName) AS service, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
   FROM ${spans} WHERE ${DECIDE}
 ),
 decisions AS (
@@ -81,19 +85,20 @@ decisions AS (
          if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
   FROM ${spans} WHERE ${[DECIDE, ...where].join(' AND ')}
 ),
-nodes AS (
-  SELECT TraceId, SpanId, ParentSpanId, ${DECIDE} AS is_decide
-  FROM ${spans} WHERE TraceId IN (SELECT TraceId FROM all_decisions)
-),
 -- Ownership: follow parent ids up from every span until a decide span (or a missing parent, or the depth bound).
-walk AS (
-  SELECT TraceId, SpanId AS span_id, ParentSpanId AS cur, 0 AS depth FROM nodes WHERE NOT is_decide AND ParentSpanId != ''
-  UNION ALL
-  SELECT w.TraceId, w.span_id, n.ParentSpanId, w.depth + 1
-  FROM walk AS w INNER JOIN nodes AS n ON n.TraceId = w.TraceId AND n.SpanId = w.cur
-  WHERE NOT n.is_decide AND n.ParentSpanId != '' AND w.depth < ${MAX_ANCESTOR_DEPTH}
-),
-owners AS (
+owners AS MATERIALIZED (
+  WITH RECURSIVE
+  nodes AS (
+    SELECT TraceId, SpanId, ParentSpanId, ${DECIDE} AS is_decide
+    FROM ${spans} WHERE TraceId IN (SELECT TraceId FROM all_decisions)
+  ),
+  walk AS (
+    SELECT TraceId, SpanId AS span_id, ParentSpanId AS cur, 0 AS depth FROM nodes WHERE NOT is_decide AND ParentSpanId != ''
+    UNION ALL
+    SELECT w.TraceId, w.span_id, n.ParentSpanId, w.depth + 1
+    FROM walk AS w INNER JOIN nodes AS n ON n.TraceId = w.TraceId AND n.SpanId = w.cur
+    WHERE NOT n.is_decide AND n.ParentSpanId != '' AND w.depth < ${MAX_ANCESTOR_DEPTH}
+  )
   SELECT DISTINCT TraceId, span_id, cur AS owner_span_id FROM walk WHERE (TraceId, cur) IN (SELECT TraceId, SpanId FROM all_decisions)
   UNION ALL
   SELECT TraceId, SpanId, SpanId FROM all_decisions
@@ -105,19 +110,21 @@ llm AS (
   WHERE ${IS_LLM.replaceAll('SpanAttributes', 's.SpanAttributes')} AND NOT ${DECIDE.replace('SpanAttributes', 's.SpanAttributes')}
   GROUP BY TraceId, owner_span_id
 ),
-observations AS (
-  SELECT TraceId, SpanId, ServiceName, Links.TraceId AS link_traces, Links.SpanId AS link_spans,
+observations AS MATERIALIZED (
+  SELECT * FROM (
+  SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId AS link_traces, Links.SpanId AS link_spans,
          ${rewardObservation(`if(ev_attrs['trading.decision.id'] != '', ev_attrs['trading.decision.id'], SpanAttributes['trading.decision.id'])`, 'ev_attrs', 'ev_ts')}
   FROM ${spans}
   ARRAY JOIN Events.Name AS ev_name, Events.Attributes AS ev_attrs, Events.Timestamp AS ev_ts
-  WHERE has(Events.Name, 'trading.reward') AND ev_name = 'trading.reward'
+  WHERE has(CAST(Events.Name, 'Array(String)'), 'trading.reward') AND toString(ev_name) = 'trading.reward'
   UNION ALL
   -- A reward span that carries its signal as attributes only (one that also has the event is counted by the event).
-  SELECT TraceId, SpanId, ServiceName, Links.TraceId, Links.SpanId,
+  SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId, Links.SpanId,
          ${rewardObservation(`SpanAttributes['trading.decision.id']`, 'SpanAttributes', 'Timestamp')}
   FROM ${spans}
-  WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(Events.Name, 'trading.reward')
+  WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
   ${logSource}
+  ) WHERE isFinite(ifNull(value, nan))
 ),
 attached AS (
   SELECT did AS decision_id, 0 AS rank, name, value, kind, ts FROM observations WHERE did != ''
@@ -133,17 +140,17 @@ attached AS (
   INNER JOIN all_decisions AS d ON d.TraceId = w.TraceId AND d.SpanId = w.owner_span_id
   ${timeMatch}
 ),
--- One condition only: 'value IS NOT NULL AND isFinite(value)' trips a LowCardinality cast bug in ClickHouse 26.7.
-valid AS (SELECT * FROM attached WHERE isFinite(ifNull(value, nan))),
-best AS (SELECT decision_id, min(rank) AS best_rank FROM valid GROUP BY decision_id),
 components AS (
-  SELECT v.decision_id AS decision_id, v.name AS name, any(b.best_rank) AS rank, count() AS n,
-         argMax(tuple(assumeNotNull(v.value), v.kind, toString(toUnixTimestamp64Nano(v.ts))), tuple(v.ts, assumeNotNull(v.value), v.kind)) AS latest
-  FROM valid AS v INNER JOIN best AS b ON b.decision_id = v.decision_id AND b.best_rank = v.rank
-  GROUP BY v.decision_id, v.name
+  SELECT decision_id, rank, name, count() AS n,
+         argMax(tuple(assumeNotNull(value), kind, toString(toUnixTimestamp64Nano(ts))), tuple(ts, assumeNotNull(value), kind)) AS latest
+  FROM attached GROUP BY decision_id, rank, name
 ),
+-- A decision keeps the components of its most explicit level only.
 rewards AS (
-  SELECT decision_id, groupArray(tuple(name, latest.1, latest.2, latest.3)) AS components, sum(n) AS reward_count, any(rank) AS rank, 1 AS found
+  SELECT decision_id, min(rank) AS best_rank, 1 AS found,
+         arrayFilter(c -> c.1 = best_rank, groupArray(tuple(rank, name, latest, n))) AS kept,
+         arrayMap(c -> tuple(c.2, c.3.1, c.3.2, c.3.3), kept) AS components,
+         arraySum(arrayMap(c -> c.4, kept)) AS reward_count
   FROM components GROUP BY decision_id
 ),
 positions AS (
@@ -176,7 +183,7 @@ SELECT
   toString(toUnixTimestamp64Nano(d.Timestamp)) AS start_ns,
   d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes,
   l.calls AS llm_calls,
-  r.found AS has_reward, r.components AS reward_components, r.reward_count AS reward_count, r.rank AS reward_rank,
+  r.found AS has_reward, r.components AS reward_components, r.reward_count AS reward_count, r.best_rank AS reward_rank,
   p.found AS has_position, p.realized_pnl AS realized_pnl, p.realized_return AS realized_return,
   o.orders AS orders, o.filled_amount AS filled_amount,
   if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id) AS position_id,
