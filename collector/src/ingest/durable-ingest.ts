@@ -23,6 +23,12 @@ export interface DurableIngestOptions {
   maxMemoryRows?: number;
   /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
   maxRetryDelayMs?: number;
+  /**
+   * While ClickHouse is healthy, how long an acknowledgement waits for the request's INSERT, in ms. Default 2,000.
+   * Clients then read what they just sent; during an outage (or past this wait) the answer comes as soon as the
+   * request is spooled, which is just as durable.
+   */
+  maxAckWaitMs?: number;
 }
 
 /** The collector is shutting down and takes no more requests (answered with 503). */
@@ -56,6 +62,9 @@ export class DurableIngest {
   private readonly maxBatchRows: number;
   private readonly maxMemoryRows: number;
   private readonly maxRetryDelayMs: number;
+  private readonly maxAckWaitMs: number;
+  /** Requests waiting to hear that their record is stored, in id order. */
+  private storedWaiters: { id: number; resolve: () => void }[] = [];
   /** Rows of spooled records decoded on receipt, so the shipper need not decode them again. */
   private readonly memory = new Map<number, DecodedRows>();
   private memoryRows = 0;
@@ -82,6 +91,7 @@ export class DurableIngest {
     this.maxBatchRows = options.maxBatchRows ?? 100_000;
     this.maxMemoryRows = options.maxMemoryRows ?? 400_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+    this.maxAckWaitMs = options.maxAckWaitMs ?? 2_000;
     for (const hash of this.spool.hashesFoundAtOpen) this.remember(hash, Promise.resolve());
     this.updateGauges();
   }
@@ -117,6 +127,7 @@ export class DurableIngest {
     }
     this.updateGauges();
     this.wake?.();
+    if (this.healthy) await this.storedOrTimeout(entry.id);
     return 'spooled';
   }
 
@@ -159,8 +170,28 @@ export class DurableIngest {
     this.stopped = true;
     this.wake?.();
     this.cancelSleep?.();
+    this.notifyStored(Number.MAX_SAFE_INTEGER);
     await this.shipping;
     await this.spool.close();
+  }
+
+  private storedOrTimeout(id: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.maxAckWaitMs);
+      this.storedWaiters.push({
+        id,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  private notifyStored(through: number): void {
+    let done = 0;
+    while (done < this.storedWaiters.length && this.storedWaiters[done]!.id <= through) this.storedWaiters[done++]!.resolve();
+    if (done > 0) this.storedWaiters = this.storedWaiters.slice(done);
   }
 
   private remember(hash: string, durable: Promise<void>): void {
@@ -193,6 +224,8 @@ export class DurableIngest {
       } catch (error) {
         this.healthy = false;
         this.lastError = (error as Error).message;
+        // The waiting requests are spooled: answer them now rather than after the outage.
+        this.notifyStored(Number.MAX_SAFE_INTEGER);
         this.logger?.warn({ err: error, retryInMs: retryDelay, backlog: waiting.length }, 'ClickHouse insert failed; the spool keeps the data and will retry');
         await this.sleep(retryDelay);
         retryDelay = Math.min(retryDelay * 2, this.maxRetryDelayMs);
@@ -207,6 +240,7 @@ export class DurableIngest {
     const batch = inflight ? waiting.filter((e) => e.id >= inflight.from && e.id <= inflight.to) : this.takeBatch(waiting);
     if (batch.length === 0) {
       await this.spool.commit(inflight!.to);
+      this.notifyStored(inflight!.to);
       return;
     }
     const from = batch[0]!.id;
@@ -273,6 +307,7 @@ export class DurableIngest {
   private async commit(batch: readonly SpoolEntry[], through: number): Promise<void> {
     await this.spool.commit(through);
     for (const entry of batch) this.forget(entry.id);
+    this.notifyStored(through);
   }
 
   private async deadLetter(entry: SpoolEntry, error: Error): Promise<void> {

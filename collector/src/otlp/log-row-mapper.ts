@@ -1,6 +1,7 @@
 import type { LogRow } from '@tradetrace/storage';
 import type { DecodedLogRecord, DecodedResourceLogs } from './decoded-logs.ts';
 import { applyAttributeLimits, type IngestLimits, type MappedRows } from './ingest-limits.ts';
+import { isStorableTime } from './span-row-mapper.ts';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -44,6 +45,9 @@ export function mapToLogRows(resources: readonly DecodedResourceLogs[], limits: 
 }
 
 function findProblem(record: DecodedLogRecord): string | undefined {
+  if (!isStorableTime(record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano)) {
+    return 'a log record\'s time (or observed time when it has none) must lie between 2001-09-09 and 2262 (unix nanoseconds)';
+  }
   if (record.traceId !== '' && !TRACE_ID.test(record.traceId)) return 'a log record\'s traceId must be empty or 16 bytes';
   if (record.spanId !== '' && !SPAN_ID.test(record.spanId)) return 'a log record\'s spanId must be empty or 8 bytes';
   if (record.severityNumber > 24) return `a log record's severityNumber ${record.severityNumber} is outside 0..24`;

@@ -53,7 +53,22 @@ export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits
   return result;
 }
 
+/**
+ * Times ClickHouse reads back exactly from a decimal nanosecond count: 19 digits. Shorter numbers are parsed as
+ * seconds or as dates (or refused), and DateTime64(9) ends in April 2262 at the largest signed 64-bit count.
+ * So 2001-09-09 up to 2262 is accepted; a telemetry time outside it is a client's clock or encoding error.
+ */
+export const MIN_TIMESTAMP_NS = 1_000_000_000_000_000_000n;
+export const MAX_TIMESTAMP_NS = 0x7fff_ffff_ffff_ffffn;
+
+export function isStorableTime(ns: bigint): boolean {
+  return ns >= MIN_TIMESTAMP_NS && ns <= MAX_TIMESTAMP_NS;
+}
+
 function findProblem(span: DecodedSpan): string | undefined {
+  if (!isStorableTime(span.startTimeUnixNano) || span.events.some((e) => !isStorableTime(e.timeUnixNano))) {
+    return `span "${span.name}": start and event times must lie between 2001-09-09 and 2262 (unix nanoseconds)`;
+  }
   if (!TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return `span "${span.name}": traceId must be 16 bytes, not all zero`;
   if (!SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `span "${span.name}": spanId must be 8 bytes, not all zero`;
   if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) return `span "${span.name}": parentSpanId must be empty or 8 bytes`;
