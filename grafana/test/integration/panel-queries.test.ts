@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { startCollector, type RunningCollector } from '@tradetrace/collector';
 import { computeVersionStats } from '@tradetrace/analytics';
 import { runDemo } from '@tradetrace/demo';
+import { init } from '@tradetrace/sdk';
 import { ALL_VALUE, expandPanelSql, type QueryContext, type TemplateVariableState } from '../support/clickhouse-plugin-macros.ts';
 import { collectorMetricsStatements } from '../support/collector-metrics-table.ts';
 import { linkedQueries, queryPanels, readDashboardFiles, variableSql, type Panel } from '../support/dashboard-files.ts';
@@ -21,11 +23,22 @@ interface QueryResult {
   data: Record<string, unknown>[];
 }
 
-/** Panels the demo cannot fill (by dashboard uid, or `uid/panel title`): their SQL still runs and their columns are still checked. */
+/** Panels the data cannot fill (by dashboard uid, or `uid/panel title`): their SQL still runs and their columns are still checked. */
 const PANELS_WITHOUT_DEMO_DATA: Record<string, string> = {
-  'tradetrace-execution': 'the demo bot trades on a paper broker without order spans (trading_orders / trading_fills stay empty)',
   'tradetrace-collector-health/Log records and error spans': 'the demo sends no log records and no span ends in error',
 };
+
+/** Slippage the simulated exchange gives every fill, against the price the decision saw. */
+const FILL_SLIPPAGE = 0.001;
+
+interface DecisionToExecute {
+  DecisionId: string;
+  Symbol: string;
+  Price: number;
+  Action: 'buy' | 'sell';
+  StrategyName: string;
+  StrategyVersion: string;
+}
 
 const isTime = (type: string) => /^(Nullable\()?(DateTime|Date)/.test(type);
 const isNumber = (type: string) => /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal|Bool)/.test(type);
@@ -38,11 +51,17 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
   let collector: RunningCollector;
   let timeRange: Pick<QueryContext, 'from' | 'to' | 'intervalSeconds'>;
 
-  async function run(sql: string): Promise<QueryResult> {
-    // readonly=1: what Grafana's ClickHouse user may do (no writes, no temporary tables, no table functions).
-    const result = await collector.storage.client.query({ query: sql, format: 'JSON', clickhouse_settings: { readonly: '1' } });
+  async function query(sql: string, settings: ClickHouseSettings = {}): Promise<QueryResult> {
+    const result = await collector.storage.client.query({ query: sql, format: 'JSON', clickhouse_settings: settings });
     return result.json<QueryResult['data'][number]>() as unknown as Promise<QueryResult>;
   }
+
+  /**
+   * Runs a query as Grafana's ClickHouse user may: readonly=1 (no writes, no temporary tables, no table functions).
+   * The embedded engine keeps the setting for the rest of its session, so every write (the collector's inserts)
+   * happens in beforeAll, before the first of these.
+   */
+  const run = (sql: string) => query(sql, { readonly: '1' });
 
   beforeAll(async () => {
     dataPath = join(mkdtempSync(join(tmpdir(), 'tradetrace-grafana-')), 'demo');
@@ -62,6 +81,7 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       body: new Uint8Array([0xff, 0xff, 0xff]),
     });
     expect(refused.status).toBe(400);
+    await executeOrders(ingestToken);
 
     const bounds = (await run(`SELECT toUnixTimestamp(min(Timestamp)) AS first, toUnixTimestamp(max(Timestamp)) AS last FROM otel.otel_traces`)).data[0]!;
     const from = new Date((Number(bounds.first) - 60) * 1000);
@@ -69,6 +89,44 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
     // Grafana's $__interval: the range over the panel's data points (about 100 here), at least 1 s.
     timeRange = { from, to, intervalSeconds: Math.max(1, Math.round((to.getTime() - from.getTime()) / 1000 / 100)) };
   }, 180_000);
+
+  /**
+   * The demo's paper broker places no orders, so the Execution panels get theirs here: orders for some of the demo's
+   * buy/sell decisions, sent by the SDK's CCXT-shaped order tracing through the collector, each filled at the
+   * decision's price moved against the bot by FILL_SLIPPAGE (10 bps), except the last, which the exchange rejects.
+   */
+  async function executeOrders(ingestToken: string): Promise<void> {
+    const decisions = (await query(`SELECT DecisionId, Symbol, Price, Action, StrategyName, StrategyVersion FROM otel.trading_decisions
+      WHERE Action IN ('buy', 'sell') AND Price > 0 ORDER BY Timestamp LIMIT 1 BY StrategyVersion, Action`)).data as unknown as DecisionToExecute[];
+    expect(decisions.length).toBeGreaterThanOrEqual(3);
+    const tt = init({ serviceName: 'demo-paper-bot', endpoint: collector.url, headers: { authorization: `Bearer ${ingestToken}` }, scheduledDelayMillis: 10 });
+    for (const [index, decision] of decisions.entries()) {
+      const rejected = index === decisions.length - 1;
+      const price = decision.Price * (decision.Action === 'buy' ? 1 + FILL_SLIPPAGE : 1 - FILL_SLIPPAGE);
+      const orderId = `order-${index}`;
+      await tt.runStrategy({ name: decision.StrategyName, version: decision.StrategyVersion }, () =>
+        tt.submitOrder({ symbol: decision.Symbol, type: 'market', side: decision.Action, amount: 2, decisionId: decision.DecisionId }, async () => ({
+          id: orderId,
+          symbol: decision.Symbol,
+          side: decision.Action,
+          type: 'market',
+          status: rejected ? 'rejected' : 'closed',
+          amount: 2,
+          filled: rejected ? 0 : 2,
+          average: rejected ? null : price,
+          trades: rejected ? [] : [{ id: `trade-${index}`, order: orderId, timestamp: Date.now(), symbol: decision.Symbol, side: decision.Action, price, amount: 2, fee: { cost: 0.05, currency: 'USDC' }, takerOrMaker: 'taker' }],
+        })),
+      );
+    }
+    await tt.shutdown();
+    // The collector acknowledges once the spans are durable; they reach the tables a moment later.
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const [row] = (await query(`SELECT count() AS orders FROM otel.trading_orders`)).data;
+      if (Number(row?.orders) === decisions.length) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the ${decisions.length} orders did not reach trading_orders`);
+  }
 
   afterAll(async () => {
     await collector?.close();
@@ -195,6 +253,23 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       expect(names.some((n) => n.startsWith('decide '))).toBe(true);
       expect(names.some((n) => n.startsWith('chat '))).toBe(true);
       expect(spans.every((s) => s.traceID === traceId)).toBe(true);
+    });
+
+    it('the execution panels measure the slippage, fills, rejections and fees of the orders sent', async () => {
+      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-execution');
+      const panels = queryPanels(dashboards[board]!.dashboard);
+      const variables = await resolveVariables(board, 'all');
+      const rowsOf = async (title: string) => (await run(expandPanelSql(panels.find((p) => p.title === title)!.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      const slippage = await rowsOf('Slippage vs decision price');
+      expect(slippage.length).toBeGreaterThan(0);
+      for (const row of slippage) expect(Number(row.slippage_bps)).toBeCloseTo(FILL_SLIPPAGE * 10_000, 6);
+      const rejections = await rowsOf('Rejected and canceled orders');
+      expect(rejections.reduce((sum, row) => sum + Number(row.rejected), 0)).toBe(1);
+      const fees = await rowsOf('Fees');
+      const orders = Number((await run('SELECT count() AS n FROM otel.trading_orders')).data[0]!.n);
+      expect(fees.reduce((sum, row) => sum + Number(row.fees), 0)).toBeCloseTo(0.05 * (orders - 1), 9);
+      const fillRates = await rowsOf('Fill rate');
+      expect(fillRates.reduce((sum, row) => sum + Number(row.filled_orders), 0)).toBeGreaterThan(0);
     });
 
     it("the collector-health panels read the collector's own /metrics", async () => {
