@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerBacktestCommand } from './commands/backtest-command.ts';
 import { registerCollectorCommand } from './commands/collector-command.ts';
+import { registerCompareCommand } from './commands/compare-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExportCommand } from './commands/export-command.ts';
+import { registerReportCommand } from './commands/report-command.ts';
+import { registerStatsCommand } from './commands/stats-command.ts';
+import { registerVersionsCommand } from './commands/versions-command.ts';
 import { CliError } from './cli-error.ts';
 
 /** Builds the `tradetrace` command with every subcommand. */
@@ -14,6 +19,11 @@ export function buildProgram(): Command {
   registerCollectorCommand(program);
   registerExportCommand(program);
   registerDemoCommand(program);
+  registerStatsCommand(program);
+  registerCompareCommand(program);
+  registerVersionsCommand(program);
+  registerReportCommand(program);
+  registerBacktestCommand(program);
   return program;
 }
 

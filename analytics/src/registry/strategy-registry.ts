@@ -203,7 +203,7 @@ export async function addVersion(storage: Storage, input: AddVersionInput): Prom
   } catch (error) {
     if ((error as AnalyticsError).code !== 'TT_ANALYTICS_VERSION_NOT_FOUND') throw error;
   }
-  if (parsed.parentVersion !== undefined) await showVersion(storage, parsed.strategyName, parsed.parentVersion);
+  const parent = parsed.parentVersion === undefined ? undefined : (await showVersion(storage, parsed.strategyName, parsed.parentVersion)).version;
   const createdAt = BigInt(Date.now()) * 1000n;
   await storage.client.insert({
     table: storage.table(VERSIONS_TABLE),
@@ -212,7 +212,7 @@ export async function addVersion(storage: Storage, input: AddVersionInput): Prom
       {
         strategy_name: parsed.strategyName,
         version,
-        parent_version: parsed.parentVersion ?? '',
+        parent_version: parent ?? '',
         config: canonicalJson(parsed.config),
         note: parsed.note,
         author: parsed.author,

@@ -64,8 +64,8 @@ new Chart(document.getElementById('chart-rewards'), { type: 'bar',
 
 const intervalChart = (id, field, yTitle) => new Chart(document.getElementById(id), { type: 'bar',
   data: { labels: data.versions.map((v) => v.label), datasets: [
-    { type: 'bar', label: '95% interval', backgroundColor: '#9ecae1', data: data.versions.map((v) => [v[field].lower, v[field].upper]) },
-    { type: 'line', label: 'estimate', showLine: false, pointRadius: 6, borderColor: '#08306b', backgroundColor: '#08306b', data: data.versions.map((v) => v[field].value) } ] },
+    { type: 'bar', label: '95% interval', order: 1, backgroundColor: '#9ecae1', data: data.versions.map((v) => [v[field].lower, v[field].upper]) },
+    { type: 'line', label: 'estimate', order: 0, showLine: false, pointRadius: 6, borderColor: '#08306b', backgroundColor: '#08306b', data: data.versions.map((v) => v[field].value) } ] },
   options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { title: { display: true, text: yTitle } } } } });
 intervalChart('chart-win-rate', 'winRate', 'win rate');
 intervalChart('chart-sharpe', 'sharpe', 'Sharpe per trade');

@@ -53,8 +53,8 @@ describe('strategy registry', () => {
       expect(all.filter((v) => v.version === strategyVersionId(V1))).toHaveLength(1);
     });
 
-    it('records the parent and refuses an unknown parent', async () => {
-      const { record } = await addVersion(storage, { strategyName: 'mean-revert', config: V2, parentVersion: strategyVersionId(V1), author: 'ana' });
+    it('records the parent (full id from a prefix) and refuses an unknown parent', async () => {
+      const { record } = await addVersion(storage, { strategyName: 'mean-revert', config: V2, parentVersion: strategyVersionId(V1).slice(0, 5), author: 'ana' });
       expect(record.parentVersion).toBe(strategyVersionId(V1));
       await expect(addVersion(storage, { strategyName: 'mean-revert', config: V3, parentVersion: 'ffffffffffff' })).rejects.toMatchObject({ code: 'TT_ANALYTICS_VERSION_NOT_FOUND' });
     });

@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { activateVersion, addVersion, diffVersions, getActiveVersion, listVersions, promoteVersion, readAuditTrail, rollbackVersion, showVersion } from '@tradetrace/analytics';
+import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
+import { z } from 'zod';
+import { CliError } from '../cli-error.ts';
+import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom, type StorageFlags } from '../cli-options.ts';
+import { formatTable } from './stats-command.ts';
+
+const defaultActor = () => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
+const StrategyFlagSchema = StorageFlagsSchema.extend({ strategy: z.string().min(1, 'name the strategy') });
+const ActionFlagsSchema = StrategyFlagSchema.extend({ actor: z.string().min(1), reason: z.string().default('') });
+
+async function withStorage<T>(flags: StorageFlags, work: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(storageOptionsFrom(flags));
+  try {
+    await runMigrations(storage);
+    return await work(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+/** Reads a config file: JSON only, so what is hashed is exactly what was written. */
+async function readConfigFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`--config: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--config: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function registerVersionsCommand(program: Command): void {
+  const versions = program.command('versions').description('strategy version registry: immutable configs, activation, promotion, rollback');
+  const strategyOption = (command: Command, required = true) =>
+    addStorageFlags(required ? command.requiredOption('--strategy <name>', 'strategy name') : command.option('--strategy <name>', 'strategy name'));
+  const actionOptions = (command: Command) =>
+    strategyOption(command).option('--actor <name>', 'who does it (audit trail)', defaultActor()).option('--reason <text>', 'why (audit trail)', '');
+
+  strategyOption(versions.command('list').description('versions, newest first, with the active one marked').option('--json', 'print JSON'), false).action(async (raw: unknown) => {
+    const flags = parseOptions(StorageFlagsSchema.extend({ strategy: z.string().min(1).optional(), json: z.boolean().default(false) }), raw);
+    await withStorage(flags, async (storage) => {
+      const records = await listVersions(storage, flags.strategy);
+      const active = new Map<string, string | undefined>();
+      for (const name of new Set(records.map((r) => r.strategyName))) active.set(name, (await getActiveVersion(storage, name))?.version);
+      const rows = records.map((r) => ({ ...r, active: active.get(r.strategyName) === r.version }));
+      if (flags.json) return print(rows);
+      process.stdout.write(formatTable(['strategy', 'version', 'active', 'parent', 'created', 'author', 'note'], rows.map((r) => [r.strategyName, r.version, r.active ? '*' : '', r.parentVersion ?? '', r.createdAt, r.author, r.note])));
+    });
+  });
+
+  strategyOption(versions.command('show').description('one version: config and audit trail').argument('<version>', 'version id or unique prefix')).action(async (version: string, raw: unknown) => {
+    const flags = parseOptions(StrategyFlagSchema, raw);
+    await withStorage(flags, async (storage) => {
+      const record = await showVersion(storage, flags.strategy, version);
+      const trail = (await readAuditTrail(storage, flags.strategy)).filter((e) => e.version === record.version || e.previousVersion === record.version);
+      const active = await getActiveVersion(storage, flags.strategy);
+      print({ ...record, active: active?.version === record.version, audit: trail });
+    });
+  });
+
+  strategyOption(
+    versions
+      .command('add')
+      .description('register a config (JSON file); its content hash is the version id')
+      .requiredOption('--config <file>', 'JSON file with the config')
+      .option('--parent <version>', 'the version it derives from')
+      .option('--note <text>', 'what changed and why', '')
+      .option('--author <name>', 'who wrote it', defaultActor()),
+  ).action(async (raw: unknown) => {
+    const flags = parseOptions(StrategyFlagSchema.extend({ config: z.string().min(1), parent: z.string().min(1).optional(), note: z.string(), author: z.string() }), raw);
+    const config = await readConfigFile(flags.config);
+    await withStorage(flags, async (storage) => {
+      const { record, created } = await addVersion(storage, { strategyName: flags.strategy, config: config as Record<string, never>, parentVersion: flags.parent, note: flags.note, author: flags.author });
+      process.stderr.write(created ? `added ${flags.strategy}@${record.version}\n` : `${flags.strategy}@${record.version} exists already (same config); nothing changed\n`);
+      process.stdout.write(`${record.version}\n`);
+    });
+  });
+
+  actionOptions(versions.command('activate').description('make a version active (bots pick it up without a restart)').argument('<version>', 'version id or prefix')).action(async (version: string, raw: unknown) => {
+    const flags = parseOptions(ActionFlagsSchema, raw);
+    await withStorage(flags, async (storage) => {
+      const entry = await activateVersion(storage, { strategyName: flags.strategy, version, actor: flags.actor, reason: flags.reason });
+      process.stdout.write(entry ? `activated ${flags.strategy}@${entry.version} (was ${entry.previousVersion ?? 'none'})\n` : `${flags.strategy}@${version} is already active\n`);
+    });
+  });
+
+  actionOptions(
+    versions
+      .command('promote')
+      .description('activate a version only if the comparison with the active one says "promote B"')
+      .argument('<version>', 'version id or prefix')
+      .option('--force', 'promote without evidence (the verdict is still recorded)')
+      .option('--min-trades <n>', 'closed trades each side needs before a verdict', '30'),
+  ).action(async (version: string, raw: unknown) => {
+    const flags = parseOptions(ActionFlagsSchema.extend({ force: z.boolean().default(false), minTrades: z.coerce.number().int().positive() }), raw);
+    await withStorage(flags, async (storage) => {
+      const { entry, comparison } = await promoteVersion(storage, { strategyName: flags.strategy, version, actor: flags.actor, reason: flags.reason, force: flags.force, comparison: { minTrades: flags.minTrades } });
+      if (comparison) for (const reason of comparison.reasons) process.stderr.write(`  - ${reason}\n`);
+      process.stdout.write(entry ? `promoted ${flags.strategy}@${entry.version} (was ${entry.previousVersion ?? 'none'})\n` : `${flags.strategy}@${version} is already active\n`);
+    });
+  });
+
+  actionOptions(versions.command('rollback').description('re-activate the previously active version')).action(async (raw: unknown) => {
+    const flags = parseOptions(ActionFlagsSchema, raw);
+    await withStorage(flags, async (storage) => {
+      const entry = await rollbackVersion(storage, { strategyName: flags.strategy, actor: flags.actor, reason: flags.reason });
+      process.stdout.write(`rolled back ${flags.strategy} from ${entry.previousVersion} to ${entry.version}\n`);
+    });
+  });
+
+  strategyOption(versions.command('diff').description('field-by-field config change').argument('<from>', 'version id or prefix').argument('<to>', 'version id or prefix').option('--json', 'print JSON')).action(
+    async (from: string, to: string, raw: unknown) => {
+      const flags = parseOptions(StrategyFlagSchema.extend({ json: z.boolean().default(false) }), raw);
+      await withStorage(flags, async (storage) => {
+        const changes = await diffVersions(storage, flags.strategy, from, to);
+        if (flags.json) return print(changes);
+        if (changes.length === 0) process.stdout.write('no differences\n');
+        for (const c of changes) {
+          const line = c.kind === 'added' ? `+ ${c.path}: ${JSON.stringify(c.to)}` : c.kind === 'removed' ? `- ${c.path}: ${JSON.stringify(c.from)}` : `~ ${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`;
+          process.stdout.write(`${line}\n`);
+        }
+      });
+    },
+  );
+}
