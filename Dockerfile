@@ -5,21 +5,13 @@
 # Node >= 22.18 runs .ts files without flags; the same major as the repository's `node` devDependency.
 FROM node:22.23.3-bookworm-slim AS build
 WORKDIR /app
-# Manifests first, so dependency layers are reused while only sources change.
-COPY package.json package-lock.json tsconfig.json ./
-COPY sdk/package.json sdk/
-COPY storage/package.json storage/
-COPY collector/package.json collector/
-COPY adapters/package.json adapters/
-COPY analytics/package.json analytics/
-COPY demo/package.json demo/
-COPY cli/package.json cli/
-COPY grafana/package.json grafana/
+# The whole context (.dockerignore keeps node_modules, data and .env out): every workspace manifest is there for
+# `npm ci`, and every source and test for the type check, whatever workspaces the root package.json lists.
+COPY . .
 # --omit=optional leaves out chDB's 550 MB engine (an optional dependency of `chdb`): the image talks to a ClickHouse
 # server (--clickhouse-url) and loads chDB only in embedded mode. --ignore-scripts skips the `node` devDependency's
-# binary download; the base image already is Node 22.
-RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
-COPY . .
+# binary download; the base image already is Node 22. The cache mount keeps npm's download cache between builds.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=optional --ignore-scripts --no-audit --no-fund
 # The same check `npm run build` runs on a developer machine (tsc -b: every workspace, sources and tests).
 RUN npm run build
 RUN npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \

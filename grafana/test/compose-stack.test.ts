@@ -302,21 +302,17 @@ describe('Dockerfile', () => {
       for (const path of [`${workspace}/package.json`, `${workspace}/src/index.ts`, `${workspace}/test/x.test.ts`]) expect(excluded(path), path).toBe(false);
     }
     expect(tsconfig.include.length).toBeGreaterThan(0);
-    expect(build!.instructions.some((i) => i.keyword === 'COPY' && i.args === '. .')).toBe(true);
+    for (const pattern of tsconfig.include) expect(excluded(pattern.replaceAll('**/', 'x/').replaceAll('*', 'x')), pattern).toBe(false);
   });
 
-  it('installs with every workspace manifest in place, without chDB\'s optional engine', () => {
-    const copies = build!.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
-    const install = build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args.startsWith('npm ci'));
-    expect(install).toBeGreaterThan(0);
-    for (const workspace of rootPackage.workspaces) {
-      expect(existsSync(join(REPO_ROOT, workspace, 'package.json')), workspace).toBe(true);
-      const at = build!.instructions.findIndex((i) => i.keyword === 'COPY' && i.args === `${workspace}/package.json ${workspace}/`);
-      expect(at, `COPY ${workspace}/package.json before npm ci`).toBeGreaterThanOrEqual(0);
-      expect(at).toBeLessThan(install);
-    }
-    expect(copies[0]).toBe('package.json package-lock.json tsconfig.json ./');
+  it("installs with every workspace manifest in place, without chDB's optional engine", () => {
+    const copyAll = build!.instructions.findIndex((i) => i.keyword === 'COPY' && i.args === '. .');
+    const install = build!.instructions.findIndex((i) => i.keyword === 'RUN' && /(^| )npm ci /.test(i.args));
+    expect(copyAll).toBeGreaterThanOrEqual(0);
+    expect(install).toBeGreaterThan(copyAll);
+    for (const workspace of rootPackage.workspaces) expect(existsSync(join(REPO_ROOT, workspace, 'package.json')), workspace).toBe(true);
     expect(build!.instructions[install]!.args).toContain('--omit=optional');
+    expect(build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run build')).toBeGreaterThan(install);
   });
 
   it('runs Node >= 22.18 (native TypeScript), the major of the repository`s node devDependency', () => {
