@@ -8,8 +8,7 @@ export type AnalyticsErrorCode =
   | 'TT_ANALYTICS_NOTHING_TO_ROLL_BACK'
   | 'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE'
   | 'TT_ANALYTICS_BAD_CSV'
-  | 'TT_ANALYTICS_BACKTEST_FAILED'
-  | 'TT_ANALYTICS_REPORT_FAILED';
+  | 'TT_ANALYTICS_BACKTEST_FAILED';
 
 export class AnalyticsError extends Error {
   readonly code: AnalyticsErrorCode;

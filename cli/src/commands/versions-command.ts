@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { activateVersion, addVersion, diffVersions, getActiveVersion, listVersions, promoteVersion, readAuditTrail, rollbackVersion, showVersion } from '@tradetrace/analytics';
+import { activateVersion, addVersion, applyAutoRollbackRule, diffVersions, getActiveVersion, listVersions, promoteVersion, readAuditTrail, rollbackVersion, showVersion } from '@tradetrace/analytics';
 import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
@@ -139,4 +139,20 @@ export function registerVersionsCommand(program: Command): void {
       });
     },
   );
+
+  addStorageFlags(
+    versions
+      .command('auto-rollback')
+      .description('apply the automatic rollback rule once: roll back when the active version is below the floor with enough evidence')
+      .requiredOption('--strategy <name>', 'strategy name')
+      .option('--floor <sharpe>', 'per-trade Sharpe the active version must stay above', '0')
+      .option('--window <trades>', 'the active version\'s last N trades since activation', '50')
+      .option('--confidence <p>', 'probability that the Sharpe is below the floor before acting', '0.95'),
+  ).action(async (raw: unknown) => {
+    const flags = parseOptions(StrategyFlagSchema.extend({ floor: z.coerce.number(), window: z.coerce.number().int().min(5), confidence: z.coerce.number().gt(0.5).lt(1) }), raw);
+    await withStorage(flags, async (storage) => {
+      const decision = await applyAutoRollbackRule(storage, { enabled: true, strategyName: flags.strategy, floorSharpe: flags.floor, window: flags.window, confidence: flags.confidence });
+      process.stdout.write(`${decision.rolledBack ? 'rolled back' : 'no rollback'}: ${decision.reason}\n`);
+    });
+  });
 }
