@@ -2,12 +2,30 @@ export type { Triplet, LlmCall, RewardMatch, TripletReward, TripletOutcome, Trip
 export { REWARD_MATCHES } from './triplet.ts';
 export { TripletFilterSchema, TRIPLET_FILTER_QUERY_PARAMS, tripletFilterFromQuery, tripletFilterToQuery, type TripletFilter } from './triplet-filter.ts';
 export { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from './extraction-options.ts';
-export { readTriplets, tripletsFromFacts, writeTripletsJsonl } from './triplet-export.ts';
+export { readTriplets, tripletsFromFacts } from './triplet-export.ts';
+export { writeTripletsJsonl, readTripletsJsonl, readJsonLines } from './formats/jsonl-format.ts';
+export { writeTripletsCsv, readTripletsCsv, CSV_COLUMNS } from './formats/csv-format.ts';
+export {
+  writeAgentLightning,
+  writeOpenAiChat,
+  writePreferencePairs,
+  readValidatedJsonl,
+  toAgentLightning,
+  chatMessages,
+  AgentLightningTripletSchema,
+  ChatExampleSchema,
+  PreferencePairSchema,
+  type AgentLightningTriplet,
+  type ChatExample,
+  type PreferencePair,
+} from './formats/training-formats.ts';
+export type { ExportTarget } from './formats/line-output.ts';
+export { TRIPLET_JSON_SCHEMA } from './triplet-json-schema.ts';
 export { assembleTriplet } from './triplet-assembler.ts';
 export { withEpisodeReturns } from './episode-returns.ts';
 export type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
 export { decisionFactsQuery, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
-export { readDecisionFactsSql, decisionFactsQueryFor } from './sql/sql-triplet-reader.ts';
+export { readDecisionFactsSql, decisionFactsQueryFor, countDecisions } from './sql/sql-triplet-reader.ts';
 export { primaryRewardValue, parsePrimaryRewardRule, type PrimaryRewardRule, type RewardComponent } from './reward/primary-reward-rule.ts';
 export type { RewardFunction } from './reward/reward-function.ts';
 export { REWARD_PRESETS, realizedPnlReward, realizedReturnReward, markToMarketReturnReward, holdOpportunityCostReward } from './reward/reward-presets.ts';
@@ -16,3 +34,4 @@ export { decisionFactsFromSpans, type RewardLogRecord } from './tree/decision-fa
 export { tripletsFromSpans } from './tree/span-tree-triplets.ts';
 export { writeTripletsParquet, readTripletsParquet, type ParquetExportResult } from './formats/parquet-format.ts';
 export { tripletProjection, canProjectInSql, TRIPLET_STRUCTURE } from './sql/triplet-projection.ts';
+export { readTripletsFromEndpoint, TRIPLETS_API_PATH } from './triplet-endpoint-client.ts';

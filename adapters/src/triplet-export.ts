@@ -1,6 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import type { Storage } from '@tradetrace/storage';
 import type { DecisionFacts } from './decision-facts.ts';
 import { withEpisodeReturns } from './episode-returns.ts';
@@ -30,19 +27,4 @@ export async function* tripletsFromFacts(facts: AsyncIterable<DecisionFacts> | I
     if (filter.onlyRewarded && triplet.reward.value === null) continue;
     yield triplet;
   }
-}
-
-/** Writes triplets as JSON Lines to a file (or any writable); returns how many were written. */
-export async function writeTripletsJsonl(triplets: AsyncIterable<Triplet>, target: string | Writable): Promise<number> {
-  const out = typeof target === 'string' ? createWriteStream(target) : target;
-  let count = 0;
-  for await (const triplet of triplets) {
-    if (!out.write(`${JSON.stringify(triplet)}\n`)) await once(out, 'drain');
-    count += 1;
-  }
-  if (typeof target === 'string') {
-    out.end();
-    await once(out, 'finish');
-  }
-  return count;
 }

@@ -27,6 +27,25 @@ const DECIDE = `SpanAttributes['trading.operation.name'] = 'decide'`;
 const IS_LLM = `(SpanAttributes['gen_ai.operation.name'] != '' OR SpanAttributes['gen_ai.request.model'] != '')`;
 export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
 
+/** The filter as conditions on decide spans of `otel_traces`, with bound parameters. */
+export function decisionFilterSql(filter: TripletFilter): { conditions: string[]; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
+  const conditions: string[] = [];
+  const bind = (name: string, type: string, value: unknown, condition: string) => {
+    params[name] = value;
+    conditions.push(condition.replace('?', `{${name}:${type}}`));
+  };
+  if (filter.since) bind('since', 'DateTime64(9)', filter.since.getTime() / 1000, 'Timestamp >= ?');
+  if (filter.until) bind('until', 'DateTime64(9)', filter.until.getTime() / 1000, 'Timestamp < ?');
+  if (filter.service) bind('service', 'String', filter.service, 'toString(ServiceName) = ?');
+  if (filter.strategyVersion) bind('strategy_version', 'String', filter.strategyVersion, `SpanAttributes['trading.strategy.version'] = ?`);
+  if (filter.symbol) bind('symbol', 'String', filter.symbol, `SpanAttributes['trading.symbol'] = ?`);
+  if (filter.mode) bind('mode', 'String', filter.mode, `SpanAttributes['trading.mode'] = ?`);
+  return { conditions, params };
+}
+
+export const DECIDE_CONDITION = DECIDE;
+
 /**
  * The SQL engine of triplet extraction, pushed down into ClickHouse. Same rules as the span-tree engine
  * (tree/decision-facts-from-spans.ts); docs/triplets.md states them:
@@ -37,18 +56,7 @@ export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_a
  */
 export function decisionFactsQuery(storage: Storage, { filter, options, withLogs }: DecisionFactsQueryInput): DecisionFactsQuery {
   const spans = storage.table('otel_traces');
-  const params: Record<string, unknown> = {};
-  const where: string[] = [];
-  const bind = (name: string, type: string, value: unknown, condition: string) => {
-    params[name] = value;
-    where.push(condition.replace('?', `{${name}:${type}}`));
-  };
-  if (filter.since) bind('since', 'DateTime64(9)', filter.since.getTime() / 1000, 'Timestamp >= ?');
-  if (filter.until) bind('until', 'DateTime64(9)', filter.until.getTime() / 1000, 'Timestamp < ?');
-  if (filter.service) bind('service', 'String', filter.service, 'toString(ServiceName) = ?');
-  if (filter.strategyVersion) bind('strategy_version', 'String', filter.strategyVersion, `SpanAttributes['trading.strategy.version'] = ?`);
-  if (filter.symbol) bind('symbol', 'String', filter.symbol, `SpanAttributes['trading.symbol'] = ?`);
-  if (filter.mode) bind('mode', 'String', filter.mode, `SpanAttributes['trading.mode'] = ?`);
+  const { conditions: where, params } = decisionFilterSql(filter);
   const horizon = options.horizonNs;
   if (horizon !== null) params.horizon_ns = horizon.toString();
 

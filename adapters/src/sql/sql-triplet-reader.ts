@@ -2,7 +2,7 @@ import type { Storage } from '@tradetrace/storage';
 import type { DecisionFacts } from '../decision-facts.ts';
 import { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { DECISION_FACTS_SETTINGS, decisionFactsQuery, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
+import { DECIDE_CONDITION, DECISION_FACTS_SETTINGS, decisionFactsQuery, decisionFilterSql, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
 
 /** The SQL engine's query for this storage: reads reward log records too once the storage layer has `otel_logs`. */
@@ -24,4 +24,16 @@ export async function* readDecisionFactsSql(storage: Storage, filter: TripletFil
   for await (const rows of result.stream<DecisionFactsRow>()) {
     for (const row of rows) yield decisionFactsFromRow(row.json());
   }
+}
+
+/** How many decisions the filter selects (before `onlyRewarded`): the total of a progress bar. */
+export async function countDecisions(storage: Storage, filter: TripletFilter = {}): Promise<number> {
+  const { conditions, params } = decisionFilterSql(filter);
+  const result = await storage.client.query({
+    query: `SELECT count() AS n FROM ${storage.table('otel_traces')} WHERE ${[DECIDE_CONDITION, ...conditions].join(' AND ')}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string }>();
+  return Number(row?.n ?? 0);
 }
