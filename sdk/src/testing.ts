@@ -5,3 +5,4 @@
 export { InMemorySpanExporter, TracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 export { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 export { resourceFromAttributes } from '@opentelemetry/resources';
+export { context, trace, SpanKind, type Tracer } from '@opentelemetry/api';

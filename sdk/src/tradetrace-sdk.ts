@@ -308,8 +308,13 @@ const resolved = Promise.resolve();
 export const DISABLED: TradeTrace = Object.freeze({
   enabled: false,
   tracer: NOOP_TRACER,
-  async decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
-    return decideFn(fallbackScope(input));
+  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+    // No extra async frame: an async decide function's own promise is handed back as it is.
+    try {
+      return Promise.resolve(decideFn(fallbackScope(input)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   },
   decideSync: <R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R => decideFn(fallbackScope(input)),
   runStrategy: <T>(_strategy: StrategyRef, fn: () => T): T => fn(),

@@ -24,21 +24,38 @@ export interface ActiveDecision {
   symbol: string;
 }
 
-const STRATEGY_KEY = createContextKey('tradetrace.strategy');
-const DECISION_KEY = createContextKey('tradetrace.decision');
+/**
+ * One context key holds both, so entering a decision costs one context copy, not two (OTel copies the context's
+ * map on every `setValue`).
+ */
+interface TradingScope {
+  readonly strategy: ActiveStrategy | undefined;
+  readonly decision: ActiveDecision | undefined;
+}
+
+const SCOPE_KEY = createContextKey('tradetrace.scope');
+
+function scopeOf(ctx: Context): TradingScope | undefined {
+  return ctx.getValue(SCOPE_KEY) as TradingScope | undefined;
+}
 
 export function withActiveStrategy(ctx: Context, active: ActiveStrategy): Context {
-  return ctx.setValue(STRATEGY_KEY, active);
+  return ctx.setValue(SCOPE_KEY, { strategy: active, decision: scopeOf(ctx)?.decision });
 }
 
 export function activeStrategy(ctx: Context = context.active()): ActiveStrategy | undefined {
-  return ctx.getValue(STRATEGY_KEY) as ActiveStrategy | undefined;
+  return scopeOf(ctx)?.strategy;
 }
 
 export function withActiveDecision(ctx: Context, decision: ActiveDecision): Context {
-  return ctx.setValue(DECISION_KEY, decision);
+  return ctx.setValue(SCOPE_KEY, { strategy: scopeOf(ctx)?.strategy, decision });
+}
+
+/** Both at once: what `decide` uses. `strategy` undefined keeps the surrounding one. */
+export function withDecisionScope(ctx: Context, strategy: ActiveStrategy | undefined, decision: ActiveDecision): Context {
+  return ctx.setValue(SCOPE_KEY, { strategy: strategy ?? scopeOf(ctx)?.strategy, decision });
 }
 
 export function activeDecision(ctx: Context = context.active()): ActiveDecision | undefined {
-  return ctx.getValue(DECISION_KEY) as ActiveDecision | undefined;
+  return scopeOf(ctx)?.decision;
 }

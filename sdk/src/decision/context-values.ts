@@ -16,22 +16,40 @@ export function flattenContext(values: ContextValues): Attributes {
   return out;
 }
 
+/** `flattenContext` into an existing attribute object. */
+export function flattenContextInto(out: Attributes, values: ContextValues): void {
+  flattenInto(out, ATTR_TRADING_CONTEXT_PREFIX, values, 0);
+}
+
+/** `trading.context.<key>` for top-level keys, remembered: bots use the same few keys on every decision. */
+const TOP_LEVEL_KEYS = new Map<string, string>();
+
+function attributeKey(prefix: string, key: string, depth: number): string {
+  if (depth > 0) return prefix + key;
+  let full = TOP_LEVEL_KEYS.get(key);
+  if (full === undefined) {
+    full = prefix + key;
+    if (TOP_LEVEL_KEYS.size < 1024) TOP_LEVEL_KEYS.set(key, full);
+  }
+  return full;
+}
+
 function flattenInto(out: Attributes, prefix: string, values: ContextValues, depth: number): void {
   for (const key in values) {
     const value = values[key];
     if (value === null || value === undefined) continue;
     switch (typeof value) {
       case 'number':
-        if (Number.isFinite(value)) out[prefix + key] = value;
+        if (Number.isFinite(value)) out[attributeKey(prefix, key, depth)] = value;
         break;
       case 'string':
       case 'boolean':
-        out[prefix + key] = value;
+        out[attributeKey(prefix, key, depth)] = value;
         break;
       case 'object':
-        if (Array.isArray(value)) out[prefix + key] = value.slice() as string[];
+        if (Array.isArray(value)) out[attributeKey(prefix, key, depth)] = value.slice() as string[];
         else if (depth < MAX_DEPTH) flattenInto(out, `${prefix}${key}.`, value as ContextValues, depth + 1);
-        else out[prefix + key] = jsonOrMarker(value);
+        else out[attributeKey(prefix, key, depth)] = jsonOrMarker(value);
         break;
       default:
         break;

@@ -1,14 +1,15 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { traceparentOf, type DecisionRef } from '../decision-ref.ts';
-import { guarded, recordSpanError } from '../safety/guard.ts';
+import { guarded, recordSpanError, reportInternalError } from '../safety/guard.ts';
 import type { SdkCore } from '../sdk-core.ts';
 import * as A from '../semconv/trading-attributes.ts';
 import type { DecisionAction, DecisionKind, MarketType, TradingMode } from '../semconv/trading-attributes.ts';
 import type { StrategyRef } from '../strategy/strategy-version.ts';
-import { activeStrategy, withActiveDecision, withActiveStrategy, type ActiveStrategy, type FeatureFlagAssignment } from '../trading-context.ts';
+import { activeStrategy, withDecisionScope, type ActiveStrategy, type FeatureFlagAssignment } from '../trading-context.ts';
+import type { DecisionRecord } from '../trading/recent-memory.ts';
 import type { RewardInput } from '../trading/reward-emission.ts';
-import { flattenContext, type ContextValues } from './context-values.ts';
+import { flattenContext, flattenContextInto, type ContextValues } from './context-values.ts';
 
 export interface DecisionInput {
   /** CCXT unified symbol, e.g. `SOL/USDC:USDC`. */
@@ -51,17 +52,21 @@ export interface DecisionScope {
   reward(value: number, options?: Omit<RewardInput, 'value' | 'decisionId' | 'decision'>): void;
 }
 
-/** One running decision: its span, the context its function runs in, and how it ends. */
-class DecisionRun {
-  readonly scope: DecisionScope;
+/**
+ * One running decision, which is also the `DecisionScope` its function gets (methods on the prototype: entering a
+ * decision allocates no closures).
+ */
+class DecisionRun implements DecisionScope {
   readonly context: Context;
-  private readonly startedAt = performance.now();
-
   readonly id: string;
   readonly span: Span;
   private readonly core: SdkCore;
   private readonly input: DecisionInput;
   private readonly strategy: StrategyRef | undefined;
+  private readonly record: DecisionRecord;
+  private readonly emitReward: (input: RewardInput) => void;
+  private readonly startedAt: number;
+  private madeRef: DecisionRef | undefined;
 
   constructor(
     core: SdkCore,
@@ -78,61 +83,70 @@ class DecisionRun {
     this.span = span;
     this.input = input;
     this.strategy = strategy;
-    let ctx = trace.setSpan(parent, span);
-    if (active !== undefined) ctx = withActiveStrategy(ctx, active);
-    this.context = withActiveDecision(ctx, { id, span, symbol: input.symbol });
-    const spanContext = span.spanContext();
-    const ref: DecisionRef = { decisionId: id, traceparent: traceparentOf(spanContext), symbol: input.symbol };
-    if (strategy !== undefined) {
-      ref.strategyName = strategy.name;
-      ref.strategyVersion = strategy.version;
+    this.emitReward = emitReward;
+    this.context = withDecisionScope(trace.setSpan(parent, span), active, { id, span, symbol: input.symbol });
+    this.record = { spanContext: span.spanContext(), symbol: input.symbol, strategyName: strategy?.name, strategyVersion: strategy?.version, openSpan: span };
+    core.decisions.remember(id, this.record);
+    const hooks = core.hooks;
+    this.startedAt = hooks.has('onDecisionEnd') ? performance.now() : 0;
+    if (hooks.has('onDecisionStart')) hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
+  }
+
+  /** Made on first use: most decide functions never ask for it. */
+  get ref(): DecisionRef {
+    if (this.madeRef === undefined) {
+      const ref: DecisionRef = { decisionId: this.id, traceparent: traceparentOf(this.record.spanContext), symbol: this.input.symbol };
+      if (this.strategy !== undefined) {
+        ref.strategyName = this.strategy.name;
+        ref.strategyVersion = this.strategy.version;
+      }
+      this.madeRef = ref;
     }
-    core.decisions.remember(id, { spanContext, symbol: input.symbol, strategyName: strategy?.name, strategyVersion: strategy?.version, openSpan: span });
-    this.scope = {
-      id,
-      ref,
-      setContext: (values) => guarded(core.reporter, 'setContext', () => span.setAttributes(flattenContext(values)), undefined),
-      reward: (value, options) => emitReward({ ...options, value, decisionId: id }),
-    };
-    if (core.hooks.has('onDecisionStart')) core.hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
+    return this.madeRef;
+  }
+
+  setContext(values: ContextValues): void {
+    try {
+      this.span.setAttributes(flattenContext(values));
+    } catch (error) {
+      reportInternalError(this.core.reporter, 'setContext', error);
+    }
+  }
+
+  reward(value: number, options?: Omit<RewardInput, 'value' | 'decisionId' | 'decision'>): void {
+    this.emitReward(options === undefined ? { value, decisionId: this.id } : { ...options, value, decisionId: this.id });
   }
 
   finish(result: unknown): void {
-    guarded(
-      this.core.reporter,
-      'decision result',
-      () => {
-        const r = result as Partial<DecisionResult> | null | undefined;
-        if (r !== null && typeof r === 'object') {
-          if (typeof r.action === 'string') this.span.setAttribute(A.ATTR_TRADING_DECISION_ACTION, r.action.toLowerCase());
-          if (typeof r.confidence === 'number') this.span.setAttribute(A.ATTR_TRADING_DECISION_CONFIDENCE, r.confidence);
-          if (typeof r.size === 'number') this.span.setAttribute(A.ATTR_TRADING_DECISION_SIZE, r.size);
-          if (typeof r.reason === 'string' && r.reason !== '') this.span.setAttribute(A.ATTR_TRADING_DECISION_REASON, r.reason);
-        }
-        this.end(typeof r?.action === 'string' ? r.action : undefined, undefined);
-      },
-      undefined,
-    );
+    try {
+      const r = result as Partial<DecisionResult> | null | undefined;
+      const span = this.span;
+      if (r !== null && typeof r === 'object') {
+        if (typeof r.action === 'string') span.setAttribute(A.ATTR_TRADING_DECISION_ACTION, r.action.toLowerCase());
+        if (typeof r.confidence === 'number') span.setAttribute(A.ATTR_TRADING_DECISION_CONFIDENCE, r.confidence);
+        if (typeof r.size === 'number') span.setAttribute(A.ATTR_TRADING_DECISION_SIZE, r.size);
+        if (typeof r.reason === 'string' && r.reason !== '') span.setAttribute(A.ATTR_TRADING_DECISION_REASON, r.reason);
+      }
+      this.end(typeof r?.action === 'string' ? r.action : undefined, undefined);
+    } catch (error) {
+      reportInternalError(this.core.reporter, 'decision result', error);
+    }
   }
 
   fail(error: unknown): void {
     recordSpanError(this.span, error);
-    guarded(this.core.reporter, 'decision end', () => this.end(undefined, error), undefined);
+    try {
+      this.end(undefined, error);
+    } catch (internal) {
+      reportInternalError(this.core.reporter, 'decision end', internal);
+    }
   }
 
   private end(action: string | undefined, error: unknown): void {
-    const record = this.core.decisions.get(this.id);
-    if (record !== undefined && record.openSpan === this.span) record.openSpan = undefined;
+    if (this.record.openSpan === this.span) this.record.openSpan = undefined;
     this.span.end();
     if (this.core.hooks.has('onDecisionEnd')) {
-      this.core.hooks.emit('onDecisionEnd', {
-        decisionId: this.id,
-        symbol: this.input.symbol,
-        strategy: this.strategy,
-        action,
-        error,
-        durationMs: performance.now() - this.startedAt,
-      });
+      this.core.hooks.emit('onDecisionEnd', { decisionId: this.id, symbol: this.input.symbol, strategy: this.strategy, action, error, durationMs: performance.now() - this.startedAt });
     }
   }
 }
@@ -152,7 +166,7 @@ export class DecisionTracer {
     if (run === undefined) return decideFn(fallbackScope(input));
     let result: R;
     try {
-      result = await context.with(run.context, decideFn, undefined, run.scope);
+      result = await context.with(run.context, decideFn, undefined, run);
     } catch (error) {
       run.fail(error);
       throw error;
@@ -166,7 +180,7 @@ export class DecisionTracer {
     if (run === undefined) return decideFn(fallbackScope(input));
     let result: R;
     try {
-      result = context.with(run.context, decideFn, undefined, run.scope);
+      result = context.with(run.context, decideFn, undefined, run);
     } catch (error) {
       run.fail(error);
       throw error;
@@ -220,12 +234,33 @@ function decisionAttributes(id: string, input: DecisionInput, active: ActiveStra
   if (input.exchange !== undefined) attributes[A.ATTR_TRADING_EXCHANGE] = input.exchange;
   if (input.marketType !== undefined) attributes[A.ATTR_TRADING_MARKET_TYPE] = input.marketType;
   if (input.mode !== undefined) attributes[A.ATTR_TRADING_MODE] = input.mode;
-  if (input.context !== undefined) Object.assign(attributes, flattenContext(input.context));
+  if (input.context !== undefined) flattenContextInto(attributes, input.context);
   return attributes;
 }
 
-/** The scope a decide function gets when tracing could not start (disabled SDK, internal error). */
+/** The scope a decide function gets when tracing could not start (disabled SDK, internal error). The id is made on first use. */
+class UntracedScope implements DecisionScope {
+  private readonly input: DecisionInput | undefined;
+  private madeId: string | undefined;
+
+  constructor(input: DecisionInput | undefined) {
+    this.input = input;
+  }
+
+  get id(): string {
+    if (this.madeId === undefined) this.madeId = typeof this.input?.id === 'string' && this.input.id !== '' ? this.input.id : randomUUID();
+    return this.madeId;
+  }
+
+  get ref(): DecisionRef {
+    return { decisionId: this.id, symbol: this.input?.symbol };
+  }
+
+  setContext(): void {}
+
+  reward(): void {}
+}
+
 export function fallbackScope(input: DecisionInput): DecisionScope {
-  const id = typeof input?.id === 'string' && input.id !== '' ? input.id : randomUUID();
-  return { id, ref: { decisionId: id, symbol: input?.symbol }, setContext: () => {}, reward: () => {} };
+  return new UntracedScope(input);
 }

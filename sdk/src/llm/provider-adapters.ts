@@ -20,6 +20,22 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * `gen_ai.input.messages` written straight to JSON for the common case (every message `{ role, content: string }`,
+ * no tool calls): the same text `json(openAiInputMessages(...))` gives, without building the objects first.
+ */
+function plainTextMessagesJson(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let out = '[';
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as Loose | null;
+    if (m === null || typeof m !== 'object' || typeof m.content !== 'string' || typeof m.role !== 'string') return undefined;
+    if (m.role === 'tool' || m.role === 'function' || m.tool_calls !== undefined) return undefined;
+    out += `${i === 0 ? '' : ','}{"role":${JSON.stringify(m.role)},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}]}`;
+  }
+  return `${out}]`;
+}
+
 /** Accumulates a streamed response; `observe` returns false for a chunk the caller must not see. */
 export interface StreamAccumulator {
   observe(chunk: unknown): boolean;
@@ -72,7 +88,7 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
     const format = isRecord(body.response_format) ? body.response_format.type : undefined;
     if (format === 'json_object' || format === 'json_schema') out[A.ATTR_GEN_AI_OUTPUT_TYPE] = 'json';
     else if (format === 'text') out[A.ATTR_GEN_AI_OUTPUT_TYPE] = 'text';
-    if (captureMessages) out[A.ATTR_GEN_AI_INPUT_MESSAGES] = json(openAiInputMessages(body.messages));
+    if (captureMessages) out[A.ATTR_GEN_AI_INPUT_MESSAGES] = plainTextMessagesJson(body.messages) ?? json(openAiInputMessages(body.messages));
     return out;
   },
   responseAttributes(response, captureMessages) {

@@ -1,6 +1,64 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { decodeBase58, isEd25519Keypair } from './base58.ts';
+import * as A from '../semconv/trading-attributes.ts';
 import { BIP39_ENGLISH_WORDS } from './bip39-english-wordlist.ts';
+
+/**
+ * Keys whose values the SDK itself produces as numbers, booleans or enumerated words: nothing to scrub there, so
+ * they are skipped (the common path of every span). Free text (context, reasons, messages, names) is always scanned.
+ */
+const SDK_VALUE_KEYS: ReadonlySet<string> = new Set([
+  A.ATTR_TRADING_OPERATION_NAME,
+  A.ATTR_TRADING_DECISION_ACTION,
+  A.ATTR_TRADING_DECISION_KIND,
+  A.ATTR_TRADING_DECISION_CONFIDENCE,
+  A.ATTR_TRADING_DECISION_SIZE,
+  A.ATTR_TRADING_MARKET_TYPE,
+  A.ATTR_TRADING_MODE,
+  A.ATTR_TRADING_REWARD_VALUE,
+  A.ATTR_TRADING_REWARD_KIND,
+  A.ATTR_TRADING_REWARD_HORIZON_S,
+  A.ATTR_GEN_AI_OPERATION_NAME,
+  A.ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  A.ATTR_GEN_AI_REQUEST_TOP_P,
+  A.ATTR_GEN_AI_REQUEST_TOP_K,
+  A.ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  A.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
+  A.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY,
+  A.ATTR_GEN_AI_REQUEST_SEED,
+  A.ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
+  A.ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  A.ATTR_GEN_AI_OUTPUT_TYPE,
+  A.ATTR_SERVER_PORT,
+  A.ATTR_TRADING_ORDER_SIDE,
+  A.ATTR_TRADING_ORDER_STATUS,
+  A.ATTR_TRADING_ORDER_PRICE,
+  A.ATTR_TRADING_ORDER_AMOUNT,
+  A.ATTR_TRADING_ORDER_FILLED,
+  A.ATTR_TRADING_ORDER_REMAINING,
+  A.ATTR_TRADING_ORDER_AVERAGE,
+  A.ATTR_TRADING_ORDER_COST,
+  A.ATTR_TRADING_ORDER_FEE_COST,
+  A.ATTR_TRADING_ORDER_REDUCE_ONLY,
+  A.ATTR_TRADING_ORDER_POST_ONLY,
+  A.ATTR_TRADING_FILL_PRICE,
+  A.ATTR_TRADING_FILL_AMOUNT,
+  A.ATTR_TRADING_FILL_COST,
+  A.ATTR_TRADING_FILL_FEE_COST,
+  A.ATTR_TRADING_FILL_LIQUIDITY,
+  A.ATTR_TRADING_POSITION_SIDE,
+  A.ATTR_TRADING_POSITION_ENTRY_PRICE,
+  A.ATTR_TRADING_POSITION_EXIT_PRICE,
+  A.ATTR_TRADING_POSITION_AMOUNT,
+  A.ATTR_TRADING_POSITION_REALIZED_PNL,
+  A.ATTR_TRADING_POSITION_REALIZED_RETURN,
+  A.ATTR_TRADING_POSITION_FEES,
+  A.ATTR_TRADING_POSITION_DURATION_S,
+  A.ATTR_TRADING_POSITION_LEVERAGE,
+]);
 
 /** What replaces a secret: `[REDACTED:<kind>]`, so a reader knows something was there and what it looked like. */
 export function redactionMarker(kind: string): string {
@@ -20,8 +78,8 @@ export interface RedactionOptions {
 
 interface TextRule {
   kind: string;
-  /** Cheap test that rules the pattern out for most strings without running it. */
-  mayMatch: (text: string) => boolean;
+  /** Cheap test that rules the pattern out for most strings without running it. `longToken`: the text has a run of 20+ token characters. */
+  mayMatch: (text: string, longToken: boolean) => boolean;
   apply: (text: string) => string;
 }
 
@@ -58,20 +116,25 @@ const WIF = new RegExp(`${tokenStart(BASE58_CHAR)}[5KL9c][${BASE58_CHAR}]{50,51}
 /** A 64-byte keypair written as a JSON byte array (Solana keypair files). */
 const BYTE_ARRAY = /\[\s*(?:\d{1,3}\s*,\s*){63}\d{1,3}\s*\]/g;
 
+/** Every token-shaped secret (hex and base58 keys, prefixed API keys) has a run of 20+ of these characters. */
+const LONG_TOKEN = /[A-Za-z0-9_\-+/]{20,}/;
+/** Every assignment-style secret names itself with one of these. */
+const SECRET_WORD = /key|secret|pass|token|mnemonic|seed|priv|sig/i;
+
 const BUILT_IN_RULES: readonly TextRule[] = [
-  regexRule('secret', ASSIGNMENT, (t) => t.includes('=') || t.includes(':'), (_m, name: string) => name + redactionMarker('secret')),
-  regexRule('secret', QUERY_SECRET, (t) => t.includes('='), (_m, name: string) => name + redactionMarker('secret')),
+  regexRule('secret', ASSIGNMENT, (t) => (t.includes('=') || t.includes(':')) && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
+  regexRule('secret', QUERY_SECRET, (t) => t.includes('=') && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
   regexRule('bearer_token', BEARER, (t) => t.length >= 15 && /bearer/i.test(t), (_m, prefix: string) => prefix + redactionMarker('bearer_token')),
   regexRule('jwt', JWT, (t) => t.length >= 20 && t.includes('eyJ')),
-  regexRule('api_key', PREFIXED_API_KEY, (t) => t.length >= 20),
-  regexRule('private_key', HEX_KEY, (t) => t.length >= 64),
-  regexRule('secret_key', LONG_BASE58, (t) => t.length >= 80, (match: string) => (isPublicBase58(match) ? match : redactionMarker('secret_key'))),
-  regexRule('private_key', WIF, (t) => t.length >= 51),
+  regexRule('api_key', PREFIXED_API_KEY, (_t, longToken) => longToken),
+  regexRule('private_key', HEX_KEY, (t, longToken) => longToken && t.length >= 64),
+  regexRule('secret_key', LONG_BASE58, (t, longToken) => longToken && t.length >= 80, (match: string) => (isPublicBase58(match) ? match : redactionMarker('secret_key'))),
+  regexRule('private_key', WIF, (t, longToken) => longToken && t.length >= 51),
   regexRule('secret_key', BYTE_ARRAY, (t) => t.length >= 128 && t.includes('['), (match: string) => (isByteArray(match) ? redactionMarker('secret_key') : match)),
-  { kind: 'seed_phrase', mayMatch: (t) => t.length >= 47, apply: redactSeedPhrases },
+  { kind: 'seed_phrase', mayMatch: (t) => t.length >= 47 && mayHoldSeedPhrase(t), apply: redactSeedPhrases },
 ];
 
-function regexRule(kind: string, pattern: RegExp, mayMatch: (text: string) => boolean, replacer?: (...args: any[]) => string): TextRule {
+function regexRule(kind: string, pattern: RegExp, mayMatch: (text: string, longToken: boolean) => boolean, replacer?: (...args: any[]) => string): TextRule {
   const marker = redactionMarker(kind);
   return {
     kind,
@@ -102,6 +165,37 @@ const WORD = /(?<!\\)[A-Za-z]+/g;
 /** What may stand between the words of a written-down seed phrase: spaces, commas, quotes, numbering, JSON escapes. */
 const PHRASE_SEPARATOR = /^(?:[\s,;"'\-.\d[\]()]|\\[nrt"\\])+$/;
 const MIN_SEED_WORDS = 12;
+
+/**
+ * Whether the text has 12 consecutive candidate words (3 to 8 letters, separated as a seed phrase may be) — one pass
+ * over the characters, no allocation. Prose rarely does (short words like "a", "is", "the"… and long ones break the
+ * run), so the word-by-word wordlist check runs only on the few texts that do.
+ */
+function mayHoldSeedPhrase(text: string): boolean {
+  let words = 0;
+  let letters = 0;
+  let separators = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    const isLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (isLetter && !(letters === 0 && i > 0 && text.charCodeAt(i - 1) === 92)) {
+      if (letters === 0 && words > 0 && separators > 12) words = 0;
+      letters++;
+      separators = 0;
+      continue;
+    }
+    if (letters > 0) {
+      if (letters >= 3 && letters <= 8) {
+        if (++words >= MIN_SEED_WORDS) return true;
+      } else {
+        words = 0;
+      }
+      letters = 0;
+    }
+    separators++;
+  }
+  return false;
+}
 
 /** Replaces every run of 12 or more BIP-39 words (any case, separated by spaces, commas, quotes or numbering). */
 function redactSeedPhrases(text: string): string {
@@ -183,7 +277,8 @@ export class SecretRedactor {
       if (known !== undefined) return known;
     }
     let out = text;
-    for (const rule of this.rules) if (rule.mayMatch(out)) out = rule.apply(out);
+    const longToken = text.length >= 20 && LONG_TOKEN.test(text);
+    for (const rule of this.rules) if (rule.mayMatch(out, longToken)) out = rule.apply(out);
     if (cacheable) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(text, out);
@@ -223,6 +318,7 @@ export class SecretRedactor {
     if (!this.enabled) return attributes;
     let out: Attributes | undefined;
     for (const key in attributes) {
+      if (SDK_VALUE_KEYS.has(key)) continue;
       const value = attributes[key];
       const redacted = this.redactValue(key, value);
       if (redacted !== value) (out ??= { ...attributes })[key] = redacted;

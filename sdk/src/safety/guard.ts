@@ -10,9 +10,14 @@ export function guarded<T>(reporter: RateLimitedReporter, what: string, work: ()
   try {
     return work();
   } catch (error) {
-    reporter.report('error', `internal:${what}`, (n) => `internal error in ${what} (${n} time(s) since the last report; the bot was not affected): ${describeError(error)}`);
+    reportInternalError(reporter, what, error);
     return fallback;
   }
+}
+
+/** Reports an SDK-internal failure (rate-limited). */
+export function reportInternalError(reporter: RateLimitedReporter, what: string, error: unknown): void {
+  reporter.report('error', `internal:${what}`, (n) => `internal error in ${what} (${n} time(s) since the last report; the bot was not affected): ${describeError(error)}`);
 }
 
 /** Marks a span failed with the error the bot's code raised (which then passes on to the bot unchanged). */

@@ -1,22 +1,30 @@
 import type { Span, SpanContext } from '@opentelemetry/api';
 
-/** A bounded, insertion-ordered map: past capacity the oldest entry is forgotten first. */
+/**
+ * A bounded map: past capacity the oldest entry is forgotten first. Insertion order lives in a ring of keys (a Map
+ * used as a queue slows down as deleted entries pile up at its head).
+ */
 export class BoundedMemory<V> {
   private readonly entries = new Map<string, V>();
-
+  private readonly ring: (string | undefined)[];
+  private next = 0;
   private readonly capacity: number;
 
   constructor(capacity: number) {
-    this.capacity = capacity;
+    this.capacity = Math.max(1, capacity);
+    this.ring = new Array<string | undefined>(this.capacity);
   }
 
   remember(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+    if (this.entries.has(key)) {
+      this.entries.set(key, value);
+      return;
     }
+    const evicted = this.ring[this.next];
+    if (evicted !== undefined) this.entries.delete(evicted);
+    this.ring[this.next] = key;
+    this.next = (this.next + 1) % this.capacity;
+    this.entries.set(key, value);
   }
 
   get(key: string): V | undefined {

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { init, semconv as A, type TradeTrace } from '@tradetrace/sdk';
+import { BatchSpanProcessor, context, ExportResultCode, resourceFromAttributes, SpanKind, trace, TracerProvider, type ReadableSpan, type SpanExporter, type Tracer } from '@tradetrace/sdk/testing';
+import { summarize } from './repeated-measurement.ts';
+
+/**
+ * SDK overhead, CPU only: a traced decision (decision span + one LLM child span + one reward event) made through
+ * `@tradetrace/sdk` with all its processors (strategy stamping, redaction, bounded queue), against the same spans made
+ * directly with the raw OpenTelemetry SDK (same package versions, BatchSpanProcessor). Both export to an in-process
+ * exporter that accepts everything at once, so no network or serialisation is measured, only the work each side
+ * does on the bot's thread — including the export-time work (redaction) the SDK adds, since every run ends with a
+ * flush. CPU time of the process is measured, so a busy machine does not skew one side. Runs alternate between
+ * the sides; each figure is the median of the repeats.
+ *
+ * Figures (µs per decision): `sdk.decision_us`, `sdk.raw_otel_us`, their ratio `sdk.decision_overhead_ratio`
+ * (goal ≤ 1.25), `sdk.disabled_us` (the whole decision loop through a disabled SDK; goal ≤ 1) and `sdk.bare_loop_us`
+ * (the same bot code with no SDK at all, for reference).
+ */
+export async function runSdkBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
+  const decisions = options.quick ? 2_000 : 20_000;
+  const repeats = options.quick ? 3 : 9;
+  const exporter = new AcceptingExporter();
+  const queue = { maxQueueSize: 65_536, maxExportBatchSize: 512, scheduledDelayMillis: 1000 };
+
+  const sdk = init({ serviceName: 'bench-bot', botId: 'bench-1', exporter, shutdownOnExit: false, logger: { warn: () => {}, error: () => {} }, ...queue });
+  const rawProvider = new TracerProvider({
+    resource: resourceFromAttributes({ [A.ATTR_SERVICE_NAME]: 'bench-bot', [A.ATTR_TRADING_BOT_ID]: 'bench-1' }),
+    spanProcessors: [new BatchSpanProcessor({ exporter, ...queue })],
+  });
+  const raw = rawProvider.getTracer('raw-otel');
+  const disabled = init({ serviceName: 'bench-bot', disabled: true });
+
+  const sides = {
+    sdk: () => timeLoop(decisions, (i) => sdkDecision(sdk, i), () => sdk.forceFlush()),
+    raw: () => timeLoop(decisions, (i) => rawDecision(raw, i), () => rawProvider.forceFlush()),
+    disabled: () => timeLoop(decisions, (i) => sdkDecision(disabled, i), async () => {}),
+    bare: () => timeLoop(decisions, (i) => bareDecision(i), async () => {}),
+  };
+  const samples: Record<keyof typeof sides, number[]> = { sdk: [], raw: [], disabled: [], bare: [] };
+  for (const side of Object.keys(sides) as (keyof typeof sides)[]) await sides[side]();
+  for (let r = 0; r < repeats; r++) {
+    for (const side of Object.keys(sides) as (keyof typeof sides)[]) samples[side].push(await sides[side]());
+  }
+  await sdk.shutdown();
+  await rawProvider.shutdown();
+  if (sdk.stats().dropped > 0) throw new Error(`the SDK dropped ${sdk.stats().dropped} spans during the benchmark: the figures would flatter it`);
+
+  const sdkUs = summarize(samples.sdk).median;
+  const rawUs = summarize(samples.raw).median;
+  return {
+    'sdk.decision_us': sdkUs,
+    'sdk.raw_otel_us': rawUs,
+    'sdk.decision_overhead_ratio': sdkUs / rawUs,
+    'sdk.disabled_us': summarize(samples.disabled).median,
+    'sdk.bare_loop_us': summarize(samples.bare).median,
+  };
+}
+
+/** Accepts every batch at once: the benchmark measures span work, not transport. */
+class AcceptingExporter implements SpanExporter {
+  spans = 0;
+  export(spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
+    this.spans += spans.length;
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/**
+ * CPU µs per decision for `n` decisions, yielding to the event loop every 256 decisions as a bot would, plus a final
+ * flush. Process CPU time (user + system), not wall time: other processes on the machine do not count.
+ */
+async function timeLoop(n: number, decide: (i: number) => Promise<unknown>, flush: () => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    await decide(i);
+    if ((i & 255) === 255) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await flush();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / n;
+}
+
+const strategy = { name: 'bench-momentum', version: '3f2a9c1b7d00' };
+const symbol = 'SOL/USDC:USDC';
+const request = {
+  model: 'deepseek-chat',
+  temperature: 0.2,
+  messages: [
+    { role: 'system', content: 'You are a trading assistant. Answer buy, sell or hold.' },
+    { role: 'user', content: 'SOL/USDC:USDC price 142.5, RSI(14) 61.2, 24h volume 1.2M. Position: flat.' },
+  ],
+};
+const completion = {
+  id: 'chatcmpl-bench',
+  model: 'deepseek-chat',
+  choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }],
+  usage: { prompt_tokens: 48, completion_tokens: 1 },
+};
+const respond = async () => completion;
+
+function sdkDecision(tt: TradeTrace, i: number): Promise<unknown> {
+  return tt.decide({ strategy, symbol, kind: 'llm', mode: 'paper', context: { price: 142.5 + (i % 7), rsi_14: 61.2 } }, async (decision) => {
+    await tt.traceLlmCall({ provider: 'deepseek', request }, respond);
+    decision.reward(0.1, { name: 'shaping' });
+    return { action: 'buy' as const, confidence: 0.7 };
+  });
+}
+
+function rawDecision(tracer: Tracer, i: number): Promise<unknown> {
+  const id = randomUUID();
+  return tracer.startActiveSpan(
+    `decide ${symbol}`,
+    {
+      attributes: {
+        [A.ATTR_TRADING_OPERATION_NAME]: 'decide',
+        [A.ATTR_TRADING_DECISION_ID]: id,
+        [A.ATTR_TRADING_DECISION_KIND]: 'llm',
+        [A.ATTR_TRADING_SYMBOL]: symbol,
+        [A.ATTR_TRADING_STRATEGY_NAME]: strategy.name,
+        [A.ATTR_TRADING_STRATEGY_VERSION]: strategy.version,
+        [A.ATTR_TRADING_MODE]: 'paper',
+        [A.ATTR_TRADING_CONTEXT_PRICE]: 142.5 + (i % 7),
+        'trading.context.rsi_14': 61.2,
+      },
+    },
+    async (span) => {
+      const llm = tracer.startSpan(`chat ${request.model}`, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [A.ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+          [A.ATTR_GEN_AI_PROVIDER_NAME]: 'deepseek',
+          [A.ATTR_GEN_AI_REQUEST_MODEL]: request.model,
+          [A.ATTR_GEN_AI_REQUEST_TEMPERATURE]: request.temperature,
+          [A.ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(request.messages),
+        },
+      });
+      const response = await context.with(trace.setSpan(context.active(), llm), respond);
+      llm.setAttributes({
+        [A.ATTR_GEN_AI_RESPONSE_ID]: response.id,
+        [A.ATTR_GEN_AI_RESPONSE_MODEL]: response.model,
+        [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: response.choices.map((c) => c.finish_reason),
+        [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: response.usage.prompt_tokens,
+        [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: response.usage.completion_tokens,
+        [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(response.choices.map((c) => c.message)),
+      });
+      llm.end();
+      span.addEvent(A.EVENT_TRADING_REWARD, { [A.ATTR_TRADING_DECISION_ID]: id, [A.ATTR_TRADING_REWARD_VALUE]: 0.1, [A.ATTR_TRADING_REWARD_NAME]: 'shaping', [A.ATTR_TRADING_REWARD_KIND]: 'realized' });
+      span.setAttributes({ [A.ATTR_TRADING_DECISION_ACTION]: 'buy', [A.ATTR_TRADING_DECISION_CONFIDENCE]: 0.7 });
+      span.end();
+      return { action: 'buy' };
+    },
+  );
+}
+
+/** The same bot code without any SDK: what a decision costs before tracing. */
+async function bareDecision(i: number): Promise<unknown> {
+  const decide = async () => {
+    await respond();
+    return { action: 'buy' as const, confidence: 0.7, price: 142.5 + (i % 7) };
+  };
+  return decide();
+}
