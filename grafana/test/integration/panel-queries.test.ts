@@ -272,6 +272,20 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       expect(fillRates.reduce((sum, row) => sum + Number(row.filled_orders), 0)).toBeGreaterThan(0);
     });
 
+    // Un-skip once storage's trading_rewards stops storing a `reward` span twice (as the span, and as the
+    // trading.reward event the SDK also puts on it): today every late reward is counted twice.
+    it.skip('the reward distribution counts each reward the bot emitted once [skipped: trading_rewards counts every reward span twice (46 rows for 23 rewards in this run); storage fix pending]', async () => {
+      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-decisions-rewards');
+      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Reward distribution per version')!;
+      const variables = await resolveVariables(board, 'all');
+      const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      // Emitted rewards, from the raw spans: reward spans, plus reward events on any other span.
+      const [emitted] = (await run(`SELECT countIf(SpanAttributes['trading.operation.name'] = 'reward')
+          + arraySum(groupArrayIf(countEqual(Events.Name, 'trading.reward'), SpanAttributes['trading.operation.name'] != 'reward')) AS rewards
+        FROM otel.otel_traces`)).data;
+      expect(rows.reduce((sum, row) => sum + Number(row.rewards), 0)).toBe(Number(emitted!.rewards));
+    });
+
     it("the collector-health panels read the collector's own /metrics", async () => {
       const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-collector-health');
       const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Rejections by reason')!;
