@@ -70,9 +70,9 @@ export class ProtobufWireReader {
 
   double(): number {
     this.need(8);
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8);
+    const value = this.buf.readDoubleLE(this.pos);
     this.pos += 8;
-    return view.getFloat64(0, true);
+    return value;
   }
 
   /** A length-delimited field's bounds, advancing past it. */
@@ -98,8 +98,18 @@ export class ProtobufWireReader {
   string(): string {
     const { start, end } = this.delimited();
     if (start === end) return '';
+    // Attribute keys and most values are ASCII: read those without a view or a decoder (the decoder was a hot spot).
+    const buf = this.buf;
+    let ascii = true;
+    for (let i = start; i < end; i += 1) {
+      if (buf[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return buf.toString('latin1', start, end);
     try {
-      return textDecoder.decode(this.buf.subarray(start, end));
+      return textDecoder.decode(buf.subarray(start, end));
     } catch {
       throw new OtlpDecodeError('string field is not valid UTF-8');
     }
