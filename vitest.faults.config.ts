@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:faults`: load and fault scenarios against real collector processes (issue 8). FAULTS_SIZE=ci shrinks them. */
+export default defineConfig({
+  test: {
+    include: ['faults/test/**/*.test.ts'],
+    pool: 'forks',
+    // One scenario at a time: each one saturates this 2-core machine, and they share bench/results/faults.json.
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 180_000,
+  },
+});
