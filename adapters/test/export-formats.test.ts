@@ -27,7 +27,7 @@ import { decideSpan, hexId, llmSpan, SECOND, span, T0 } from './support/span-bui
 import { collect, extractWithBothEngines } from './support/both-engines.ts';
 import { openTestStorage } from './support/test-storage.ts';
 
-const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(TRIPLET_JSON_SCHEMA);
+const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<unknown>(TRIPLET_JSON_SCHEMA);
 
 function expectValid(triplets: readonly Triplet[]) {
   for (const t of triplets) {
