@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TTL_TABLES } from '@tradetrace/storage';
+import { DEFAULT_LLM_PRICES, TTL_TABLES } from '@tradetrace/storage';
 import { tradingDecisions } from '../src/migrations/005-trading-decisions.ts';
 import { tradingOrders } from '../src/migrations/006-trading-orders.ts';
 import { tradingFills } from '../src/migrations/007-trading-fills.ts';
@@ -21,7 +21,7 @@ function section(table: string): string {
 
 describe('docs/schema.md', () => {
   const shared = new Set(identityColumns().map((c) => c.name));
-  for (const definition of [tradingDecisions, tradingOrders, tradingFills, tradingPositions, tradingRewards, llmCalls]) {
+  for (const definition of [tradingDecisions, tradingOrders, tradingFills, tradingPositions, tradingRewards, llmCalls(DEFAULT_LLM_PRICES)]) {
     it(`documents every column of ${definition.table}`, () => {
       const text = section(definition.table);
       expect(text, `no section for ${definition.table}`).not.toBe('');

@@ -1,3 +1,6 @@
+import { LLM_CALLS_VIEW, llmCalls } from '../migrations/011-llm-calls.ts';
+import { planSchema } from '../migrations/run-migrations.ts';
+import { viewQuery } from '../migrations/typed-view.ts';
 import type { Storage } from '../storage.ts';
 import { StorageError } from '../storage-errors.ts';
 import { DEFAULT_LLM_PRICES } from './default-llm-prices.ts';
@@ -18,12 +21,18 @@ function samePrice(stored: StoredPrice, price: LlmPrice): boolean {
   );
 }
 
+/** Where the schema lives; the same `cluster` as given to `runMigrations`. */
+export interface WriteLlmPricesOptions {
+  cluster?: string;
+}
+
 /**
- * Stores the default model prices with the user's overrides on top in `llm_prices`; calls stored from now on are
- * priced with them. Only models whose price changed are written, so running this at every start-up leaves the
- * table as it is. Returns the models written.
+ * Stores the default model prices with the user's overrides on top in `llm_prices` (the record of every price
+ * change) and puts the resulting table into the `llm_calls` view; calls stored from now on are priced with it.
+ * Only models whose price changed are written. Returns the models written.
  */
-export async function writeLlmPrices(storage: Storage, overrides: LlmPriceTable = {}): Promise<string[]> {
+export async function writeLlmPrices(storage: Storage, overrides: LlmPriceTable = {}, options: WriteLlmPricesOptions = {}): Promise<string[]> {
+  const plan = planSchema(storage.database, options);
   const parsed = LlmPriceTableSchema.safeParse(overrides);
   if (!parsed.success) {
     throw new StorageError('TT_STORAGE_BAD_OPTIONS', `invalid LLM price table: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -35,12 +44,12 @@ FROM ${storage.table('llm_prices')} GROUP BY Model`,
     format: 'JSONEachRow',
   });
   const stored = new Map((await result.json<StoredPrice>()).map((row) => [row.Model, row]));
-  const changed = Object.entries({ ...DEFAULT_LLM_PRICES, ...parsed.data }).filter(([model, price]) => {
+  const wanted = { ...DEFAULT_LLM_PRICES, ...parsed.data };
+  const changed = Object.entries(wanted).filter(([model, price]) => {
     const current = stored.get(model);
     return current === undefined || !samePrice(current, price);
   });
-  if (changed.length === 0) return [];
-  await storage.client.insert({
+  if (changed.length > 0) await storage.client.insert({
     table: storage.table('llm_prices'),
     values: changed.map(([model, price]) => ({
       Model: model,
@@ -51,5 +60,14 @@ FROM ${storage.table('llm_prices')} GROUP BY Model`,
     })),
     format: 'JSONEachRow',
   });
+  // Every model ever priced keeps its latest price; the view is rewritten each time, so it always matches the table.
+  const table = {
+    ...Object.fromEntries([...stored].map(([model, row]) => [model, { inputUsdPerMTok: row.InputUsdPerMTok, outputUsdPerMTok: row.OutputUsdPerMTok, cachedInputUsdPerMTok: row.CachedInputUsdPerMTok }])),
+    ...wanted,
+  };
+  const definition = llmCalls(table);
+  const { context } = plan.layout;
+  const alter = `ALTER TABLE ${context.table(LLM_CALLS_VIEW)} MODIFY QUERY ${viewQuery(definition, definition.sources[0], context.table)}`;
+  for (const statement of plan.layout.expand(alter)) await storage.client.command({ query: statement });
   return changed.map(([model]) => model);
 }

@@ -67,6 +67,6 @@ export async function runMigrations(storage: Storage, options: MigrationOptions 
   } catch (error) {
     throw new StorageError('TT_STORAGE_MIGRATION_FAILED', `setting the retention TTL failed: ${(error as Error).message}`, { cause: error });
   }
-  if (migrations.some((m) => m.version === llmPricesMigration.version)) await writeLlmPrices(storage, options.llmPrices);
+  if (migrations.some((m) => m.version === llmPricesMigration.version)) await writeLlmPrices(storage, options.llmPrices, { cluster: options.cluster });
   return done;
 }

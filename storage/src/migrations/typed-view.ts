@@ -31,8 +31,8 @@ export interface TypedViewSource {
   readonly join?: string;
   /** The merged attribute map the identity columns read, defined as `Attrs`. */
   readonly attributes: string;
-  /** More `expression AS Name` definitions for the view's WITH clause (a lookup table as a scalar, ...). */
-  readonly with?: (table: (name: string) => string) => readonly string[];
+  /** More `expression AS Name` definitions for the view's WITH clause (constants, shared subexpressions). */
+  readonly with?: readonly string[];
   readonly where: string;
   /** Per-source column expressions overriding the table's defaults. */
   readonly exprs?: Readonly<Record<string, string>>;
@@ -49,16 +49,21 @@ ${[...columns, ...indexes].join(',\n')}
 PARTITION BY ${definition.partitionBy}
 ORDER BY ${definition.orderBy}
 SETTINGS ${settings}`;
-  const views = definition.sources.map((source) => {
-    const select = definition.columns.map((c) => `    ${source.exprs?.[c.name] ?? c.expr} AS ${c.name}`).join(',\n');
-    return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${table(source.view)}
+  const views = definition.sources.map(
+    (source) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${table(source.view)}
 TO ${table(definition.table)}
-AS WITH
-${[...(source.with?.(table) ?? []), `${source.attributes} AS ${ATTRS}`].map((w) => `    ${w}`).join(',\n')}
+AS ${viewQuery(definition, source, table)}`,
+  );
+  return [create, ...views];
+}
+
+/** The SELECT of one view (what `ALTER TABLE <view> MODIFY QUERY` takes). */
+export function viewQuery(definition: TypedViewDefinition, source: TypedViewSource, table: MigrationContext['table']): string {
+  const select = definition.columns.map((c) => `    ${source.exprs?.[c.name] ?? c.expr} AS ${c.name}`).join(',\n');
+  return `WITH
+${[...(source.with ?? []), `${source.attributes} AS ${ATTRS}`].map((w) => `    ${w}`).join(',\n')}
 SELECT
 ${select}
 FROM ${table(source.from)}${source.join ? `\n${source.join}` : ''}
 WHERE ${source.where}`;
-  });
-  return [create, ...views];
 }
