@@ -4,6 +4,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 /** An unsupported Content-Encoding; answered with 415 as RFC 9110 asks. */
 export class UnsupportedContentEncodingError extends Error {
   readonly statusCode = 415;
+  readonly code = 'TT_COLLECTOR_UNSUPPORTED_ENCODING';
 
   constructor(encoding: string) {
     super(`Content-Encoding "${encoding}" is not supported; send gzip or identity`);

@@ -45,6 +45,8 @@ export interface DecodedResourceSpans {
 
 /** Thrown by a decoder for input that is not a valid request at all (answered with 400). */
 export class OtlpDecodeError extends Error {
+  readonly code = 'TT_COLLECTOR_UNDECODABLE';
+
   constructor(message: string) {
     super(message);
     this.name = 'OtlpDecodeError';
