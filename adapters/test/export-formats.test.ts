@@ -31,7 +31,8 @@ const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: t
 
 function expectValid(triplets: readonly Triplet[]) {
   for (const t of triplets) {
-    if (!validate(t)) throw new Error(`${t.decision_id}: ${JSON.stringify(validate.errors)}`);
+    const id = t.decision_id;
+    if (!validate(t)) throw new Error(`${id}: ${JSON.stringify(validate.errors)}`);
   }
 }
 
