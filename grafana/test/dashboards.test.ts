@@ -95,7 +95,7 @@ describe('provisioned dashboards (grafana/dashboards/*.json)', () => {
       it('lays its panels out on the 24-column grid with unique ids and a description each', () => {
         const panels = allPanels(dashboard);
         expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
-        for (const panel of panels as (typeof panels[number] & { gridPos: { x: number; w: number } })[]) {
+        for (const panel of panels) {
           expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
           expect(panel.description?.length ?? 0, panel.title).toBeGreaterThan(10);
         }

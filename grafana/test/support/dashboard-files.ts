@@ -39,6 +39,7 @@ export interface Panel {
   type: string;
   title: string;
   description?: string;
+  gridPos: { x: number; y: number; w: number; h: number };
   datasource?: DatasourceRef;
   targets?: PanelTarget[];
   panels?: Panel[];
