@@ -34,6 +34,13 @@ export const CollectorConfigSchema = z
     maxConcurrentRequests: z.coerce.number().int().positive().default(64),
     /** Disk budget of the write-ahead spool; past it requests get 503 + Retry-After. */
     spoolMaxBytes: z.coerce.number().int().positive().default(1024 * MiB),
+    /**
+     * While ClickHouse is healthy, how long an answer waits for the request's INSERT (so clients read what they just
+     * sent); 0 answers as soon as the request is spooled, which is just as durable.
+     */
+    ackWaitForInsertMs: z.coerce.number().int().min(0).default(2_000),
+    /** Decoded rows kept in memory for the inserts; past this, spooled bodies are decoded again (bounds RSS). */
+    maxMemoryRows: z.coerce.number().int().positive().default(100_000),
     /** Rows per INSERT at most. */
     maxBatchRows: z.coerce.number().int().positive().default(100_000),
     /** On SIGTERM, how long to keep inserting the spool before exiting (the rest is replayed at the next start). */

@@ -87,6 +87,8 @@ export async function startCollector(config: CollectorConfig, options: StartColl
       metrics,
       logger,
       maxBatchRows: resolved.maxBatchRows,
+      maxMemoryRows: resolved.maxMemoryRows,
+      maxAckWaitMs: resolved.ackWaitForInsertMs,
     });
     ingest.start();
     const context: CollectorRouteContext = { storage, logger };

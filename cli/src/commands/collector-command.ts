@@ -28,6 +28,8 @@ const FLAG_FIELDS = {
   maxConcurrentRequests: 'maxConcurrentRequests',
   spoolMaxBytes: 'spoolMaxBytes',
   maxBatchRows: 'maxBatchRows',
+  maxMemoryRows: 'maxMemoryRows',
+  ackWaitForInsertMs: 'ackWaitForInsertMs',
   shutdownTimeoutMs: 'shutdownTimeoutMs',
 } as const satisfies Record<string, keyof CollectorConfig>;
 
@@ -47,6 +49,8 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-concurrent-requests <n>', 'requests processed at once before 429 (default 64)')
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
+      .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
+      .option('--ack-wait-for-insert-ms <n>', 'while ClickHouse is healthy, how long an answer waits for the INSERT; 0: answer once spooled (default 2000)')
       .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
   ).action(async (raw: Record<string, unknown>, command: Command) => {
     const config = resolveConfig(raw, command);

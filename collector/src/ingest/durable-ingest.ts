@@ -19,7 +19,7 @@ export interface DurableIngestOptions {
   logger?: Logger;
   /** Rows per INSERT at most (a single larger request is still inserted whole). Default 100,000. */
   maxBatchRows?: number;
-  /** Decoded rows kept in memory for the shipper; past this, rows are decoded again from the spool. Default 400,000. */
+  /** Decoded rows kept in memory for the shipper; past this, rows are decoded again from the spool. Default 100,000. */
   maxMemoryRows?: number;
   /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
   maxRetryDelayMs?: number;
@@ -89,7 +89,7 @@ export class DurableIngest {
     this.metrics = options.metrics;
     this.logger = options.logger;
     this.maxBatchRows = options.maxBatchRows ?? 100_000;
-    this.maxMemoryRows = options.maxMemoryRows ?? 400_000;
+    this.maxMemoryRows = options.maxMemoryRows ?? 100_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
     this.maxAckWaitMs = options.maxAckWaitMs ?? 2_000;
     for (const hash of this.spool.hashesFoundAtOpen) this.remember(hash, Promise.resolve());
@@ -127,7 +127,7 @@ export class DurableIngest {
     }
     this.updateGauges();
     this.wake?.();
-    if (this.healthy) await this.storedOrTimeout(entry.id);
+    if (this.healthy && this.maxAckWaitMs > 0) await this.storedOrTimeout(entry.id);
     return 'spooled';
   }
 
