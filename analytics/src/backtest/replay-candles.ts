@@ -41,6 +41,8 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
   let position: OpenPosition | null = null;
   let pending: { action: 'buy' | 'sell' | 'close'; decisionId: string } | null = null;
   let decisions = 0;
+  // Grows one candle per step: the bot sees the past and the present, never the future.
+  const history: Candle[] = [];
 
   const open = (side: 'long' | 'short', decisionId: string, reference: number) => {
     const amount = fills.positionNotional / reference;
@@ -77,6 +79,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
   for (let i = 0; i < input.candles.length; i++) {
     const candle = input.candles[i]!;
     clock.advanceTo(candle.timestamp);
+    history.push(candle);
     // Orders decided at the previous close fill at this candle's open.
     if (pending) {
       const { action, decisionId } = pending;
@@ -97,7 +100,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
     const decision = await input.tt.decide(
       { strategy: ref, symbol: input.symbol, id: decisionId, kind: 'rule', mode: 'backtest', context: { price: candle.close, candle_time_ms: candle.timestamp, position: view?.side ?? 'flat' } },
       async (scope) => {
-        const chosen = await input.bot.decide({ candles: input.candles.slice(0, i + 1), position: view, config: strategy.config, now: clock.now() });
+        const chosen = await input.bot.decide({ candles: history, position: view, config: strategy.config, now: clock.now() });
         if (chosen.context) scope.setContext(chosen.context);
         return { action: chosen.action, ...(chosen.confidence !== undefined ? { confidence: chosen.confidence } : {}) };
       },

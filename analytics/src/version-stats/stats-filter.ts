@@ -8,10 +8,10 @@ export const StatsFilterSchema = z.object({
   until: z.iso.datetime({ offset: true }).optional(),
   mode: z.enum(['live', 'paper', 'backtest']).optional(),
   strategyName: z.string().min(1).optional(),
-  /** Only these versions (ids). */
-  versions: z.array(z.string().min(1)).optional(),
+  /** Only these versions (ids). Query strings may give them comma-separated. */
+  versions: z.preprocess((v) => (typeof v === 'string' ? v.split(',') : v), z.array(z.string().min(1))).optional(),
   /** Annualizes `sharpe` and `sortino` by √periodsPerYear; PSR, DSR and min_trl stay per trade. */
-  periodsPerYear: z.number().positive().optional(),
+  periodsPerYear: z.coerce.number<number | string>().positive().optional(),
 });
 
 export type StatsFilter = z.input<typeof StatsFilterSchema>;

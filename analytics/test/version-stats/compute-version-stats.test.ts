@@ -104,6 +104,15 @@ describe('computeVersionStats', () => {
     expect(paper[0]!.dsr).not.toBeCloseTo(all[0]!.dsr!, 6);
   });
 
+  it('annualizes sharpe and sortino only when asked, keeping PSR per trade; filters versions given as a query string', async () => {
+    const [perTrade] = await computeVersionStats(storage, { versions: ['aaaa00000001'] });
+    const [annual] = await computeVersionStats(storage, { versions: 'aaaa00000001,zzzz' as never, periodsPerYear: '252' as never });
+    expect(annual!.strategy_version).toBe('aaaa00000001');
+    expect(annual!.sharpe).toBeCloseTo(perTrade!.sharpe! * Math.sqrt(252), 10);
+    expect(annual!.sortino).toBeCloseTo(perTrade!.sortino! * Math.sqrt(252), 10);
+    expect(annual!.psr).toBe(perTrade!.psr);
+  });
+
   it('narrows by --since/--until', async () => {
     const window = await computeVersionStats(storage, { since: new Date(T0 + 10 * HOUR).toISOString(), until: new Date(T0 + 20 * HOUR).toISOString() });
     const first = window.find((s) => s.strategy_version === 'aaaa00000001')!;
