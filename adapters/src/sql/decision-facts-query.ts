@@ -25,6 +25,12 @@ export interface DecisionFactsQueryInput {
 
 const DECIDE = `SpanAttributes['trading.operation.name'] = 'decide'`;
 const IS_LLM = `(SpanAttributes['gen_ai.operation.name'] != '' OR SpanAttributes['gen_ai.request.model'] != '')`;
+/**
+ * Cheap prefilters on the map's keys alone (a subcolumn): rows without the key never have their values read,
+ * which spares the LLM messages on every scan but the one that needs them.
+ */
+const HAS_OPERATION = `PREWHERE mapContains(SpanAttributes, 'trading.operation.name')`;
+const HAS_GEN_AI = `PREWHERE mapContains(SpanAttributes, 'gen_ai.operation.name') OR mapContains(SpanAttributes, 'gen_ai.request.model')`;
 export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
 
 /** The filter as conditions on decide spans of `otel_traces`, with bound parameters. */
@@ -86,18 +92,18 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
 WITH
 all_decisions AS MATERIALIZED (
   SELECT TraceId, SpanId, Timestamp, toString(ServiceName) AS service, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
-  FROM ${spans} WHERE ${DECIDE}
+  FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE}
 ),
 decisions AS (
   SELECT TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
          if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
-  FROM ${spans} WHERE ${[DECIDE, ...where].join(' AND ')}
+  FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
 ),
 -- Ownership: follow parent ids up from every span until a decide span (or a missing parent, or the depth bound).
 owners AS MATERIALIZED (
   WITH RECURSIVE
   nodes AS (
-    SELECT TraceId, SpanId, ParentSpanId, ${DECIDE} AS is_decide
+    SELECT TraceId, SpanId, ParentSpanId, (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM all_decisions) AS is_decide
     FROM ${spans} WHERE TraceId IN (SELECT TraceId FROM all_decisions)
   ),
   walk AS (
@@ -114,8 +120,8 @@ owners AS MATERIALIZED (
 llm AS (
   SELECT o.TraceId AS TraceId, o.owner_span_id AS owner_span_id,
          groupArray(tuple(s.SpanId, toString(toUnixTimestamp64Nano(s.Timestamp)), ${LLM_KEYS.map((k) => `s.SpanAttributes['${k}']`).join(', ')})) AS calls
-  FROM ${spans} AS s INNER JOIN owners AS o ON o.TraceId = s.TraceId AND o.span_id = s.SpanId
-  WHERE ${IS_LLM.replaceAll('SpanAttributes', 's.SpanAttributes')} AND NOT ${DECIDE.replace('SpanAttributes', 's.SpanAttributes')}
+  FROM (SELECT TraceId, SpanId, Timestamp, SpanAttributes FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE}) AS s
+  INNER JOIN owners AS o ON o.TraceId = s.TraceId AND o.span_id = s.SpanId
   GROUP BY TraceId, owner_span_id
 ),
 observations AS MATERIALIZED (
@@ -129,7 +135,7 @@ observations AS MATERIALIZED (
   -- A reward span that carries its signal as attributes only (one that also has the event is counted by the event).
   SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId, Links.SpanId,
          ${rewardObservation(`SpanAttributes['trading.decision.id']`, 'SpanAttributes', 'Timestamp')}
-  FROM ${spans}
+  FROM ${spans} ${HAS_OPERATION}
   WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
   ${logSource}
   ) WHERE isFinite(ifNull(value, nan))
@@ -166,7 +172,7 @@ positions AS (
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_pnl'])) AS realized_pnl,
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_return'])) AS realized_return,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
-  FROM ${spans}
+  FROM ${spans} ${HAS_OPERATION}
   WHERE SpanAttributes['trading.operation.name'] = 'close_position' AND decision_id != ''
   GROUP BY decision_id
 ),
@@ -174,7 +180,7 @@ orders AS (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, count() AS orders,
          sum(toFloat64OrZero(SpanAttributes['trading.order.filled'])) AS filled_amount,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
-  FROM ${spans}
+  FROM ${spans} ${HAS_OPERATION}
   WHERE SpanAttributes['trading.operation.name'] = 'submit_order' AND decision_id != ''
   GROUP BY decision_id
 )${
@@ -183,7 +189,7 @@ orders AS (
       : `,
 prices AS (
   SELECT SpanAttributes['trading.symbol'] AS symbol, Timestamp AS ts, toFloat64OrNull(SpanAttributes['trading.context.price']) AS price
-  FROM ${spans} WHERE ${DECIDE} AND price IS NOT NULL AND isFinite(assumeNotNull(price))
+  FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE} AND price IS NOT NULL AND isFinite(assumeNotNull(price))
 )`
   }
 SELECT
