@@ -3,13 +3,13 @@ import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import { startCollector } from '@tradetrace/collector';
 import { readTriplets, writeTripletsJsonl } from '@tradetrace/adapters';
+import { computeVersionStats, type VersionStats } from '@tradetrace/analytics';
 import { init } from '@tradetrace/sdk';
 import { z } from 'zod';
 import { LLM_CONFIG, llmStrategy, RULE_CONFIG, ruleStrategy } from './demo-strategies.ts';
 import { runPaperTradingBot } from './paper-trading-bot.ts';
 import { startSimulatedLlmServer, type SimulatedLlmServer } from './simulated-llm-server.ts';
 import { generateCandles, type MarketSpec } from './synthetic-market.ts';
-import { summarizeVersions, type VersionSummary } from './version-summary.ts';
 
 export const DemoOptionsSchema = z.object({
   /** Folder of the demo's embedded engine; emptied at the start of each run. */
@@ -30,7 +30,7 @@ export interface DemoResult {
   triplesPath: string;
   decisions: number;
   triplets: number;
-  versions: VersionSummary[];
+  versions: VersionStats[];
 }
 
 const MARKETS: MarketSpec[] = [
@@ -78,12 +78,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
     });
     await tt.shutdown();
-    o.log(`bot: ${run.decisions} decisions, ${run.closedPositions.length} closed positions; spans flushed to the collector`);
+    // A 200 from the collector means "durable" (maybe still in its write-ahead spool): wait until ClickHouse has it all.
+    if (!(await collector.drain(120_000))) throw new Error('the collector did not write its spool into ClickHouse within 2 minutes');
+    o.log(`bot: ${run.decisions} decisions, ${run.closedPositions.length} closed positions; spans flushed to the collector and stored`);
 
-    const versions = await summarizeVersions(collector.storage);
+    const versions = await computeVersionStats(collector.storage);
     const triplesPath = join(dataPath, 'triplets.jsonl');
     const triplets = await writeTripletsJsonl(readTriplets(collector.storage), triplesPath);
-    printVersionTable(versions, o.log);
+    const engines = new Map(strategies.map((s) => [s.ref.version, s.config.engine]));
+    printVersionTable(versions, engines, o.log);
     o.log(`triplets: ${triplets} (decision, context, reward) records in ${triplesPath}`);
     o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Explore: npx tradetrace export --data ${o.dataPath} --format jsonl`);
     return { dataPath, triplesPath, decisions: run.decisions, triplets, versions };
@@ -93,15 +96,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-function printVersionTable(rows: VersionSummary[], log: (line: string) => void): void {
-  const header = ['version', 'engine', 'decisions', 'closed trades', 'win rate', 'total P&L (USD)'];
+function printVersionTable(rows: VersionStats[], engines: Map<string, string>, log: (line: string) => void): void {
+  const header = ['version', 'engine', 'decisions', 'closed trades', 'win rate', 'total P&L (USD)', 'Sharpe/trade', 'PSR'];
+  const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
   const body = rows.map((r) => [
     `${r.strategy_name}@${r.strategy_version}`,
-    r.llm_decisions > 0 ? 'llm' : 'rule',
+    engines.get(r.strategy_version) ?? '?',
     String(r.decisions),
     String(r.trades),
     r.win_rate === null ? '-' : `${(r.win_rate * 100).toFixed(1)}%`,
     r.total_pnl.toFixed(2),
+    fixed(r.sharpe, 3),
+    fixed(r.psr, 3),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
