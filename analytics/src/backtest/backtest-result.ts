@@ -18,4 +18,6 @@ export interface BacktestResult {
   decisions: number;
   trades: BacktestTrade[];
   totalPnl: number;
+  /** Spans the SDK could not deliver (0 when the collector kept up); stats over a run with drops are incomplete. */
+  droppedSpans: number;
 }

@@ -16,7 +16,7 @@ async function runWorker(data: BacktestWorkerData): Promise<BacktestWorkerMessag
   try {
     const result = await replayCandles({ bot, config: data.config, candles: data.candles, symbol: data.symbol, fill: data.fill, seed: data.seed, runId: data.runId, tt });
     await tt.forceFlush();
-    return { ok: true, result };
+    return { ok: true, result: { ...result, droppedSpans: tt.stats().dropped } };
   } finally {
     await tt.shutdown();
   }

@@ -16,6 +16,8 @@ export interface ReplayInput {
   /** Prefix of every decision and position id, so runs never collide in storage. */
   runId: string;
   tt: TradeTrace;
+  /** Decisions between two flushes: the replay outruns any exporter, so it waits for it instead of overflowing the SDK's queue. Default 1000. */
+  flushEvery?: number;
 }
 
 interface OpenPosition {
@@ -106,6 +108,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
       },
     );
     decisions++;
+    if (decisions % (input.flushEvery ?? 1000) === 0) await input.tt.forceFlush();
     if (decision.action !== 'hold') pending = { action: decision.action, decisionId };
   }
   const last = input.candles.at(-1);
@@ -118,5 +121,6 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
     decisions,
     trades,
     totalPnl: trades.reduce((sum, t) => sum + t.realizedPnl, 0),
+    droppedSpans: 0,
   };
 }

@@ -55,6 +55,7 @@ describe('runBacktests', () => {
     const otherSeed = await run('run-c', 43, CONFIGS.slice(0, 1));
 
     expect(first.map((r) => r.decisions)).toEqual([candles.length, candles.length]);
+    expect([...first, ...second, ...otherSeed].map((r) => r.droppedSpans)).toEqual([0, 0, 0, 0, 0]);
     expect(first.every((r) => r.trades.length > 3)).toBe(true);
     expect(new Set(first.map((r) => r.strategyVersion)).size).toBe(2);
     expect(withoutRunId(second)).toEqual(withoutRunId(first));

@@ -72,6 +72,8 @@ export function registerBacktestCommand(program: Command): void {
           fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
           endpoint: flags.endpoint ?? collector!.url,
         });
+        const dropped = results.reduce((sum, r) => sum + r.droppedSpans, 0);
+        if (dropped > 0) process.stderr.write(`warning: ${dropped} spans could not be delivered to the collector; stats for this run are incomplete\n`);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
           return;
