@@ -20,7 +20,7 @@ export type ActiveVersionRequest = z.input<typeof ActiveVersionRequestSchema>;
 export interface ActiveVersionAnswer {
   status: 200 | 304 | 404;
   headers: Record<string, string>;
-  body: { strategy_name: string; version: string; config: unknown; activated_at: string; action: string } | { error: { code: string; message: string } } | null;
+  body: { strategy_name: string; version: string; config: unknown; activated_at: string; action: string } | { code: string; message: string } | null;
 }
 
 export interface AnswerOptions {
@@ -42,7 +42,8 @@ export async function answerActiveVersionRequest(storage: Storage, request: Acti
       return {
         status: 404,
         headers: {},
-        body: { error: { code: 'TT_ANALYTICS_NO_ACTIVE_VERSION', message: `strategy "${parsed.strategyName}" has no active version; activate one with \`tradetrace versions activate\`` } },
+        // The query API's error shape: { code, message } (docs/errors.md).
+        body: { code: 'TT_ANALYTICS_NO_ACTIVE_VERSION', message: `strategy "${parsed.strategyName}" has no active version; activate one with \`tradetrace versions activate\`` },
       };
     }
     const etag = quote(active.version);

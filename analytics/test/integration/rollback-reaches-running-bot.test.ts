@@ -121,6 +121,8 @@ describe('active version follows the registry without a restart', () => {
     expect(first.status).toBe(200);
     const unchanged = await fetch(`${endpoint}/api/v1/strategies/momentum/active?wait=0.2`, { headers: { 'if-none-match': etag } });
     expect(unchanged.status).toBe(304);
-    expect((await fetch(`${endpoint}/api/v1/strategies/nobody/active`)).status).toBe(404);
+    const missing = await fetch(`${endpoint}/api/v1/strategies/nobody/active`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'TT_ANALYTICS_NO_ACTIVE_VERSION', message: expect.stringContaining('"nobody" has no active version') });
   });
 });
