@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CollectorConfigError } from '../collector-config.ts';
 
 /** What a token may do: write telemetry (`ingest`) or use the query API (`read`). */
 export type TokenRole = 'ingest' | 'read';
@@ -34,14 +35,14 @@ function parseEntry(entry: string, where: string): AuthToken {
   const colon = head.indexOf(':');
   const roleText = colon < 0 ? 'ingest' : head.slice(0, colon);
   const tokenText = colon < 0 ? head : head.slice(colon + 1);
-  if (roleText !== 'ingest' && roleText !== 'read') throw new Error(`${where}: unknown role "${roleText}"; use ingest: or read:`);
+  if (roleText !== 'ingest' && roleText !== 'read') throw new CollectorConfigError(`${where}: unknown role "${roleText}"; use ingest: or read:`);
   const token = TOKEN.safeParse(tokenText);
-  if (!token.success) throw new Error(`${where}: ${token.error.issues[0]?.message}`);
+  if (!token.success) throw new CollectorConfigError(`${where}: ${token.error.issues[0]?.message}`);
   const result: AuthToken = { token: token.data, role: roleText };
   if (bindingText !== undefined) {
     const match = /^(service|bot):(.+)$/.exec(bindingText);
-    if (!match) throw new Error(`${where}: a binding is written @service:NAME or @bot:ID`);
-    if (roleText !== 'ingest') throw new Error(`${where}: only ingest tokens can be bound to a service or bot`);
+    if (!match) throw new CollectorConfigError(`${where}: a binding is written @service:NAME or @bot:ID`);
+    if (roleText !== 'ingest') throw new CollectorConfigError(`${where}: only ingest tokens can be bound to a service or bot`);
     result.binding = { kind: match[1] as 'service' | 'bot', value: match[2]! };
   }
   return result;
@@ -55,7 +56,7 @@ export function loadAuthTokens(options: { file?: string; list?: string }): AuthT
     try {
       text = readFileSync(options.file, 'utf8');
     } catch (error) {
-      throw new Error(`authTokensFile: cannot read ${options.file}: ${(error as Error).message}`);
+      throw new CollectorConfigError(`authTokensFile: cannot read ${options.file}: ${(error as Error).message}`);
     }
     tokens.push(...parseAuthTokens(text, options.file));
   }
