@@ -3,7 +3,7 @@ import type { Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { AnalyticsError, parseInput } from '../analytics-error.ts';
 import { diffConfigs, type ConfigChange } from './config-diff.ts';
-import { AUDIT_ACTIONS, type ActiveVersion, type AuditAction, type AuditEntry, type StrategyVersionRecord } from './strategy-version-record.ts';
+import type { ActiveVersion, AuditAction, AuditEntry, StrategyVersionRecord } from './strategy-version-record.ts';
 
 const VERSIONS_TABLE = 'strategy_versions';
 const AUDIT_TABLE = 'strategy_version_audit';
@@ -84,7 +84,8 @@ function toEntry(row: AuditRow): AuditEntry {
   return {
     at: isoFromMicros(BigInt(row.at_us)),
     strategyName: row.strategy_name,
-    action: (AUDIT_ACTIONS as readonly string[]).includes(row.action) ? (row.action as AuditAction) : 'activate',
+    // Only this module writes the table, with AUDIT_ACTIONS values.
+    action: row.action as AuditAction,
     version: row.version,
     previousVersion: row.previous_version === '' ? null : row.previous_version,
     actor: row.actor,

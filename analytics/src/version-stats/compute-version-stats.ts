@@ -77,7 +77,7 @@ export async function computeVersionStats(storage: Storage, filter: StatsFilter 
   const series = new Map(trades.map((s) => [versionKey(s.strategyName, s.strategyVersion), s]));
   // A version that decided but never closed a trade still gets a row.
   for (const [key, count] of decisionCounts) {
-    if (!series.has(key)) series.set(key, { strategyName: count.strategyName, strategyVersion: count.strategyVersion, returns: [], pnls: [], closedAt: [] });
+    if (!series.has(key)) series.set(key, { strategyName: count.strategyName, strategyVersion: count.strategyVersion, returns: [], pnls: [] });
   }
   const ordered = [...series.values()].sort((a, b) => a.strategyName.localeCompare(b.strategyName) || a.strategyVersion.localeCompare(b.strategyVersion));
   const decisions = new Map([...decisionCounts].map(([key, count]) => [key, count.decisions]));

@@ -54,9 +54,9 @@ export const versionKey = (name: string, version: string) => `${name}\u0000${ver
 /** Per-trade realized returns and pnl of every version, in close order. */
 export async function readTradeSeries(storage: Storage, filter: ResolvedStatsFilter): Promise<VersionTradeSeries[]> {
   const { where, params } = filterClause(filter);
-  const rows = await queryRows<{ strategy_name: string; strategy_version: string; at: string; realized_return: number; realized_pnl: number | null }>(
+  const rows = await queryRows<{ strategy_name: string; strategy_version: string; realized_return: number; realized_pnl: number | null }>(
     storage,
-    `SELECT strategy_name, strategy_version, at, realized_return, realized_pnl FROM (
+    `SELECT strategy_name, strategy_version, realized_return, realized_pnl FROM (
   SELECT
     if(p.StrategyName != '', p.StrategyName, d.d_strategy_name) AS strategy_name,
     if(p.StrategyVersion != '', p.StrategyVersion, d.d_strategy_version) AS strategy_version,
@@ -77,12 +77,11 @@ ORDER BY strategy_name, strategy_version, at, span_id`,
     const key = versionKey(row.strategy_name, row.strategy_version);
     let entry = series.get(key);
     if (!entry) {
-      entry = { strategyName: row.strategy_name, strategyVersion: row.strategy_version, returns: [], pnls: [], closedAt: [] };
+      entry = { strategyName: row.strategy_name, strategyVersion: row.strategy_version, returns: [], pnls: [] };
       series.set(key, entry);
     }
     entry.returns.push(Number(row.realized_return));
     entry.pnls.push(Number(row.realized_pnl ?? 0));
-    entry.closedAt.push(row.at);
   }
   return [...series.values()];
 }

@@ -27,6 +27,4 @@ export interface VersionTradeSeries {
   strategyVersion: string;
   returns: number[];
   pnls: number[];
-  /** Close times (ISO 8601), one per trade. */
-  closedAt: string[];
 }
