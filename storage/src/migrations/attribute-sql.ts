@@ -1,15 +1,13 @@
 /** SQL expressions that read string-valued OTel attribute maps into typed values. Keys are compile-time constants. */
 
-function literal(value: string): string {
+/** A string literal for SQL. */
+export function sqlString(value: string): string {
   return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
-/** A string literal for SQL. */
-export const sqlString = literal;
-
 /** `map[key]` ('' when absent). */
 export function attr(map: string, key: string): string {
-  return `${map}[${literal(key)}]`;
+  return `${map}[${sqlString(key)}]`;
 }
 
 /**
@@ -38,5 +36,5 @@ export function bool(expr: string): string {
 
 /** `expr`, or `fallback` when it is ''. */
 export function orDefault(expr: string, fallback: string): string {
-  return `if(${expr} = '', ${literal(fallback)}, ${expr})`;
+  return `if(${expr} = '', ${sqlString(fallback)}, ${expr})`;
 }

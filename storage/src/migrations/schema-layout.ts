@@ -1,4 +1,5 @@
 import { quoteIdentifier } from '../storage.ts';
+import { sqlString } from './attribute-sql.ts';
 import type { MigrationContext } from './migration.ts';
 
 /** How single-server DDL becomes the DDL that runs: as written, or spread over a ClickHouse cluster. */
@@ -49,7 +50,7 @@ export function clusterLayout(database: string, cluster: string): SchemaLayout {
     const key = SHARDING_KEYS[name] ?? 'rand()';
     return [
       `CREATE TABLE IF NOT EXISTS ${db}.${quoteIdentifier(name)} ${onCluster} AS ${qualified}
-ENGINE = Distributed(${sqlQuote(cluster)}, ${sqlQuote(database)}, ${sqlQuote(local)}, ${key})`,
+ENGINE = Distributed(${sqlString(cluster)}, ${sqlString(database)}, ${sqlString(local)}, ${key})`,
     ];
   }
 
@@ -77,8 +78,4 @@ ENGINE = Distributed(${sqlQuote(cluster)}, ${sqlQuote(database)}, ${sqlQuote(loc
       ];
     },
   };
-}
-
-function sqlQuote(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
