@@ -103,7 +103,7 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const { ready, reason } = ingest.readiness();
+    const { ready, reason } = await ingest.readiness();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', reason });
   });
   app.get('/metrics', async (_request, reply) => {

@@ -131,11 +131,12 @@ export class DurableIngest {
     return 'spooled';
   }
 
-  /** Ready while ClickHouse answers and the spool is below its budget. */
-  readiness(): { ready: boolean; reason: string } {
+  /** Ready while ClickHouse answers (asked now, with a ping) and the spool is below its budget. */
+  async readiness(): Promise<{ ready: boolean; reason: string }> {
     if (this.closed) return { ready: false, reason: 'shutting down' };
     if (!this.healthy) return { ready: false, reason: `ClickHouse is not taking rows: ${this.lastError}` };
     if (this.spool.bytes >= this.spool.budgetBytes) return { ready: false, reason: 'the spool is at its disk budget' };
+    if (!(await this.sink.ping())) return { ready: false, reason: 'ClickHouse does not answer' };
     return { ready: true, reason: 'ok' };
   }
 

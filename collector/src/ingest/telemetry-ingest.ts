@@ -6,5 +6,5 @@ import type { DecodedRows } from './otlp-body-decoding.ts';
 export interface TelemetryIngest {
   /** Resolves once the request is durable; rejects with SpoolFullError or IngestClosedError when it cannot be taken. */
   accept(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, decoded: DecodedRows): Promise<AcceptOutcome>;
-  readiness(): { ready: boolean; reason: string };
+  readiness(): Promise<{ ready: boolean; reason: string }>;
 }

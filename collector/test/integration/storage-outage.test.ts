@@ -25,6 +25,16 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
     await t?.stop();
   });
 
+  it('reports not ready as soon as ClickHouse stops answering, even with nothing to insert', async () => {
+    expect((await fetch(`${t.collector.url}/readyz`)).status).toBe(200);
+    t.faults.inject({ kind: 'down' });
+    const ready = await fetch(`${t.collector.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'not ready', reason: 'ClickHouse does not answer' });
+    t.faults.inject({ kind: 'none' });
+    expect((await fetch(`${t.collector.url}/readyz`)).status).toBe(200);
+  });
+
   it('keeps acknowledging into the spool while ClickHouse is down, answers 503 at the budget, and loses nothing when it returns', async () => {
     t.faults.inject({ kind: 'down' });
     let acknowledgedSpans = 0;
