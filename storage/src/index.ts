@@ -9,7 +9,7 @@ export { DEDUPLICATION_WINDOW } from './migrations/insert-deduplication.ts';
 export { REWARD_SOURCES } from './migrations/009-trading-rewards.ts';
 export { DEFAULT_LLM_PRICES } from './llm-prices/default-llm-prices.ts';
 export { LlmPriceSchema, LlmPriceTableSchema, type LlmPrice, type LlmPriceTable } from './llm-prices/llm-price.ts';
-export { writeLlmPrices, type WriteLlmPricesOptions } from './llm-prices/write-llm-prices.ts';
+export { llmPricingStatements, writeLlmPrices, type WriteLlmPricesOptions } from './llm-prices/write-llm-prices.ts';
 export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';
 export type { Migration, MigrationContext } from './migrations/migration.ts';
 export { insertSpanRows } from './span-row-inserter.ts';

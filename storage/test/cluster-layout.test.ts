@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MIGRATIONS, CLUSTER_WIDE_TABLES, openStorage, planSchema, type Storage } from '@tradetrace/storage';
+import { ALL_MIGRATIONS, CLUSTER_WIDE_TABLES, DEFAULT_LLM_PRICES, llmPricingStatements, openStorage, planSchema, type Storage } from '@tradetrace/storage';
 
 // There is no ClickHouse cluster here: these tests check the generated DDL's structure, and that the real
 // engine's parser accepts every statement (formatQuery parses without executing).
@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 const plan = planSchema('otel', { cluster: 'trading', ttl: { days: 90 } });
-const statements = [...plan.ledgerStatements(), ...ALL_MIGRATIONS.flatMap((m) => plan.migrationStatements(m)), ...plan.ttlStatements()];
+const pricing = llmPricingStatements(plan, { ...DEFAULT_LLM_PRICES, 'my-model': { inputUsdPerMTok: 1, outputUsdPerMTok: 2, cachedInputUsdPerMTok: 0.5 } });
+const statements = [...plan.ledgerStatements(), ...ALL_MIGRATIONS.flatMap((m) => plan.migrationStatements(m)), ...plan.ttlStatements(), ...pricing];
 const singleServer = planSchema('otel');
 const singleServerTables = ALL_MIGRATIONS.flatMap((m) => singleServer.migrationStatements(m))
   .map((s) => /^CREATE TABLE IF NOT EXISTS `otel`\.`(\w+)`/.exec(s)?.[1])
@@ -66,6 +67,13 @@ describe('planSchema with a cluster', () => {
       expect(view, name).toMatch(/\nFROM `otel`\.`otel_(traces|logs)_local`/);
     }
     expect(views.get('llm_calls_from_spans_mv_local')).toContain("'gpt-4o-mini', 'gpt-5-mini'");
+  });
+
+  it('puts new LLM prices into the view on every node', () => {
+    expect(pricing).toHaveLength(1);
+    expect(pricing[0]).toMatch(/^ALTER TABLE `otel`\.`llm_calls_from_spans_mv_local` ON CLUSTER `trading` MODIFY QUERY WITH\n/);
+    expect(pricing[0]).toContain("'my-model'");
+    expect(pricing[0]).toContain('FROM `otel`.`otel_traces_local`');
   });
 
   it('leaves insert deduplication to the Replicated engines', () => {

@@ -1,5 +1,5 @@
 import { LLM_CALLS_VIEW, llmCalls } from '../migrations/011-llm-calls.ts';
-import { planSchema } from '../migrations/run-migrations.ts';
+import { planSchema, type SchemaPlan } from '../migrations/run-migrations.ts';
 import { viewQuery } from '../migrations/typed-view.ts';
 import type { Storage } from '../storage.ts';
 import { StorageError } from '../storage-errors.ts';
@@ -65,9 +65,13 @@ FROM ${storage.table('llm_prices')} GROUP BY Model`,
     ...Object.fromEntries([...stored].map(([model, row]) => [model, { inputUsdPerMTok: row.InputUsdPerMTok, outputUsdPerMTok: row.OutputUsdPerMTok, cachedInputUsdPerMTok: row.CachedInputUsdPerMTok }])),
     ...wanted,
   };
-  const definition = llmCalls(table);
-  const { context } = plan.layout;
-  const alter = `ALTER TABLE ${context.table(LLM_CALLS_VIEW)} MODIFY QUERY ${viewQuery(definition, definition.sources[0], context.table)}`;
-  for (const statement of plan.layout.expand(alter)) await storage.client.command({ query: statement });
+  for (const statement of llmPricingStatements(plan, table)) await storage.client.command({ query: statement });
   return changed.map(([model]) => model);
+}
+
+/** The DDL that puts a price table into the `llm_calls` view. */
+export function llmPricingStatements(plan: SchemaPlan, prices: LlmPriceTable): string[] {
+  const definition = llmCalls(prices);
+  const { context } = plan.layout;
+  return plan.layout.expand(`ALTER TABLE ${context.table(LLM_CALLS_VIEW)} MODIFY QUERY ${viewQuery(definition, definition.sources[0], context.table)}`);
 }
