@@ -302,7 +302,9 @@ export class DurableIngest {
   }
 
   private async decodeAgain(entry: SpoolEntry): Promise<DecodedRows> {
-    return decodeOtlpBody(entry.signal, entry.encoding, await this.spool.readBody(entry), this.limits).decoded;
+    // The request was accepted already: a lower item limit configured since must not refuse it now.
+    const limits = { ...this.limits, maxItemsPerRequest: Number.POSITIVE_INFINITY };
+    return decodeOtlpBody(entry.signal, entry.encoding, await this.spool.readBody(entry), limits).decoded;
   }
 
   private async commit(batch: readonly SpoolEntry[], through: number): Promise<void> {
