@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { openStorage } from '@tradetrace/storage';
+import { afterAll, describe, expect, it } from 'vitest';
+import { post } from '../../collector/test/support/raw-http.ts';
+import { launchCollector } from '../src/collector-process.ts';
+import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
+import { faultsPlan } from '../src/faults-size.ts';
+import { recordScenario, round } from '../src/faults-report.ts';
+import { hostileRequests, type HostileRequest } from '../src/hostile-bodies.ts';
+import { scratchFolder } from '../src/scratch-folder.ts';
+import { auditStoredSpans } from '../src/span-audit.ts';
+import { SpanBatchBodies } from '../src/span-batch-bodies.ts';
+
+const plan = faultsPlan();
+const data = scratchFolder('hostile');
+afterAll(() => data.remove());
+
+// Smaller limits than the defaults keep 10,000 requests within minutes; the limits are what is under test, not their size.
+const BODY_LIMIT_BYTES = 256 * 1024;
+const MAX_ATTRIBUTE_VALUE_LENGTH = 8 * 1024;
+const QUARTERS = 4;
+const IN_FLIGHT = 20;
+const ALLOWED = new Set([200, 400, 413, 415]);
+const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31);
+
+describe('hostile input', () => {
+  it(`${plan.hostile.bodies} generated bad bodies get only 400/413/415 or 200 (partial success); memory stays bounded; a valid request after is stored`, async () => {
+    const started = performance.now();
+    const collector = await launchCollector({
+      dataPath: data.path,
+      env: { TRADETRACE_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), TRADETRACE_MAX_ATTRIBUTE_VALUE_LENGTH: String(MAX_ATTRIBUTE_VALUE_LENGTH) },
+    });
+    const url = collector.url;
+    // Seeds for mutation come from client 0; the valid request at the end is client 1's, so mutants cannot pass for it.
+    const seedBodies = new SpanBatchBodies(0, 'faults-hostile');
+    const seeds = { protobufBodies: [1, 16, 256].map((n) => seedBodies.next(n).body), jsonBody: seedBodies.next(16, 'json').body, bodyLimitBytes: BODY_LIMIT_BYTES };
+    // Warm up with valid traffic, so the memory baseline includes the engine's own working set.
+    for (const body of seeds.protobufBodies) expect((await post(`${url}/v1/traces`, body, { 'content-type': 'application/x-protobuf' })).status).toBe(200);
+    expect(await waitForEmptySpool(url, 60_000)).toBe(true);
+    const warmRssMb = collector.rss.mark();
+
+    const statusesByKind: Record<string, Record<string, number>> = {};
+    let closedOverLimit = 0;
+    let sent = 0;
+    // Peak RSS per quarter of the run: bounded memory shows no upward trend with the number of requests.
+    const quarterRssMb: number[] = [];
+    const quarterSize = Math.ceil(plan.hostile.bodies / QUARTERS);
+    const send = async (request: HostileRequest) => {
+      sent += 1;
+      if (sent % quarterSize === 0) quarterRssMb.push(round(collector.rss.mark()));
+      let status: string;
+      try {
+        const response = await post(`${url}${request.path}`, request.body, request.headers);
+        status = String(response.status);
+        if (response.status === 200 && request.headers['content-type'] === 'application/json') JSON.parse(response.body.toString('utf8'));
+        expect(ALLOWED.has(response.status), `${request.kind} → ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`).toBe(true);
+      } catch (error) {
+        // Past the limit the collector answers 413 and closes the connection without reading the rest: writing
+        // the rest may then fail on our side. That is the limit working; anything else is a failure.
+        const code = (error as { code?: string }).code;
+        if (request.body.length <= BODY_LIMIT_BYTES || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+        status = 'closed over limit';
+        closedOverLimit += 1;
+      }
+      const byKind = (statusesByKind[request.kind] ??= {});
+      byKind[status] = (byKind[status] ?? 0) + 1;
+    };
+    // Each run sends a few bodies at once, as concurrent clients would (and so 10,000 fit in minutes).
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileRequests(seeds), { minLength: IN_FLIGHT, maxLength: IN_FLIGHT }), async (requests) => {
+        await Promise.all(requests.map(send));
+      }),
+      { numRuns: Math.ceil(plan.hostile.bodies / IN_FLIGHT), seed: SEED, endOnFailure: true },
+    );
+    if (quarterRssMb.length < QUARTERS) quarterRssMb.push(round(collector.rss.mark()));
+    const hostileRssMb = Math.max(...quarterRssMb);
+    const aliveAfter = (await fetch(`${url}/healthz`)).status;
+
+    const valid = new SpanBatchBodies(1, 'faults-hostile-valid');
+    const validBatch = valid.next(100);
+    const validResponse = await post(`${url}/v1/traces`, validBatch.body, { 'content-type': 'application/x-protobuf' });
+    valid.record(validBatch, validResponse.status);
+    const drained = await waitForEmptySpool(url, 60_000);
+    const exitCode = await collector.stop();
+
+    const audit = await auditStoredSpans(data.path, [valid.report]);
+    const storage = await openStorage({ dataPath: data.path, database: 'otel' });
+    let stored: { garbage: number; validNamed: number; validWithAttribute: number };
+    try {
+      const result = await storage.client.query({
+        query: `SELECT
+            countIf(NOT match(TraceId, '^[0-9a-f]{32}$') OR TraceId = repeat('0', 32) OR NOT match(SpanId, '^[0-9a-f]{16}$') OR SpanId = repeat('0', 16)) AS garbage,
+            countIf(ServiceName = 'faults-hostile-valid' AND SpanName LIKE 'decide %') AS validNamed,
+            countIf(ServiceName = 'faults-hostile-valid' AND SpanAttributes['trading.decision.id'] LIKE 'd-%') AS validWithAttribute
+          FROM ${storage.table('otel_traces')}`,
+        format: 'JSONEachRow',
+      });
+      stored = ((await result.json()) as { garbage: string; validNamed: string; validWithAttribute: string }[]).map((r) => ({ garbage: Number(r.garbage), validNamed: Number(r.validNamed), validWithAttribute: Number(r.validWithAttribute) }))[0]!;
+    } finally {
+      await storage.close();
+    }
+    recordScenario('hostileInput', {
+      size: plan.size,
+      sent,
+      acknowledged: audit.acknowledged,
+      stored: audit.storedRows,
+      // Mutants of the seed bodies legitimately repeat span ids; what must not repeat is the valid request's spans.
+      duplicates: audit.acknowledged - audit.acknowledgedStoredOnce - audit.acknowledgedMissing,
+      storedRowsWithRepeatedIds: audit.duplicates,
+      maxRssMb: round(collector.rss.maxMiB),
+      durationS: round((performance.now() - started) / 1000),
+      seed: SEED,
+      warmRssMb: round(warmRssMb),
+      hostileRssMb: round(hostileRssMb),
+      quarterRssMb,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+      closedOverLimit,
+      statusesByKind,
+      garbageRows: stored.garbage,
+    });
+
+    expect(sent).toBe(plan.hostile.bodies);
+    expect(aliveAfter, 'the collector survived').toBe(200);
+    // Bounded: no upward trend across the run (a leak or unbounded buffering grows with the request count), and
+    // below what one fully inflated 512 MiB gzip bomb would add to the warm process.
+    expect(quarterRssMb.at(-1)!).toBeLessThan(1.25 * quarterRssMb[0]! + 64);
+    expect(hostileRssMb).toBeLessThan(warmRssMb + 512);
+    expect(validResponse.status).toBe(200);
+    expect(drained).toBe(true);
+    expect(exitCode, collector.recentOutput()).toBe(0);
+    expect(audit.acknowledgedStoredOnce).toBe(100);
+    expect(stored.validNamed).toBe(100);
+    expect(stored.validWithAttribute).toBe(100);
+    expect(stored.garbage, 'no row with an invalid or zero id').toBe(0);
+  });
+});
