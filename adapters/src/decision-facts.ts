@@ -14,6 +14,8 @@ export interface DecisionFacts {
   serviceName: string;
   botId: string;
   attributes: Readonly<Record<string, string>>;
+  /** Config text of the decision's strategy version in the registry; '' when unregistered. */
+  strategyConfig: string;
   llmCalls: LlmCallFacts[];
   /** Latest value per component name, at the most explicit match level found. */
   rewardComponents: RewardComponent[];

@@ -30,7 +30,7 @@ export { primaryRewardValue, parsePrimaryRewardRule, type PrimaryRewardRule, typ
 export type { RewardFunction } from './reward/reward-function.ts';
 export { REWARD_PRESETS, realizedPnlReward, realizedReturnReward, markToMarketReturnReward, holdOpportunityCostReward } from './reward/reward-presets.ts';
 export { createSpanForest, type SpanForest, type SpanNode } from './tree/span-forest.ts';
-export { decisionFactsFromSpans, type RewardLogRecord } from './tree/decision-facts-from-spans.ts';
+export { decisionFactsFromSpans, type RewardLogRecord, type StrategyVersionRecord } from './tree/decision-facts-from-spans.ts';
 export { tripletsFromSpans } from './tree/span-tree-triplets.ts';
 export { writeTripletsParquet, readTripletsParquet, type ParquetExportResult } from './formats/parquet-format.ts';
 export { tripletProjection, canProjectInSql, TRIPLET_STRUCTURE } from './sql/triplet-projection.ts';

@@ -19,6 +19,7 @@ export function assembleTriplet(facts: DecisionFacts, options: ResolvedExtractio
     bot_id: facts.botId,
     strategy_name: a['trading.strategy.name'] ?? '',
     strategy_version: a['trading.strategy.version'] ?? '',
+    strategy_config: parseJsonOrText(facts.strategyConfig),
     symbol: a['trading.symbol'] ?? '',
     exchange: a['trading.exchange'] ?? '',
     mode: a['trading.mode'] ?? '',

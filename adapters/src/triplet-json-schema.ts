@@ -8,7 +8,7 @@ export const TRIPLET_JSON_SCHEMA = {
   title: 'tradetrace triplet',
   type: 'object',
   additionalProperties: false,
-  required: ['decision_id', 'trace_id', 'span_id', 'timestamp', 'service_name', 'bot_id', 'strategy_name', 'strategy_version', 'symbol', 'exchange', 'mode', 'decision', 'context', 'reward', 'outcome', 'episode'],
+  required: ['decision_id', 'trace_id', 'span_id', 'timestamp', 'service_name', 'bot_id', 'strategy_name', 'strategy_version', 'strategy_config', 'symbol', 'exchange', 'mode', 'decision', 'context', 'reward', 'outcome', 'episode'],
   properties: {
     decision_id: { type: 'string', minLength: 1 },
     trace_id: { type: 'string', pattern: '^[0-9a-f]{32}$' },
@@ -18,6 +18,7 @@ export const TRIPLET_JSON_SCHEMA = {
     bot_id: { type: 'string' },
     strategy_name: { type: 'string' },
     strategy_version: { type: 'string' },
+    strategy_config: {},
     symbol: { type: 'string' },
     exchange: { type: 'string' },
     mode: { type: 'string' },

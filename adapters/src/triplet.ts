@@ -12,6 +12,8 @@ export interface Triplet {
   bot_id: string;
   strategy_name: string;
   strategy_version: string;
+  /** The version's config from the strategy registry (`strategy_versions`), parsed; null when unregistered. */
+  strategy_config: unknown;
   symbol: string;
   exchange: string;
   mode: string;

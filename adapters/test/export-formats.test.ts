@@ -62,7 +62,7 @@ describe('export formats', () => {
   const folder = mkdtempSync(join(tmpdir(), 'tt-exports-'));
   beforeAll(async () => {
     storage = await openTestStorage();
-    triplets = [...(await extractWithBothEngines(storage, sampleSpans())).values()];
+    triplets = [...(await extractWithBothEngines(storage, sampleSpans(), [], {}, {}, [{ strategy_name: 'momentum', version: 'v1', config: '{"lookback":14,"threshold":0.02}' }])).values()];
   });
   afterAll(async () => {
     await storage.close();
@@ -76,6 +76,7 @@ describe('export formats', () => {
 
   it('exports triplets that satisfy the JSON Schema, and the schema rejects a broken one', () => {
     expect(triplets).toHaveLength(6);
+    expect(triplets[0]!.strategy_config).toEqual({ lookback: 14, threshold: 0.02 });
     expectValid(triplets);
     expect(validate({ ...triplets[0], reward: { ...triplets[0]!.reward, match: 'guess' } })).toBe(false);
   });

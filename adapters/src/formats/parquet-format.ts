@@ -79,7 +79,8 @@ async function countParquetRows(storage: Storage, file: string): Promise<number>
   return Number(row?.n ?? 0);
 }
 
-type ParquetTripletRow = Omit<Triplet, 'decision' | 'context' | 'reward' | 'outcome'> & {
+type ParquetTripletRow = Omit<Triplet, 'strategy_config' | 'decision' | 'context' | 'reward' | 'outcome'> & {
+  strategy_config: string;
   decision: Omit<Triplet['decision'], 'llm_calls'> & { llm_calls: (Omit<Triplet['decision']['llm_calls'][number], 'input_messages' | 'output_messages'> & { input_messages: string; output_messages: string })[] };
   context: Record<string, string>;
   reward: Omit<Triplet['reward'], 'count'> & { count: string | number };
@@ -89,6 +90,7 @@ type ParquetTripletRow = Omit<Triplet, 'decision' | 'context' | 'reward' | 'outc
 function toParquetRow(t: Triplet): ParquetTripletRow {
   return {
     ...t,
+    strategy_config: t.strategy_config === null ? '' : JSON.stringify(t.strategy_config),
     decision: {
       ...t.decision,
       llm_calls: t.decision.llm_calls.map((c) => ({ ...c, input_messages: c.input_messages === null ? '' : JSON.stringify(c.input_messages), output_messages: c.output_messages === null ? '' : JSON.stringify(c.output_messages) })),
@@ -100,6 +102,7 @@ function toParquetRow(t: Triplet): ParquetTripletRow {
 function fromParquetRow(row: ParquetTripletRow): Triplet {
   return {
     ...row,
+    strategy_config: parseJsonOrText(row.strategy_config),
     decision: {
       ...row.decision,
       llm_calls: row.decision.llm_calls.map((c) => ({ ...c, input_messages: parseJsonOrText(c.input_messages), output_messages: parseJsonOrText(c.output_messages) })),

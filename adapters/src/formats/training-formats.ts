@@ -60,7 +60,7 @@ export function toAgentLightning(t: Triplet): AgentLightningTriplet {
     reward: t.reward.value,
     metadata: {
       decision_id: t.decision_id, trace_id: t.trace_id, span_id: t.span_id, timestamp: t.timestamp, service_name: t.service_name,
-      strategy_name: t.strategy_name, strategy_version: t.strategy_version, symbol: t.symbol, action: t.decision.action,
+      strategy_name: t.strategy_name, strategy_version: t.strategy_version, strategy_config: t.strategy_config, symbol: t.symbol, action: t.decision.action,
       reward_components: t.reward.components, reward_match: t.reward.match, reward_kind: t.reward.kind, outcome: t.outcome, episode: t.episode,
     },
   };

@@ -14,13 +14,24 @@ export interface DecisionFactsQuery {
  * and no merging or pushing down of filters, which in ClickHouse 26.7 fails on the reward union ("Invalid cast from
  * LowCardinality(UInt8) to native type") for some data.
  */
-export const DECISION_FACTS_SETTINGS = { join_use_nulls: 0, query_plan_merge_filters: 0, query_plan_filter_push_down: 0 } as const;
+export const DECISION_FACTS_SETTINGS = {
+  join_use_nulls: 0,
+  query_plan_merge_filters: 0,
+  query_plan_filter_push_down: 0,
+  // Large exports switch joins to merge joins and spill aggregations and the final sort instead of growing memory.
+  join_algorithm: 'auto',
+  max_bytes_in_join: '268435456',
+  max_bytes_before_external_group_by: '268435456',
+  max_bytes_before_external_sort: '268435456',
+} as const;
 
 export interface DecisionFactsQueryInput {
   filter: TripletFilter;
   options: ResolvedExtractionOptions;
   /** Whether reward log records (`otel_logs`) exist to read. */
   withLogs: boolean;
+  /** Whether the strategy registry (`strategy_versions`) exists to read configs from. */
+  withRegistry: boolean;
 }
 
 const DECIDE = `SpanAttributes['trading.operation.name'] = 'decide'`;
@@ -60,7 +71,7 @@ export const DECIDE_CONDITION = DECIDE;
  *   else by its span links, else by ownership, else (opt-in) to the latest earlier decision of its service;
  * - a decision keeps only the signals of its most explicit level, latest value per component name.
  */
-export function decisionFactsQuery(storage: Storage, { filter, options, withLogs }: DecisionFactsQueryInput): DecisionFactsQuery {
+export function decisionFactsQuery(storage: Storage, { filter, options, withLogs, withRegistry }: DecisionFactsQueryInput): DecisionFactsQuery {
   const spans = storage.table('otel_traces');
   const { conditions: where, params } = decisionFilterSql(filter);
   const horizon = options.horizonNs;
@@ -202,6 +213,7 @@ SELECT
   o.orders AS orders, o.filled_amount AS filled_amount,
   if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id) AS position_id,
   ${horizon === null ? 'NULL' : 'px.price'} AS price_at_horizon,
+  ${withRegistry ? 'sv.config' : "''"} AS strategy_config,
   if(d.SpanAttributes['trading.episode.id'] != '', d.SpanAttributes['trading.episode.id'],
      if(d.SpanAttributes['trading.position.id'] != '', d.SpanAttributes['trading.position.id'], position_id)) AS episode_key
 FROM decisions AS d
@@ -210,6 +222,8 @@ LEFT JOIN rewards AS r ON r.decision_id = d.decision_id
 LEFT JOIN positions AS p ON p.decision_id = d.decision_id
 LEFT JOIN orders AS o ON o.decision_id = d.decision_id
 ${priceJoin}
+${withRegistry ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
+  ON sv.strategy_name = d.SpanAttributes['trading.strategy.name'] AND sv.version = d.SpanAttributes['trading.strategy.version']` : ''}
 ORDER BY ${order}`;
   return { query, params };
 }
@@ -236,5 +250,6 @@ export interface DecisionFactsRow {
   filled_amount: number;
   position_id: string;
   price_at_horizon: number | null;
+  strategy_config: string;
   episode_key: string;
 }

@@ -16,6 +16,7 @@ export function decisionFactsFromRow(row: DecisionFactsRow): DecisionFacts {
     serviceName: row.service_name,
     botId: row.bot_id,
     attributes: row.attributes,
+    strategyConfig: row.strategy_config ?? '',
     llmCalls: (row.llm_calls ?? []).map(([spanId, startNs, ...values]) => ({
       spanId: spanId!,
       startNs: BigInt(startNs!),

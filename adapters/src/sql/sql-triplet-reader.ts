@@ -5,15 +5,15 @@ import type { TripletFilter } from '../triplet-filter.ts';
 import { DECIDE_CONDITION, DECISION_FACTS_SETTINGS, decisionFactsQuery, decisionFilterSql, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
 
-/** The SQL engine's query for this storage: reads reward log records too once the storage layer has `otel_logs`. */
+/** The SQL engine's query for this storage: reads reward log records and strategy configs where those tables exist. */
 export async function decisionFactsQueryFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQuery> {
   const result = await storage.client.query({
-    query: `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'otel_logs'`,
+    query: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('otel_logs', 'strategy_versions')`,
     query_params: { db: storage.database },
     format: 'JSONEachRow',
   });
-  const [row] = await result.json<{ n: string }>();
-  return decisionFactsQuery(storage, { filter, options, withLogs: Number(row?.n ?? 0) > 0 });
+  const tables = new Set((await result.json<{ name: string }>()).map((r) => r.name));
+  return decisionFactsQuery(storage, { filter, options, withLogs: tables.has('otel_logs'), withRegistry: tables.has('strategy_versions') });
 }
 
 /** Streams the facts of every decision the filter selects, row by row as ClickHouse sends them. */

@@ -6,6 +6,13 @@ import type { TripletFilter } from '../triplet-filter.ts';
 import type { RewardMatch } from '../triplet.ts';
 import { createSpanForest, type SpanForest, type SpanNode } from './span-forest.ts';
 
+/** A row of the strategy registry (`strategy_versions`): the config of one strategy version. */
+export interface StrategyVersionRecord {
+  strategy_name: string;
+  version: string;
+  config: string;
+}
+
 /** The fields of a reward log record the engine reads. */
 export type RewardLogRecord = Pick<LogRow, 'Timestamp' | 'TraceId' | 'SpanId' | 'ServiceName' | 'LogAttributes'>;
 
@@ -28,10 +35,11 @@ const RANKS: readonly RewardMatch[] = ['decision_id', 'link', 'ancestor', 'time'
  * trees in memory — for streams of spans, custom pipelines and tests. Decisions come out in the SQL engine's order.
  */
 export function decisionFactsFromSpans(
-  input: { spans: Iterable<SpanRow> | SpanForest; logs?: Iterable<RewardLogRecord> },
+  input: { spans: Iterable<SpanRow> | SpanForest; logs?: Iterable<RewardLogRecord>; strategyVersions?: Iterable<StrategyVersionRecord> },
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
 ): DecisionFacts[] {
+  const configs = new Map([...(input.strategyVersions ?? [])].map((v) => [`${v.strategy_name}\u0000${v.version}`, v.config]));
   const forest = 'add' in input.spans ? input.spans : createSpanForest(input.spans);
   const spans = forest.spans();
   const isDecide = (n: SpanNode) => n.row!.SpanAttributes['trading.operation.name'] === 'decide';
@@ -115,6 +123,7 @@ export function decisionFactsFromSpans(
       serviceName: row.ServiceName,
       botId: row.ResourceAttributes['trading.bot.id'] ?? '',
       attributes: row.SpanAttributes,
+      strategyConfig: configs.get(`${row.SpanAttributes['trading.strategy.name'] ?? ''}\u0000${row.SpanAttributes['trading.strategy.version'] ?? ''}`) ?? '',
       llmCalls: llmCalls.get(node) ?? [],
       rewardComponents: reward?.components ?? [],
       rewardMatch: reward ? RANKS[reward.rank]! : 'none',
