@@ -102,10 +102,7 @@ GROUP BY strategy_name, strategy_version`,
   return new Map(rows.map((row) => [versionKey(row.strategy_name, row.strategy_version), { strategyName: row.strategy_name, strategyVersion: row.strategy_version, decisions: Number(row.decisions) }]));
 }
 
-/**
- * Values of the `primary` reward per version, in time order. A late reward span carries the reward twice (its
- * attributes and its `trading.reward` event): the event row is the one counted.
- */
+/** Values of the `primary` reward per version, in time order (`trading_rewards` holds each reward once). */
 export async function readPrimaryRewards(storage: Storage, filter: ResolvedStatsFilter): Promise<Map<string, number[]>> {
   const rewardsTable = storage.table('trading_rewards');
   const { where, params } = filterClause(filter);
@@ -121,7 +118,6 @@ export async function readPrimaryRewards(storage: Storage, filter: ResolvedStats
   FROM ${rewardsTable} AS r
   LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = r.DecisionId
   WHERE r.Name = 'primary'
-    AND (r.Source != 'span' OR r.SpanId NOT IN (SELECT SpanId FROM ${rewardsTable} WHERE Source = 'span_event'))
 )
 WHERE ${where}
 ORDER BY strategy_name, strategy_version, at`,

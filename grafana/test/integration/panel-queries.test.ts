@@ -280,9 +280,7 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       expect(fillRates.reduce((sum, row) => sum + Number(row.filled_orders), 0)).toBeGreaterThan(0);
     });
 
-    // Un-skip once storage's trading_rewards stops storing a `reward` span twice (as the span, and as the
-    // trading.reward event the SDK also puts on it): today every late reward is counted twice.
-    it.skip('the reward distribution counts each reward the bot emitted once [skipped: trading_rewards stores every reward span twice, as a span row and as a span-event row; storage fix pending]', async () => {
+    it('the reward distribution counts each reward the bot emitted once', async () => {
       const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-decisions-rewards');
       const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Reward distribution per version')!;
       const variables = await resolveVariables(board, 'all');

@@ -69,7 +69,8 @@ export const tradingRewards: TypedViewDefinition = {
       from: 'otel_traces',
       attributes: SPAN_EVENT.attributes,
       join: 'ARRAY JOIN Events.Timestamp AS EventTimestamp, Events.Name AS EventName, Events.Attributes AS EventAttributes',
-      where: `EventName = ${sqlString(EVENT_REWARD)} AND ${hasValue(SPAN_EVENT)}`,
+      // A reward span carries its reward twice (attributes and event): its row comes from the span source only.
+      where: `EventName = ${sqlString(EVENT_REWARD)} AND ${hasValue(SPAN_EVENT)} AND ${attr('SpanAttributes', KEY.operationName)} != 'reward'`,
     },
     {
       view: 'trading_rewards_from_spans_mv',
