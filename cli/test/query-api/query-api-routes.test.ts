@@ -65,6 +65,6 @@ describe('query API on the collector', () => {
   it('answers the active-version route with 404 and a code for a strategy never activated', async () => {
     const response = await get('', READ, '/api/v1/strategies/never-activated/active');
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('TT_ANALYTICS_NO_ACTIVE_VERSION');
+    expect(((await response.json()) as { code: string }).code).toBe('TT_ANALYTICS_NO_ACTIVE_VERSION');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSpoolProgress, writeSpoolProgress, type SpoolProgress } from './spool-progress.ts';
@@ -239,7 +239,12 @@ export class WriteAheadSpool {
         const start = this.segmentSizes.get(segment) ?? 0;
         let file: FileHandle | undefined;
         try {
-          file = this.activeFile ??= await open(join(this.dir, segmentName(segment)), 'a');
+          if (!this.activeFile) {
+            this.activeFile = await open(join(this.dir, segmentName(segment)), 'a');
+            // A new file's name must survive a power loss too, not only its bytes.
+            if (start === 0) await syncDirectory(this.dir);
+          }
+          file = this.activeFile;
           let offset = start;
           const placed = batch.map((p) => {
             const entry: SpoolEntry = { ...p.entry, segment, bodyOffset: offset + p.entry.bodyOffset };
@@ -266,9 +271,11 @@ export class WriteAheadSpool {
   }
 }
 
-/** Size of a spool folder's segments on disk (for tests and tools). */
-export function spoolSegmentBytes(dir: string): number {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(SEGMENT_SUFFIX))
-    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
