@@ -11,7 +11,7 @@ import { instrumentAnthropicClient, instrumentOpenAIClient, type AnthropicLikeCl
 import { traceLlmCallWith, type LlmCallInput } from './llm/manual-llm-call.ts';
 import { RedactingSpanExporter } from './redaction/redacting-span-exporter.ts';
 import { SecretRedactor } from './redaction/secret-redactor.ts';
-import { guarded } from './safety/guard.ts';
+import { guarded, reportInternalError } from './safety/guard.ts';
 import { CONSOLE_LOGGER, describeError, RateLimitedReporter } from './safety/sdk-logger.ts';
 import type { SdkCore } from './sdk-core.ts';
 import { readSdkEnvironment, SdkOptionsSchema, type ResolvedSdkOptions, type SdkOptions } from './sdk-options.ts';
@@ -231,7 +231,11 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   emitReward(input: RewardInput): void {
-    guarded(this.core.reporter, 'emitReward', () => emitRewardWith(this.core, input), undefined);
+    try {
+      emitRewardWith(this.core, input);
+    } catch (error) {
+      reportInternalError(this.core.reporter, 'emitReward', error);
+    }
   }
 
   addRewardFunction(fn: RewardFunction): () => void {

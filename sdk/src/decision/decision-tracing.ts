@@ -84,12 +84,17 @@ class DecisionRun implements DecisionScope {
     this.input = input;
     this.strategy = strategy;
     this.emitReward = emitReward;
-    this.context = withDecisionScope(trace.setSpan(parent, span), active, { id, span, symbol: input.symbol });
+    // The run itself is the context's ActiveDecision (id, span, symbol): one object less per decision.
+    this.context = withDecisionScope(trace.setSpan(parent, span), active, this);
     this.record = { spanContext: span.spanContext(), symbol: input.symbol, strategyName: strategy?.name, strategyVersion: strategy?.version, openSpan: span };
     core.decisions.remember(id, this.record);
     const hooks = core.hooks;
     this.startedAt = hooks.has('onDecisionEnd') ? performance.now() : 0;
     if (hooks.has('onDecisionStart')) hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
+  }
+
+  get symbol(): string {
+    return this.input.symbol;
   }
 
   /** Made on first use: most decide functions never ask for it. */
@@ -161,18 +166,31 @@ export class DecisionTracer {
     this.emitReward = emitReward;
   }
 
-  async decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
     const run = this.start(input);
-    if (run === undefined) return decideFn(fallbackScope(input));
-    let result: R;
+    let result: R | Promise<R>;
     try {
-      result = await context.with(run.context, decideFn, undefined, run);
+      result = run === undefined ? decideFn(fallbackScope(input)) : context.with(run.context, decideFn, undefined, run);
     } catch (error) {
-      run.fail(error);
-      throw error;
+      run?.fail(error);
+      return Promise.reject(error);
+    }
+    if (run === undefined) return Promise.resolve(result);
+    // Not an async function: one `then` on the decide function's promise, no extra await hops.
+    if (result !== null && typeof (result as Promise<R>)?.then === 'function') {
+      return (result as Promise<R>).then(
+        (value) => {
+          run.finish(value);
+          return value;
+        },
+        (error: unknown) => {
+          run.fail(error);
+          throw error;
+        },
+      );
     }
     run.finish(result);
-    return result;
+    return Promise.resolve(result as R);
   }
 
   decideSync<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R {
@@ -193,10 +211,8 @@ export class DecisionTracer {
   }
 
   private start(input: DecisionInput): DecisionRun | undefined {
-    return guarded(
-      this.core.reporter,
-      'decision start',
-      () => {
+    try {
+      {
         const parent = context.active();
         const scoped = activeStrategy(parent) ?? this.core.defaultStrategy;
         const strategy = input.strategy ?? scoped?.strategy;
@@ -205,9 +221,11 @@ export class DecisionTracer {
         const id = typeof input.id === 'string' && input.id !== '' ? input.id : randomUUID();
         const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: decisionAttributes(id, input, active) }, parent);
         return new DecisionRun(this.core, id, span, input, strategy, parent, active, this.emitReward);
-      },
-      undefined,
-    );
+      }
+    } catch (error) {
+      reportInternalError(this.core.reporter, 'decision start', error);
+      return undefined;
+    }
   }
 }
 

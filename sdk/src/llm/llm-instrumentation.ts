@@ -76,7 +76,7 @@ function wrapCreate(
       const capture = captureOverride ?? tracing.captureMessages;
       const prepared = adapter.prepareRequest(body, tracing.injectStreamUsage);
       requestBody = prepared.body;
-      call = new LlmCall(tracing, adapter, { ...fixed, ...adapter.requestAttributes(body, capture) }, String(body.model ?? ''), capture, prepared.injectedUsage);
+      call = new LlmCall(tracing, adapter, adapter.requestAttributes(body, capture, { ...fixed }), String(body.model ?? ''), capture, prepared.injectedUsage);
     } catch (error) {
       reportInternal(tracing, error);
       return original.call(this, body, ...rest);

@@ -1,7 +1,8 @@
 import { context, trace, type Attributes } from '@opentelemetry/api';
 import * as A from '../semconv/trading-attributes.ts';
-import { guarded } from '../safety/guard.ts';
+import { reportInternalError } from '../safety/guard.ts';
 import { adapterForProvider, LlmCall, type LlmTracing } from './llm-instrumentation.ts';
+import type { ProviderAdapter } from './provider-adapters.ts';
 
 /** The part of an OpenAI-style (or Anthropic-style) request the span records. */
 export interface ChatRequestLike {
@@ -29,26 +30,38 @@ export interface LlmCallInput {
 }
 
 /** For LLM clients the SDK does not instrument itself: a GenAI span around any call returning a chat completion. */
-export async function traceLlmCallWith<R>(tracing: LlmTracing, input: LlmCallInput, call: () => Promise<R>): Promise<R> {
-  const llm = guarded(
-    tracing.reporter,
-    'traceLlmCall',
-    () => {
-      const adapter = adapterForProvider(input.provider);
-      const attributes: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: input.provider, ...adapter.requestAttributes(input.request as Record<string, unknown>, tracing.captureMessages) };
-      if (input.serverAddress !== undefined) attributes[A.ATTR_SERVER_ADDRESS] = input.serverAddress;
-      return { call: new LlmCall(tracing, adapter, attributes, String(input.request.model ?? ''), tracing.captureMessages, false), adapter };
-    },
-    undefined,
-  );
-  if (llm === undefined) return call();
-  let response: R;
+export function traceLlmCallWith<R>(tracing: LlmTracing, input: LlmCallInput, call: () => Promise<R>): Promise<R> {
+  let llm: LlmCall;
+  let adapter: ProviderAdapter;
   try {
-    response = await context.with(trace.setSpan(context.active(), llm.call.span), call);
+    adapter = adapterForProvider(input.provider);
+    const attributes: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: input.provider };
+    adapter.requestAttributes(input.request as Record<string, unknown>, tracing.captureMessages, attributes);
+    if (input.serverAddress !== undefined) attributes[A.ATTR_SERVER_ADDRESS] = input.serverAddress;
+    llm = new LlmCall(tracing, adapter, attributes, String(input.request.model ?? ''), tracing.captureMessages, false);
   } catch (error) {
-    llm.call.fail(error);
-    throw error;
+    reportInternalError(tracing.reporter, 'traceLlmCall', error);
+    return call();
   }
-  guarded(tracing.reporter, 'traceLlmCall result', () => llm.call.succeed(llm.adapter.responseAttributes(response, tracing.captureMessages)), undefined);
-  return response;
+  let pending: Promise<R>;
+  try {
+    pending = context.with(trace.setSpan(context.active(), llm.span), call);
+  } catch (error) {
+    llm.fail(error);
+    return Promise.reject(error);
+  }
+  return Promise.resolve(pending).then(
+    (response) => {
+      try {
+        llm.succeed(adapter.responseAttributes(response, tracing.captureMessages));
+      } catch (error) {
+        reportInternalError(tracing.reporter, 'traceLlmCall result', error);
+      }
+      return response;
+    },
+    (error: unknown) => {
+      llm.fail(error);
+      throw error;
+    },
+  );
 }

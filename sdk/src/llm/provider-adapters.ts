@@ -36,6 +36,19 @@ function plainTextMessagesJson(messages: unknown): string | undefined {
   return `${out}]`;
 }
 
+/** `gen_ai.output.messages` straight to JSON for plain text answers (no tool calls, refusal or reasoning). */
+function plainTextChoicesJson(choices: Loose[]): string | undefined {
+  let out = '[';
+  for (let i = 0; i < choices.length; i++) {
+    const choice = choices[i]!;
+    const m = choice.message as Loose | undefined;
+    if (m === undefined || m === null || typeof m.content !== 'string' || m.tool_calls !== undefined || m.reasoning_content !== undefined || (m.refusal !== undefined && m.refusal !== null)) return undefined;
+    const finish = typeof choice.finish_reason === 'string' ? `,"finish_reason":${JSON.stringify(choice.finish_reason)}` : '';
+    out += `${i === 0 ? '' : ','}{"role":${JSON.stringify(typeof m.role === 'string' ? m.role : 'assistant')},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}]${finish}}`;
+  }
+  return `${out}]`;
+}
+
 /** Accumulates a streamed response; `observe` returns false for a chunk the caller must not see. */
 export interface StreamAccumulator {
   observe(chunk: unknown): boolean;
@@ -47,7 +60,8 @@ export interface ProviderAdapter {
   readonly operation: 'chat';
   /** May rewrite the request (a copy, never the caller's object): OpenAI streams get `stream_options.include_usage`. */
   prepareRequest(body: Loose, injectStreamUsage: boolean): { body: Loose; injectedUsage: boolean };
-  requestAttributes(body: Loose, captureMessages: boolean): Attributes;
+  /** Writes into `out` when given (and returns it). */
+  requestAttributes(body: Loose, captureMessages: boolean, out?: Attributes): Attributes;
   responseAttributes(response: unknown, captureMessages: boolean): Attributes;
   streamAccumulator(injectedUsage: boolean): StreamAccumulator;
 }
@@ -73,8 +87,8 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
     if (body.stream !== true || !injectStreamUsage || streamOptions?.include_usage !== undefined) return { body, injectedUsage: false };
     return { body: { ...body, stream_options: { ...streamOptions, include_usage: true } }, injectedUsage: true };
   },
-  requestAttributes(body, captureMessages) {
-    const out: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: 'chat' };
+  requestAttributes(body, captureMessages, out: Attributes = {}) {
+    out[A.ATTR_GEN_AI_OPERATION_NAME] = 'chat';
     setString(out, A.ATTR_GEN_AI_REQUEST_MODEL, body.model);
     setNumber(out, A.ATTR_GEN_AI_REQUEST_TEMPERATURE, body.temperature);
     setNumber(out, A.ATTR_GEN_AI_REQUEST_TOP_P, body.top_p);
@@ -99,7 +113,7 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
     const choices = Array.isArray(response.choices) ? response.choices.filter(isRecord) : [];
     out[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = choices.map((c) => (typeof c.finish_reason === 'string' ? c.finish_reason : ''));
     openAiUsage(out, response.usage);
-    if (captureMessages) out[A.ATTR_GEN_AI_OUTPUT_MESSAGES] = json(openAiOutputMessages(choices));
+    if (captureMessages) out[A.ATTR_GEN_AI_OUTPUT_MESSAGES] = plainTextChoicesJson(choices) ?? json(openAiOutputMessages(choices));
     return out;
   },
   streamAccumulator: (injectedUsage) => new OpenAiStreamAccumulator(injectedUsage),
@@ -205,8 +219,8 @@ function anthropicUsage(out: Attributes, usage: unknown): void {
 export const ANTHROPIC_MESSAGES_ADAPTER: ProviderAdapter = {
   operation: 'chat',
   prepareRequest: (body) => ({ body, injectedUsage: false }),
-  requestAttributes(body, captureMessages) {
-    const out: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: 'chat' };
+  requestAttributes(body, captureMessages, out: Attributes = {}) {
+    out[A.ATTR_GEN_AI_OPERATION_NAME] = 'chat';
     setString(out, A.ATTR_GEN_AI_REQUEST_MODEL, body.model);
     setNumber(out, A.ATTR_GEN_AI_REQUEST_MAX_TOKENS, body.max_tokens);
     setNumber(out, A.ATTR_GEN_AI_REQUEST_TEMPERATURE, body.temperature);

@@ -24,8 +24,13 @@ export class RedactingSpanExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const scrubbed = this.redactor.enabled ? spans.map((span) => this.redactSpan(span)) : spans;
-    this.inner.export(scrubbed, resultCallback);
+    if (this.redactor.enabled) {
+      const scrubbed = new Array<ReadableSpan>(spans.length);
+      for (let i = 0; i < spans.length; i++) scrubbed[i] = this.redactSpan(spans[i]!);
+      this.inner.export(scrubbed, resultCallback);
+    } else {
+      this.inner.export(spans, resultCallback);
+    }
   }
 
   shutdown(): Promise<void> {
@@ -40,16 +45,8 @@ export class RedactingSpanExporter implements SpanExporter {
     const r = this.redactor;
     const name = r.redactText(span.name);
     const attributes = r.redactAttributes(span.attributes);
-    const events = mapIfChanged(span.events, (event): TimedEvent => {
-      if (!event.attributes) return event;
-      const eventAttributes = r.redactAttributes(event.attributes);
-      return eventAttributes === event.attributes ? event : { ...event, attributes: eventAttributes };
-    });
-    const links = mapIfChanged(span.links, (link): Link => {
-      if (!link.attributes) return link;
-      const linkAttributes = r.redactAttributes(link.attributes);
-      return linkAttributes === link.attributes ? link : { ...link, attributes: linkAttributes };
-    });
+    const events = span.events.length === 0 ? span.events : this.redactEvents(span.events);
+    const links = span.links.length === 0 ? span.links : this.redactLinks(span.links);
     const status = span.status.message ? redactStatus(span.status, r.redactText(span.status.message)) : span.status;
     const resource = this.redactResource(span.resource);
     if (name === span.name && attributes === span.attributes && events === span.events && links === span.links && status === span.status && resource === span.resource) {
@@ -77,6 +74,28 @@ export class RedactingSpanExporter implements SpanExporter {
     };
   }
 
+  private redactEvents(events: TimedEvent[]): TimedEvent[] {
+    let out: TimedEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.attributes === undefined) continue;
+      const attributes = this.redactor.redactAttributes(event.attributes);
+      if (attributes !== event.attributes) (out ??= events.slice())[i] = { ...event, attributes };
+    }
+    return out ?? events;
+  }
+
+  private redactLinks(links: Link[]): Link[] {
+    let out: Link[] | undefined;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
+      if (link.attributes === undefined) continue;
+      const attributes = this.redactor.redactAttributes(link.attributes);
+      if (attributes !== link.attributes) (out ??= links.slice())[i] = { ...link, attributes };
+    }
+    return out ?? links;
+  }
+
   private redactResource(resource: Resource): Resource {
     let redacted = this.resources.get(resource);
     if (redacted === undefined) {
@@ -91,14 +110,4 @@ export class RedactingSpanExporter implements SpanExporter {
 
 function redactStatus(status: SpanStatus, message: string): SpanStatus {
   return message === status.message ? status : { ...status, message };
-}
-
-function mapIfChanged<T>(items: T[], map: (item: T) => T): T[] {
-  let out: T[] | undefined;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const mapped = map(item);
-    if (mapped !== item) (out ??= [...items])[i] = mapped;
-  }
-  return out ?? items;
 }

@@ -4,11 +4,42 @@ import * as A from '../semconv/trading-attributes.ts';
 import { BIP39_ENGLISH_WORDS } from './bip39-english-wordlist.ts';
 
 /**
- * Keys whose values the SDK itself produces as numbers, booleans or enumerated words: nothing to scrub there, so
- * they are skipped (the common path of every span). Free text (context, reasons, messages, names) is always scanned.
+ * Keys of the conventions whose values are numbers, booleans, enumerated words or identifiers (symbols, ids, model
+ * and strategy names, currencies): nothing a secret hides in, so they are skipped — the common path of every span.
+ * Free text (what the bot saw, reasons, prompts and answers, span names, error messages, every other key) is always
+ * scanned.
  */
 const SDK_VALUE_KEYS: ReadonlySet<string> = new Set([
   A.ATTR_TRADING_OPERATION_NAME,
+  A.ATTR_TRADING_DECISION_ID,
+  A.ATTR_TRADING_SYMBOL,
+  A.ATTR_TRADING_EXCHANGE,
+  A.ATTR_TRADING_STRATEGY_NAME,
+  A.ATTR_TRADING_STRATEGY_VERSION,
+  A.ATTR_TRADING_REWARD_NAME,
+  A.ATTR_TRADING_REWARD_UNIT,
+  A.ATTR_FEATURE_FLAG_KEY,
+  A.ATTR_FEATURE_FLAG_RESULT_VARIANT,
+  A.ATTR_FEATURE_FLAG_PROVIDER_NAME,
+  A.ATTR_GEN_AI_PROVIDER_NAME,
+  A.ATTR_GEN_AI_REQUEST_MODEL,
+  A.ATTR_GEN_AI_RESPONSE_MODEL,
+  A.ATTR_GEN_AI_RESPONSE_ID,
+  A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  A.ATTR_SERVER_ADDRESS,
+  A.ATTR_TRADING_ORDER_ID,
+  A.ATTR_TRADING_ORDER_CLIENT_ORDER_ID,
+  A.ATTR_TRADING_ORDER_TYPE,
+  A.ATTR_TRADING_ORDER_TIME_IN_FORCE,
+  A.ATTR_TRADING_ORDER_FEE_CURRENCY,
+  A.ATTR_TRADING_ORDER_TRIGGER_PRICE,
+  A.ATTR_TRADING_ORDER_STOP_LOSS_PRICE,
+  A.ATTR_TRADING_ORDER_TAKE_PROFIT_PRICE,
+  A.ATTR_TRADING_TRADE_ID,
+  A.ATTR_TRADING_FILL_FEE_CURRENCY,
+  A.ATTR_TRADING_POSITION_ID,
+  A.ATTR_TRADING_POSITION_MARGIN_MODE,
+  A.ATTR_ERROR_TYPE,
   A.ATTR_TRADING_DECISION_ACTION,
   A.ATTR_TRADING_DECISION_KIND,
   A.ATTR_TRADING_DECISION_CONFIDENCE,
@@ -78,8 +109,8 @@ export interface RedactionOptions {
 
 interface TextRule {
   kind: string;
-  /** Cheap test that rules the pattern out for most strings without running it. `longToken`: the text has a run of 20+ token characters. */
-  mayMatch: (text: string, longToken: boolean) => boolean;
+  /** Cheap test that rules the pattern out for most strings without running it, from one pass over the text. */
+  mayMatch: (text: string, probe: TextProbe) => boolean;
   apply: (text: string) => string;
 }
 
@@ -116,25 +147,90 @@ const WIF = new RegExp(`${tokenStart(BASE58_CHAR)}[5KL9c][${BASE58_CHAR}]{50,51}
 /** A 64-byte keypair written as a JSON byte array (Solana keypair files). */
 const BYTE_ARRAY = /\[\s*(?:\d{1,3}\s*,\s*){63}\d{1,3}\s*\]/g;
 
-/** Every token-shaped secret (hex and base58 keys, prefixed API keys) has a run of 20+ of these characters. */
-const LONG_TOKEN = /[A-Za-z0-9_\-+/]{20,}/;
 /** Every assignment-style secret names itself with one of these. */
 const SECRET_WORD = /key|secret|pass|token|mnemonic|seed|priv|sig/i;
 
+/** What one pass over a text tells the rules (so most rules never run their regex). */
+export interface TextProbe {
+  /** Longest run of token characters `[A-Za-z0-9_+/-]`: every key-shaped secret has 20+. */
+  longestTokenRun: number;
+  hasEquals: boolean;
+  hasColon: boolean;
+  commas: number;
+  /** 12 consecutive 3-8 letter words separated as a written-down seed phrase can be. */
+  mayHoldSeedPhrase: boolean;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+function isTokenChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 43 || c === 47;
+}
+
+/** Characters allowed between the words of a seed phrase (see PHRASE_SEPARATOR), plus the backslash of escapes. */
+function isPhraseSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 34 || c === 39 || c === 45 || c === 46 || (c >= 48 && c <= 57) || c === 91 || c === 93 || c === 40 || c === 41 || c === 92;
+}
+
+export function probeText(text: string): TextProbe {
+  let run = 0;
+  let longest = 0;
+  let hasEquals = false;
+  let hasColon = false;
+  let commas = 0;
+  let words = 0;
+  let letters = 0;
+  let separators = 0;
+  let seed = false;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    if (isTokenChar(c)) {
+      if (++run > longest) longest = run;
+    } else {
+      run = 0;
+    }
+    if (c === 61) hasEquals = true;
+    else if (c === 58) hasColon = true;
+    else if (c === 44) commas++;
+    if (seed) continue;
+    // Seed-phrase candidate words: a letter right after a backslash is an escape (\n), not a word.
+    if (isLetter(c) && !(letters === 0 && i > 0 && text.charCodeAt(i - 1) === 92)) {
+      if (letters === 0 && separators > 12) words = 0;
+      letters++;
+      separators = 0;
+      continue;
+    }
+    if (letters > 0) {
+      if (letters >= 3 && letters <= 8) {
+        if (++words >= MIN_SEED_WORDS) seed = true;
+      } else {
+        words = 0;
+      }
+      letters = 0;
+    }
+    if (isPhraseSeparator(c) || (i > 0 && text.charCodeAt(i - 1) === 92)) separators++;
+    else words = 0;
+  }
+  return { longestTokenRun: longest, hasEquals, hasColon, commas, mayHoldSeedPhrase: seed };
+}
+
 const BUILT_IN_RULES: readonly TextRule[] = [
-  regexRule('secret', ASSIGNMENT, (t) => (t.includes('=') || t.includes(':')) && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
-  regexRule('secret', QUERY_SECRET, (t) => t.includes('=') && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
-  regexRule('bearer_token', BEARER, (t) => t.length >= 15 && /bearer/i.test(t), (_m, prefix: string) => prefix + redactionMarker('bearer_token')),
-  regexRule('jwt', JWT, (t) => t.length >= 20 && t.includes('eyJ')),
-  regexRule('api_key', PREFIXED_API_KEY, (_t, longToken) => longToken),
-  regexRule('private_key', HEX_KEY, (t, longToken) => longToken && t.length >= 64),
-  regexRule('secret_key', LONG_BASE58, (t, longToken) => longToken && t.length >= 80, (match: string) => (isPublicBase58(match) ? match : redactionMarker('secret_key'))),
-  regexRule('private_key', WIF, (t, longToken) => longToken && t.length >= 51),
-  regexRule('secret_key', BYTE_ARRAY, (t) => t.length >= 128 && t.includes('['), (match: string) => (isByteArray(match) ? redactionMarker('secret_key') : match)),
-  { kind: 'seed_phrase', mayMatch: (t) => t.length >= 47 && mayHoldSeedPhrase(t), apply: redactSeedPhrases },
+  regexRule('secret', ASSIGNMENT, (t, p) => (p.hasEquals || p.hasColon) && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
+  regexRule('secret', QUERY_SECRET, (t, p) => p.hasEquals && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
+  regexRule('bearer_token', BEARER, (t, p) => p.longestTokenRun >= 8 && (t.includes('earer') || t.includes('EARER')), (_m, prefix: string) => prefix + redactionMarker('bearer_token')),
+  regexRule('jwt', JWT, (t, p) => p.longestTokenRun >= 5 && t.includes('eyJ')),
+  regexRule('api_key', PREFIXED_API_KEY, (_t, p) => p.longestTokenRun >= 20),
+  regexRule('private_key', HEX_KEY, (_t, p) => p.longestTokenRun >= 64),
+  regexRule('secret_key', LONG_BASE58, (_t, p) => p.longestTokenRun >= 80, (match: string) => (isPublicBase58(match) ? match : redactionMarker('secret_key'))),
+  regexRule('private_key', WIF, (_t, p) => p.longestTokenRun >= 51),
+  regexRule('secret_key', BYTE_ARRAY, (t, p) => p.commas >= 63 && t.includes('['), (match: string) => (isByteArray(match) ? redactionMarker('secret_key') : match)),
+  { kind: 'seed_phrase', mayMatch: (_t, p) => p.mayHoldSeedPhrase, apply: redactSeedPhrases },
 ];
 
-function regexRule(kind: string, pattern: RegExp, mayMatch: (text: string, longToken: boolean) => boolean, replacer?: (...args: any[]) => string): TextRule {
+function regexRule(kind: string, pattern: RegExp, mayMatch: (text: string, probe: TextProbe) => boolean, replacer?: (...args: any[]) => string): TextRule {
   const marker = redactionMarker(kind);
   return {
     kind,
@@ -165,37 +261,6 @@ const WORD = /(?<!\\)[A-Za-z]+/g;
 /** What may stand between the words of a written-down seed phrase: spaces, commas, quotes, numbering, JSON escapes. */
 const PHRASE_SEPARATOR = /^(?:[\s,;"'\-.\d[\]()]|\\[nrt"\\])+$/;
 const MIN_SEED_WORDS = 12;
-
-/**
- * Whether the text has 12 consecutive candidate words (3 to 8 letters, separated as a seed phrase may be) — one pass
- * over the characters, no allocation. Prose rarely does (short words like "a", "is", "the"… and long ones break the
- * run), so the word-by-word wordlist check runs only on the few texts that do.
- */
-function mayHoldSeedPhrase(text: string): boolean {
-  let words = 0;
-  let letters = 0;
-  let separators = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    const isLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-    if (isLetter && !(letters === 0 && i > 0 && text.charCodeAt(i - 1) === 92)) {
-      if (letters === 0 && words > 0 && separators > 12) words = 0;
-      letters++;
-      separators = 0;
-      continue;
-    }
-    if (letters > 0) {
-      if (letters >= 3 && letters <= 8) {
-        if (++words >= MIN_SEED_WORDS) return true;
-      } else {
-        words = 0;
-      }
-      letters = 0;
-    }
-    separators++;
-  }
-  return false;
-}
 
 /** Replaces every run of 12 or more BIP-39 words (any case, separated by spaces, commas, quotes or numbering). */
 function redactSeedPhrases(text: string): string {
@@ -233,11 +298,33 @@ function redactSeedPhrases(text: string): string {
   return out === undefined ? text : out + text.slice(copiedUpTo);
 }
 
+function isUuid(text: string): boolean {
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const CACHE_LIMIT = 2048;
+
+const KEY_TEXT = 0;
+const KEY_SDK_VALUE = 1;
+const KEY_SECRET = 2;
+
+/** What the redactor knows about an attribute key: how to treat it, and the last value that was found clean. */
+interface KeyInfo {
+  kind: typeof KEY_TEXT | typeof KEY_SDK_VALUE | typeof KEY_SECRET;
+  lastValue: string | undefined;
+}
 const CACHEABLE_LENGTH = 256;
 
 /**
@@ -253,6 +340,8 @@ export class SecretRedactor {
   /** Short strings repeat endlessly in telemetry (symbols, actions, model names): remember their verdict. */
   private readonly cache = new Map<string, string>();
   private readonly keyVerdicts = new Map<string, boolean>();
+  private readonly keys = new Map<string, KeyInfo>();
+  private readonly hasCustomRules: boolean;
 
   constructor(options: RedactionOptions = {}) {
     this.enabled = options.enabled ?? true;
@@ -267,18 +356,21 @@ export class SecretRedactor {
       this.rules.unshift(regexRule('secret', literal, () => true));
     }
     this.secretKeys = [...(options.keys ?? [])];
+    this.hasCustomRules = this.rules.length !== BUILT_IN_RULES.length;
   }
 
   redactText(text: string): string {
     if (!this.enabled || text.length === 0) return text;
+    // UUIDs (decision ids, most ids) match no built-in pattern: skip them unless the user added patterns.
+    if (text.length === 36 && !this.hasCustomRules && isUuid(text)) return text;
     const cacheable = text.length <= CACHEABLE_LENGTH;
     if (cacheable) {
       const known = this.cache.get(text);
       if (known !== undefined) return known;
     }
     let out = text;
-    const longToken = text.length >= 20 && LONG_TOKEN.test(text);
-    for (const rule of this.rules) if (rule.mayMatch(out, longToken)) out = rule.apply(out);
+    const probe = probeText(text);
+    for (const rule of this.rules) if (rule.mayMatch(out, probe)) out = rule.apply(out);
     if (cacheable) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(text, out);
@@ -318,11 +410,34 @@ export class SecretRedactor {
     if (!this.enabled) return attributes;
     let out: Attributes | undefined;
     for (const key in attributes) {
-      if (SDK_VALUE_KEYS.has(key)) continue;
       const value = attributes[key];
-      const redacted = this.redactValue(key, value);
+      const info = this.keyInfo(key);
+      if (info.kind === KEY_SDK_VALUE || value === undefined || value === null) continue;
+      let redacted: AttributeValue | undefined;
+      if (info.kind === KEY_SECRET) {
+        redacted = redactionMarker('secret');
+      } else if (typeof value === 'string') {
+        // Most keys carry the same value span after span (symbol, strategy, model): remember the last verdict per key.
+        if (value === info.lastValue) continue;
+        redacted = this.redactText(value);
+        if (redacted === value) info.lastValue = value;
+      } else if (Array.isArray(value)) {
+        redacted = this.redactValue(key, value);
+      } else {
+        continue;
+      }
       if (redacted !== value) (out ??= { ...attributes })[key] = redacted;
     }
     return out ?? attributes;
+  }
+
+  private keyInfo(key: string): KeyInfo {
+    let info = this.keys.get(key);
+    if (info === undefined) {
+      info = { kind: SDK_VALUE_KEYS.has(key) ? KEY_SDK_VALUE : this.isSecretKey(key) ? KEY_SECRET : KEY_TEXT, lastValue: undefined };
+      if (this.keys.size >= CACHE_LIMIT) this.keys.clear();
+      this.keys.set(key, info);
+    }
+    return info;
   }
 }

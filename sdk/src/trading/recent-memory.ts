@@ -1,38 +1,34 @@
 import type { Span, SpanContext } from '@opentelemetry/api';
 
 /**
- * A bounded map: past capacity the oldest entry is forgotten first. Insertion order lives in a ring of keys (a Map
- * used as a queue slows down as deleted entries pile up at its head).
+ * A bounded map that remembers at least the last `capacity` entries (at most twice as many): two generations of
+ * `capacity` entries each; when the young one is full it becomes the old one and the old one is dropped whole. No
+ * per-entry deletes, so no slow-down from a Map used as a queue, and nothing to do per entry on eviction.
  */
 export class BoundedMemory<V> {
-  private readonly entries = new Map<string, V>();
-  private readonly ring: (string | undefined)[];
-  private next = 0;
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
   private readonly capacity: number;
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, capacity);
-    this.ring = new Array<string | undefined>(this.capacity);
   }
 
   remember(key: string, value: V): void {
-    if (this.entries.has(key)) {
-      this.entries.set(key, value);
-      return;
+    this.young.set(key, value);
+    if (this.young.size >= this.capacity) {
+      this.old = this.young;
+      this.young = new Map<string, V>();
     }
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.entries.delete(evicted);
-    this.ring[this.next] = key;
-    this.next = (this.next + 1) % this.capacity;
-    this.entries.set(key, value);
   }
 
   get(key: string): V | undefined {
-    return this.entries.get(key);
+    const young = this.young.get(key);
+    return young !== undefined ? young : this.old.get(key);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.young.size + this.old.size;
   }
 }
 
