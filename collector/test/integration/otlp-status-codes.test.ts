@@ -131,13 +131,13 @@ describe('OTLP/HTTP status codes', () => {
     it('refuses requests past the concurrency bound with Retry-After, before reading their bodies', async () => {
       const head = `POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
       // Two requests that never finish their bodies hold both slots.
-      const holders = [sendHeadOnly(traces, head, '{'), sendHeadOnly(traces, head, '{')];
+      const holders = [sendHeadOnly(traces, head, '{', 1_000), sendHeadOnly(traces, head, '{', 1_000)];
       await new Promise((resolve) => setTimeout(resolve, 200));
       const refused = await post(traces, '{}', JSON_TYPE);
       expect(refused.status).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
       await Promise.all(holders);
-      // Slots are given back when the held requests time out or close.
+      // Slots are given back when the held requests' clients give up and close.
       expect((await post(traces, '{}', JSON_TYPE)).status).toBe(200);
     }, 15_000);
   });

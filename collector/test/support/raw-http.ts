@@ -25,7 +25,7 @@ export function post(url: string, body: Buffer | string, headers: Record<string,
  * Sends only a request's head (and optionally the start of its body) on a raw socket, and reports the response
  * text and whether the server closed the connection, without ever sending the rest of the body.
  */
-export function sendHeadOnly(url: string, head: string, bodyStart = ''): Promise<{ response: string; closedByServer: boolean }> {
+export function sendHeadOnly(url: string, head: string, bodyStart = '', timeoutMs = 5_000): Promise<{ response: string; closedByServer: boolean }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.write(head + bodyStart));
@@ -35,7 +35,7 @@ export function sendHeadOnly(url: string, head: string, bodyStart = ''): Promise
     });
     socket.on('end', () => resolve({ response, closedByServer: true }));
     socket.on('error', reject);
-    socket.setTimeout(5_000, () => {
+    socket.setTimeout(timeoutMs, () => {
       socket.destroy();
       resolve({ response, closedByServer: false });
     });
