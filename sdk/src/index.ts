@@ -19,3 +19,5 @@ export { defineStrategy, strategyVersionId, canonicalJson, type StrategyRef, typ
 export type { FeatureFlagAssignment } from './trading-context.ts';
 export { SDK_VERSION } from './version.ts';
 export * as semconv from './semconv/trading-attributes.ts';
+export { createAbSplit, AbSplitOptionsSchema, type AbSplit, type AbSplitOptions, type AbSplitVariant, type AbAssignment } from './strategy-registry/ab-split.ts';
+export { pollActiveVersion, ActiveVersionBodySchema, type ActiveVersionBody, type ActiveVersionPoller, type ActiveVersionPollerOptions } from './strategy-registry/active-version-poller.ts';
