@@ -38,6 +38,8 @@ export interface ExporterClientsOptions extends Omit<ExporterClientOptions, 'cli
 
 /** A running group of exporter clients; `stop` lets each finish its current export and returns every report. */
 export interface ExporterClients {
+  /** Resolves once every client has loaded and started sending (their duration counts from then). */
+  readonly started: Promise<void>;
   stop(): Promise<ExporterClientReport[]>;
   /** Resolves when every client has ended by itself (its duration or span count reached). */
   finished(): Promise<ExporterClientReport[]>;
@@ -50,6 +52,7 @@ export function startExporterClients(options: ExporterClientsOptions): ExporterC
   const { clients, firstClient = 0, ...shared } = options;
   const workers: Worker[] = [];
   const reports: Promise<ExporterClientReport>[] = [];
+  const ready: Promise<void>[] = [];
   for (let client = firstClient; client < firstClient + clients; client += 1) {
     const workerOptions: ExporterClientOptions = {
       ...shared,
@@ -61,10 +64,12 @@ export function startExporterClients(options: ExporterClientsOptions): ExporterC
     };
     const worker = new Worker(WORKER_FILE, { workerData: workerOptions });
     workers.push(worker);
+    ready.push(new Promise((resolve) => worker.once('message', () => resolve())));
     reports.push(
       new Promise((resolve, reject) => {
-        worker.once('message', (report: ExporterClientReport) => {
-          resolve(report);
+        worker.on('message', (message: 'ready' | ExporterClientReport) => {
+          if (message === 'ready') return;
+          resolve(message);
           void worker.terminate();
         });
         worker.once('error', reject);
@@ -73,7 +78,11 @@ export function startExporterClients(options: ExporterClientsOptions): ExporterC
     );
   }
   const all = () => Promise.all(reports);
+  const started = Promise.all(ready).then(() => {
+    for (const worker of workers) worker.postMessage('start');
+  });
   return {
+    started,
     finished: all,
     async stop() {
       for (const worker of workers) worker.postMessage('stop');

@@ -22,6 +22,7 @@ describe('crash', () => {
     const load = startExporterClients({ url, clients, serviceName: 'faults-crash', batchSize: 512, durationMs: 30 * 60_000 });
     const upTimesMs: number[] = [];
     const restartMs: number[] = [];
+    await load.started;
     let maxRssMb = 0;
     for (let kill = 0; kill < kills; kill += 1) {
       const upMs = Math.round(minUpMs + Math.random() * (maxUpMs - minUpMs));

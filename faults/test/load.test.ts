@@ -16,8 +16,10 @@ describe('load', () => {
     const started = performance.now();
     const collector = await launchCollector({ dataPath: data.path });
     const clients = startExporterClients({ url: collector.url, clients: plan.load.clients, serviceName: 'faults-load', batchSize: 512, durationMs: plan.load.durationMs });
+    await clients.started;
+    const loadStarted = performance.now();
     const reports = await clients.finished();
-    const loadSeconds = (performance.now() - started) / 1000;
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
     const drained = await waitForEmptySpool(collector.url, 120_000);
     const exitCode = await collector.stop();
     const audit = await auditStoredSpans(data.path, reports);
