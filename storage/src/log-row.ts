@@ -26,3 +26,9 @@ export interface LogRow {
   /** The log record's event name (`trading.reward` for reward records), '' for plain logs. */
   EventName: string;
 }
+
+/** The columns of a LogRow, in one fixed order (the order of the compact insert format). */
+export const LOG_ROW_COLUMNS = [
+  'Timestamp', 'TraceId', 'SpanId', 'TraceFlags', 'SeverityText', 'SeverityNumber', 'ServiceName', 'Body', 'ResourceSchemaUrl',
+  'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes', 'LogAttributes', 'EventName',
+] as const satisfies readonly (keyof LogRow)[];

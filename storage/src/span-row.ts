@@ -30,6 +30,13 @@ export interface SpanRow {
   'Links.Attributes': Record<string, string>[];
 }
 
+/** The columns of a SpanRow, in one fixed order (the order of the compact insert format). */
+export const SPAN_ROW_COLUMNS = [
+  'Timestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'SpanName', 'SpanKind', 'ServiceName', 'ResourceAttributes',
+  'ScopeName', 'ScopeVersion', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage', 'Events.Timestamp', 'Events.Name',
+  'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes',
+] as const satisfies readonly (keyof SpanRow)[];
+
 /** SpanKind as the contrib exporter writes it (`ptrace.SpanKind.String()` without the prefix). */
 export const SPAN_KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
 export type SpanKindName = (typeof SPAN_KIND_NAMES)[number];
