@@ -18,9 +18,7 @@ export const DECISION_FACTS_SETTINGS = {
   join_use_nulls: 0,
   query_plan_merge_filters: 0,
   query_plan_filter_push_down: 0,
-  // Large exports switch joins to merge joins and spill aggregations and the final sort instead of growing memory.
-  join_algorithm: 'auto',
-  max_bytes_in_join: '268435456',
+  // Large exports spill aggregations and the final sort to disk instead of growing memory.
   max_bytes_before_external_group_by: '268435456',
   max_bytes_before_external_sort: '268435456',
 } as const;
