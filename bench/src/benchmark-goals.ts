@@ -1,0 +1,21 @@
+/** The goals the issues set, per figure: reported beside the figure, never enforced (a slow machine is not a bug). */
+export interface Goal {
+  key: string;
+  comparison: '<=' | '>=' | '<';
+  target: number;
+}
+
+export const GOALS: readonly Goal[] = [
+  { key: 'sdk.decision_overhead_ratio', comparison: '<=', target: 1.25 },
+  { key: 'sdk.disabled_us', comparison: '<=', target: 1 },
+  { key: 'collector.spans_per_s', comparison: '>=', target: 100_000 },
+  { key: 'collector.p99_ms', comparison: '<', target: 250 },
+  { key: 'adapters.triplets_per_s', comparison: '>=', target: 200_000 },
+  { key: 'adapters.rss_mb', comparison: '<', target: 1024 },
+];
+
+export function meetsGoal(goal: Goal, value: number): boolean {
+  if (goal.comparison === '<=') return value <= goal.target;
+  if (goal.comparison === '>=') return value >= goal.target;
+  return value < goal.target;
+}

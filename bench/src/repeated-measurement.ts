@@ -1,0 +1,22 @@
+/** Median and spread of repeated runs of one measurement. */
+export interface Measurement {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+/** Runs `measure` `repeats` times (after one warm-up run) and summarizes the samples. */
+export async function repeatMeasurement(repeats: number, measure: () => Promise<number> | number): Promise<Measurement> {
+  await measure();
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i += 1) samples.push(await measure());
+  return summarize(samples);
+}
+
+export function summarize(samples: number[]): Measurement {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)!, samples };
+}

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { runAdaptersBenchmark } from './adapters-benchmark.ts';
+import { GOALS, meetsGoal } from './benchmark-goals.ts';
+import { runCollectorBenchmark } from './collector-benchmark.ts';
+import { machineInfo } from './machine-info.ts';
+import { runScaleBenchmark, type ScaleRow } from './scale-benchmark.ts';
+import { runSdkBenchmark } from './sdk-benchmark.ts';
+
+const SUITES = ['sdk', 'collector', 'adapters', 'scale'] as const;
+type Suite = (typeof SUITES)[number];
+
+const FlagsSchema = z.object({
+  quick: z.boolean().default(false),
+  only: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((s) => s.trim()) : [...SUITES]))
+    .pipe(z.array(z.enum(SUITES)).min(1)),
+  out: z.string().min(1),
+});
+
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'latest.json');
+
+/** `npm run bench [-- --quick] [--only sdk,collector]`: runs the benchmarks, prints a table, writes latest.json. */
+async function main(): Promise<void> {
+  const program = new Command('bench')
+    .option('--quick', 'every benchmark at small size (CI: checks that they run and produce well-formed figures)')
+    .option('--only <suites>', `comma-separated subset of ${SUITES.join(',')}`)
+    .option('--out <file>', 'where to write the figures', RESULTS)
+    .parse();
+  const parsed = FlagsSchema.safeParse(program.opts());
+  if (!parsed.success) throw new Error(`invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
+  const { quick, only, out } = parsed.data;
+
+  const figures: Record<string, number> = {};
+  let scale: ScaleRow[] = [];
+  const runners: Record<Suite, () => Promise<void>> = {
+    sdk: async () => void Object.assign(figures, await runSdkBenchmark({ quick })),
+    collector: async () => void Object.assign(figures, await runCollectorBenchmark({ quick })),
+    adapters: async () => void Object.assign(figures, await runAdaptersBenchmark({ quick })),
+    scale: async () => void (scale = await runScaleBenchmark({ quick })),
+  };
+  for (const suite of only) {
+    process.stderr.write(`bench: ${suite}${quick ? ' (quick)' : ''}...\n`);
+    await runners[suite]();
+  }
+  for (const [key, value] of Object.entries(figures)) {
+    if (!Number.isFinite(value)) throw new Error(`benchmark figure ${key} is not a finite number: ${value}`);
+  }
+
+  const goals = Object.fromEntries(
+    GOALS.filter((g) => g.key in figures).map((g) => [g.key, { goal: `${g.comparison} ${g.target}`, met: meetsGoal(g, figures[g.key]!) }]),
+  );
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ machine: machineInfo(), quick, figures, goals, scale }, null, 2)}\n`);
+
+  const rows = Object.entries(figures).map(([key, value]) => [key, formatNumber(value), goals[key]?.goal ?? '', goals[key] ? (goals[key].met ? 'yes' : 'NO') : '']);
+  printTable(['figure', 'value', 'goal', 'met'], rows);
+  if (scale.length > 0) {
+    process.stdout.write('\nscale\n');
+    printTable(
+      ['spans', 'ingest s', 'ingest spans/s', 'export s', 'bytes/span on disk'],
+      scale.map((r) => [String(r.spans), r.ingest_s.toFixed(2), formatNumber(r.spans / r.ingest_s), r.export_s.toFixed(2), r.bytes_per_span.toFixed(1)]),
+    );
+  }
+  process.stdout.write(`\nwrote ${out}\n`);
+}
+
+function formatNumber(value: number): string {
+  return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : String(Math.round(value * 1000) / 1000);
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

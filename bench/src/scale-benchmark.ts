@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postProtobuf, startCollectorProcess } from './collector-bench-process.ts';
+import { requestTemplates } from './otlp-request-templates.ts';
+
+/** One size of the scale table. */
+export interface ScaleRow {
+  spans: number;
+  /** From the first request to the last span in ClickHouse. */
+  ingest_s: number;
+  /** Triplet export (SQL path into Parquet) of everything stored. */
+  export_s: number;
+  /** Every active part of the database, views included, per ingested span. */
+  bytes_per_span: number;
+}
+
+const SPANS_PER_REQUEST = 4096;
+const CLIENTS = 4;
+
+/**
+ * How cost grows with size: the same decision spans ingested through a collector process (real OTLP/protobuf over
+ * HTTP) at 10^5, 10^6 and 10^7 spans, then exported as triplets. Flat seconds-per-span and bytes-per-span across
+ * the rows is the claim this table checks.
+ */
+export async function runScaleBenchmark(options: { quick: boolean }): Promise<ScaleRow[]> {
+  const sizes = options.quick ? [SPANS_PER_REQUEST * 4, SPANS_PER_REQUEST * 16] : [100_000, 1_000_000, 10_000_000];
+  const templates = await requestTemplates(4, SPANS_PER_REQUEST);
+  const rows: ScaleRow[] = [];
+  for (const size of sizes) {
+    const dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-bench-scale-'));
+    const child = await startCollectorProcess(dataPath);
+    const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+    try {
+      const requests = Math.ceil(size / SPANS_PER_REQUEST);
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          for (let sequence = next++; sequence < requests; sequence = next++) {
+            const body = templates[sequence % templates.length]!.instantiate(sequence);
+            // Backpressure (429/503) is retried after the collector's Retry-After, as an OTel exporter does.
+            for (let response = await postProtobuf(child.url, body, agent); response.status !== 200; response = await postProtobuf(child.url, body, agent)) {
+              if (response.status !== 429 && response.status !== 503) throw new Error(`the collector answered ${response.status}`);
+              await new Promise((resolve) => setTimeout(resolve, Number(response.retryAfter ?? '1') * 100));
+            }
+          }
+        }),
+      );
+      if (!(await child.call('drain'))) throw new Error(`the collector did not store ${size} spans within its drain timeout`);
+      const ingested = requests * SPANS_PER_REQUEST;
+      const ingestSeconds = (performance.now() - started) / 1000;
+      const bytes = await child.call('disk');
+      const exportSeconds = await child.call('export');
+      rows.push({ spans: ingested, ingest_s: ingestSeconds, export_s: exportSeconds, bytes_per_span: bytes / ingested });
+      process.stderr.write(`  scale: ${ingested} spans ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exportSeconds.toFixed(1)} s\n`);
+    } finally {
+      agent.destroy();
+      await child.stop();
+      rmSync(dataPath, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
