@@ -11,6 +11,8 @@ import type { SecretRedactor } from './secret-redactor.ts';
  */
 export class RedactingSpanExporter implements SpanExporter {
   private readonly resources = new WeakMap<Resource, Resource>();
+  private lastResource: Resource | undefined;
+  private lastRedactedResource: Resource | undefined;
 
   private readonly inner: SpanExporter;
   private readonly redactor: SecretRedactor;
@@ -97,6 +99,8 @@ export class RedactingSpanExporter implements SpanExporter {
   }
 
   private redactResource(resource: Resource): Resource {
+    // Every span of a provider shares one resource: remember the last answer.
+    if (resource === this.lastResource) return this.lastRedactedResource!;
     let redacted = this.resources.get(resource);
     if (redacted === undefined) {
       const attributes: Attributes = resource.attributes;
@@ -104,6 +108,8 @@ export class RedactingSpanExporter implements SpanExporter {
       redacted = scrubbed === attributes ? resource : resourceFromAttributes(scrubbed);
       this.resources.set(resource, redacted);
     }
+    this.lastResource = resource;
+    this.lastRedactedResource = redacted;
     return redacted;
   }
 }
