@@ -64,7 +64,12 @@ export function startExporterClients(options: ExporterClientsOptions): ExporterC
     };
     const worker = new Worker(WORKER_FILE, { workerData: workerOptions });
     workers.push(worker);
-    ready.push(new Promise((resolve) => worker.once('message', () => resolve())));
+    ready.push(
+      new Promise((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      }),
+    );
     reports.push(
       new Promise((resolve, reject) => {
         worker.on('message', (message: 'ready' | ExporterClientReport) => {

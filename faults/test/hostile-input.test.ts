@@ -3,7 +3,7 @@ import { openStorage } from '@tradetrace/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { post } from '../../collector/test/support/raw-http.ts';
 import { launchCollector } from '../src/collector-process.ts';
-import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
+import { readMetric, waitForEmptySpool } from '../src/collector-metrics-reader.ts';
 import { faultsPlan } from '../src/faults-size.ts';
 import { recordScenario, round } from '../src/faults-report.ts';
 import { hostileRequests, type HostileRequest } from '../src/hostile-bodies.ts';
@@ -44,10 +44,16 @@ describe('hostile input', () => {
     let sent = 0;
     // Peak RSS per quarter of the run: bounded memory shows no upward trend with the number of requests.
     const quarterRssMb: number[] = [];
+    // The collector's V8 heap at the same moments, to tell a JavaScript leak from native (engine) growth.
+    const quarterHeapMb: Promise<number>[] = [];
+    const heapMb = () => readMetric(url, 'tradetrace_collector_nodejs_heap_size_used_bytes').then((bytes) => round(bytes / 2 ** 20));
     const quarterSize = Math.ceil(plan.hostile.bodies / QUARTERS);
     const send = async (request: HostileRequest) => {
       sent += 1;
-      if (sent % quarterSize === 0) quarterRssMb.push(round(collector.rss.mark()));
+      if (sent % quarterSize === 0) {
+        quarterRssMb.push(round(collector.rss.mark()));
+        quarterHeapMb.push(heapMb());
+      }
       let status: string;
       try {
         const response = await post(`${url}${request.path}`, request.body, request.headers);
@@ -72,7 +78,11 @@ describe('hostile input', () => {
       }),
       { numRuns: Math.ceil(plan.hostile.bodies / IN_FLIGHT), seed: SEED, endOnFailure: true },
     );
-    if (quarterRssMb.length < QUARTERS) quarterRssMb.push(round(collector.rss.mark()));
+    if (quarterRssMb.length < QUARTERS) {
+      quarterRssMb.push(round(collector.rss.mark()));
+      quarterHeapMb.push(heapMb());
+    }
+    const quarterHeapUsedMb = await Promise.all(quarterHeapMb);
     const hostileRssMb = Math.max(...quarterRssMb);
     const aliveAfter = (await fetch(`${url}/healthz`)).status;
 
@@ -113,6 +123,7 @@ describe('hostile input', () => {
       warmRssMb: round(warmRssMb),
       hostileRssMb: round(hostileRssMb),
       quarterRssMb,
+      quarterHeapUsedMb,
       bodyLimitBytes: BODY_LIMIT_BYTES,
       closedOverLimit,
       statusesByKind,
