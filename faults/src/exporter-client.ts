@@ -86,6 +86,8 @@ export function startExporterClients(options: ExporterClientsOptions): ExporterC
   const started = Promise.all(ready).then(() => {
     for (const worker of workers) worker.postMessage('start');
   });
+  // A worker that dies also rejects its report, which callers await; this keeps an unobserved `started` quiet.
+  started.catch(() => undefined);
   return {
     started,
     finished: all,
