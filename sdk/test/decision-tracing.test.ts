@@ -116,6 +116,13 @@ describe('decide', () => {
     }
   });
 
+  it('says once when what the bot saw has no price', async () => {
+    const { tt, logger } = sdk();
+    for (let i = 0; i < 3; i++) await tt.decide({ strategy, symbol: 'NEWS/USDT', context: { headline_score: 0.4 } }, () => ({ action: 'hold' as const }));
+    await tt.decide({ strategy, symbol: 'SOL/USDT', context: { price: 1 } }, () => ({ action: 'hold' as const }));
+    expect(logger.warnings.filter((w) => w.includes('trading.context.price'))).toHaveLength(1);
+  });
+
   it('nests a decision inside another as its child', async () => {
     const { tt, spans } = sdk();
     await tt.decide({ strategy, symbol: 'PORTFOLIO', id: 'outer' }, async () => {

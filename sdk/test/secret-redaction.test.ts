@@ -56,7 +56,8 @@ const secrets: Record<string, fc.Arbitrary<[string, string]>> = {
   apiKeyAssignment: fc
     .tuple(fc.constantFrom('api_key=', 'apiKey: ', 'API-KEY=', 'secret=', 'password: ', '"apiSecret": "', 'binance_api_secret=', "passphrase='", 'privateKey='), token(8, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/='))
     .map(([k, v]) => [`${k}${v}`, v]),
-  providerApiKey: token(32, 48).map((t) => [`sk-proj-${t}`, t]),
+  providerApiKey: fc.tuple(fc.constantFrom('sk-proj-', 'sk-ant-', 'sk-', 'ghp_', 'xoxb-'), token(30, 48)).map(([prefix, t]) => [`${prefix}${t}`, t]),
+  slackToken: token(10, 14).map((t) => [`xoxb-${t}`, t]),
 };
 
 /** Characters that end a secret on both sides, as in real text. */
@@ -91,13 +92,28 @@ describe('secret redaction before export (property)', () => {
             expect(exported).not.toContain(escapedCore);
             expect(exported).toContain('[REDACTED:');
           }),
-          { numRuns: 150 },
+          { numRuns: Number(process.env.REDACTION_RUNS ?? 150) },
         );
       } finally {
         await tt.shutdown();
       }
     });
   }
+});
+
+describe('secret redaction prechecks', () => {
+  it('never skip a rule that would have matched (same result as running every rule)', () => {
+    const redactor = new SecretRedactor({ patterns: [/acme_[a-z0-9]{8}/] });
+    const noise = fc.string({ unit: fc.constantFrom(...'abcXYZ019 _-+/=:.,;"\'\\[]{}~\n\tBearerkeysk-eyJ'.split('')), maxLength: 60 });
+    const piece = fc.oneof(noise, ...Object.values(secrets).map((a) => a.map(([text]) => text)), fc.constant('acme_12345678'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const text = pieces.join('');
+        expect(redactor.redactText(text)).toBe(redactor.redactTextExhaustively(text));
+      }),
+      { numRuns: Number(process.env.REDACTION_RUNS ?? 300) },
+    );
+  });
 });
 
 describe('secret redaction (examples)', () => {

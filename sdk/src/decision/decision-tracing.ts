@@ -160,6 +160,7 @@ class DecisionRun implements DecisionScope {
 export class DecisionTracer {
   private readonly core: SdkCore;
   private readonly emitReward: (input: RewardInput) => void;
+  private warnedNoPrice = false;
 
   constructor(core: SdkCore, emitReward: (input: RewardInput) => void) {
     this.core = core;
@@ -212,16 +213,18 @@ export class DecisionTracer {
 
   private start(input: DecisionInput): DecisionRun | undefined {
     try {
-      {
-        const parent = context.active();
-        const scoped = activeStrategy(parent) ?? this.core.defaultStrategy;
-        const strategy = input.strategy ?? scoped?.strategy;
-        const featureFlag = input.featureFlag ?? (input.strategy === undefined || sameStrategy(input.strategy, scoped?.strategy) ? scoped?.featureFlag : undefined);
-        const active: ActiveStrategy | undefined = strategy === undefined ? undefined : featureFlag === undefined ? { strategy } : { strategy, featureFlag };
-        const id = typeof input.id === 'string' && input.id !== '' ? input.id : randomUUID();
-        const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: decisionAttributes(id, input, active) }, parent);
-        return new DecisionRun(this.core, id, span, input, strategy, parent, active, this.emitReward);
+      const parent = context.active();
+      const scoped = activeStrategy(parent) ?? this.core.defaultStrategy;
+      const strategy = input.strategy ?? scoped?.strategy;
+      const featureFlag = input.featureFlag ?? (input.strategy === undefined || sameStrategy(input.strategy, scoped?.strategy) ? scoped?.featureFlag : undefined);
+      const active: ActiveStrategy | undefined = strategy === undefined ? undefined : featureFlag === undefined ? { strategy } : { strategy, featureFlag };
+      const id = typeof input.id === 'string' && input.id !== '' ? input.id : randomUUID();
+      const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: decisionAttributes(id, input, active) }, parent);
+      if (!this.warnedNoPrice && input.context !== undefined && input.context.price === undefined) {
+        this.warnedNoPrice = true;
+        this.core.reporter.report('warn', 'no-price', () => `decision context for ${input.symbol} has no price: trading.context.price is required when known (P&L and counterfactual analysis start from it). Reported once.`);
       }
+      return new DecisionRun(this.core, id, span, input, strategy, parent, active, this.emitReward);
     } catch (error) {
       reportInternalError(this.core.reporter, 'decision start', error);
       return undefined;
