@@ -24,13 +24,18 @@ export interface SpanAudit {
 
 /**
  * Reads otel_traces of a stopped collector's data folder (chDB allows one folder per process: the collector must
- * have exited) and audits every client span id.
+ * have exited) and audits every client span id; `serviceName` limits it to one service's rows.
  */
-export async function auditStoredSpans(dataPath: string, reports: readonly ExporterClientReport[]): Promise<SpanAudit> {
+export async function auditStoredSpans(dataPath: string, reports: readonly ExporterClientReport[], serviceName?: string): Promise<SpanAudit> {
   const storage = await openStorage({ dataPath, database: 'otel' });
   let text: string;
   try {
-    const result = await storage.client.query({ query: `SELECT SpanId, count() FROM ${storage.table('otel_traces')} GROUP BY SpanId`, format: 'TabSeparated' });
+    const where = serviceName === undefined ? '' : ' WHERE ServiceName = {service:String}';
+    const result = await storage.client.query({
+      query: `SELECT SpanId, count() FROM ${storage.table('otel_traces')}${where} GROUP BY SpanId`,
+      query_params: serviceName === undefined ? {} : { service: serviceName },
+      format: 'TabSeparated',
+    });
     text = await result.text();
   } finally {
     await storage.close();
