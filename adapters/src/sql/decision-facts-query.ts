@@ -18,7 +18,10 @@ export const DECISION_FACTS_SETTINGS = {
   join_use_nulls: 0,
   query_plan_merge_filters: 0,
   query_plan_filter_push_down: 0,
-  // Large exports spill aggregations and the final sort to disk instead of growing memory.
+  // Large exports spill joins (grace hash; plain hash where grace cannot run, e.g. ASOF), aggregations and the
+  // final sort to disk instead of growing memory. The client's type lists single algorithms; ClickHouse takes a list.
+  join_algorithm: 'grace_hash,hash' as 'grace_hash',
+  grace_hash_join_initial_buckets: '8',
   max_bytes_before_external_group_by: '268435456',
   max_bytes_before_external_sort: '268435456',
 } as const;
