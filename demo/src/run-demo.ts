@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { startCollector } from '@tradetrace/collector';
 import { readTriplets, writeTripletsJsonl } from '@tradetrace/adapters';
 import { computeVersionStats, type VersionStats } from '@tradetrace/analytics';
-import { init } from '@tradetrace/sdk';
+import { init, strategyVersionId } from '@tradetrace/sdk';
 import { z } from 'zod';
 import { LLM_CONFIG, llmStrategy, RULE_CONFIG, ruleStrategy } from './demo-strategies.ts';
 import { runPaperTradingBot } from './paper-trading-bot.ts';
@@ -12,8 +12,10 @@ import { startSimulatedLlmServer, type SimulatedLlmServer } from './simulated-ll
 import { generateCandles, type MarketSpec } from './synthetic-market.ts';
 
 export const DemoOptionsSchema = z.object({
-  /** Folder of the demo's embedded engine; emptied at the start of each run. */
+  /** Folder of the demo's embedded engine; emptied at the start of each run. Unused with `endpoint`. */
   dataPath: z.string().min(1).default('./data/demo'),
+  /** Send to a running collector instead of starting one on the embedded engine (e.g. the docker-compose stack). */
+  endpoint: z.url().optional(),
   /** Candles per symbol (each gives one decision per strategy version). */
   candles: z.number().int().min(30).default(520),
   seed: z.number().int().default(42),
@@ -24,13 +26,15 @@ export const DemoOptionsSchema = z.object({
   openaiApiKey: z.string().optional(),
 });
 export type DemoOptions = z.input<typeof DemoOptionsSchema>;
+type ResolvedDemoOptions = z.output<typeof DemoOptionsSchema>;
 
 export interface DemoResult {
-  dataPath: string;
-  triplesPath: string;
   decisions: number;
-  triplets: number;
-  versions: VersionStats[];
+  closedPositions: number;
+  /** Per-version statistics read back from ClickHouse (embedded mode only). */
+  versions?: VersionStats[];
+  /** The triplets file (embedded mode only). */
+  triplets?: { path: string; count: number };
 }
 
 const MARKETS: MarketSpec[] = [
@@ -42,22 +46,49 @@ const MARKETS: MarketSpec[] = [
 /**
  * The main job on the embedded engine: a collector in this process, a paper-trading bot running two versions of a
  * momentum strategy (rule-based and LLM-driven) on seeded synthetic markets, everything sent through the real OTLP
- * exporter over HTTP, then a per-version table read back from ClickHouse and the triplets file.
+ * exporter over HTTP, then a per-version table read back from ClickHouse and the triplets file. With `endpoint`,
+ * only the bot runs, sending to that collector.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const o = DemoOptionsSchema.parse(options);
+  const started = Date.now();
+  if (o.endpoint !== undefined) {
+    o.log(`collector: ${o.endpoint} (OTLP/HTTP; OTEL_EXPORTER_OTLP_HEADERS carries its token)`);
+    const run = await runBot(o, o.endpoint);
+    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Read the results in Grafana, or: npx tradetrace export --endpoint ${o.endpoint} --format jsonl`);
+    return run;
+  }
+
   const dataPath = resolve(o.dataPath);
   rmSync(dataPath, { recursive: true, force: true });
-  const started = Date.now();
-
   const collector = await startCollector({ port: 0, dataPath });
-  let llmServer: SimulatedLlmServer | undefined;
   try {
     o.log(`collector: ${collector.url} (OTLP/HTTP), embedded ClickHouse in ${dataPath}`);
+    const run = await runBot(o, collector.url);
+    // A 200 from the collector means "durable" (maybe still in its write-ahead spool): wait until ClickHouse has it all.
+    if (!(await collector.drain(120_000))) throw new Error('the collector did not write its spool into ClickHouse within 2 minutes');
+    o.log('collector: every span is in ClickHouse');
+
+    const versions = await computeVersionStats(collector.storage);
+    const path = join(dataPath, 'triplets.jsonl');
+    const count = await writeTripletsJsonl(readTriplets(collector.storage), path);
+    const engines = new Map([RULE_CONFIG, LLM_CONFIG].map((config) => [strategyVersionId(config), config.engine]));
+    printVersionTable(versions, engines, o.log);
+    o.log(`triplets: ${count} (decision, context, reward) records in ${path}`);
+    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Explore: npx tradetrace stats --data ${o.dataPath} | npx tradetrace report --data ${o.dataPath} --out report.html`);
+    return { ...run, versions, triplets: { path, count } };
+  } finally {
+    await collector.close();
+  }
+}
+
+/** The bot half of the demo: the LLM (simulated unless configured), two strategy versions, the paper-trading loop. */
+async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoResult> {
+  let llmServer: SimulatedLlmServer | undefined;
+  try {
     const baseURL = o.openaiBaseUrl ?? (llmServer = await startSimulatedLlmServer()).baseURL;
     o.log(llmServer ? `LLM: simulated OpenAI-compatible server at ${baseURL} (set OPENAI_BASE_URL to use a real one)` : `LLM: ${baseURL}`);
-
-    const tt = init({ serviceName: 'demo-paper-bot', serviceVersion: '0.1.0', botId: 'demo-1', environment: 'demo', endpoint: collector.url, maxQueueSize: 65_536, scheduledDelayMillis: 200 });
+    const tt = init({ serviceName: 'demo-paper-bot', serviceVersion: '0.1.0', botId: 'demo-1', environment: 'demo', endpoint, maxQueueSize: 65_536, scheduledDelayMillis: 200 });
     const client = new OpenAI({ baseURL, apiKey: o.openaiApiKey ?? 'demo-key-not-used', maxRetries: 0 });
     const strategies = [ruleStrategy(RULE_CONFIG), llmStrategy(LLM_CONFIG, client, tt)];
     const markets = MARKETS.map((spec, i) => ({ symbol: spec.symbol, candles: generateCandles(spec, o.candles, o.seed + i) }));
@@ -78,21 +109,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
     });
     await tt.shutdown();
-    // A 200 from the collector means "durable" (maybe still in its write-ahead spool): wait until ClickHouse has it all.
-    if (!(await collector.drain(120_000))) throw new Error('the collector did not write its spool into ClickHouse within 2 minutes');
-    o.log(`bot: ${run.decisions} decisions, ${run.closedPositions.length} closed positions; spans flushed to the collector and stored`);
-
-    const versions = await computeVersionStats(collector.storage);
-    const triplesPath = join(dataPath, 'triplets.jsonl');
-    const triplets = await writeTripletsJsonl(readTriplets(collector.storage), triplesPath);
-    const engines = new Map(strategies.map((s) => [s.ref.version, s.config.engine]));
-    printVersionTable(versions, engines, o.log);
-    o.log(`triplets: ${triplets} (decision, context, reward) records in ${triplesPath}`);
-    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Explore: npx tradetrace export --data ${o.dataPath} --format jsonl`);
-    return { dataPath, triplesPath, decisions: run.decisions, triplets, versions };
+    o.log(`bot: ${run.decisions} decisions, ${run.closedPositions.length} closed positions; spans sent to the collector`);
+    return { decisions: run.decisions, closedPositions: run.closedPositions.length };
   } finally {
     await llmServer?.close();
-    await collector.close();
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startCollector } from '@tradetrace/collector';
 import { runDemo } from '../src/run-demo.ts';
 
 describe('runDemo (small size, end to end on the embedded engine)', () => {
@@ -15,16 +16,17 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     // 2 versions × 3 symbols × (45 candles − 20 warm-up)
     expect(result.decisions).toBe(150);
     expect(result.versions).toHaveLength(2);
-    expect(result.versions.map((v) => v.decisions)).toEqual([75, 75]);
-    expect(result.triplets).toBe(150);
+    expect(result.versions!.map((v) => v.decisions)).toEqual([75, 75]);
+    expect(result.triplets!.count).toBe(150);
 
-    const triplets = readFileSync(result.triplesPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const triplets = readFileSync(result.triplets!.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(150);
     const llm = triplets.filter((t) => t.decision.kind === 'llm');
     expect(llm).toHaveLength(75);
     expect(llm.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat')).toBe(true);
     // Every closed trade rewards the decision that opened it, found by decision id.
-    const trades = result.versions.reduce((n, v) => n + v.trades, 0);
+    const trades = result.versions!.reduce((n, v) => n + v.trades, 0);
+    expect(trades).toBe(result.closedPositions);
     const rewarded = triplets.filter((t) => t.reward.match === 'decision_id');
     expect(rewarded).toHaveLength(trades);
     expect(rewarded.every((t) => typeof t.reward.value === 'number' && t.outcome.realized_return === t.reward.value)).toBe(true);
@@ -35,6 +37,23 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     const first = await runDemo({ dataPath: join(root, 'again'), candles: 30, log: () => {} });
     const second = await runDemo({ dataPath: join(root, 'again'), candles: 30, log: () => {} });
     expect(second.decisions).toBe(first.decisions);
-    expect(second.triplets).toBe(first.triplets);
+    expect(second.triplets!.count).toBe(first.triplets!.count);
+  });
+
+  it('with an endpoint, only runs the bot and sends everything to that collector', async () => {
+    const collector = await startCollector({ port: 0, dataPath: join(root, 'external') });
+    try {
+      const result = await runDemo({ endpoint: collector.url, candles: 30, log: () => {} });
+      expect(result.versions).toBeUndefined();
+      expect(await collector.drain(60_000)).toBe(true);
+      const stored = await collector.storage.client.query({
+        query: `SELECT count() AS n FROM ${collector.storage.table('otel_traces')} WHERE SpanAttributes['trading.operation.name'] = 'decide'`,
+        format: 'JSONEachRow',
+      });
+      expect(Number((await stored.json<{ n: string }>())[0]!.n)).toBe(result.decisions);
+      expect(result.decisions).toBe(60);
+    } finally {
+      await collector.close();
+    }
   });
 });

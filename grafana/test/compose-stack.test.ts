@@ -215,18 +215,11 @@ describe('the collector service agrees with the collector configuration', () => 
     expect(collector.environment!.TRADETRACE_AUTH_TOKENS).toContain('${TRADETRACE_INGEST_TOKEN:?');
   });
 
-  const demoCli = buildProgram().commands.find((c) => c.name() === 'demo');
-  const demoFlags = (services.demo!.command ?? []).filter((arg) => arg.startsWith('--'));
-  const missingDemoFlags = demoFlags.filter((flag) => !demoCli?.options.some((o) => o.long === flag));
-  if (missingDemoFlags.length > 0) {
-    it.skip(`demo profile: \`tradetrace demo\` has no ${missingDemoFlags.join(', ')} yet (sending to an external collector); the compose demo service needs it`, () => {});
-  } else {
-    it('demo profile: `tradetrace demo` sends to the compose collector with flags the CLI defines', () => {
-      const demo = parseCliCommand(services.demo!.command!);
-      expect(demo.unknown).toEqual([]);
-      expect(new URL(String(demo.options.endpoint)).host).toBe(`collector:${config.port}`);
-    });
-  }
+  it('demo profile: `tradetrace demo` sends to the compose collector with flags the CLI defines', () => {
+    const demo = parseCliCommand(services.demo!.command!);
+    expect(demo.unknown).toEqual([]);
+    expect(new URL(String(demo.options.endpoint)).host).toBe(`collector:${config.port}`);
+  });
 });
 
 describe('the grafana service and its provisioning', () => {
