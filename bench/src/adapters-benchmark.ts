@@ -28,7 +28,7 @@ export async function runAdaptersBenchmark(options: { quick: boolean }): Promise
     };
   } finally {
     await storage.close();
-    if (!process.env.TT_BENCH_KEEP) rmSync(folder, { recursive: true, force: true }); else console.error(folder);
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
