@@ -48,7 +48,15 @@ export async function launchCollector(launch: CollectorLaunch): Promise<Collecto
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.shift();
   };
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A scenario that fails before stopping its collector must not leave it running after the test process ends.
+  const killOnExit = () => signal(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', killOnExit);
+      resolve(code);
+    }),
+  );
   createInterface({ input: child.stderr! }).on('line', keep);
   const stdout = createInterface({ input: child.stdout! });
   const storageAcks: ((state: string) => void)[] = [];
