@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { init, semconv as A, type TradeTrace } from '@tradetrace/sdk';
 import { BatchSpanProcessor, context, ExportResultCode, resourceFromAttributes, SpanKind, trace, TracerProvider, type ReadableSpan, type SpanExporter, type Tracer } from '@tradetrace/sdk/testing';
 import { summarize } from './repeated-measurement.ts';
@@ -11,8 +11,11 @@ import { summarize } from './repeated-measurement.ts';
  * directly with the raw OpenTelemetry SDK (same package versions, BatchSpanProcessor). Both export to an in-process
  * exporter that accepts everything at once, so no network or serialisation is measured, only the work each side
  * does on the bot's thread — including the export-time work (redaction) the SDK adds, since every run ends with a
- * flush. CPU time of the process is measured, so a busy machine does not skew one side. Runs alternate between
- * the sides; each figure is the median of the repeats.
+ * flush.
+ *
+ * Each side runs in a process of its own (the same Node binary and flags), so no side pays for the garbage, the heap
+ * sizing or the JIT state another one left; process CPU time (user + system) is measured, so a busy machine does not
+ * skew one side. Sides alternate over several rounds; each figure is the median of all repeats.
  *
  * Figures (CPU µs per decision): `sdk.decision_us`, `sdk.raw_otel_us`, their ratio `sdk.decision_overhead_ratio`
  * (goal ≤ 1.25); `sdk.disabled_us` (goal ≤ 1): what a disabled SDK adds to a decision — the same loop through a
@@ -20,43 +23,79 @@ import { summarize } from './repeated-measurement.ts';
  */
 export async function runSdkBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
   const decisions = options.quick ? 2_000 : 20_000;
-  const repeats = options.quick ? 3 : 9;
+  const rounds = options.quick ? 1 : 3;
+  const repeatsPerProcess = options.quick ? 3 : 5;
+  const samples: Record<Side, number[]> = { sdk: [], raw: [], disabled: [], bare: [] };
+  for (let round = 0; round < rounds; round++) {
+    const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);
+    for (const side of order) samples[side].push(...(await measureInChildProcess(side, decisions, repeatsPerProcess)));
+  }
+  const median = (side: Side) => summarize(samples[side]).median;
+  return {
+    'sdk.decision_us': median('sdk'),
+    'sdk.raw_otel_us': median('raw'),
+    'sdk.decision_overhead_ratio': median('sdk') / median('raw'),
+    'sdk.disabled_us': Math.max(0, median('disabled') - median('bare')),
+    'sdk.disabled_loop_us': median('disabled'),
+    'sdk.bare_loop_us': median('bare'),
+  };
+}
+
+const SIDES = ['sdk', 'raw', 'disabled', 'bare'] as const;
+type Side = (typeof SIDES)[number];
+const CHILD_FLAG = '--sdk-benchmark-side';
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+/** Runs one side in a fresh process of the same Node binary; resolves to its samples (µs per decision). */
+function measureInChildProcess(side: Side, decisions: number, repeats: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [...process.execArgv, THIS_FILE, CHILD_FLAG, side, String(decisions), String(repeats)], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`sdk benchmark (${side}) failed: ${stderr || error.message}`));
+        return;
+      }
+      const samples = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as unknown;
+      if (!Array.isArray(samples) || samples.length !== repeats || !samples.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        reject(new Error(`sdk benchmark (${side}) gave no samples: ${stdout}`));
+        return;
+      }
+      resolve(samples as number[]);
+    });
+  });
+}
+
+/** In the child: one warm-up run, then `repeats` timed runs of one side; prints the samples as JSON. */
+async function runSide(side: Side, decisions: number, repeats: number): Promise<void> {
   const exporter = new AcceptingExporter();
   const queue = { maxQueueSize: 65_536, maxExportBatchSize: 512, scheduledDelayMillis: 1000 };
-
-  const sdk = init({ serviceName: 'bench-bot', botId: 'bench-1', exporter, shutdownOnExit: false, logger: { warn: () => {}, error: () => {} }, ...queue });
-  const rawProvider = new TracerProvider({
-    resource: resourceFromAttributes({ [A.ATTR_SERVICE_NAME]: 'bench-bot', [A.ATTR_TRADING_BOT_ID]: 'bench-1' }),
-    spanProcessors: [new BatchSpanProcessor({ exporter, ...queue })],
-  });
-  const raw = rawProvider.getTracer('raw-otel');
-  const disabled = init({ serviceName: 'bench-bot', disabled: true });
-
-  const sides = {
-    sdk: () => timeLoop(decisions, (i) => sdkDecision(sdk, i), () => sdk.forceFlush()),
-    raw: () => timeLoop(decisions, (i) => rawDecision(raw, i), () => rawProvider.forceFlush()),
-    disabled: () => timeLoop(decisions, (i) => disabledDecision(disabled, i), async () => {}),
-    bare: () => timeLoop(decisions, (i) => bareDecision(i), async () => {}),
-  };
-  const samples: Record<keyof typeof sides, number[]> = { sdk: [], raw: [], disabled: [], bare: [] };
-  for (const side of Object.keys(sides) as (keyof typeof sides)[]) await sides[side]();
-  for (let r = 0; r < repeats; r++) {
-    for (const side of Object.keys(sides) as (keyof typeof sides)[]) samples[side].push(await sides[side]());
+  let run: () => Promise<number>;
+  let finish = async () => {};
+  if (side === 'sdk') {
+    const sdk = init({ serviceName: 'bench-bot', botId: 'bench-1', exporter, shutdownOnExit: false, logger: { warn: () => {}, error: () => {} }, ...queue });
+    run = () => timeLoop(decisions, (i) => sdkDecision(sdk, i), () => sdk.forceFlush());
+    finish = async () => {
+      await sdk.shutdown();
+      if (sdk.stats().dropped > 0) throw new Error(`the SDK dropped ${sdk.stats().dropped} spans during the benchmark: the figures would flatter it`);
+    };
+  } else if (side === 'raw') {
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ [A.ATTR_SERVICE_NAME]: 'bench-bot', [A.ATTR_TRADING_BOT_ID]: 'bench-1' }),
+      spanProcessors: [new BatchSpanProcessor({ exporter, ...queue })],
+    });
+    const raw = provider.getTracer('raw-otel');
+    run = () => timeLoop(decisions, (i) => rawDecision(raw, i), () => provider.forceFlush());
+    finish = () => provider.shutdown();
+  } else if (side === 'disabled') {
+    const disabled = init({ serviceName: 'bench-bot', disabled: true });
+    run = () => timeLoop(decisions, (i) => sdkDecision(disabled, i), async () => {});
+  } else {
+    run = () => timeLoop(decisions, (i) => bareDecision(i), async () => {});
   }
-  await sdk.shutdown();
-  await rawProvider.shutdown();
-  if (sdk.stats().dropped > 0) throw new Error(`the SDK dropped ${sdk.stats().dropped} spans during the benchmark: the figures would flatter it`);
-
-  const sdkUs = summarize(samples.sdk).median;
-  const rawUs = summarize(samples.raw).median;
-  return {
-    'sdk.decision_us': sdkUs,
-    'sdk.raw_otel_us': rawUs,
-    'sdk.decision_overhead_ratio': sdkUs / rawUs,
-    'sdk.disabled_us': Math.max(0, summarize(samples.disabled).median - summarize(samples.bare).median),
-    'sdk.disabled_loop_us': summarize(samples.disabled).median,
-    'sdk.bare_loop_us': summarize(samples.bare).median,
-  };
+  await run();
+  const samples: number[] = [];
+  for (let r = 0; r < repeats; r++) samples.push(await run());
+  await finish();
+  process.stdout.write(`${JSON.stringify(samples)}\n`);
 }
 
 /** Accepts every batch at once: the benchmark measures span work, not transport. */
@@ -69,19 +108,11 @@ class AcceptingExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
-/** A full collection before each timed run, so no side pays for the garbage the previous one left. */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  return typeof gc === 'function' ? gc : () => {};
-})();
-
 /**
  * CPU µs per decision for `n` decisions, yielding to the event loop every 256 decisions as a bot would, plus a final
  * flush. Process CPU time (user + system), not wall time: other processes on the machine do not count.
  */
 async function timeLoop(n: number, decide: (i: number) => Promise<unknown>, flush: () => Promise<void>): Promise<number> {
-  collectGarbage();
   const start = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     await decide(i);
@@ -111,15 +142,6 @@ const completion = {
 const respond = async () => completion;
 
 function sdkDecision(tt: TradeTrace, i: number): Promise<unknown> {
-  return tt.decide({ strategy, symbol, kind: 'llm', mode: 'paper', context: { price: 142.5 + (i % 7), rsi_14: 61.2 } }, async (decision) => {
-    await tt.traceLlmCall({ provider: 'deepseek', request }, respond);
-    decision.reward(0.1, { name: 'shaping' });
-    return { action: 'buy' as const, confidence: 0.7 };
-  });
-}
-
-/** The same code as `sdkDecision`, kept apart so the traced call sites see one kind of SDK object, as in a real bot. */
-function disabledDecision(tt: TradeTrace, i: number): Promise<unknown> {
   return tt.decide({ strategy, symbol, kind: 'llm', mode: 'paper', context: { price: 142.5 + (i % 7), rsi_14: 61.2 } }, async (decision) => {
     await tt.traceLlmCall({ provider: 'deepseek', request }, respond);
     decision.reward(0.1, { name: 'shaping' });
@@ -180,4 +202,10 @@ async function bareDecision(i: number): Promise<unknown> {
     return { action: 'buy' as const, confidence: 0.7, price: 142.5 + (i % 7) };
   };
   return decide();
+}
+
+if (process.argv[1] === THIS_FILE && process.argv[2] === CHILD_FLAG) {
+  const side = process.argv[3] as Side;
+  if (!SIDES.includes(side)) throw new Error(`unknown side ${side}`);
+  await runSide(side, Number(process.argv[4]), Number(process.argv[5]));
 }
