@@ -171,7 +171,8 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
     return sendStatus(reply, encoding, 429, GRPC_RESOURCE_EXHAUSTED, error.message);
   }
   if (error instanceof SpoolFullError) {
-    void reply.header('retry-after', '10');
+    // Well under the OTel exporters' 10 s export timeout: a longer wait makes them drop the batch instead of retrying.
+    void reply.header('retry-after', '2');
     return sendStatus(reply, encoding, 503, GRPC_UNAVAILABLE, `${error.message}; retry later`);
   }
   if (error instanceof IngestClosedError) {
