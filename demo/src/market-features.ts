@@ -1,4 +1,4 @@
-import type { Candle } from './synthetic-market.ts';
+import type { Candle } from '@tradetrace/analytics';
 
 /** What both demo strategies look at: simple momentum features of the recent closes. */
 export interface MarketFeatures {

@@ -2,7 +2,7 @@ import type { TradeTrace } from '@tradetrace/sdk';
 import type { DemoStrategy } from './demo-strategies.ts';
 import { computeFeatures } from './market-features.ts';
 import { PaperBroker, type ClosedPosition } from './paper-broker.ts';
-import type { Candle } from './synthetic-market.ts';
+import type { Candle } from '@tradetrace/analytics';
 
 export interface Market {
   symbol: string;

@@ -1,15 +1,6 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-
-/** One OHLCV candle, in the common `timestamp,open,high,low,close,volume` layout (timestamp in ms). */
-export interface Candle {
-  timestamp: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
+import type { Candle } from '@tradetrace/analytics';
 
 export interface MarketSpec {
   symbol: string;
