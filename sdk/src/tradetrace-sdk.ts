@@ -22,7 +22,7 @@ import { withActiveStrategy, type ActiveStrategy, type FeatureFlagAssignment } f
 import type { CcxtOrderLike, CcxtTradeLike } from './trading/ccxt-shapes.ts';
 import { OrderTracer, type CancelOrderInput, type OrderLinkOptions, type SubmitOrderInput } from './trading/order-tracing.ts';
 import { closePositionWith, type PositionCloseInput } from './trading/position-close.ts';
-import { BoundedMemory, type DecisionRecord, type OrderRecord } from './trading/recent-memory.ts';
+import { BoundedMemory, DecisionMemory, type OrderRecord } from './trading/recent-memory.ts';
 import { emitRewardWith, type RewardInput } from './trading/reward-emission.ts';
 import type { RewardFunction } from './trading/reward-functions.ts';
 import { SDK_SCOPE_NAME, SDK_VERSION } from './version.ts';
@@ -167,7 +167,7 @@ class TracingTradeTrace implements TradeTrace {
       tracer: this.tracer,
       reporter,
       hooks,
-      decisions: new BoundedMemory<DecisionRecord>(options.maxRememberedDecisions),
+      decisions: new DecisionMemory(options.maxRememberedDecisions),
       orders: new BoundedMemory<OrderRecord>(options.maxRememberedDecisions),
       rewardFunctions: [...options.rewards],
       defaultStrategy: undefined,

@@ -7,7 +7,6 @@ import * as A from '../semconv/trading-attributes.ts';
 import type { DecisionAction, DecisionKind, MarketType, TradingMode } from '../semconv/trading-attributes.ts';
 import type { StrategyRef } from '../strategy/strategy-version.ts';
 import { activeStrategy, withDecisionScope, type ActiveStrategy, type FeatureFlagAssignment } from '../trading-context.ts';
-import type { DecisionRecord } from '../trading/recent-memory.ts';
 import type { RewardInput } from '../trading/reward-emission.ts';
 import { flattenContext, flattenContextInto, type ContextValues } from './context-values.ts';
 
@@ -63,7 +62,6 @@ class DecisionRun implements DecisionScope {
   private readonly core: SdkCore;
   private readonly input: DecisionInput;
   private readonly strategy: StrategyRef | undefined;
-  private readonly record: DecisionRecord;
   private readonly emitReward: (input: RewardInput) => void;
   private readonly startedAt: number;
   private madeRef: DecisionRef | undefined;
@@ -86,8 +84,7 @@ class DecisionRun implements DecisionScope {
     this.emitReward = emitReward;
     // The run itself is the context's ActiveDecision (id, span, symbol): one object less per decision.
     this.context = withDecisionScope(trace.setSpan(parent, span), active, this);
-    this.record = { spanContext: span.spanContext(), symbol: input.symbol, strategyName: strategy?.name, strategyVersion: strategy?.version, openSpan: span };
-    core.decisions.remember(id, this.record);
+    core.decisions.remember(id, span, input.symbol, strategy?.name, strategy?.version);
     const hooks = core.hooks;
     this.startedAt = hooks.has('onDecisionEnd') ? performance.now() : 0;
     if (hooks.has('onDecisionStart')) hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
@@ -100,7 +97,7 @@ class DecisionRun implements DecisionScope {
   /** Made on first use: most decide functions never ask for it. */
   get ref(): DecisionRef {
     if (this.madeRef === undefined) {
-      const ref: DecisionRef = { decisionId: this.id, traceparent: traceparentOf(this.record.spanContext), symbol: this.input.symbol };
+      const ref: DecisionRef = { decisionId: this.id, traceparent: traceparentOf(this.span.spanContext()), symbol: this.input.symbol };
       if (this.strategy !== undefined) {
         ref.strategyName = this.strategy.name;
         ref.strategyVersion = this.strategy.version;
@@ -148,7 +145,6 @@ class DecisionRun implements DecisionScope {
   }
 
   private end(action: string | undefined, error: unknown): void {
-    if (this.record.openSpan === this.span) this.record.openSpan = undefined;
     this.span.end();
     if (this.core.hooks.has('onDecisionEnd')) {
       this.core.hooks.emit('onDecisionEnd', { decisionId: this.id, symbol: this.input.symbol, strategy: this.strategy, action, error, durationMs: performance.now() - this.startedAt });

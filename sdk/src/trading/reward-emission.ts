@@ -22,7 +22,7 @@ export interface RewardInput {
 }
 
 /**
- * `emitReward`: while the decision span is open, a `trading.reward` event on it; after it ended (the usual case),
+ * `emitReward`: inside the decision (while its function runs), a `trading.reward` event on its span; after it (the usual case),
  * a short `reward {symbol}` span carrying `trading.decision.id`, a link to the decision's span and the same
  * `trading.reward` event.
  */
@@ -47,12 +47,15 @@ export function emitRewardWith(core: SdkCore, input: RewardInput): void {
   if (input.unit !== undefined) attributes[A.ATTR_TRADING_REWARD_UNIT] = input.unit;
   if (typeof input.horizonSeconds === 'number' && Number.isFinite(input.horizonSeconds)) attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = input.horizonSeconds;
 
-  const remembered = core.decisions.get(decisionId);
-  if (remembered?.openSpan !== undefined && remembered.openSpan.isRecording()) {
-    remembered.openSpan.addEvent(A.EVENT_TRADING_REWARD, attributes);
+  // Inside the decision (its function is running, here or in anything it awaits): an event on its span.
+  const active = activeDecision();
+  if (active !== undefined && active.id === decisionId && active.span.isRecording()) {
+    active.span.addEvent(A.EVENT_TRADING_REWARD, attributes);
     notify(core, decisionId, name, input.value, kind, 'event');
     return;
   }
+
+  const remembered = core.decisions.get(decisionId);
 
   const linked = remembered?.spanContext ?? spanContextFromTraceparent(input.decision?.traceparent);
   const symbol = remembered?.symbol ?? input.decision?.symbol ?? input.symbol ?? '';
