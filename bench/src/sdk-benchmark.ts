@@ -23,8 +23,9 @@ import { summarize } from './repeated-measurement.ts';
  */
 export async function runSdkBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
   const decisions = options.quick ? 2_000 : 20_000;
-  const rounds = options.quick ? 1 : 3;
-  const repeatsPerProcess = options.quick ? 3 : 5;
+  // Many short rounds rather than a few long ones: a machine whose load drifts hits both sides alike.
+  const rounds = options.quick ? 2 : 6;
+  const repeatsPerProcess = options.quick ? 2 : 3;
   const samples: Record<Side, number[]> = { sdk: [], raw: [], disabled: [], bare: [] };
   for (let round = 0; round < rounds; round++) {
     const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);

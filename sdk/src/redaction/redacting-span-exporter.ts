@@ -2,6 +2,7 @@ import type { Attributes, Link, SpanStatus } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
+import { ATTR_GEN_AI_OPERATION_NAME, ATTR_TRADING_OPERATION_NAME } from '../semconv/trading-attributes.ts';
 import type { SecretRedactor } from './secret-redactor.ts';
 
 /**
@@ -45,7 +46,9 @@ export class RedactingSpanExporter implements SpanExporter {
 
   redactSpan(span: ReadableSpan): ReadableSpan {
     const r = this.redactor;
-    const name = r.redactText(span.name);
+    // Names of the SDK's own spans are `{operation} {symbol}` / `{operation} {model}`: identifiers, nothing to scrub.
+    const madeBySdk = span.attributes[ATTR_TRADING_OPERATION_NAME] !== undefined || span.attributes[ATTR_GEN_AI_OPERATION_NAME] !== undefined;
+    const name = madeBySdk ? span.name : r.redactText(span.name);
     const attributes = r.redactAttributes(span.attributes);
     const events = span.events.length === 0 ? span.events : this.redactEvents(span.events);
     const links = span.links.length === 0 ? span.links : this.redactLinks(span.links);

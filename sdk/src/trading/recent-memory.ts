@@ -93,6 +93,9 @@ export class DecisionMemory {
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   private next = 0;
+  /** The strings of the previous decision: usually the same objects again (one symbol, one strategy). */
+  private lastString: (string | undefined)[] = [undefined, undefined, undefined];
+  private lastIndex = [-1, -1, -1];
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, capacity);
@@ -122,9 +125,9 @@ export class DecisionMemory {
     this.spanWords[slot * 2] = hexWord(s, 0);
     this.spanWords[slot * 2 + 1] = hexWord(s, 8);
     this.flags[slot] = spanContext.traceFlags;
-    this.symbolIndex[slot] = this.intern(symbol);
-    this.strategyNameIndex[slot] = this.intern(strategyName);
-    this.strategyVersionIndex[slot] = this.intern(strategyVersion);
+    this.symbolIndex[slot] = this.internAt(0, symbol);
+    this.strategyNameIndex[slot] = this.internAt(1, strategyName);
+    this.strategyVersionIndex[slot] = this.internAt(2, strategyVersion);
     this.slotByHash.set(key, slot);
   }
 
@@ -140,6 +143,14 @@ export class DecisionMemory {
       strategyName: this.strings[this.strategyNameIndex[slot]!],
       strategyVersion: this.strings[this.strategyVersionIndex[slot]!],
     };
+  }
+
+  private internAt(field: number, value: string | undefined): number {
+    if (value === this.lastString[field]) return this.lastIndex[field]!;
+    const index = this.intern(value);
+    this.lastString[field] = value;
+    this.lastIndex[field] = index;
+    return index;
   }
 
   /** Index of a distinct string (symbols, strategy names and versions are few); -1 for none or past the table's bound. */
