@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { semconv } from '@tradetrace/sdk';
+import { SDK_VERSION, semconv } from '@tradetrace/sdk';
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { inMemorySdk } from './support/in-memory-sdk.ts';
 
@@ -83,6 +83,13 @@ describe('docs/semconv.md and sdk/src/semconv agree', () => {
     const borrowed = [...codeKeys].filter((k) => !k.startsWith('trading.'));
     expect(borrowed.length).toBeGreaterThan(30);
     for (const key of borrowed) expect(otel.has(key), key).toBe(true);
+  });
+});
+
+describe('instrumentation scope', () => {
+  it('names the SDK version of sdk/package.json', () => {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+    expect(SDK_VERSION).toBe(pkg.version);
   });
 });
 
