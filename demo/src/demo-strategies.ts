@@ -1,78 +1,71 @@
 import type OpenAI from 'openai';
-import { strategyVersionId, type DecisionResult, type StrategyRef, type TradeTrace } from '@tradetrace/sdk';
+import type { BacktestBot, BacktestDecision } from '@tradetrace/analytics';
+import { defineStrategy, type TradeTrace } from '@tradetrace/sdk';
 import { z } from 'zod';
-import type { MarketFeatures } from './market-features.ts';
+import { computeFeatures } from './market-features.ts';
 
-export const STRATEGY_NAME = 'momentum';
+const WindowsSchema = z.object({ fastWindow: z.number().int().positive(), slowWindow: z.number().int().positive() });
 
-const RiskSchema = z.object({ stopLoss: z.number().positive(), takeProfit: z.number().positive(), notionalUsd: z.number().positive() });
-
-export const RuleConfigSchema = RiskSchema.extend({
+export const RuleConfigSchema = WindowsSchema.extend({
   engine: z.literal('rule'),
-  fastWindow: z.number().int().positive(),
-  slowWindow: z.number().int().positive(),
   threshold: z.number().nonnegative(),
 });
 
-export const LlmConfigSchema = RiskSchema.extend({
+export const LlmConfigSchema = WindowsSchema.extend({
   engine: z.literal('llm'),
   model: z.string().min(1),
   provider: z.string().min(1),
   systemPrompt: z.string().min(1),
-  fastWindow: z.number().int().positive(),
-  slowWindow: z.number().int().positive(),
 });
+
+/** One strategy, two kinds of version: the demo compares a rule-based and an LLM-driven version of "momentum". */
+export const momentum = defineStrategy('momentum', z.discriminatedUnion('engine', [RuleConfigSchema, LlmConfigSchema]));
 
 export type RuleConfig = z.infer<typeof RuleConfigSchema>;
 export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 export type StrategyConfig = RuleConfig | LlmConfig;
 
-/** A strategy version the demo runs: its identity (name + content-hash version) and how it decides. */
-export interface DemoStrategy {
-  readonly ref: StrategyRef;
-  readonly config: StrategyConfig;
-  decide(features: MarketFeatures, symbol: string): Promise<DecisionResult>;
-}
+export const RULE_CONFIG: RuleConfig = { engine: 'rule', fastWindow: 5, slowWindow: 20, threshold: 0.0015 };
 
-export const RULE_CONFIG: RuleConfig = RuleConfigSchema.parse({
-  engine: 'rule', fastWindow: 5, slowWindow: 20, threshold: 0.0015, stopLoss: 0.02, takeProfit: 0.03, notionalUsd: 1000,
-});
-
-export const LLM_CONFIG: LlmConfig = LlmConfigSchema.parse({
+export const LLM_CONFIG: LlmConfig = {
   engine: 'llm',
   model: 'deepseek-chat',
   provider: 'deepseek',
   systemPrompt: 'You trade perpetual futures. Answer only with JSON {"action":"buy"|"sell"|"hold","confidence":0..1,"reason":"..."}.',
   fastWindow: 5,
   slowWindow: 20,
-  stopLoss: 0.02,
-  takeProfit: 0.03,
-  notionalUsd: 1000,
-});
+};
+
+const WARMING_UP: BacktestDecision = { action: 'hold', confidence: 0, context: { warming_up: true } };
 
 /** Moving-average crossover: buy when the fast average is clearly above the slow one, sell when clearly below. */
-export function ruleStrategy(config: RuleConfig): DemoStrategy {
-  return {
-    ref: { name: STRATEGY_NAME, version: strategyVersionId(config) },
-    config,
-    async decide(features) {
-      const spread = features.sma_fast / features.sma_slow - 1;
-      const confidence = Math.min(1, Math.abs(spread) / (4 * config.threshold));
-      if (spread > config.threshold) return { action: 'buy', confidence };
-      if (spread < -config.threshold) return { action: 'sell', confidence };
-      return { action: 'hold', confidence: 1 - confidence };
-    },
-  };
-}
+export const ruleBot: BacktestBot<StrategyConfig> = {
+  strategy: momentum,
+  kind: 'rule',
+  decide({ candles, config }) {
+    if (config.engine !== 'rule') throw new Error('the rule bot runs rule configs');
+    if (candles.length < config.slowWindow) return WARMING_UP;
+    const features = computeFeatures(candles.slice(-config.slowWindow), config.fastWindow, config.slowWindow);
+    const spread = features.sma_fast / features.sma_slow - 1;
+    const confidence = Math.min(1, Math.abs(spread) / (4 * config.threshold));
+    const context = { ...features };
+    if (spread > config.threshold) return { action: 'buy', confidence, context };
+    if (spread < -config.threshold) return { action: 'sell', confidence, context };
+    return { action: 'hold', confidence: 1 - confidence, context };
+  },
+};
 
 const LlmAnswerSchema = z.object({ action: z.enum(['buy', 'sell', 'hold']), confidence: z.number().min(0).max(1) });
 
-/** Asks a chat model (through the real `openai` client) for the decision, traced as a child LLM span. */
-export function llmStrategy(config: LlmConfig, client: OpenAI, tt: TradeTrace): DemoStrategy {
+/** Asks a chat model (through the real `openai` client) for the decision, traced as a child LLM span of it. */
+export function llmBot(client: OpenAI, tt: TradeTrace, symbol: string): BacktestBot<StrategyConfig> {
   return {
-    ref: { name: STRATEGY_NAME, version: strategyVersionId(config) },
-    config,
-    async decide(features, symbol) {
+    strategy: momentum,
+    kind: 'llm',
+    async decide({ candles, config }) {
+      if (config.engine !== 'llm') throw new Error('the LLM bot runs LLM configs');
+      if (candles.length < config.slowWindow) return WARMING_UP;
+      const features = computeFeatures(candles.slice(-config.slowWindow), config.fastWindow, config.slowWindow);
       const request = {
         model: config.model,
         temperature: 0,
@@ -84,7 +77,7 @@ export function llmStrategy(config: LlmConfig, client: OpenAI, tt: TradeTrace): 
       const completion = await tt.traceLlmCall({ provider: config.provider, request }, () => client.chat.completions.create(request));
       const parsed = LlmAnswerSchema.safeParse(safeJson(completion.choices[0]?.message.content ?? ''));
       // A model that answers off-format does not trade: the decision is recorded as a low-confidence hold.
-      return parsed.success ? parsed.data : { action: 'hold', confidence: 0 };
+      return parsed.success ? { ...parsed.data, context: { ...features } } : { action: 'hold', confidence: 0, context: { ...features, off_format: true } };
     },
   };
 }

@@ -3,11 +3,10 @@ import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import { startCollector } from '@tradetrace/collector';
 import { readTriplets, writeTripletsJsonl } from '@tradetrace/adapters';
-import { computeVersionStats, type VersionStats } from '@tradetrace/analytics';
-import { init, strategyVersionId } from '@tradetrace/sdk';
+import { computeVersionStats, FillModelSchema, replayCandles, type VersionStats } from '@tradetrace/analytics';
+import { init } from '@tradetrace/sdk';
 import { z } from 'zod';
-import { LLM_CONFIG, llmStrategy, RULE_CONFIG, ruleStrategy } from './demo-strategies.ts';
-import { runPaperTradingBot } from './paper-trading-bot.ts';
+import { LLM_CONFIG, llmBot, momentum, RULE_CONFIG, ruleBot } from './demo-strategies.ts';
 import { startSimulatedLlmServer, type SimulatedLlmServer } from './simulated-llm-server.ts';
 import { generateCandles, type MarketSpec } from './synthetic-market.ts';
 
@@ -45,7 +44,7 @@ const MARKETS: MarketSpec[] = [
 
 /**
  * The main job on the embedded engine: a collector in this process, a paper-trading bot running two versions of a
- * momentum strategy (rule-based and LLM-driven) on seeded synthetic markets, everything sent through the real OTLP
+ * momentum strategy (rule-based and LLM-driven) on seeded synthetic markets through the backtest harness, everything sent through the real OTLP
  * exporter over HTTP, then a per-version table read back from ClickHouse and the triplets file. With `endpoint`,
  * only the bot runs, sending to that collector.
  */
@@ -72,17 +71,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const versions = await computeVersionStats(collector.storage);
     const path = join(dataPath, 'triplets.jsonl');
     const count = await writeTripletsJsonl(readTriplets(collector.storage), path);
-    const engines = new Map([RULE_CONFIG, LLM_CONFIG].map((config) => [strategyVersionId(config), config.engine]));
+    const engines = new Map([RULE_CONFIG, LLM_CONFIG].map((config) => [momentum.version(config).version, config.engine]));
     printVersionTable(versions, engines, o.log);
     o.log(`triplets: ${count} (decision, context, reward) records in ${path}`);
-    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Explore: npx tradetrace stats --data ${o.dataPath} | npx tradetrace report --data ${o.dataPath} --out report.html`);
+    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next: npx tradetrace stats --data ${o.dataPath}; npx tradetrace report --data ${o.dataPath} --out report.html`);
     return { ...run, versions, triplets: { path, count } };
   } finally {
     await collector.close();
   }
 }
 
-/** The bot half of the demo: the LLM (simulated unless configured), two strategy versions, the paper-trading loop. */
+/**
+ * The bot half of the demo: the LLM (simulated unless configured) and, for every symbol, both strategy versions
+ * replayed through the analytics backtest harness as a paper-trading run (fills at the next candle's open, with fees
+ * and slippage), all at once as a multi-symbol bot does.
+ */
 async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoResult> {
   let llmServer: SimulatedLlmServer | undefined;
   try {
@@ -90,27 +93,24 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
     o.log(llmServer ? `LLM: simulated OpenAI-compatible server at ${baseURL} (set OPENAI_BASE_URL to use a real one)` : `LLM: ${baseURL}`);
     const tt = init({ serviceName: 'demo-paper-bot', serviceVersion: '0.1.0', botId: 'demo-1', environment: 'demo', endpoint, maxQueueSize: 65_536, scheduledDelayMillis: 200 });
     const client = new OpenAI({ baseURL, apiKey: o.openaiApiKey ?? 'demo-key-not-used', maxRetries: 0 });
-    const strategies = [ruleStrategy(RULE_CONFIG), llmStrategy(LLM_CONFIG, client, tt)];
+    const fill = FillModelSchema.parse({});
     const markets = MARKETS.map((spec, i) => ({ symbol: spec.symbol, candles: generateCandles(spec, o.candles, o.seed + i) }));
-    o.log(`bot: strategy "momentum", versions ${strategies.map((s) => `${s.ref.version} (${s.config.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`);
+    o.log(`bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`);
 
-    let lastTenth = 0;
-    const run = await runPaperTradingBot({
-      tt,
-      strategies,
-      markets,
-      exchange: 'hyperliquid',
-      onStep: (done, total) => {
-        const tenth = Math.floor((done / total) * 10);
-        if (tenth > lastTenth) {
-          lastTenth = tenth;
-          o.log(`  ${tenth * 10}%: ${done}/${total} candles`);
-        }
-      },
-    });
+    const runs = markets.flatMap(({ symbol, candles }) =>
+      [
+        { bot: ruleBot, config: RULE_CONFIG },
+        { bot: llmBot(client, tt, symbol), config: LLM_CONFIG },
+      ].map(({ bot, config }) =>
+        replayCandles({ bot, config, candles, symbol, fill, seed: o.seed, runId: `demo-${symbol.split('/')[0]!.toLowerCase()}`, tt, mode: 'paper', exchange: 'hyperliquid' }),
+      ),
+    );
+    const results = await Promise.all(runs);
     await tt.shutdown();
-    o.log(`bot: ${run.decisions} decisions, ${run.closedPositions.length} closed positions; spans sent to the collector`);
-    return { decisions: run.decisions, closedPositions: run.closedPositions.length };
+    const decisions = results.reduce((n, r) => n + r.decisions, 0);
+    const closedPositions = results.reduce((n, r) => n + r.trades.length, 0);
+    o.log(`bot: ${decisions} decisions, ${closedPositions} closed positions; spans sent to the collector`);
+    return { decisions, closedPositions };
   } finally {
     await llmServer?.close();
   }

@@ -13,24 +13,29 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     const lines: string[] = [];
     const result = await runDemo({ dataPath: join(root, 'demo'), candles: 45, seed: 3, log: (line) => lines.push(line) });
 
-    // 2 versions × 3 symbols × (45 candles − 20 warm-up)
-    expect(result.decisions).toBe(150);
+    // 2 versions × 3 symbols × 45 candles (a decision at every close, holds while the averages warm up)
+    expect(result.decisions).toBe(270);
     expect(result.versions).toHaveLength(2);
-    expect(result.versions!.map((v) => v.decisions)).toEqual([75, 75]);
-    expect(result.triplets!.count).toBe(150);
+    expect(result.versions!.map((v) => v.decisions)).toEqual([135, 135]);
+    expect(result.triplets!.count).toBe(270);
 
     const triplets = readFileSync(result.triplets!.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(150);
+    expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(270);
+    expect(triplets.every((t) => t.mode === 'paper' && t.exchange === 'hyperliquid')).toBe(true);
     const llm = triplets.filter((t) => t.decision.kind === 'llm');
-    expect(llm).toHaveLength(75);
-    expect(llm.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat')).toBe(true);
+    expect(llm).toHaveLength(135);
+    // Past the warm-up (19 candles per symbol) every LLM decision made exactly one model call.
+    const asked = llm.filter((t) => t.context.warming_up !== true);
+    expect(asked).toHaveLength(3 * (45 - 19));
+    expect(asked.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat')).toBe(true);
+    expect(llm.filter((t) => t.context.warming_up === true).every((t) => t.decision.llm_calls.length === 0)).toBe(true);
     // Every closed trade rewards the decision that opened it, found by decision id.
     const trades = result.versions!.reduce((n, v) => n + v.trades, 0);
     expect(trades).toBe(result.closedPositions);
     const rewarded = triplets.filter((t) => t.reward.match === 'decision_id');
     expect(rewarded).toHaveLength(trades);
     expect(rewarded.every((t) => typeof t.reward.value === 'number' && t.outcome.realized_return === t.reward.value)).toBe(true);
-    expect(lines.some((l) => l.includes('triplets: 150'))).toBe(true);
+    expect(lines.some((l) => l.includes('triplets: 270'))).toBe(true);
   });
 
   it('starts from an empty folder on every run', async () => {
@@ -51,7 +56,7 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
         format: 'JSONEachRow',
       });
       expect(Number((await stored.json<{ n: string }>())[0]!.n)).toBe(result.decisions);
-      expect(result.decisions).toBe(60);
+      expect(result.decisions).toBe(180);
     } finally {
       await collector.close();
     }

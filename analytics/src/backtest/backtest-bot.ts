@@ -26,5 +26,7 @@ export interface BacktestDecision {
 export interface BacktestBot<Config = unknown> {
   /** The strategy: validates each version's config and makes its content-hash id (the SDK's `defineStrategy`). */
   strategy: { name: string; version(config: unknown): { name: string; version: string; config: Config } };
+  /** `trading.decision.kind` of its decisions. Default `rule`. */
+  kind?: 'rule' | 'llm' | 'hybrid';
   decide(input: BacktestDecisionInput<Config>): BacktestDecision | Promise<BacktestDecision>;
 }

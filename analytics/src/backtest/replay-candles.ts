@@ -18,6 +18,10 @@ export interface ReplayInput {
   tt: TradeTrace;
   /** Decisions between two flushes: the replay outruns any exporter, so it waits for it instead of overflowing the SDK's queue. Default 1000. */
   flushEvery?: number;
+  /** `trading.mode` of the decisions. Default `backtest`; a simulated paper-trading run says `paper`. */
+  mode?: 'backtest' | 'paper';
+  /** `trading.exchange` of the decisions, when the run stands for one. */
+  exchange?: string;
 }
 
 interface OpenPosition {
@@ -100,7 +104,15 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
     const held = position as OpenPosition | null;
     const view = held ? { side: held.side, entryPrice: held.entryPrice, openedAt: held.openedAt } : null;
     const decision = await input.tt.decide(
-      { strategy: ref, symbol: input.symbol, id: decisionId, kind: 'rule', mode: 'backtest', context: { price: candle.close, candle_time_ms: candle.timestamp, position: view?.side ?? 'flat' } },
+      {
+        strategy: ref,
+        symbol: input.symbol,
+        id: decisionId,
+        kind: input.bot.kind ?? 'rule',
+        mode: input.mode ?? 'backtest',
+        ...(input.exchange !== undefined ? { exchange: input.exchange } : {}),
+        context: { price: candle.close, candle_time_ms: candle.timestamp, position: view?.side ?? 'flat' },
+      },
       async (scope) => {
         const chosen = await input.bot.decide({ candles: history, position: view, config: strategy.config, now: clock.now() });
         if (chosen.context) scope.setContext(chosen.context);
