@@ -111,29 +111,42 @@ decisions AS (
          if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
   FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
 ),
--- Ownership: follow parent ids up from every span until a decide span (or a missing parent, or the depth bound).
-owners AS MATERIALIZED (
+-- Ownership, on id columns only. Fast path: a span whose parent is a decide span belongs to it. Every other span
+-- with a parent (in a trace that has decisions) follows parent ids up until a decide span (or a missing parent,
+-- or the depth bound); the walk reads only the traces that hold such spans.
+decide_ids AS MATERIALIZED (SELECT DISTINCT TraceId, SpanId FROM all_decisions),
+slow_starts AS MATERIALIZED (
+  SELECT TraceId, SpanId, ParentSpanId FROM ${spans}
+  PREWHERE ParentSpanId != '' AND TraceId IN (SELECT TraceId FROM decide_ids)
+  WHERE (TraceId, SpanId) NOT IN (SELECT TraceId, SpanId FROM decide_ids) AND (TraceId, ParentSpanId) NOT IN (SELECT TraceId, SpanId FROM decide_ids)
+),
+slow_owners AS MATERIALIZED (
   WITH RECURSIVE
   nodes AS (
-    SELECT TraceId, SpanId, ParentSpanId, (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM all_decisions) AS is_decide
-    FROM ${spans} WHERE TraceId IN (SELECT TraceId FROM all_decisions)
+    SELECT TraceId, SpanId, ParentSpanId, (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM decide_ids) AS is_decide
+    FROM ${spans} PREWHERE TraceId IN (SELECT TraceId FROM slow_starts)
   ),
   walk AS (
-    SELECT TraceId, SpanId AS span_id, ParentSpanId AS cur, 0 AS depth FROM nodes WHERE NOT is_decide AND ParentSpanId != ''
+    SELECT TraceId, SpanId AS span_id, ParentSpanId AS cur, 0 AS depth FROM slow_starts
     UNION ALL
     SELECT w.TraceId, w.span_id, n.ParentSpanId, w.depth + 1
     FROM walk AS w INNER JOIN nodes AS n ON n.TraceId = w.TraceId AND n.SpanId = w.cur
     WHERE NOT n.is_decide AND n.ParentSpanId != '' AND w.depth < ${MAX_ANCESTOR_DEPTH}
   )
-  SELECT DISTINCT TraceId, span_id, cur AS owner_span_id FROM walk WHERE (TraceId, cur) IN (SELECT TraceId, SpanId FROM all_decisions)
-  UNION ALL
-  SELECT TraceId, SpanId, SpanId FROM all_decisions
+  SELECT DISTINCT TraceId, span_id, cur AS owner_span_id FROM walk WHERE (TraceId, cur) IN (SELECT TraceId, SpanId FROM decide_ids)
 ),
+-- LLM calls by owner: a direct child of a decide span by the fast path, a deeper one by the walk's result.
 llm AS (
-  SELECT o.TraceId AS TraceId, o.owner_span_id AS owner_span_id,
-         groupArray(tuple(s.SpanId, toString(toUnixTimestamp64Nano(s.Timestamp)), ${LLM_KEYS.map((k) => `s.SpanAttributes['${k}']`).join(', ')})) AS calls
-  FROM (SELECT TraceId, SpanId, Timestamp, SpanAttributes FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE}) AS s
-  INNER JOIN owners AS o ON o.TraceId = s.TraceId AND o.span_id = s.SpanId
+  SELECT TraceId, owner_span_id,
+         groupArray(tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map((k) => `k_${k.replaceAll('.', '_')}`).join(', ')})) AS calls
+  FROM (
+    SELECT s.TraceId AS TraceId, s.SpanId AS SpanId, s.Timestamp AS Timestamp,
+           if((s.TraceId, s.ParentSpanId) IN (SELECT TraceId, SpanId FROM decide_ids), s.ParentSpanId, so.owner_span_id) AS owner_span_id,
+           ${LLM_KEYS.map((k) => `s.SpanAttributes['${k}'] AS k_${k.replaceAll('.', '_')}`).join(', ')}
+    FROM (SELECT TraceId, SpanId, ParentSpanId, Timestamp, SpanAttributes FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE} AND ParentSpanId != '') AS s
+    LEFT JOIN slow_owners AS so ON so.TraceId = s.TraceId AND so.span_id = s.SpanId
+  )
+  WHERE owner_span_id != ''
   GROUP BY TraceId, owner_span_id
 ),
 observations AS MATERIALIZED (
@@ -151,6 +164,19 @@ observations AS MATERIALIZED (
   WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
   ${logSource}
   ) WHERE isFinite(ifNull(value, nan))
+),
+-- Owners of the reward observations that name no decision and link none (the ones ownership attaches).
+unlinked AS MATERIALIZED (SELECT DISTINCT TraceId, SpanId FROM observations WHERE did = '' AND empty(link_spans)),
+owners AS (
+  SELECT DISTINCT TraceId, span_id, owner_span_id FROM (
+    SELECT TraceId, SpanId AS span_id, ParentSpanId AS owner_span_id FROM ${spans}
+    PREWHERE (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM unlinked)
+    WHERE ParentSpanId != '' AND (TraceId, ParentSpanId) IN (SELECT TraceId, SpanId FROM decide_ids) AND (TraceId, SpanId) NOT IN (SELECT TraceId, SpanId FROM decide_ids)
+    UNION ALL
+    SELECT TraceId, span_id, owner_span_id FROM slow_owners WHERE (TraceId, span_id) IN (SELECT TraceId, SpanId FROM unlinked)
+  )
+  UNION ALL
+  SELECT TraceId, SpanId, SpanId FROM all_decisions WHERE (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM unlinked)
 ),
 attached AS (
   SELECT did AS decision_id, 0 AS rank, name, value, kind, ts FROM observations WHERE did != ''
