@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { FaultsSize } from './faults-size.ts';
+import type { SpanAudit } from './span-audit.ts';
 import { REPO_ROOT } from './repo-paths.ts';
 
 /** One scenario's summary in bench/results/faults.json; the counts come from the clients and from ClickHouse. */
@@ -37,3 +38,16 @@ export function recordScenario(name: string, summary: ScenarioSummary): void {
 }
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+/** The counts every exporter-driven scenario reports: its span audit, the collector's peak RSS, its duration. */
+export function auditedCounts(size: FaultsSize, audit: SpanAudit, maxRssMiB: number, startedAt: number): ScenarioSummary {
+  return {
+    size,
+    sent: audit.sent,
+    acknowledged: audit.acknowledged,
+    stored: audit.storedRows,
+    duplicates: audit.duplicates,
+    maxRssMb: round(maxRssMiB),
+    durationS: round((performance.now() - startedAt) / 1000),
+  };
+}

@@ -3,7 +3,7 @@ import { launchCollector } from '../src/collector-process.ts';
 import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
 import { acknowledgedCount, startExporterClients, type ExporterClientReport } from '../src/exporter-client.ts';
 import { faultsPlan } from '../src/faults-size.ts';
-import { recordScenario, round } from '../src/faults-report.ts';
+import { auditedCounts, recordScenario } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
 
@@ -44,13 +44,7 @@ describe('auth', () => {
     const exitCode = await collector.stop();
     const audit = await auditStoredSpans(data.path, [...refused, allowed]);
     recordScenario('auth', {
-      size: plan.size,
-      sent: audit.sent,
-      acknowledged: audit.acknowledged,
-      stored: audit.storedRows,
-      duplicates: audit.duplicates,
-      maxRssMb: round(collector.rss.maxMiB),
-      durationS: round((performance.now() - started) / 1000),
+      ...auditedCounts(plan.size, audit, collector.rss.maxMiB, started),
       statusesByAttempt: Object.fromEntries([...ATTEMPTS.map((a, i) => [a.label, refused[i]!.statuses]), ['own token', allowed.statuses]]),
     });
 

@@ -3,7 +3,7 @@ import { launchCollector, type CollectorProcess } from '../src/collector-process
 import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
 import { startExporterClients, statusTotals } from '../src/exporter-client.ts';
 import { faultsPlan } from '../src/faults-size.ts';
-import { recordScenario, round } from '../src/faults-report.ts';
+import { auditedCounts, recordScenario } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { sleep } from '../src/sleep.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
@@ -42,13 +42,7 @@ describe('crash', () => {
     maxRssMb = Math.max(maxRssMb, collector.rss.maxMiB);
     const audit = await auditStoredSpans(data.path, reports);
     recordScenario('crash', {
-      size: plan.size,
-      sent: audit.sent,
-      acknowledged: audit.acknowledged,
-      stored: audit.storedRows,
-      duplicates: audit.duplicates,
-      maxRssMb: round(maxRssMb),
-      durationS: round((performance.now() - started) / 1000),
+      ...auditedCounts(plan.size, audit, maxRssMb, started),
       kills,
       upTimesMs,
       restartMs,

@@ -3,7 +3,7 @@ import { post } from '../../collector/test/support/raw-http.ts';
 import { launchCollector } from '../src/collector-process.ts';
 import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
 import { faultsPlan } from '../src/faults-size.ts';
-import { recordScenario, round } from '../src/faults-report.ts';
+import { auditedCounts, recordScenario } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
 import { SpanBatchBodies } from '../src/span-batch-bodies.ts';
@@ -47,13 +47,7 @@ describe('disk budget', () => {
     const exitCode = await collector.stop();
     const audit = await auditStoredSpans(data.path, [bodies.report]);
     recordScenario('diskBudget', {
-      size: plan.size,
-      sent: audit.sent,
-      acknowledged: audit.acknowledged,
-      stored: audit.storedRows,
-      duplicates: audit.duplicates,
-      maxRssMb: round(collector.rss.maxMiB),
-      durationS: round((performance.now() - started) / 1000),
+      ...auditedCounts(plan.size, audit, collector.rss.maxMiB, started),
       spoolMaxBytes,
       requestsUntilFull: bodies.report.exports - 2,
       statuses: bodies.report.statuses,

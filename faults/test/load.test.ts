@@ -3,7 +3,7 @@ import { launchCollector } from '../src/collector-process.ts';
 import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
 import { startExporterClients, statusTotals } from '../src/exporter-client.ts';
 import { faultsPlan } from '../src/faults-size.ts';
-import { recordScenario, round } from '../src/faults-report.ts';
+import { auditedCounts, recordScenario } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
 
@@ -24,13 +24,7 @@ describe('load', () => {
     const exitCode = await collector.stop();
     const audit = await auditStoredSpans(data.path, reports);
     recordScenario('load', {
-      size: plan.size,
-      sent: audit.sent,
-      acknowledged: audit.acknowledged,
-      stored: audit.storedRows,
-      duplicates: audit.duplicates,
-      maxRssMb: round(collector.rss.maxMiB),
-      durationS: round((performance.now() - started) / 1000),
+      ...auditedCounts(plan.size, audit, collector.rss.maxMiB, started),
       clients: plan.load.clients,
       acknowledgedSpansPerS: Math.round(audit.acknowledged / loadSeconds),
       acknowledgedMissing: audit.acknowledgedMissing,

@@ -3,7 +3,7 @@ import { launchCollector } from '../src/collector-process.ts';
 import { waitForEmptySpool } from '../src/collector-metrics-reader.ts';
 import { startExporterClients, statusTotals } from '../src/exporter-client.ts';
 import { faultsPlan } from '../src/faults-size.ts';
-import { recordScenario, round } from '../src/faults-report.ts';
+import { auditedCounts, recordScenario, round } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { sleep } from '../src/sleep.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
@@ -40,13 +40,7 @@ describe('storage outage', () => {
     const statuses = statusTotals(reports);
     const pushedBack = (statuses['429'] ?? 0) + (statuses['503'] ?? 0);
     recordScenario('storageOutage', {
-      size: plan.size,
-      sent: audit.sent,
-      acknowledged: audit.acknowledged,
-      stored: audit.storedRows,
-      duplicates: audit.duplicates,
-      maxRssMb: round(collector.rss.maxMiB),
-      durationS: round((performance.now() - started) / 1000),
+      ...auditedCounts(plan.size, audit, collector.rss.maxMiB, started),
       outageS: outageMs / 1000,
       steadyRssMb: round(steadyRssMb),
       outageRssMb: round(outageRssMb),
