@@ -6,14 +6,7 @@ export interface Measurement {
   samples: number[];
 }
 
-/** Runs `measure` `repeats` times (after one warm-up run) and summarizes the samples. */
-export async function repeatMeasurement(repeats: number, measure: () => Promise<number> | number): Promise<Measurement> {
-  await measure();
-  const samples: number[] = [];
-  for (let i = 0; i < repeats; i += 1) samples.push(await measure());
-  return summarize(samples);
-}
-
+/** Median and spread of the samples of one measurement. */
 export function summarize(samples: number[]): Measurement {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
