@@ -1,3 +1,4 @@
+import { CommittedRequestHashes } from './committed-request-hashes.ts';
 import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ interface PendingAppend {
 }
 
 const SEGMENT_SUFFIX = '.wal';
+/** As many as the ingest remembers in memory (RECENT_HASHES in durable-ingest.ts). */
+const COMMITTED_HASHES_KEPT = 100_000;
 const segmentName = (n: number): string => `${String(n).padStart(12, '0')}${SEGMENT_SUFFIX}`;
 
 /**
@@ -61,6 +64,7 @@ export class WriteAheadSpool {
   private totalBytes = 0;
   private reservedBytes = 0;
   private readonly recoveredHashes: string[] = [];
+  private readonly committedHashes: CommittedRequestHashes;
 
   private constructor(options: WriteAheadSpoolOptions, progress: SpoolProgress) {
     this.dir = options.dir;
@@ -69,6 +73,9 @@ export class WriteAheadSpool {
     this.progress = progress;
     this.activeSegment = 0;
     this.nextId = progress.committedThrough + 1;
+    const { list, hashes } = CommittedRequestHashes.open(options.dir, COMMITTED_HASHES_KEPT);
+    this.committedHashes = list;
+    this.recoveredHashes.push(...hashes);
   }
 
   /** Opens (or creates) a spool, cutting off a torn tail and indexing every record not yet committed. */
@@ -103,7 +110,7 @@ export class WriteAheadSpool {
    * just before a crash, but who never saw the answer, retries it, and the retry must be recognised.
    */
   get hashesFoundAtOpen(): readonly string[] {
-    return this.recoveredHashes;
+    return [...new Set(this.recoveredHashes)];
   }
 
   /** Records not yet committed, oldest first. The array is live: the shipper reads from its head. */
@@ -156,6 +163,8 @@ export class WriteAheadSpool {
 
   /** Records that every entry up to `through` is stored (or dead-lettered), and deletes fully committed segments. */
   async commit(through: number): Promise<void> {
+    // Written before the segments can go, so a retry of a stored request is still recognised after a crash.
+    await this.committedHashes.append(this.entries.filter((e) => e.id <= through).map((e) => e.requestHash));
     this.progress = { ...this.progress, committedThrough: through, inflight: null };
     await writeSpoolProgress(this.dir, this.progress);
     const removable = new Set<number>();

@@ -51,6 +51,18 @@ describe('WriteAheadSpool', () => {
       await second.close();
     });
 
+    it('remembers the hashes of stored records whose segments are gone, so a retry after a crash is recognised', async () => {
+      const first = await WriteAheadSpool.open({ dir, maxBytes: 1_000_000, segmentBytes: 16 });
+      for (let n = 1; n <= 3; n += 1) await first.append(record(n));
+      await first.commit(3);
+      await first.close();
+      expect(readdirSync(dir).filter((name) => name.endsWith('.wal')).length).toBeLessThanOrEqual(1);
+      const second = await WriteAheadSpool.open({ dir, maxBytes: 1_000_000 });
+      expect(second.hashesFoundAtOpen).toEqual(['h1', 'h2', 'h3']);
+      expect(second.waiting).toEqual([]);
+      await second.close();
+    });
+
     it('cuts off a torn tail and keeps every complete record before it', async () => {
       const first = await WriteAheadSpool.open({ dir, maxBytes: 1_000_000 });
       await first.append(record(1));
