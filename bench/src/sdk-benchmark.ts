@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { init, semconv as A, type TradeTrace } from '@tradetrace/sdk';
-import { BatchSpanProcessor, context, ExportResultCode, resourceFromAttributes, SpanKind, trace, TracerProvider, type ReadableSpan, type SpanExporter, type Tracer } from '@tradetrace/sdk/testing';
+import { AsyncLocalStorageContextManager, BatchSpanProcessor, context, ExportResultCode, resourceFromAttributes, SpanKind, trace, TracerProvider, type ReadableSpan, type SpanExporter, type Tracer } from '@tradetrace/sdk/testing';
 import { summarize } from './repeated-measurement.ts';
 
 /**
@@ -12,6 +12,10 @@ import { summarize } from './repeated-measurement.ts';
  * exporter that accepts everything at once, so no network or serialisation is measured, only the work each side
  * does on the bot's thread — including the export-time work (redaction) the SDK adds, since every run ends with a
  * flush.
+ *
+ * Both sides make the same spans: the raw side registers the AsyncLocalStorage context manager, as any Node setup of
+ * the OTel SDK does (`NodeTracerProvider.register()`), without which its LLM span would start a trace of its own
+ * instead of being the decision's child; each child process checks the span count and the parent links it exported.
  *
  * Each side runs in a process of its own (the same Node binary and flags), so no side pays for the garbage, the heap
  * sizing or the JIT state another one left; process CPU time (user + system) is measured, so a busy machine does not
@@ -79,6 +83,7 @@ async function runSide(side: Side, decisions: number, repeats: number): Promise<
       if (sdk.stats().dropped > 0) throw new Error(`the SDK dropped ${sdk.stats().dropped} spans during the benchmark: the figures would flatter it`);
     };
   } else if (side === 'raw') {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const provider = new TracerProvider({
       resource: resourceFromAttributes({ [A.ATTR_SERVICE_NAME]: 'bench-bot', [A.ATTR_TRADING_BOT_ID]: 'bench-1' }),
       spanProcessors: [new BatchSpanProcessor({ exporter, ...queue })],
@@ -96,15 +101,25 @@ async function runSide(side: Side, decisions: number, repeats: number): Promise<
   const samples: number[] = [];
   for (let r = 0; r < repeats; r++) samples.push(await run());
   await finish();
+  if (side === 'sdk' || side === 'raw') exporter.checkShape(decisions * (repeats + 1));
   process.stdout.write(`${JSON.stringify(samples)}\n`);
 }
 
 /** Accepts every batch at once: the benchmark measures span work, not transport. */
 class AcceptingExporter implements SpanExporter {
-  spans = 0;
+  private spans = 0;
+  private children = 0;
   export(spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
     this.spans += spans.length;
+    for (const span of spans) if (span.parentSpanContext !== undefined) this.children++;
     done({ code: ExportResultCode.SUCCESS });
+  }
+
+  /** Every decision gave a decision span and an LLM span that is its child: both sides did the same work. */
+  checkShape(decisions: number): void {
+    if (this.spans !== 2 * decisions || this.children !== decisions) {
+      throw new Error(`expected ${2 * decisions} spans of which ${decisions} children, got ${this.spans} spans of which ${this.children} children`);
+    }
   }
   async shutdown(): Promise<void> {}
 }

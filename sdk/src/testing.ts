@@ -6,3 +6,4 @@ export { InMemorySpanExporter, TracerProvider, BatchSpanProcessor, SimpleSpanPro
 export { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 export { resourceFromAttributes } from '@opentelemetry/resources';
 export { context, trace, SpanKind, type Tracer } from '@opentelemetry/api';
+export { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
