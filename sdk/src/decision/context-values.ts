@@ -28,7 +28,8 @@ function attributeKey(prefix: string, key: string, depth: number): string {
   if (depth > 0) return prefix + key;
   let full = TOP_LEVEL_KEYS.get(key);
   if (full === undefined) {
-    full = prefix + key;
+    // Internalized like a literal, so OTel's attribute copies use it as a property key without hashing it again.
+    full = Object.keys({ [prefix + key]: 0 })[0]!;
     if (TOP_LEVEL_KEYS.size < 1024) TOP_LEVEL_KEYS.set(key, full);
   }
   return full;
