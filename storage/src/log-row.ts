@@ -1,3 +1,5 @@
+import type { RowLayout } from './row-binary/row-layout.ts';
+
 /**
  * One row of `otel_logs`, exactly as the OpenTelemetry Collector contrib ClickHouse exporter stores a log record
  * (the Map pipeline's table, with `EventName`). `TimestampTime` is left out: the table derives it from `Timestamp`.
@@ -27,8 +29,24 @@ export interface LogRow {
   EventName: string;
 }
 
-/** The columns of a LogRow, in one fixed order (the order of the compact insert format). */
-export const LOG_ROW_COLUMNS = [
-  'Timestamp', 'TraceId', 'SpanId', 'TraceFlags', 'SeverityText', 'SeverityNumber', 'ServiceName', 'Body', 'ResourceSchemaUrl',
-  'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes', 'LogAttributes', 'EventName',
-] as const satisfies readonly (keyof LogRow)[];
+const MAP = 'Map(String, String)';
+
+/** The columns of a LogRow in one fixed order, with their types and insert encodings. */
+export const LOG_ROW_LAYOUT = [
+  { name: 'Timestamp', type: 'DateTime64(9)', encoding: 'nanoseconds' },
+  { name: 'TraceId', type: 'String', encoding: 'string' },
+  { name: 'SpanId', type: 'String', encoding: 'string' },
+  { name: 'TraceFlags', type: 'UInt8', encoding: 'uint8' },
+  { name: 'SeverityText', type: 'String', encoding: 'string' },
+  { name: 'SeverityNumber', type: 'UInt8', encoding: 'uint8' },
+  { name: 'ServiceName', type: 'String', encoding: 'string' },
+  { name: 'Body', type: 'String', encoding: 'string' },
+  { name: 'ResourceSchemaUrl', type: 'String', encoding: 'string' },
+  { name: 'ResourceAttributes', type: MAP, encoding: 'stringMap' },
+  { name: 'ScopeSchemaUrl', type: 'String', encoding: 'string' },
+  { name: 'ScopeName', type: 'String', encoding: 'string' },
+  { name: 'ScopeVersion', type: 'String', encoding: 'string' },
+  { name: 'ScopeAttributes', type: MAP, encoding: 'stringMap' },
+  { name: 'LogAttributes', type: MAP, encoding: 'stringMap' },
+  { name: 'EventName', type: 'String', encoding: 'string' },
+] as const satisfies RowLayout<LogRow>;

@@ -1,8 +1,8 @@
 import { insertSettings, type InsertOptions } from './insert-options.ts';
-import { SPAN_ROW_COLUMNS, type SpanRow } from './span-row.ts';
+import { SPAN_ROW_LAYOUT, type SpanRow } from './span-row.ts';
 import type { Storage } from './storage.ts';
 
 /** Writes span rows into `otel_traces` in one INSERT; resolves once ClickHouse has them. */
 export async function insertSpanRows(storage: Storage, rows: readonly SpanRow[], options?: InsertOptions): Promise<void> {
-  await storage.insertCompactRows('otel_traces', SPAN_ROW_COLUMNS, rows.map((row) => SPAN_ROW_COLUMNS.map((column) => row[column])), insertSettings(options));
+  await storage.insertRows('otel_traces', SPAN_ROW_LAYOUT, rows, insertSettings(options));
 }

@@ -1,3 +1,5 @@
+import type { RowLayout } from './row-binary/row-layout.ts';
+
 /**
  * One row of `otel_traces`, exactly as the OpenTelemetry Collector contrib ClickHouse exporter stores a span.
  * Keys are the column names; Nested columns are flattened into parallel arrays (`Events.Name`, ...), which is
@@ -30,12 +32,33 @@ export interface SpanRow {
   'Links.Attributes': Record<string, string>[];
 }
 
-/** The columns of a SpanRow, in one fixed order (the order of the compact insert format). */
-export const SPAN_ROW_COLUMNS = [
-  'Timestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'SpanName', 'SpanKind', 'ServiceName', 'ResourceAttributes',
-  'ScopeName', 'ScopeVersion', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage', 'Events.Timestamp', 'Events.Name',
-  'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes',
-] as const satisfies readonly (keyof SpanRow)[];
+const MAP = 'Map(String, String)';
+
+/** The columns of a SpanRow in one fixed order, with their types and insert encodings. */
+export const SPAN_ROW_LAYOUT = [
+  { name: 'Timestamp', type: 'DateTime64(9)', encoding: 'nanoseconds' },
+  { name: 'TraceId', type: 'String', encoding: 'string' },
+  { name: 'SpanId', type: 'String', encoding: 'string' },
+  { name: 'ParentSpanId', type: 'String', encoding: 'string' },
+  { name: 'TraceState', type: 'String', encoding: 'string' },
+  { name: 'SpanName', type: 'String', encoding: 'string' },
+  { name: 'SpanKind', type: 'String', encoding: 'string' },
+  { name: 'ServiceName', type: 'String', encoding: 'string' },
+  { name: 'ResourceAttributes', type: MAP, encoding: 'stringMap' },
+  { name: 'ScopeName', type: 'String', encoding: 'string' },
+  { name: 'ScopeVersion', type: 'String', encoding: 'string' },
+  { name: 'SpanAttributes', type: MAP, encoding: 'stringMap' },
+  { name: 'Duration', type: 'UInt64', encoding: 'uint64' },
+  { name: 'StatusCode', type: 'String', encoding: 'string' },
+  { name: 'StatusMessage', type: 'String', encoding: 'string' },
+  { name: 'Events.Timestamp', type: 'Array(DateTime64(9))', encoding: 'nanosecondsArray' },
+  { name: 'Events.Name', type: 'Array(String)', encoding: 'stringArray' },
+  { name: 'Events.Attributes', type: `Array(${MAP})`, encoding: 'stringMapArray' },
+  { name: 'Links.TraceId', type: 'Array(String)', encoding: 'stringArray' },
+  { name: 'Links.SpanId', type: 'Array(String)', encoding: 'stringArray' },
+  { name: 'Links.TraceState', type: 'Array(String)', encoding: 'stringArray' },
+  { name: 'Links.Attributes', type: `Array(${MAP})`, encoding: 'stringMapArray' },
+] as const satisfies RowLayout<SpanRow>;
 
 /** SpanKind as the contrib exporter writes it (`ptrace.SpanKind.String()` without the prefix). */
 export const SPAN_KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;

@@ -1,5 +1,10 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lockDataPath, type DataPathLock } from './data-path-lock.ts';
+import { EmbeddedRowInsert } from './row-binary/embedded-row-insert.ts';
+import type { RowLayout } from './row-binary/row-layout.ts';
 import { StorageError } from './storage-errors.ts';
 import { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 
@@ -20,15 +25,14 @@ export interface Storage {
   /** `database.table`, quoted. */
   table(name: string): string;
   /**
-   * Inserts rows given as arrays in `columns` order (JSONCompactEachRow), the cheapest JSON for the engine to parse.
-   * The embedded engine takes the encoded bytes straight into its parallel parser; a server gets them from the
-   * client. `settings` apply to this INSERT only.
+   * Inserts rows described by `layout`: into the embedded engine as RowBinary (the cheapest format for it to parse),
+   * into a server as JSONCompactEachRow through the client. `settings` apply to this INSERT only.
    */
-  insertCompactRows(table: string, columns: readonly string[], rows: readonly unknown[][], settings: ClickHouseSettings): Promise<void>;
+  insertRows<Row extends object>(table: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void>;
   close(): Promise<void>;
 }
 
-type CompactInsert = Storage['insertCompactRows'];
+type RowInsert = Storage['insertRows'];
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const parsed = StorageOptionsSchema.safeParse(options);
@@ -38,7 +42,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const resolved = parsed.data;
   let lock: DataPathLock | undefined;
   let client: ClickHouseClient;
-  let insertCompactRows: CompactInsert;
+  let insertRows: RowInsert;
+  let embeddedInsert: EmbeddedRowInsert | undefined;
   const database = resolved.database;
   if (resolved.dataPath !== undefined) {
     // ':memory:' is chDB's in-process database: no folder to claim.
@@ -52,16 +57,12 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
         clickhouse_settings: SESSION_SETTINGS,
       });
-      // The client would turn the body into one SQL string; the raw insert hands the bytes to the engine as they are.
-      insertCompactRows = async (table, columns, rows, settings) => {
+      const folder = resolved.dataPath === IN_MEMORY ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-')) : join(resolved.dataPath, 'tradetrace-inserts');
+      const inserter = new EmbeddedRowInsert(connection, folder);
+      embeddedInsert = inserter;
+      insertRows = async (table, layout, rows, settings) => {
         if (rows.length === 0) return;
-        await connection.chdb.rawInsert({
-          table: `${database}.${table}`,
-          columns,
-          values: Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n')),
-          format: 'JSONCompactEachRow',
-          settings: settings as Record<string, string | number | boolean>,
-        });
+        await inserter.insert(`${quoteIdentifier(database)}.${quoteIdentifier(table)}`, layout, rows, settings);
       };
     } catch (error) {
       lock?.release();
@@ -75,9 +76,15 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       clickhouse_settings: SESSION_SETTINGS,
     });
     const server = client;
-    insertCompactRows = async (table, columns, rows, settings) => {
+    insertRows = async (table, layout, rows, settings) => {
       if (rows.length === 0) return;
-      await server.insert({ table: `${quoteIdentifier(database)}.${quoteIdentifier(table)}`, columns: [...columns] as [string, ...string[]], values: rows as unknown[][], format: 'JSONCompactEachRow', clickhouse_settings: settings });
+      await server.insert({
+        table: `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
+        columns: layout.map((column): string => column.name) as [string, ...string[]],
+        values: rows.map((row) => layout.map((column) => row[column.name])),
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: settings,
+      });
     };
   }
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
@@ -87,13 +94,14 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     database,
     kind: resolved.dataPath !== undefined ? 'embedded' : 'server',
     table: (name) => `${quoteIdentifier(database)}.${quoteIdentifier(name)}`,
-    insertCompactRows,
+    insertRows,
     async close() {
       if (closed) return;
       closed = true;
       try {
         await client.close();
       } finally {
+        embeddedInsert?.close();
         lock?.release();
       }
     },

@@ -1,0 +1,81 @@
+/**
+ * Appends values in ClickHouse's RowBinary encoding to a growing buffer: LEB128 lengths, little-endian numbers,
+ * strings as length + UTF-8 bytes. The engine parses this several times faster than any text format, since it
+ * needs no escaping, quoting or number parsing.
+ */
+export class RowBinaryWriter {
+  private buffer: Buffer;
+  private position = 0;
+
+  constructor(initialBytes = 1 << 20) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** The bytes written so far (a view, valid until the next write). */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.position);
+  }
+
+  uint8(value: number): void {
+    this.reserve(1);
+    this.buffer[this.position++] = value;
+  }
+
+  /** A non-negative integer below 2^53 as UInt64. */
+  uint64(value: number): void {
+    this.reserve(8);
+    this.buffer.writeUInt32LE(value >>> 0, this.position);
+    this.buffer.writeUInt32LE(Math.floor(value / 0x1_0000_0000), this.position + 4);
+    this.position += 8;
+  }
+
+  /** An integer written in decimal (nanosecond timestamps exceed 2^53, so they travel as strings) as Int64. */
+  int64FromDecimal(decimal: string): void {
+    this.reserve(8);
+    this.buffer.writeBigInt64LE(BigInt(decimal), this.position);
+    this.position += 8;
+  }
+
+  /** An unsigned LEB128 length or count. */
+  length(value: number): void {
+    this.reserve(5);
+    while (value >= 0x80) {
+      this.buffer[this.position++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.buffer[this.position++] = value;
+  }
+
+  string(value: string): void {
+    // Most values are short: when even three bytes per character fit a one-byte length, write first and fill the length in after.
+    if (value.length < 43) {
+      this.reserve(1 + value.length * 3);
+      const written = this.buffer.write(value, this.position + 1);
+      this.buffer[this.position] = written;
+      this.position += 1 + written;
+      return;
+    }
+    const bytes = Buffer.byteLength(value);
+    this.length(bytes);
+    this.reserve(bytes);
+    this.buffer.write(value, this.position, bytes);
+    this.position += bytes;
+  }
+
+  /** Map(String, String) from a plain object. */
+  stringMap(map: Readonly<Record<string, string>>): void {
+    const keys = Object.keys(map);
+    this.length(keys.length);
+    for (const key of keys) {
+      this.string(key);
+      this.string(map[key]!);
+    }
+  }
+
+  private reserve(bytes: number): void {
+    if (this.position + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.position + bytes));
+    this.buffer.copy(grown, 0, 0, this.position);
+    this.buffer = grown;
+  }
+}
