@@ -173,8 +173,7 @@ class TracingTradeTrace implements TradeTrace {
       defaultStrategy: undefined,
     };
     this.llm = { tracer: this.tracer, captureMessages: options.captureMessages, injectStreamUsage: options.streamUsage, reporter };
-    const emitReward = (input: RewardInput) => this.emitReward(input);
-    this.decisionTracer = new DecisionTracer(this.core, emitReward);
+    this.decisionTracer = new DecisionTracer(this.core);
     this.orderTracer = new OrderTracer(this.core);
     this.botInfo = { serviceName: options.serviceName, botId: options.botId };
     if (options.shutdownOnExit) process.once('beforeExit', this.onBeforeExit);

@@ -1,4 +1,5 @@
 import { context, createContextKey, type Context, type Span } from '@opentelemetry/api';
+import { withValue } from './overlay-context.ts';
 import type { StrategyRef } from './strategy/strategy-version.ts';
 
 /** An A/B assignment: which split chose the strategy version, and which variant this run got. */
@@ -24,23 +25,21 @@ export interface ActiveDecision {
   symbol: string;
 }
 
-/**
- * One context key holds both, so entering a decision costs one context copy, not two (OTel copies the context's
- * map on every `setValue`).
- */
-interface TradingScope {
+/** One context key holds both, so entering a decision sets one value for them. */
+export interface TradingScope {
   readonly strategy: ActiveStrategy | undefined;
   readonly decision: ActiveDecision | undefined;
 }
 
 const SCOPE_KEY = createContextKey('tradetrace.scope');
 
-function scopeOf(ctx: Context): TradingScope | undefined {
+/** Strategy and decision of `ctx` in one lookup. */
+export function scopeOf(ctx: Context): TradingScope | undefined {
   return ctx.getValue(SCOPE_KEY) as TradingScope | undefined;
 }
 
 export function withActiveStrategy(ctx: Context, active: ActiveStrategy): Context {
-  return ctx.setValue(SCOPE_KEY, { strategy: active, decision: scopeOf(ctx)?.decision });
+  return withValue(ctx, SCOPE_KEY, { strategy: active, decision: scopeOf(ctx)?.decision });
 }
 
 export function activeStrategy(ctx: Context = context.active()): ActiveStrategy | undefined {
@@ -48,12 +47,12 @@ export function activeStrategy(ctx: Context = context.active()): ActiveStrategy 
 }
 
 export function withActiveDecision(ctx: Context, decision: ActiveDecision): Context {
-  return ctx.setValue(SCOPE_KEY, { strategy: scopeOf(ctx)?.strategy, decision });
+  return withValue(ctx, SCOPE_KEY, { strategy: scopeOf(ctx)?.strategy, decision });
 }
 
 /** Both at once: what `decide` uses. `strategy` undefined keeps the surrounding one. */
 export function withDecisionScope(ctx: Context, strategy: ActiveStrategy | undefined, decision: ActiveDecision): Context {
-  return ctx.setValue(SCOPE_KEY, { strategy: strategy ?? scopeOf(ctx)?.strategy, decision });
+  return withValue(ctx, SCOPE_KEY, { strategy: strategy ?? scopeOf(ctx)?.strategy, decision });
 }
 
 export function activeDecision(ctx: Context = context.active()): ActiveDecision | undefined {

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineReward, init, rewardFunctions, semconv as A, type CcxtOrderLike, type CcxtPositionLike, type DecisionRef, type TradeTrace } from '@tradetrace/sdk';
+import { defineReward, init, rewardFunctions, semconv as A, type CcxtOrderLike, type CcxtPositionLike, type DecisionRef, type DecisionScope, type TradeTrace } from '@tradetrace/sdk';
 import { InMemorySpanExporter } from '@tradetrace/sdk/testing';
 import { inMemorySdk } from './support/in-memory-sdk.ts';
 
@@ -92,6 +92,24 @@ describe('rewards', () => {
     const reward = await botB.span('reward ETH/USDT');
     expect(reward.links[0]!.context).toMatchObject({ traceId: decide.spanContext().traceId, spanId: decide.spanContext().spanId });
     expect(reward.attributes).toMatchObject({ [A.ATTR_TRADING_DECISION_ID]: 'remote-1', [A.ATTR_TRADING_STRATEGY_NAME]: 'momentum', [A.ATTR_TRADING_STRATEGY_VERSION]: 'abc123' });
+  });
+
+  it("decision.reward after the decision ended: a reward span linked to it; a non-finite one is reported", async () => {
+    const { tt, spans, logger } = sdk();
+    let scope: DecisionScope | undefined;
+    await tt.decide({ strategy, symbol: 'SOL/USDC:USDC', id: 'd-late' }, (decision) => {
+      scope = decision;
+      decision.reward(Number.POSITIVE_INFINITY);
+      return { action: 'sell' as const };
+    });
+    scope!.reward(2, { name: 'pnl', unit: 'USDC' });
+    const all = await spans();
+    const decide = all.find((s) => s.name.startsWith('decide'))!;
+    expect(decide.events).toHaveLength(0);
+    const reward = all.find((s) => s.name === 'reward SOL/USDC:USDC')!;
+    expect(reward.links.map((l) => l.context.spanId)).toEqual([decide.spanContext().spanId]);
+    expect(reward.attributes).toMatchObject({ [A.ATTR_TRADING_DECISION_ID]: 'd-late', [A.ATTR_TRADING_REWARD_NAME]: 'pnl', [A.ATTR_TRADING_REWARD_VALUE]: 2, [A.ATTR_TRADING_REWARD_UNIT]: 'USDC' });
+    expect(logger.warnings.join('\n')).toMatch(/d-late with a non-finite value/);
   });
 
   it('ignores (and reports) a reward without a decision or with a non-finite value', async () => {

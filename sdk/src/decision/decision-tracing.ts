@@ -7,7 +7,7 @@ import * as A from '../semconv/trading-attributes.ts';
 import type { DecisionAction, DecisionKind, MarketType, TradingMode } from '../semconv/trading-attributes.ts';
 import type { StrategyRef } from '../strategy/strategy-version.ts';
 import { activeStrategy, withDecisionScope, type ActiveStrategy, type FeatureFlagAssignment } from '../trading-context.ts';
-import type { RewardInput } from '../trading/reward-emission.ts';
+import { emitDecisionReward, type DecisionRewardOptions } from '../trading/reward-emission.ts';
 import { flattenContext, flattenContextInto, type ContextValues } from './context-values.ts';
 
 export interface DecisionInput {
@@ -48,7 +48,7 @@ export interface DecisionScope {
   /** Adds to what the bot saw, e.g. indicators computed inside the decide function. */
   setContext(values: ContextValues): void;
   /** `emitReward` for this decision (an event on its span while it is open). */
-  reward(value: number, options?: Omit<RewardInput, 'value' | 'decisionId' | 'decision'>): void;
+  reward(value: number, options?: DecisionRewardOptions): void;
 }
 
 /**
@@ -62,7 +62,6 @@ class DecisionRun implements DecisionScope {
   private readonly core: SdkCore;
   private readonly input: DecisionInput;
   private readonly strategy: StrategyRef | undefined;
-  private readonly emitReward: (input: RewardInput) => void;
   private readonly startedAt: number;
   private madeRef: DecisionRef | undefined;
 
@@ -74,16 +73,15 @@ class DecisionRun implements DecisionScope {
     strategy: StrategyRef | undefined,
     parent: Context,
     active: ActiveStrategy | undefined,
-    emitReward: (input: RewardInput) => void,
   ) {
     this.core = core;
     this.id = id;
     this.span = span;
     this.input = input;
     this.strategy = strategy;
-    this.emitReward = emitReward;
-    // The run itself is the context's ActiveDecision (id, span, symbol): one object less per decision.
-    this.context = withDecisionScope(trace.setSpan(parent, span), active, this);
+    // The run itself is the context's ActiveDecision (id, span, symbol): one object less per decision. Scope first:
+    // it makes an overlay context, on which setting the span is another small object instead of a copy.
+    this.context = trace.setSpan(withDecisionScope(parent, active, this), span);
     core.decisions.remember(id, span, input.symbol, strategy?.name, strategy?.version);
     const hooks = core.hooks;
     this.startedAt = hooks.has('onDecisionEnd') ? performance.now() : 0;
@@ -115,8 +113,12 @@ class DecisionRun implements DecisionScope {
     }
   }
 
-  reward(value: number, options?: Omit<RewardInput, 'value' | 'decisionId' | 'decision'>): void {
-    this.emitReward(options === undefined ? { value, decisionId: this.id } : { ...options, value, decisionId: this.id });
+  reward(value: number, options?: DecisionRewardOptions): void {
+    try {
+      emitDecisionReward(this.core, this, value, options);
+    } catch (error) {
+      reportInternalError(this.core.reporter, 'emitReward', error);
+    }
   }
 
   finish(result: unknown): void {
@@ -155,12 +157,10 @@ class DecisionRun implements DecisionScope {
 /** Decision tracing: `decide` (sync or async decide functions) and `decideSync` (sync, returns the result itself). */
 export class DecisionTracer {
   private readonly core: SdkCore;
-  private readonly emitReward: (input: RewardInput) => void;
   private warnedNoPrice = false;
 
-  constructor(core: SdkCore, emitReward: (input: RewardInput) => void) {
+  constructor(core: SdkCore) {
     this.core = core;
-    this.emitReward = emitReward;
   }
 
   decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
@@ -220,7 +220,7 @@ export class DecisionTracer {
         this.warnedNoPrice = true;
         this.core.reporter.report('warn', 'no-price', () => `decision context for ${input.symbol} has no price: trading.context.price is required when known (P&L and counterfactual analysis start from it). Reported once.`);
       }
-      return new DecisionRun(this.core, id, span, input, strategy, parent, active, this.emitReward);
+      return new DecisionRun(this.core, id, span, input, strategy, parent, active);
     } catch (error) {
       reportInternalError(this.core.reporter, 'decision start', error);
       return undefined;

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import * as A from '../semconv/trading-attributes.ts';
-import { activeDecision, activeStrategy, type ActiveStrategy } from '../trading-context.ts';
+import { scopeOf, type ActiveStrategy } from '../trading-context.ts';
 
 /**
  * Stamps every span started while a strategy version runs with `trading.strategy.name` / `trading.strategy.version`
@@ -16,15 +16,19 @@ export class StrategySpanProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     const attributes = span.attributes;
-    const strategy = activeStrategy(parentContext) ?? this.defaultStrategy();
-    if (strategy !== undefined && attributes[A.ATTR_TRADING_STRATEGY_NAME] === undefined) {
-      span.setAttribute(A.ATTR_TRADING_STRATEGY_NAME, strategy.strategy.name);
-      span.setAttribute(A.ATTR_TRADING_STRATEGY_VERSION, strategy.strategy.version);
+    const needsStrategy = attributes[A.ATTR_TRADING_STRATEGY_NAME] === undefined;
+    const needsDecision = attributes[A.ATTR_TRADING_DECISION_ID] === undefined;
+    // The SDK's decision spans carry both already: no context lookup for them.
+    if (!needsStrategy && !needsDecision) return;
+    const scope = scopeOf(parentContext);
+    if (needsStrategy) {
+      const strategy = scope?.strategy ?? this.defaultStrategy();
+      if (strategy !== undefined) {
+        span.setAttribute(A.ATTR_TRADING_STRATEGY_NAME, strategy.strategy.name);
+        span.setAttribute(A.ATTR_TRADING_STRATEGY_VERSION, strategy.strategy.version);
+      }
     }
-    if (attributes[A.ATTR_TRADING_DECISION_ID] === undefined) {
-      const decision = activeDecision(parentContext);
-      if (decision !== undefined) span.setAttribute(A.ATTR_TRADING_DECISION_ID, decision.id);
-    }
+    if (needsDecision && scope?.decision !== undefined) span.setAttribute(A.ATTR_TRADING_DECISION_ID, scope.decision.id);
   }
 
   onEnd(_span: ReadableSpan): void {}

@@ -1,9 +1,9 @@
-import type { Attributes, Link } from '@opentelemetry/api';
+import type { Attributes, Link, Span } from '@opentelemetry/api';
 import { spanContextFromTraceparent, type DecisionRef } from '../decision-ref.ts';
 import type { SdkCore } from '../sdk-core.ts';
 import * as A from '../semconv/trading-attributes.ts';
 import type { RewardKind } from '../semconv/trading-attributes.ts';
-import { activeDecision } from '../trading-context.ts';
+import { activeDecision, type ActiveDecision } from '../trading-context.ts';
 
 export interface RewardInput {
   /** The decision rewarded. Default: the decision whose function is running (inside `decide`). */
@@ -27,34 +27,21 @@ export interface RewardInput {
  * `trading.reward` event.
  */
 export function emitRewardWith(core: SdkCore, input: RewardInput): void {
-  const decisionId = input.decisionId ?? input.decision?.decisionId ?? activeDecision()?.id;
+  const active = activeDecision();
+  const decisionId = input.decisionId ?? input.decision?.decisionId ?? active?.id;
   if (typeof decisionId !== 'string' || decisionId === '') {
     core.reporter.report('warn', 'reward-no-decision', () => 'emitReward() without a decision (no decisionId, no decision ref, not inside decide()): reward ignored.');
     return;
   }
-  if (typeof input.value !== 'number' || !Number.isFinite(input.value)) {
-    core.reporter.report('warn', 'reward-not-finite', () => `emitReward() for decision ${decisionId} with a non-finite value (${String(input.value)}): reward ignored.`);
+  // Inside the decision (its function is running, here or in anything it awaits): an event on its span.
+  if (active !== undefined && active.id === decisionId && active.span.isRecording()) {
+    addRewardEvent(core, active.span, decisionId, input.value, input);
     return;
   }
+  if (!isFiniteReward(core, decisionId, input.value)) return;
   const name = input.name ?? A.DEFAULT_REWARD_NAME;
   const kind = input.kind ?? 'realized';
-  const attributes: Attributes = {
-    [A.ATTR_TRADING_DECISION_ID]: decisionId,
-    [A.ATTR_TRADING_REWARD_VALUE]: input.value,
-    [A.ATTR_TRADING_REWARD_NAME]: name,
-    [A.ATTR_TRADING_REWARD_KIND]: kind,
-  };
-  if (input.unit !== undefined) attributes[A.ATTR_TRADING_REWARD_UNIT] = input.unit;
-  if (typeof input.horizonSeconds === 'number' && Number.isFinite(input.horizonSeconds)) attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = input.horizonSeconds;
-
-  // Inside the decision (its function is running, here or in anything it awaits): an event on its span.
-  const active = activeDecision();
-  if (active !== undefined && active.id === decisionId && active.span.isRecording()) {
-    active.span.addEvent(A.EVENT_TRADING_REWARD, attributes);
-    notify(core, decisionId, name, input.value, kind, 'event');
-    return;
-  }
-
+  const attributes = rewardAttributes(decisionId, input.value, name, kind, input);
   const remembered = core.decisions.get(decisionId);
 
   const linked = remembered?.spanContext ?? spanContextFromTraceparent(input.decision?.traceparent);
@@ -72,6 +59,44 @@ export function emitRewardWith(core: SdkCore, input: RewardInput): void {
   span.addEvent(A.EVENT_TRADING_REWARD, attributes);
   span.end();
   notify(core, decisionId, name, input.value, kind, 'span');
+}
+
+/** What `decision.reward(value, options)` takes besides the value. */
+export type DecisionRewardOptions = Omit<RewardInput, 'value' | 'decisionId' | 'decision'>;
+
+/**
+ * `decision.reward(...)`: the decision is known, so no context lookup and no input object: an event while its span
+ * is open, else `emitRewardWith` (a linked reward span).
+ */
+export function emitDecisionReward(core: SdkCore, decision: ActiveDecision, value: number, options: DecisionRewardOptions | undefined): void {
+  if (decision.span.isRecording()) addRewardEvent(core, decision.span, decision.id, value, options);
+  else emitRewardWith(core, options === undefined ? { value, decisionId: decision.id } : { ...options, value, decisionId: decision.id });
+}
+
+function addRewardEvent(core: SdkCore, span: Span, decisionId: string, value: number, options: DecisionRewardOptions | undefined): void {
+  if (!isFiniteReward(core, decisionId, value)) return;
+  const name = options?.name ?? A.DEFAULT_REWARD_NAME;
+  const kind = options?.kind ?? 'realized';
+  span.addEvent(A.EVENT_TRADING_REWARD, rewardAttributes(decisionId, value, name, kind, options));
+  notify(core, decisionId, name, value, kind, 'event');
+}
+
+function isFiniteReward(core: SdkCore, decisionId: string, value: unknown): value is number {
+  if (typeof value === 'number' && Number.isFinite(value)) return true;
+  core.reporter.report('warn', 'reward-not-finite', () => `emitReward() for decision ${decisionId} with a non-finite value (${String(value)}): reward ignored.`);
+  return false;
+}
+
+function rewardAttributes(decisionId: string, value: number, name: string, kind: string, options: DecisionRewardOptions | undefined): Attributes {
+  const attributes: Attributes = {
+    [A.ATTR_TRADING_DECISION_ID]: decisionId,
+    [A.ATTR_TRADING_REWARD_VALUE]: value,
+    [A.ATTR_TRADING_REWARD_NAME]: name,
+    [A.ATTR_TRADING_REWARD_KIND]: kind,
+  };
+  if (options?.unit !== undefined) attributes[A.ATTR_TRADING_REWARD_UNIT] = options.unit;
+  if (typeof options?.horizonSeconds === 'number' && Number.isFinite(options.horizonSeconds)) attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = options.horizonSeconds;
+  return attributes;
 }
 
 function notify(core: SdkCore, decisionId: string, name: string, value: number, kind: string, recordedAs: 'event' | 'span'): void {
