@@ -31,4 +31,24 @@ describe('DecisionMemory', () => {
     expect(found).toBeGreaterThan(49_900);
     for (let i = 0; i < 50_000; i++) expect(memory.get(randomUUID())).toBeUndefined();
   });
+
+  it('answers exactly like a list of the last `capacity` decisions (newest first) under churn and reused ids', () => {
+    const capacity = 64;
+    const memory = new DecisionMemory(capacity);
+    const last: { id: string; spanId: string }[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Few distinct ids, so ids come back while older decisions with them are still remembered.
+      const id = `d-${Math.floor(Math.random() * 300)}`;
+      const spanId = hex(16);
+      memory.remember(id, fakeSpan(hex(32), spanId), 'X', undefined, undefined);
+      last.push({ id, spanId });
+      if (last.length > capacity) last.shift();
+      if (i % 97 === 0) {
+        for (let n = 0; n < 300; n++) {
+          const expected = last.findLast((d) => d.id === `d-${n}`);
+          expect(memory.get(`d-${n}`)?.spanContext.spanId).toBe(expected?.spanId);
+        }
+      }
+    }
+  });
 });

@@ -49,100 +49,162 @@ export interface OrderRecord {
   seenTradeIds: Set<string>;
 }
 
-/** FNV-1a over the UTF-16 code units of `text`, from `seed`. */
-function fnv1a(text: string, seed: number): number {
-  let hash = seed;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash | 0;
-}
-
 function hexWord(hex: string, at: number): number {
   let word = 0;
   for (let i = at; i < at + 8; i++) {
     const c = hex.charCodeAt(i);
     word = (word << 4) | (c <= 57 ? c - 48 : (c | 32) - 87);
   }
-  return word >>> 0;
+  return word | 0;
 }
 
 function wordHex(word: number): string {
-  return word.toString(16).padStart(8, '0');
+  return (word >>> 0).toString(16).padStart(8, '0');
 }
 
+// One decision's record: RECORD_INTS consecutive int32s, so remembering one touches one or two cache lines.
+const KEY = 0;
+const CHECK = 1;
+const TRACE = 2; // 4 words
+const SPAN = 6; // 2 words
+const FLAGS = 8;
+const SYMBOL = 9;
+const STRATEGY_NAME = 10;
+const STRATEGY_VERSION = 11;
+const RECORD_INTS = 12;
+
 /**
- * The decisions the SDK remembers (at least the last `capacity`), kept so that the garbage collector never looks at
- * them: ids, trace and span ids live in typed arrays, symbols and strategy names in a small table of distinct
- * strings, and the index from decision id to slot is a Map of small integers (a 30-bit hash of the id; a second
- * 32-bit hash confirms the match, so a collision at worst forgets a decision, never links the wrong one). Holding
- * tens of thousands of decisions this way costs the bot's event loop nothing per garbage collection.
+ * The decisions the SDK remembers (the last `capacity`), kept so that the garbage collector never looks at them:
+ * ids, trace and span ids live in one typed array of fixed-size records, symbols and strategy names in a small
+ * table of distinct strings, and the index from decision id to record is an open-addressing hash table in a typed
+ * array (linear probing, at most half full, entries removed with backward shifts when their record is reused). A
+ * record is found by two independent hashes of the id (30 + 32 bits): ids whose hashes both collide, about one pair
+ * in 10^18, could be confused; nothing else is. Remembering a decision allocates nothing.
  */
 export class DecisionMemory {
   private readonly capacity: number;
-  private readonly traceWords: Uint32Array;
-  private readonly spanWords: Uint32Array;
-  private readonly flags: Uint8Array;
-  private readonly keyHash: Int32Array;
-  private readonly checkHash: Int32Array;
-  private readonly symbolIndex: Int32Array;
-  private readonly strategyNameIndex: Int32Array;
-  private readonly strategyVersionIndex: Int32Array;
-  private readonly slotByHash = new Map<number, number>();
+  private readonly records: Int32Array;
+  /** Record index + 1 per bucket, 0 for an empty bucket. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   private next = 0;
+  private used = 0;
+  private hashKey = 0;
+  private hashCheck = 0;
   /** The strings of the previous decision: usually the same objects again (one symbol, one strategy). */
   private lastString: (string | undefined)[] = [undefined, undefined, undefined];
   private lastIndex = [-1, -1, -1];
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, capacity);
-    this.traceWords = new Uint32Array(this.capacity * 4);
-    this.spanWords = new Uint32Array(this.capacity * 2);
-    this.flags = new Uint8Array(this.capacity);
-    this.keyHash = new Int32Array(this.capacity).fill(-1);
-    this.checkHash = new Int32Array(this.capacity);
-    this.symbolIndex = new Int32Array(this.capacity);
-    this.strategyNameIndex = new Int32Array(this.capacity);
-    this.strategyVersionIndex = new Int32Array(this.capacity);
+    this.records = new Int32Array(this.capacity * RECORD_INTS);
+    let buckets = 2;
+    while (buckets < this.capacity * 2) buckets *= 2;
+    this.table = new Int32Array(buckets);
+    this.mask = buckets - 1;
   }
 
   /** Remembers a decision whose span just started. */
   remember(id: string, span: Span, symbol: string, strategyName: string | undefined, strategyVersion: string | undefined): void {
     const spanContext = span.spanContext();
-    const key = fnv1a(id, 0x811c9dc5) & 0x3fffffff;
     const slot = this.next;
-    this.next = (slot + 1) % this.capacity;
-    const evicted = this.keyHash[slot]!;
-    if (evicted !== -1 && this.slotByHash.get(evicted) === slot) this.slotByHash.delete(evicted);
-    this.keyHash[slot] = key;
-    this.checkHash[slot] = fnv1a(id, 0x2f6b1a3d);
+    this.next = slot + 1 === this.capacity ? 0 : slot + 1;
+    if (this.used === this.capacity) this.unindex(slot);
+    else this.used++;
+    this.hash(id);
+    const r = this.records;
+    const at = slot * RECORD_INTS;
+    r[at + KEY] = this.hashKey;
+    r[at + CHECK] = this.hashCheck;
     const t = spanContext.traceId;
-    for (let w = 0; w < 4; w++) this.traceWords[slot * 4 + w] = hexWord(t, w * 8);
+    r[at + TRACE] = hexWord(t, 0);
+    r[at + TRACE + 1] = hexWord(t, 8);
+    r[at + TRACE + 2] = hexWord(t, 16);
+    r[at + TRACE + 3] = hexWord(t, 24);
     const s = spanContext.spanId;
-    this.spanWords[slot * 2] = hexWord(s, 0);
-    this.spanWords[slot * 2 + 1] = hexWord(s, 8);
-    this.flags[slot] = spanContext.traceFlags;
-    this.symbolIndex[slot] = this.internAt(0, symbol);
-    this.strategyNameIndex[slot] = this.internAt(1, strategyName);
-    this.strategyVersionIndex[slot] = this.internAt(2, strategyVersion);
-    this.slotByHash.set(key, slot);
+    r[at + SPAN] = hexWord(s, 0);
+    r[at + SPAN + 1] = hexWord(s, 8);
+    r[at + FLAGS] = spanContext.traceFlags;
+    r[at + SYMBOL] = this.internAt(0, symbol);
+    r[at + STRATEGY_NAME] = this.internAt(1, strategyName);
+    r[at + STRATEGY_VERSION] = this.internAt(2, strategyVersion);
+    // The same id again (a bot reusing its ids): the newest decision answers.
+    const existing = this.find(this.hashKey, this.hashCheck);
+    if (existing >= 0) this.removeBucket(existing);
+    let bucket = this.hashKey & this.mask;
+    while (this.table[bucket] !== 0) bucket = (bucket + 1) & this.mask;
+    this.table[bucket] = slot + 1;
   }
 
   get(id: string): DecisionRecord | undefined {
-    const slot = this.slotByHash.get(fnv1a(id, 0x811c9dc5) & 0x3fffffff);
-    if (slot === undefined || this.checkHash[slot] !== fnv1a(id, 0x2f6b1a3d)) return undefined;
-    const tw = this.traceWords;
-    const traceId = wordHex(tw[slot * 4]!) + wordHex(tw[slot * 4 + 1]!) + wordHex(tw[slot * 4 + 2]!) + wordHex(tw[slot * 4 + 3]!);
-    const spanId = wordHex(this.spanWords[slot * 2]!) + wordHex(this.spanWords[slot * 2 + 1]!);
+    this.hash(id);
+    const bucket = this.find(this.hashKey, this.hashCheck);
+    if (bucket < 0) return undefined;
+    const r = this.records;
+    const at = (this.table[bucket]! - 1) * RECORD_INTS;
+    const traceId = wordHex(r[at + TRACE]!) + wordHex(r[at + TRACE + 1]!) + wordHex(r[at + TRACE + 2]!) + wordHex(r[at + TRACE + 3]!);
+    const spanId = wordHex(r[at + SPAN]!) + wordHex(r[at + SPAN + 1]!);
     return {
-      spanContext: { traceId, spanId, traceFlags: this.flags[slot]!, isRemote: false },
-      symbol: this.strings[this.symbolIndex[slot]!] ?? '',
-      strategyName: this.strings[this.strategyNameIndex[slot]!],
-      strategyVersion: this.strings[this.strategyVersionIndex[slot]!],
+      spanContext: { traceId, spanId, traceFlags: r[at + FLAGS]!, isRemote: false },
+      symbol: this.strings[r[at + SYMBOL]!] ?? '',
+      strategyName: this.strings[r[at + STRATEGY_NAME]!],
+      strategyVersion: this.strings[r[at + STRATEGY_VERSION]!],
     };
+  }
+
+  /** Two FNV-1a hashes of the id in one pass (different offset bases): `hashKey` (30 bits) places it, `hashCheck` confirms it. */
+  private hash(id: string): void {
+    let a = 0x811c9dc5;
+    let b = 0x2f6b1a3d;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193);
+    }
+    this.hashKey = a & 0x3fffffff;
+    this.hashCheck = b | 0;
+  }
+
+  /** The bucket holding the record with these hashes, or -1. */
+  private find(key: number, check: number): number {
+    const r = this.records;
+    for (let bucket = key & this.mask; ; bucket = (bucket + 1) & this.mask) {
+      const entry = this.table[bucket]!;
+      if (entry === 0) return -1;
+      const at = (entry - 1) * RECORD_INTS;
+      if (r[at + KEY] === key && r[at + CHECK] === check) return bucket;
+    }
+  }
+
+  /** Drops the index entry of the record in `slot` (about to be reused), if it still has one. */
+  private unindex(slot: number): void {
+    const r = this.records;
+    for (let bucket = r[slot * RECORD_INTS + KEY]! & this.mask; ; bucket = (bucket + 1) & this.mask) {
+      const entry = this.table[bucket]!;
+      if (entry === 0) return;
+      if (entry === slot + 1) {
+        this.removeBucket(bucket);
+        return;
+      }
+    }
+  }
+
+  /** Empties a bucket and moves later entries of its probe run back, so every entry stays reachable from its home. */
+  private removeBucket(hole: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    for (let bucket = (hole + 1) & mask; table[bucket] !== 0; bucket = (bucket + 1) & mask) {
+      const home = this.records[(table[bucket]! - 1) * RECORD_INTS + KEY]! & mask;
+      // Movable unless its home lies cyclically in (hole, bucket].
+      const homeAfterHole = hole <= bucket ? home > hole && home <= bucket : home > hole || home <= bucket;
+      if (!homeAfterHole) {
+        table[hole] = table[bucket]!;
+        hole = bucket;
+      }
+    }
+    table[hole] = 0;
   }
 
   private internAt(field: number, value: string | undefined): number {
