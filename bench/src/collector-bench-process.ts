@@ -27,7 +27,7 @@ process.on('message', async ({ id, command, argument }) => {
   }
   else if (command === 'engine') {
     const rows = argument.bodies.flatMap((b) => decodeOtlpBody('traces', 'protobuf', Buffer.from(b, 'base64'), {
-      maxItemsPerRequest: limits.maxItemsPerRequest, maxAttributesPerItem: limits.maxAttributesPerItem, maxAttributeValueLength: limits.maxAttributeValueLength,
+      maxItemsPerRequest: limits.maxItemsPerRequest, maxAttributesPerItem: limits.maxAttributesPerItem, maxAttributeValueLength: limits.maxAttributeValueLength, maxNameLength: limits.maxNameLength,
     }).decoded.rows);
     const rates = [];
     for (let r = 0; r < argument.repeats; r += 1) {

@@ -30,6 +30,8 @@ export const CollectorConfigSchema = z
     maxAttributesPerItem: z.coerce.number().int().positive().default(256),
     /** Longest attribute value kept, in characters (prompts and completions can be long). */
     maxAttributeValueLength: z.coerce.number().int().positive().default(1 * MiB),
+    /** Longest span, event or service name kept, in characters (they are LowCardinality key columns in ClickHouse). */
+    maxNameLength: z.coerce.number().int().positive().default(1024),
     /** Requests processed at once; more are answered 429 before their body is read. */
     maxConcurrentRequests: z.coerce.number().int().positive().default(64),
     /** Disk budget of the write-ahead spool; past it requests get 503 + Retry-After. */

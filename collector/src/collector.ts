@@ -75,6 +75,7 @@ export async function startCollector(config: CollectorConfig, options: StartColl
       maxItemsPerRequest: resolved.maxItemsPerRequest,
       maxAttributesPerItem: resolved.maxAttributesPerItem,
       maxAttributeValueLength: resolved.maxAttributeValueLength,
+      maxNameLength: resolved.maxNameLength,
     };
     const realSink = createClickHouseRowSink(storage);
     const spool = await WriteAheadSpool.open({ dir: join(resolved.dataPath, 'spool'), maxBytes: resolved.spoolMaxBytes });

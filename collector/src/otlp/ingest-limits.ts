@@ -6,6 +6,12 @@ export interface IngestLimits {
   maxAttributesPerItem: number;
   /** Longest attribute value kept, in characters; longer values are truncated. */
   maxAttributeValueLength: number;
+  /**
+   * Longest span, event or service name kept, in characters; longer names are truncated. These are LowCardinality
+   * key columns: every distinct name stays in the engine's dictionaries, and merging parts that hold huge ones takes
+   * hundreds of MB (issue 8's hostile input: 256 KiB span names pushed the engine's memory to ~400 MB).
+   */
+  maxNameLength: number;
 }
 
 /** Rows to store, and what was refused (reported to the client as `partial_success`). */
@@ -14,7 +20,7 @@ export interface MappedRows<Row> {
   rejected: number;
   /** Why the first refused item was refused. */
   rejectionMessage: string;
-  /** Attributes dropped or values truncated by the limits (reported as a `partial_success` warning). */
+  /** Attributes dropped, values or names truncated by the limits (reported as a `partial_success` warning). */
   truncated: number;
 }
 
@@ -38,10 +44,17 @@ export function applyAttributeLimits(attributes: Record<string, string>, limits:
   return changed;
 }
 
+/** A name within `maxNameLength`; `counter.truncated` counts each one cut. */
+export function limitName(name: string, limits: IngestLimits, counter: { truncated: number }): string {
+  if (name.length <= limits.maxNameLength) return name;
+  counter.truncated += 1;
+  return name.slice(0, limits.maxNameLength);
+}
+
 /** The partial-success message for a mapping: refusals first, then a warning about truncation. */
 export function partialSuccessMessage(mapped: MappedRows<unknown>, itemName: string): string {
   const parts: string[] = [];
   if (mapped.rejected > 0) parts.push(`${mapped.rejected} ${itemName} refused: ${mapped.rejectionMessage}`);
-  if (mapped.truncated > 0) parts.push(`${mapped.truncated} attributes dropped or truncated by the collector's limits`);
+  if (mapped.truncated > 0) parts.push(`${mapped.truncated} attributes or names dropped or truncated by the collector's limits`);
   return parts.join('; ');
 }

@@ -1,6 +1,6 @@
 import type { LogRow } from '@tradetrace/storage';
 import type { DecodedLogRecord, DecodedResourceLogs } from './decoded-logs.ts';
-import { applyAttributeLimits, type IngestLimits, type MappedRows } from './ingest-limits.ts';
+import { applyAttributeLimits, limitName, type IngestLimits, type MappedRows } from './ingest-limits.ts';
 import { isStorableTime } from './span-row-mapper.ts';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -10,7 +10,7 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 export function mapToLogRows(resources: readonly DecodedResourceLogs[], limits: IngestLimits): MappedRows<LogRow> {
   const result: MappedRows<LogRow> = { rows: [], rejected: 0, rejectionMessage: '', truncated: 0 };
   for (const resource of resources) {
-    const serviceName = resource.resourceAttributes['service.name'] ?? '';
+    const serviceName = limitName(resource.resourceAttributes['service.name'] ?? '', limits, result);
     for (const { scope, schemaUrl, logRecords } of resource.scopeLogs) {
       for (const record of logRecords) {
         const problem = findProblem(record);

@@ -1,6 +1,6 @@
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type SpanRow } from '@tradetrace/storage';
 import type { DecodedResourceSpans, DecodedSpan } from './decoded-spans.ts';
-import { applyAttributeLimits, type IngestLimits, type MappedRows } from './ingest-limits.ts';
+import { applyAttributeLimits, limitName, type IngestLimits, type MappedRows } from './ingest-limits.ts';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -11,7 +11,7 @@ const ZERO_SPAN_ID = '0'.repeat(16);
 export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits: IngestLimits): MappedRows<SpanRow> {
   const result: MappedRows<SpanRow> = { rows: [], rejected: 0, rejectionMessage: '', truncated: 0 };
   for (const resource of resources) {
-    const serviceName = resource.resourceAttributes['service.name'] ?? '';
+    const serviceName = limitName(resource.resourceAttributes['service.name'] ?? '', limits, result);
     for (const { scope, spans } of resource.scopeSpans) {
       for (const span of spans) {
         const problem = findProblem(span);
@@ -29,7 +29,7 @@ export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits
           SpanId: span.spanId,
           ParentSpanId: span.parentSpanId,
           TraceState: span.traceState,
-          SpanName: span.name,
+          SpanName: limitName(span.name, limits, result),
           SpanKind: SPAN_KIND_NAMES[span.kind] ?? 'Unspecified',
           ServiceName: serviceName,
           ResourceAttributes: resource.resourceAttributes,
@@ -40,7 +40,7 @@ export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits
           StatusCode: STATUS_CODE_NAMES[span.statusCode] ?? 'Unset',
           StatusMessage: span.statusMessage,
           'Events.Timestamp': span.events.map((e) => e.timeUnixNano.toString()),
-          'Events.Name': span.events.map((e) => e.name),
+          'Events.Name': span.events.map((e) => limitName(e.name, limits, result)),
           'Events.Attributes': span.events.map((e) => e.attributes),
           'Links.TraceId': span.links.map((l) => l.traceId),
           'Links.SpanId': span.links.map((l) => l.spanId),

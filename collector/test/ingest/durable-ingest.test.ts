@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseRowSink, createCollectorMetrics, decodeOtlpBody, DurableIngest, WriteAheadSpool, type IngestLimits } from '@tradetrace/collector';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000 };
+const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000, maxNameLength: 1_024 };
 
 describe('DurableIngest', () => {
   let dataPath: string;

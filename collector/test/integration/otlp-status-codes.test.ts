@@ -13,7 +13,7 @@ describe('OTLP/HTTP status codes', () => {
   let traces: string;
 
   beforeAll(async () => {
-    t = await startTestCollector({ bodyLimitBytes: BODY_LIMIT, maxItemsPerRequest: 500, maxConcurrentRequests: 2, maxAttributeValueLength: 10 });
+    t = await startTestCollector({ bodyLimitBytes: BODY_LIMIT, maxItemsPerRequest: 500, maxConcurrentRequests: 2, maxAttributeValueLength: 10, maxNameLength: 16 });
     traces = `${t.collector.url}/v1/traces`;
   });
 
@@ -63,6 +63,27 @@ describe('OTLP/HTTP status codes', () => {
       expect(await t.collector.drain(5_000)).toBe(true);
       const result = await t.collector.storage.client.query({ query: `SELECT SpanAttributes['note'] AS note FROM ${t.collector.storage.table('otel_traces')} WHERE ServiceName = 'truncated'`, format: 'JSONEachRow' });
       expect(await result.json()).toEqual([{ note: 'x'.repeat(10) }]);
+    });
+
+    it('truncates span, event and service names past the limit and says so as a partial_success warning', async () => {
+      const body = JSON.parse((await traceRequestBodies({ service: 'long-names', spans: 1 })).json.toString());
+      const resource = body.resourceSpans[0];
+      resource.resource.attributes.find((a: { key: string }) => a.key === 'service.name').value.stringValue = `long-names-${'s'.repeat(50)}`;
+      const span = resource.scopeSpans[0].spans[0];
+      span.name = 'n'.repeat(50);
+      span.events[0].name = 'e'.repeat(50);
+      const response = await post(traces, JSON.stringify(body), JSON_TYPE);
+      expect(response.status).toBe(200);
+      const answer = JSON.parse(response.body.toString());
+      expect(answer.partialSuccess.rejectedSpans ?? '0').toBe('0');
+      expect(answer.partialSuccess.errorMessage).toMatch(/^3 attributes or names dropped or truncated/);
+      expect(await t.collector.drain(5_000)).toBe(true);
+      const result = await t.collector.storage.client.query({
+        query: `SELECT ServiceName, SpanName, Events.Name AS events, ResourceAttributes['service.name'] AS resourceService FROM ${t.collector.storage.table('otel_traces')} WHERE ServiceName LIKE 'long-names%'`,
+        format: 'JSONEachRow',
+      });
+      // The resource attribute keeps the whole name (token bindings are checked against it); the key column is cut.
+      expect(await result.json()).toEqual([{ ServiceName: 'long-names-sssss', SpanName: 'n'.repeat(16), events: ['e'.repeat(16)], resourceService: `long-names-${'s'.repeat(50)}` }]);
     });
   });
 

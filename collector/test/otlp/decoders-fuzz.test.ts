@@ -4,7 +4,7 @@ import { decodeOtlpBody, OtlpDecodeError, TooManyItemsError, type IngestLimits }
 import { mutate, mutationArbitrary } from '../support/body-mutations.ts';
 import { logsRequestBodies, traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 4_096 };
+const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 4_096, maxNameLength: 256 };
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -24,6 +24,7 @@ function decodesCleanly(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json'
       expect(row.ParentSpanId === '' || HEX16.test(row.ParentSpanId)).toBe(true);
       expect(row.Timestamp).toMatch(/^\d{19}$/);
       for (const value of Object.values(row.SpanAttributes)) expect(value.length).toBeLessThanOrEqual(LIMITS.maxAttributeValueLength);
+      for (const name of [row.SpanName, row.ServiceName, ...row['Events.Name']]) expect(name.length).toBeLessThanOrEqual(LIMITS.maxNameLength);
     }
   } else {
     for (const row of decoded.rows) {
