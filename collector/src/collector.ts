@@ -11,6 +11,7 @@ import { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
 import { DurableIngest } from './ingest/durable-ingest.ts';
 import type { RowSink } from './ingest/row-sink.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
+import { registerEngineMemoryGauge } from './metrics/engine-memory-gauge.ts';
 import type { IngestLimits } from './otlp/ingest-limits.ts';
 import { WriteAheadSpool } from './spool/write-ahead-spool.ts';
 
@@ -71,6 +72,7 @@ export async function startCollector(config: CollectorConfig, options: StartColl
     const applied = await runMigrations(storage);
     if (applied.length > 0) logger?.info({ applied }, 'schema migrated');
     const metrics = createCollectorMetrics();
+    registerEngineMemoryGauge(metrics.registry, storage);
     const limits: IngestLimits = {
       maxItemsPerRequest: resolved.maxItemsPerRequest,
       maxAttributesPerItem: resolved.maxAttributesPerItem,

@@ -109,5 +109,7 @@ describe('real OpenTelemetry exporters → collector → embedded ClickHouse', (
     expect(value('tradetrace_collector_stored_rows_total', 'signal="logs"')).toBe(60);
     expect(text).toMatch(/^tradetrace_collector_spool_bytes 0$/m);
     expect(text).toContain('tradetrace_collector_insert_duration_seconds_bucket');
+    // The embedded engine's own accounting: it has stored rows, so it holds some memory.
+    expect(value('tradetrace_collector_engine_memory_bytes', 'engine="embedded"')).toBeGreaterThan(0);
   });
 });
