@@ -38,12 +38,21 @@ function toJson(value: AnyValue): Json {
   return value;
 }
 
-/** An attribute map without a prototype, so keys such as `__proto__` from hostile input are plain keys. */
+/**
+ * A fresh attribute map. A plain object, not a prototype-less one: V8 keeps those in dictionary mode, which made
+ * building and reading attributes the decoder's hot spot, while spans of one bot share their keys and so their shape.
+ */
 export function emptyAttributes(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
+  return {};
 }
 
 /** Sets `key` unless already present: OTLP says the first occurrence of a duplicated key wins. */
 export function putAttribute(target: Record<string, string>, key: string, value: AnyValue): void {
-  if (!Object.hasOwn(target, key)) target[key] = renderAnyValue(value);
+  if (!Object.hasOwn(target, key)) setAttribute(target, key, renderAnyValue(value));
+}
+
+/** Sets an own property, `__proto__` included (assigning that one would set the prototype, or be ignored). */
+export function setAttribute(target: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

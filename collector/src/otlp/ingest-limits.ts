@@ -1,3 +1,5 @@
+import { setAttribute } from './any-value-rendering.ts';
+
 /** Per-request bounds on what a client may send; each is configurable (see CollectorConfigSchema). */
 export interface IngestLimits {
   /** Spans (or log records) in one request; more is answered with 413. */
@@ -28,7 +30,7 @@ export interface MappedRows<Row> {
 export function applyAttributeLimits(attributes: Record<string, string>, limits: IngestLimits): number {
   let changed = 0;
   let kept = 0;
-  for (const key in attributes) {
+  for (const key of Object.keys(attributes)) {
     kept += 1;
     if (kept > limits.maxAttributesPerItem) {
       delete attributes[key];
@@ -37,7 +39,7 @@ export function applyAttributeLimits(attributes: Record<string, string>, limits:
     }
     const value = attributes[key]!;
     if (value.length > limits.maxAttributeValueLength) {
-      attributes[key] = value.slice(0, limits.maxAttributeValueLength);
+      setAttribute(attributes, key, value.slice(0, limits.maxAttributeValueLength));
       changed += 1;
     }
   }

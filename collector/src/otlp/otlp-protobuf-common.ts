@@ -16,9 +16,9 @@ export const MAX_ANY_VALUE_DEPTH = 32;
 export function readScope(reader: ProtobufWireReader, scope: { name: string; version: string; attributes?: Record<string, string> }): void {
   while (!reader.done) {
     const t = reader.tag();
-    if (t === tag(1, LEN)) scope.name = reader.string();
-    else if (t === tag(2, LEN)) scope.version = reader.string();
-    else if (t === tag(3, LEN) && scope.attributes) readKeyValueInto(reader.message(), scope.attributes);
+    if (t === tag(1, LEN)) scope.name = reader.recurringString(false);
+    else if (t === tag(2, LEN)) scope.version = reader.recurringString(false);
+    else if (t === tag(3, LEN) && scope.attributes) readKeyValueField(reader, scope.attributes);
     else reader.skip(t & 7);
   }
 }
@@ -27,13 +27,26 @@ export function readScope(reader: ProtobufWireReader, scope: { name: string; ver
 export function readResource(reader: ProtobufWireReader, attributes: Record<string, string>): void {
   while (!reader.done) {
     const t = reader.tag();
-    if (t === tag(1, LEN)) readKeyValueInto(reader.message(), attributes);
+    if (t === tag(1, LEN)) readKeyValueField(reader, attributes);
     else reader.skip(t & 7);
   }
 }
 
-export function readKeyValueInto(reader: ProtobufWireReader, target: Record<string, string>): void {
-  const [key, value] = readKeyValue(reader);
+/** Reads the `KeyValue` field at the reader's position into `target`. */
+export function readKeyValueField(reader: ProtobufWireReader, target: Record<string, string>): void {
+  const outerEnd = reader.enter();
+  let key = '';
+  let value: AnyValue = null;
+  while (!reader.done) {
+    const t = reader.tag();
+    if (t === tag(1, LEN)) key = reader.recurringString(true);
+    else if (t === tag(2, LEN)) {
+      const valueEnd = reader.enter();
+      value = readAnyValue(reader);
+      reader.leave(valueEnd);
+    } else reader.skip(t & 7);
+  }
+  reader.leave(outerEnd);
   putAttribute(target, key, value);
 }
 
@@ -42,7 +55,7 @@ function readKeyValue(reader: ProtobufWireReader, depth = 0): [string, AnyValue]
   let value: AnyValue = null;
   while (!reader.done) {
     const t = reader.tag();
-    if (t === tag(1, LEN)) key = reader.string();
+    if (t === tag(1, LEN)) key = reader.recurringString(true);
     else if (t === tag(2, LEN)) value = readAnyValue(reader.message(), depth);
     else reader.skip(t & 7);
   }
@@ -55,7 +68,7 @@ export function readAnyValue(reader: ProtobufWireReader, depth = 0): AnyValue {
   while (!reader.done) {
     const t = reader.tag();
     switch (t) {
-      case tag(1, LEN): value = reader.string(); break;
+      case tag(1, LEN): value = reader.recurringString(false); break;
       case tag(2, VARINT): value = reader.bool(); break;
       case tag(3, VARINT): value = reader.int64(); break;
       case tag(4, I64): value = reader.double(); break;

@@ -1,6 +1,6 @@
 import { emptyAttributes } from './any-value-rendering.ts';
 import type { DecodedEvent, DecodedLink, DecodedResourceSpans, DecodedScope, DecodedSpan } from './decoded-spans.ts';
-import { I64, LEN, readKeyValueInto, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
+import { I64, LEN, readKeyValueField, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
 
 /** Decodes an `ExportTraceServiceRequest` (field numbers from opentelemetry-proto's trace.proto) from protobuf bytes. Throws OtlpDecodeError on malformed input. */
@@ -32,7 +32,11 @@ function readScopeSpans(reader: ProtobufWireReader): { scope: DecodedScope; span
   while (!reader.done) {
     const t = reader.tag();
     if (t === tag(1, LEN)) readScope(reader.message(), scope);
-    else if (t === tag(2, LEN)) spans.push(readSpan(reader.message()));
+    else if (t === tag(2, LEN)) {
+      const outerEnd = reader.enter();
+      spans.push(readSpan(reader));
+      reader.leave(outerEnd);
+    }
     else reader.skip(t & 7);
   }
   return { scope, spans };
@@ -61,12 +65,17 @@ function readSpan(reader: ProtobufWireReader): DecodedSpan {
       case tag(2, LEN): span.spanId = reader.hex(); break;
       case tag(3, LEN): span.traceState = reader.string(); break;
       case tag(4, LEN): span.parentSpanId = reader.hex(); break;
-      case tag(5, LEN): span.name = reader.string(); break;
+      case tag(5, LEN): span.name = reader.recurringString(false); break;
       case tag(6, VARINT): span.kind = reader.uint32(); break;
       case tag(7, I64): span.startTimeUnixNano = reader.fixed64(); break;
       case tag(8, I64): span.endTimeUnixNano = reader.fixed64(); break;
-      case tag(9, LEN): readKeyValueInto(reader.message(), span.attributes); break;
-      case tag(11, LEN): span.events.push(readEvent(reader.message())); break;
+      case tag(9, LEN): readKeyValueField(reader, span.attributes); break;
+      case tag(11, LEN): {
+        const outerEnd = reader.enter();
+        span.events.push(readEvent(reader));
+        reader.leave(outerEnd);
+        break;
+      }
       case tag(13, LEN): span.links.push(readLink(reader.message())); break;
       case tag(15, LEN): readStatus(reader.message(), span); break;
       default: reader.skip(t & 7);
@@ -80,8 +89,8 @@ function readEvent(reader: ProtobufWireReader): DecodedEvent {
   while (!reader.done) {
     const t = reader.tag();
     if (t === tag(1, I64)) event.timeUnixNano = reader.fixed64();
-    else if (t === tag(2, LEN)) event.name = reader.string();
-    else if (t === tag(3, LEN)) readKeyValueInto(reader.message(), event.attributes);
+    else if (t === tag(2, LEN)) event.name = reader.recurringString(false);
+    else if (t === tag(3, LEN)) readKeyValueField(reader, event.attributes);
     else reader.skip(t & 7);
   }
   return event;
@@ -94,7 +103,7 @@ function readLink(reader: ProtobufWireReader): DecodedLink {
     if (t === tag(1, LEN)) link.traceId = reader.hex();
     else if (t === tag(2, LEN)) link.spanId = reader.hex();
     else if (t === tag(3, LEN)) link.traceState = reader.string();
-    else if (t === tag(4, LEN)) readKeyValueInto(reader.message(), link.attributes);
+    else if (t === tag(4, LEN)) readKeyValueField(reader, link.attributes);
     else reader.skip(t & 7);
   }
   return link;

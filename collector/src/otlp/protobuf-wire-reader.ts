@@ -2,11 +2,27 @@ import { OtlpDecodeError } from './decoded-spans.ts';
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Strings that recur from span to span (attribute keys, span and event names, enum-like values) are looked up in a
+ * small direct-mapped cache by a hash of their bytes instead of being built again: a bot's spans repeat the same few
+ * dozen, and fresh copies were most of the decoder's allocations. Keys are cached internalized, as property keys are
+ * stored, so adding them to attribute maps needs no string-table lookup.
+ */
+const CACHE_SLOTS = 4096;
+const MAX_CACHED_BYTES = 64;
+const cachedKeys: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+const cachedValues: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+
+function internalized(value: string): string {
+  return Object.keys({ [value]: 0 })[0]!;
+}
+
 /** The protobuf wire format, read straight off a buffer: just what OTLP messages need, with bounds checks. */
 export class ProtobufWireReader {
   readonly buf: Buffer;
   pos: number;
-  readonly end: number;
+  /** End of the message being read: the buffer's end, or an embedded message's while `enter`ed. */
+  end: number;
 
   constructor(buf: Buffer, pos = 0, end = buf.length) {
     this.buf = buf;
@@ -86,8 +102,10 @@ export class ProtobufWireReader {
 
   /** A bytes field as lower-case hex (how ids are stored). */
   hex(): string {
-    const { start, end } = this.delimited();
-    return this.buf.toString('hex', start, end);
+    const length = this.fieldLength();
+    const start = this.pos;
+    this.pos += length;
+    return this.buf.toString('hex', start, this.pos);
   }
 
   bytes(): Uint8Array {
@@ -95,9 +113,38 @@ export class ProtobufWireReader {
     return this.buf.subarray(start, end);
   }
 
+  /** A string field that is likely to recur (see the cache above); `key` for property keys. */
+  recurringString(key: boolean): string {
+    const length = this.fieldLength();
+    const start = this.pos;
+    const end = (this.pos += length);
+    if (length === 0) return '';
+    if (length > MAX_CACHED_BYTES) return this.decode(start, end);
+    const buf = this.buf;
+    // A cheap slot from the length and a few bytes; the full comparison below makes any collision a mere miss.
+    const slot = (length * 0x9e3779b1 + buf[start]! * 0x85ebca6b + buf[end - 1]! * 0xc2b2ae35 + buf[start + (length >> 1)]! * 0x27d4eb2f) & (CACHE_SLOTS - 1);
+    const cache = key ? cachedKeys : cachedValues;
+    const cached = cache[slot];
+    if (cached !== undefined && cached.length === length) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === buf[start + i]) i += 1;
+      if (i === length) return cached;
+    }
+    const fresh = this.decode(start, end);
+    // Only ASCII (one byte per character) is cached, which keeps the comparison above exact.
+    if (fresh.length !== length) return fresh;
+    return (cache[slot] = key ? internalized(fresh) : fresh);
+  }
+
   string(): string {
-    const { start, end } = this.delimited();
-    if (start === end) return '';
+    const length = this.fieldLength();
+    const start = this.pos;
+    const end = (this.pos += length);
+    if (length === 0) return '';
+    return this.decode(start, end);
+  }
+
+  private decode(start: number, end: number): string {
     // Attribute keys and most values are ASCII: read those without a view or a decoder (the decoder was a hot spot).
     const buf = this.buf;
     let ascii = true;
@@ -121,6 +168,23 @@ export class ProtobufWireReader {
     return new ProtobufWireReader(this.buf, start, end);
   }
 
+  /**
+   * Narrows this reader to the embedded message at its position, without a reader object per message (spans carry
+   * dozens: one per attribute and per value). Returns the outer end, which `leave` restores once the message is read.
+   */
+  enter(): number {
+    const length = this.fieldLength();
+    const outerEnd = this.end;
+    this.end = this.pos + length;
+    return outerEnd;
+  }
+
+  /** Steps past the entered message and back out to the enclosing one. */
+  leave(outerEnd: number): void {
+    this.pos = this.end;
+    this.end = outerEnd;
+  }
+
   skip(wireType: number): void {
     switch (wireType) {
       case 0:
@@ -131,7 +195,7 @@ export class ProtobufWireReader {
         this.pos += 8;
         return;
       case 2:
-        this.delimited();
+        this.pos += this.fieldLength();
         return;
       case 5:
         this.need(4);
@@ -140,6 +204,13 @@ export class ProtobufWireReader {
       default:
         throw new OtlpDecodeError(`unsupported protobuf wire type ${wireType}`);
     }
+  }
+
+  /** Reads a length prefix and checks the field fits; the field starts at `pos`. */
+  private fieldLength(): number {
+    const length = this.uint32();
+    this.need(length);
+    return length;
   }
 
   private byte(): number {

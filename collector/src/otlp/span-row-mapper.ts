@@ -6,6 +6,8 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
+// Most spans have no events and no links: their rows share one empty array (rows are not modified once mapped).
+const NONE: never[] = [];
 
 /** Flattens decoded requests into `otel_traces` rows; spans with invalid ids are refused one by one. */
 export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits: IngestLimits): MappedRows<SpanRow> {
@@ -23,6 +25,8 @@ export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits
         result.truncated += applyAttributeLimits(span.attributes, limits);
         for (const event of span.events) result.truncated += applyAttributeLimits(event.attributes, limits);
         const duration = span.endTimeUnixNano - span.startTimeUnixNano;
+        const events = span.events.length > 0;
+        const links = span.links.length > 0;
         result.rows.push({
           Timestamp: span.startTimeUnixNano.toString(),
           TraceId: span.traceId,
@@ -39,13 +43,13 @@ export function mapToSpanRows(resources: readonly DecodedResourceSpans[], limits
           Duration: duration > 0n ? Number(duration) : 0,
           StatusCode: STATUS_CODE_NAMES[span.statusCode] ?? 'Unset',
           StatusMessage: span.statusMessage,
-          'Events.Timestamp': span.events.map((e) => e.timeUnixNano.toString()),
-          'Events.Name': span.events.map((e) => limitName(e.name, limits, result)),
-          'Events.Attributes': span.events.map((e) => e.attributes),
-          'Links.TraceId': span.links.map((l) => l.traceId),
-          'Links.SpanId': span.links.map((l) => l.spanId),
-          'Links.TraceState': span.links.map((l) => l.traceState),
-          'Links.Attributes': span.links.map((l) => l.attributes),
+          'Events.Timestamp': events ? span.events.map((e) => e.timeUnixNano.toString()) : NONE,
+          'Events.Name': events ? span.events.map((e) => limitName(e.name, limits, result)) : NONE,
+          'Events.Attributes': events ? span.events.map((e) => e.attributes) : NONE,
+          'Links.TraceId': links ? span.links.map((l) => l.traceId) : NONE,
+          'Links.SpanId': links ? span.links.map((l) => l.spanId) : NONE,
+          'Links.TraceState': links ? span.links.map((l) => l.traceState) : NONE,
+          'Links.Attributes': links ? span.links.map((l) => l.attributes) : NONE,
         });
       }
     }
