@@ -215,7 +215,8 @@ export class DecisionTracer {
       const featureFlag = input.featureFlag ?? (input.strategy === undefined || sameStrategy(input.strategy, scoped?.strategy) ? scoped?.featureFlag : undefined);
       const active: ActiveStrategy | undefined = strategy === undefined ? undefined : featureFlag === undefined ? { strategy } : { strategy, featureFlag };
       const id = typeof input.id === 'string' && input.id !== '' ? input.id : randomUUID();
-      const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: decisionAttributes(id, input, active) }, parent);
+      const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: identityAttributes(id, active) }, parent);
+      span.setAttributes(decisionAttributes(input, active));
       if (!this.warnedNoPrice && input.context !== undefined && input.context.price === undefined) {
         this.warnedNoPrice = true;
         this.core.reporter.report('warn', 'no-price', () => `decision context for ${input.symbol} has no price: trading.context.price is required when known (P&L and counterfactual analysis start from it). Reported once.`);
@@ -232,21 +233,30 @@ function sameStrategy(a: StrategyRef | undefined, b: StrategyRef | undefined): b
   return a !== undefined && b !== undefined && a.name === b.name && a.version === b.version;
 }
 
-function decisionAttributes(id: string, input: DecisionInput, active: ActiveStrategy | undefined): Attributes {
-  const attributes: Attributes = {
-    [A.ATTR_TRADING_OPERATION_NAME]: 'decide',
-    [A.ATTR_TRADING_DECISION_ID]: id,
-    [A.ATTR_TRADING_DECISION_KIND]: input.kind ?? 'rule',
-    [A.ATTR_TRADING_SYMBOL]: input.symbol,
-  };
+/**
+ * What the strategy processor looks for when the span starts (so it stamps nothing from the parent context). Only
+ * these go to `startSpan`: OTel copies and checks start attributes twice (for the sampler, then for the span; the
+ * built-in samplers, the only ones the SDK runs, ignore them), attributes set on the span once.
+ */
+function identityAttributes(id: string, active: ActiveStrategy | undefined): Attributes {
+  const attributes: Attributes = { [A.ATTR_TRADING_DECISION_ID]: id };
   if (active !== undefined) {
     attributes[A.ATTR_TRADING_STRATEGY_NAME] = active.strategy.name;
     attributes[A.ATTR_TRADING_STRATEGY_VERSION] = active.strategy.version;
-    if (active.featureFlag !== undefined) {
-      attributes[A.ATTR_FEATURE_FLAG_KEY] = active.featureFlag.key;
-      attributes[A.ATTR_FEATURE_FLAG_RESULT_VARIANT] = active.featureFlag.variant;
-      if (active.featureFlag.provider !== undefined) attributes[A.ATTR_FEATURE_FLAG_PROVIDER_NAME] = active.featureFlag.provider;
-    }
+  }
+  return attributes;
+}
+
+function decisionAttributes(input: DecisionInput, active: ActiveStrategy | undefined): Attributes {
+  const attributes: Attributes = {
+    [A.ATTR_TRADING_OPERATION_NAME]: 'decide',
+    [A.ATTR_TRADING_DECISION_KIND]: input.kind ?? 'rule',
+    [A.ATTR_TRADING_SYMBOL]: input.symbol,
+  };
+  if (active?.featureFlag !== undefined) {
+    attributes[A.ATTR_FEATURE_FLAG_KEY] = active.featureFlag.key;
+    attributes[A.ATTR_FEATURE_FLAG_RESULT_VARIANT] = active.featureFlag.variant;
+    if (active.featureFlag.provider !== undefined) attributes[A.ATTR_FEATURE_FLAG_PROVIDER_NAME] = active.featureFlag.provider;
   }
   if (input.exchange !== undefined) attributes[A.ATTR_TRADING_EXCHANGE] = input.exchange;
   if (input.marketType !== undefined) attributes[A.ATTR_TRADING_MARKET_TYPE] = input.marketType;

@@ -121,7 +121,9 @@ export class LlmCall {
     this.adapter = adapter;
     this.capture = capture;
     this.injectedUsage = injectedUsage;
-    this.span = tracing.tracer.startSpan(model ? `${adapter.operation} ${model}` : adapter.operation, { kind: SpanKind.CLIENT, attributes });
+    // Set on the span rather than given to startSpan, which copies and checks them twice (see identityAttributes).
+    this.span = tracing.tracer.startSpan(model ? `${adapter.operation} ${model}` : adapter.operation, { kind: SpanKind.CLIENT });
+    this.span.setAttributes(attributes);
   }
 
   /**
