@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretRedactor, semconv as A } from '@tradetrace/sdk';
 import { BIP39_ENGLISH_WORDS } from '../src/redaction/bip39-english-wordlist.ts';
+import { SHORTEST_BUILT_IN_MATCH } from '../src/redaction/secret-redactor.ts';
 import { encodeBase58 } from '../src/redaction/base58.ts';
 import { inMemorySdk } from './support/in-memory-sdk.ts';
 
@@ -113,6 +114,22 @@ describe('secret redaction prechecks', () => {
       }),
       { numRuns: Number(process.env.REDACTION_RUNS ?? 300) },
     );
+  });
+});
+
+describe('secret redaction short-value skip', () => {
+  it('skips only values no built-in rule can match', () => {
+    const redactor = new SecretRedactor();
+    const short = fc.string({ unit: fc.constantFrom(...'?&=:"\' sigkeytonapwrdxbBE0123456789abcdef-_.[],'.split('')), maxLength: SHORTEST_BUILT_IN_MATCH - 1 });
+    fc.assert(
+      fc.property(short, (text) => {
+        expect(redactor.redactTextExhaustively(text)).toBe(text);
+      }),
+      { numRuns: Number(process.env.REDACTION_RUNS ?? 2000) },
+    );
+    // The bound is tight: the shortest secret is still found.
+    expect(redactor.redactText('?sig=x')).toBe('?sig=[REDACTED:secret]');
+    expect(new SecretRedactor({ values: ['hunt'] }).redactText('hunt')).toBe('[REDACTED:secret]');
   });
 });
 

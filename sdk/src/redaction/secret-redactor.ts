@@ -315,6 +315,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** No built-in rule matches fewer characters: the shortest secret is a query-string one such as `?sig=x`. */
+export const SHORTEST_BUILT_IN_MATCH = 6;
+
 const CACHE_LIMIT = 2048;
 
 const KEY_TEXT = 0;
@@ -362,6 +365,8 @@ export class SecretRedactor {
 
   redactText(text: string): string {
     if (!this.enabled || text.length === 0) return text;
+    // Short values (sides, currencies, flags) cannot hold a built-in secret; user patterns may match anything.
+    if (text.length < SHORTEST_BUILT_IN_MATCH && !this.hasCustomRules) return text;
     // UUIDs (decision ids, most ids) match no built-in pattern: skip them unless the user added patterns.
     if (text.length === 36 && !this.hasCustomRules && isUuid(text)) return text;
     const cacheable = text.length <= CACHEABLE_LENGTH;
