@@ -18,10 +18,12 @@ export const DECISION_FACTS_SETTINGS = {
   join_use_nulls: 0,
   query_plan_merge_filters: 0,
   query_plan_filter_push_down: 0,
-  // Large exports spill joins (grace hash; plain hash where grace cannot run, e.g. ASOF), aggregations and the
-  // final sort to disk instead of growing memory. The client's type lists single algorithms; ClickHouse takes a list.
+  // Joins carry ids and numbers only (the payloads meet them in an aggregation), so they run in memory: grace hash
+  // with one bucket partitions nothing (more buckets wrote the whole left side to disk once per join); plain hash
+  // where grace cannot run, e.g. ASOF. The client's type lists single algorithms; ClickHouse takes a list.
+  // Aggregations and the final sort spill to disk instead of growing memory.
   join_algorithm: 'grace_hash,hash' as 'grace_hash',
-  grace_hash_join_initial_buckets: '8',
+  grace_hash_join_initial_buckets: '1',
   max_bytes_before_external_group_by: '268435456',
   max_bytes_before_external_sort: '268435456',
 } as const;
@@ -43,6 +45,12 @@ const IS_LLM = `(SpanAttributes['gen_ai.operation.name'] != '' OR SpanAttributes
  */
 const HAS_OPERATION = `PREWHERE mapContains(SpanAttributes, 'trading.operation.name')`;
 const HAS_GEN_AI = `PREWHERE mapContains(SpanAttributes, 'gen_ai.operation.name') OR mapContains(SpanAttributes, 'gen_ai.request.model')`;
+/**
+ * A span's identity (trace id, span id) as one 128-bit hash: sets and joins on it hash one fixed-size value instead
+ * of two strings. At 2^-64 odds of any collision among 2^32 spans it is as good as the ids.
+ */
+const SPAN_KEY = 'sipHash128(TraceId, SpanId)';
+const PARENT_KEY = 'sipHash128(TraceId, ParentSpanId)';
 export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
 
 /** The filter as conditions on decide spans of `otel_traces`, with bound parameters. */
@@ -91,39 +99,34 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
   const timeMatch = options.matchByTime
     ? `UNION ALL
   SELECT d.decision_id, 3 AS rank, o.name, o.value, o.kind, o.ts
-  FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans) AND (TraceId, SpanId) NOT IN (SELECT TraceId, span_id FROM owners)) AS o
+  FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans) AND ${SPAN_KEY} NOT IN (SELECT span_k FROM owners)) AS o
   ASOF INNER JOIN all_decisions AS d ON d.service = o.service AND d.Timestamp <= o.ts`
     : '';
   const priceJoin =
     horizon === null
       ? ''
-      : `ASOF LEFT JOIN prices AS px ON px.symbol = d.SpanAttributes['trading.symbol'] AND px.ts >= d.Timestamp + toIntervalNanosecond({horizon_ns:Int64})`;
+      : `ASOF LEFT JOIN prices AS px ON px.symbol = d.symbol AND px.ts >= d.Timestamp + toIntervalNanosecond({horizon_ns:Int64})`;
   const order = options.gamma === null ? 'd.Timestamp, d.decision_id, d.TraceId, d.SpanId' : 'episode_key, d.Timestamp, d.decision_id, d.TraceId, d.SpanId';
 
   const query = `
 WITH
 all_decisions AS MATERIALIZED (
-  SELECT TraceId, SpanId, Timestamp, toString(ServiceName) AS service, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
+  SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, toString(ServiceName) AS service, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id,
+         SpanAttributes['trading.symbol'] AS symbol, SpanAttributes['trading.strategy.name'] AS strategy_name, SpanAttributes['trading.strategy.version'] AS strategy_version
   FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE}
 ),
-decisions AS (
-  SELECT TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
-         if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
-  FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
-),
--- Ownership, on id columns only. Fast path: a span whose parent is a decide span belongs to it. Every other span
+-- Ownership, on span keys only. Fast path: a span whose parent is a decide span belongs to it. Every other span
 -- with a parent (in a trace that has decisions) follows parent ids up until a decide span (or a missing parent,
 -- or the depth bound); the walk reads only the traces that hold such spans.
-decide_ids AS MATERIALIZED (SELECT DISTINCT TraceId, SpanId FROM all_decisions),
 slow_starts AS MATERIALIZED (
   SELECT TraceId, SpanId, ParentSpanId FROM ${spans}
-  PREWHERE ParentSpanId != '' AND TraceId IN (SELECT TraceId FROM decide_ids)
-  WHERE (TraceId, SpanId) NOT IN (SELECT TraceId, SpanId FROM decide_ids) AND (TraceId, ParentSpanId) NOT IN (SELECT TraceId, SpanId FROM decide_ids)
+  PREWHERE ParentSpanId != '' AND TraceId IN (SELECT TraceId FROM all_decisions)
+  WHERE ${SPAN_KEY} NOT IN (SELECT k FROM all_decisions) AND ${PARENT_KEY} NOT IN (SELECT k FROM all_decisions)
 ),
 slow_owners AS MATERIALIZED (
   WITH RECURSIVE
   nodes AS (
-    SELECT TraceId, SpanId, ParentSpanId, (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM decide_ids) AS is_decide
+    SELECT TraceId, SpanId, ParentSpanId, ${SPAN_KEY} IN (SELECT k FROM all_decisions) AS is_decide
     FROM ${spans} PREWHERE TraceId IN (SELECT TraceId FROM slow_starts)
   ),
   walk AS (
@@ -133,21 +136,21 @@ slow_owners AS MATERIALIZED (
     FROM walk AS w INNER JOIN nodes AS n ON n.TraceId = w.TraceId AND n.SpanId = w.cur
     WHERE NOT n.is_decide AND n.ParentSpanId != '' AND w.depth < ${MAX_ANCESTOR_DEPTH}
   )
-  SELECT DISTINCT TraceId, span_id, cur AS owner_span_id FROM walk WHERE (TraceId, cur) IN (SELECT TraceId, SpanId FROM decide_ids)
+  SELECT DISTINCT sipHash128(TraceId, span_id) AS span_k, sipHash128(TraceId, cur) AS owner_k FROM walk
+  WHERE sipHash128(TraceId, cur) IN (SELECT k FROM all_decisions)
 ),
--- LLM calls by owner: a direct child of a decide span by the fast path, a deeper one by the walk's result.
+-- LLM calls by owner: a direct child of a decide span by the fast path (its parent, no join: an owner that is no
+-- decision meets none in the merge below), a deeper one by the walk's result.
+llm_spans AS (
+  SELECT SpanId, Timestamp, ${SPAN_KEY} AS span_k, ${PARENT_KEY} AS parent_k,
+         ${LLM_KEYS.map((k) => `SpanAttributes['${k}'] AS k_${k.replaceAll('.', '_')}`).join(', ')}
+  FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE} AND ParentSpanId != ''
+),
 llm AS (
-  SELECT TraceId, owner_span_id,
-         groupArray(tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map((k) => `k_${k.replaceAll('.', '_')}`).join(', ')})) AS calls
-  FROM (
-    SELECT s.TraceId AS TraceId, s.SpanId AS SpanId, s.Timestamp AS Timestamp,
-           if((s.TraceId, s.ParentSpanId) IN (SELECT TraceId, SpanId FROM decide_ids), s.ParentSpanId, so.owner_span_id) AS owner_span_id,
-           ${LLM_KEYS.map((k) => `s.SpanAttributes['${k}'] AS k_${k.replaceAll('.', '_')}`).join(', ')}
-    FROM (SELECT TraceId, SpanId, ParentSpanId, Timestamp, SpanAttributes FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE} AND ParentSpanId != '') AS s
-    LEFT JOIN slow_owners AS so ON so.TraceId = s.TraceId AND so.span_id = s.SpanId
-  )
-  WHERE owner_span_id != ''
-  GROUP BY TraceId, owner_span_id
+  SELECT parent_k AS owner_k, * EXCEPT (span_k, parent_k) FROM llm_spans
+  UNION ALL
+  SELECT so.owner_k AS owner_k, s.* EXCEPT (span_k, parent_k)
+  FROM (SELECT * FROM llm_spans WHERE span_k IN (SELECT span_k FROM slow_owners)) AS s INNER JOIN slow_owners AS so ON so.span_k = s.span_k
 ),
 observations AS MATERIALIZED (
   SELECT * FROM (
@@ -155,7 +158,9 @@ observations AS MATERIALIZED (
          ${rewardObservation(`if(ev_attrs['trading.decision.id'] != '', ev_attrs['trading.decision.id'], SpanAttributes['trading.decision.id'])`, 'ev_attrs', 'ev_ts')}
   FROM ${spans}
   ARRAY JOIN Events.Name AS ev_name, Events.Attributes AS ev_attrs, Events.Timestamp AS ev_ts
-  WHERE has(CAST(Events.Name, 'Array(String)'), 'trading.reward') AND toString(ev_name) = 'trading.reward'
+  -- Spans without a reward event are dropped before their other columns (LLM messages included) are read.
+  PREWHERE has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
+  WHERE toString(ev_name) = 'trading.reward'
   UNION ALL
   -- A reward span that carries its signal as attributes only (one that also has the event is counted by the event).
   SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId, Links.SpanId,
@@ -166,44 +171,47 @@ observations AS MATERIALIZED (
   ) WHERE isFinite(ifNull(value, nan))
 ),
 -- Owners of the reward observations that name no decision and link none (the ones ownership attaches).
-unlinked AS MATERIALIZED (SELECT DISTINCT TraceId, SpanId FROM observations WHERE did = '' AND empty(link_spans)),
+unlinked AS MATERIALIZED (SELECT DISTINCT ${SPAN_KEY} AS k FROM observations WHERE did = '' AND empty(link_spans)),
 owners AS (
-  SELECT DISTINCT TraceId, span_id, owner_span_id FROM (
-    SELECT TraceId, SpanId AS span_id, ParentSpanId AS owner_span_id FROM ${spans}
-    PREWHERE (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM unlinked)
-    WHERE ParentSpanId != '' AND (TraceId, ParentSpanId) IN (SELECT TraceId, SpanId FROM decide_ids) AND (TraceId, SpanId) NOT IN (SELECT TraceId, SpanId FROM decide_ids)
+  SELECT DISTINCT span_k, owner_k FROM (
+    SELECT ${SPAN_KEY} AS span_k, ${PARENT_KEY} AS owner_k FROM ${spans}
+    PREWHERE ${SPAN_KEY} IN (SELECT k FROM unlinked)
+    WHERE ParentSpanId != '' AND owner_k IN (SELECT k FROM all_decisions) AND span_k NOT IN (SELECT k FROM all_decisions)
     UNION ALL
-    SELECT TraceId, span_id, owner_span_id FROM slow_owners WHERE (TraceId, span_id) IN (SELECT TraceId, SpanId FROM unlinked)
+    SELECT span_k, owner_k FROM slow_owners WHERE span_k IN (SELECT k FROM unlinked)
   )
   UNION ALL
-  SELECT TraceId, SpanId, SpanId FROM all_decisions WHERE (TraceId, SpanId) IN (SELECT TraceId, SpanId FROM unlinked)
+  SELECT k, k FROM all_decisions WHERE k IN (SELECT k FROM unlinked)
 ),
 attached AS (
   SELECT did AS decision_id, 0 AS rank, name, value, kind, ts FROM observations WHERE did != ''
   UNION ALL
   SELECT d.decision_id, 1 AS rank, o.name, o.value, o.kind, o.ts
-  FROM (SELECT * FROM observations WHERE did = '' AND notEmpty(link_spans)) AS o
-  ARRAY JOIN o.link_traces AS link_trace, o.link_spans AS link_span
-  INNER JOIN all_decisions AS d ON d.TraceId = link_trace AND d.SpanId = link_span
+  FROM all_decisions AS d
+  INNER JOIN (
+    SELECT name, value, kind, ts, sipHash128(link_trace, link_span) AS link_k FROM observations
+    ARRAY JOIN link_traces AS link_trace, link_spans AS link_span
+    WHERE did = '' AND notEmpty(link_spans)
+  ) AS o ON o.link_k = d.k
   UNION ALL
   SELECT d.decision_id, 2 AS rank, o.name, o.value, o.kind, o.ts
-  FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans)) AS o
-  INNER JOIN owners AS w ON w.TraceId = o.TraceId AND w.span_id = o.SpanId
-  INNER JOIN all_decisions AS d ON d.TraceId = w.TraceId AND d.SpanId = w.owner_span_id
+  FROM all_decisions AS d
+  INNER JOIN (
+    SELECT w.owner_k AS owner_k, o.name AS name, o.value AS value, o.kind AS kind, o.ts AS ts
+    FROM (SELECT *, ${SPAN_KEY} AS span_k FROM observations WHERE did = '' AND empty(link_spans)) AS o
+    INNER JOIN owners AS w ON w.span_k = o.span_k
+  ) AS o ON o.owner_k = d.k
   ${timeMatch}
 ),
-components AS (
-  SELECT decision_id, rank, name, count() AS n,
-         argMax(tuple(assumeNotNull(value), kind, toString(toUnixTimestamp64Nano(ts))), tuple(ts, assumeNotNull(value), kind)) AS latest
-  FROM attached GROUP BY decision_id, rank, name
-),
--- A decision keeps the components of its most explicit level only.
+-- A decision keeps the signals of its most explicit level only and, of each component name, the latest (by time,
+-- then value, then kind): sorted by name then that order, the last of each name. One aggregation, arrays per decision.
 rewards AS (
   SELECT decision_id, min(rank) AS best_rank, 1 AS found,
-         arrayFilter(c -> c.1 = best_rank, groupArray(tuple(rank, name, latest, n))) AS kept,
-         arrayMap(c -> tuple(c.2, c.3.1, c.3.2, c.3.3), kept) AS components,
-         arraySum(arrayMap(c -> c.4, kept)) AS reward_count
-  FROM components GROUP BY decision_id
+         arraySort(s -> (s.1, s.4, s.2, s.3), arrayFilter(s -> s.5 = best_rank, groupArray(tuple(name, assumeNotNull(value), kind, ts, rank)))) AS kept,
+         arrayMap(s -> tuple(s.1, s.2, s.3, toString(toUnixTimestamp64Nano(s.4))),
+                  arrayFilter((s, i) -> i = length(kept) OR kept[i + 1].1 != s.1, kept, arrayEnumerate(kept))) AS components,
+         length(kept) AS reward_count
+  FROM attached GROUP BY decision_id
 ),
 positions AS (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, 1 AS found,
@@ -229,28 +237,54 @@ prices AS (
   SELECT SpanAttributes['trading.symbol'] AS symbol, Timestamp AS ts, toFloat64OrNull(SpanAttributes['trading.context.price']) AS price
   FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE} AND price IS NOT NULL AND isFinite(assumeNotNull(price))
 )`
-  }
+  },
+-- Ids and numbers per decision: the joins carry no payload.
+decision_facts AS (
+  SELECT d.k AS k,
+         tuple(r.found, r.components, r.reward_count, r.best_rank, p.found, p.realized_pnl, p.realized_return, o.orders, o.filled_amount,
+               if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id),
+               ${horizon === null ? 'CAST(NULL, \'Nullable(Float64)\')' : 'px.price'}, ${withRegistry ? 'sv.config' : "''"}) AS facts
+  FROM all_decisions AS d
+  LEFT JOIN rewards AS r ON r.decision_id = d.decision_id
+  LEFT JOIN positions AS p ON p.decision_id = d.decision_id
+  LEFT JOIN orders AS o ON o.decision_id = d.decision_id
+  ${priceJoin}
+  ${withRegistry ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
+    ON sv.strategy_name = d.strategy_name AND sv.version = d.strategy_version` : ''}
+),
+-- The wide payloads (the decision's attributes, its LLM calls) meet its facts in one aggregation by span key, which
+-- spills to disk past its memory bound, instead of hash joins holding them.
+merged AS (
+  SELECT k, groupArrayArray(ds) AS ds, groupArrayArray(calls) AS calls, groupArrayArray(fs) AS fs
+  FROM (
+    SELECT ${SPAN_KEY} AS k, [tuple(TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'], SpanAttributes,
+                                   if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']))] AS ds, [] AS calls, [] AS fs
+    FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
+    UNION ALL
+    SELECT owner_k, [], [tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map((k) => `k_${k.replaceAll('.', '_')}`).join(', ')})], [] FROM llm
+    UNION ALL
+    SELECT k, [], [], [facts] FROM decision_facts
+  )
+  GROUP BY k HAVING notEmpty(ds)
+),
+decisions AS (
+  SELECT d.1 AS TraceId, d.2 AS SpanId, d.3 AS Timestamp, d.4 AS ServiceName, d.5 AS bot_id, d.6 AS SpanAttributes, d.7 AS decision_id,
+         calls, fs[1] AS f
+  FROM merged ARRAY JOIN ds AS d
+)
 SELECT
   d.decision_id AS decision_id, d.TraceId AS trace_id, d.SpanId AS span_id,
   toString(toUnixTimestamp64Nano(d.Timestamp)) AS start_ns,
   d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes,
-  l.calls AS llm_calls,
-  r.found AS has_reward, r.components AS reward_components, r.reward_count AS reward_count, r.best_rank AS reward_rank,
-  p.found AS has_position, p.realized_pnl AS realized_pnl, p.realized_return AS realized_return,
-  o.orders AS orders, o.filled_amount AS filled_amount,
-  if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id) AS position_id,
-  ${horizon === null ? 'NULL' : 'px.price'} AS price_at_horizon,
-  ${withRegistry ? 'sv.config' : "''"} AS strategy_config,
+  d.calls AS llm_calls,
+  d.f.1 AS has_reward, d.f.2 AS reward_components, d.f.3 AS reward_count, d.f.4 AS reward_rank,
+  d.f.5 AS has_position, d.f.6 AS realized_pnl, d.f.7 AS realized_return,
+  d.f.8 AS orders, d.f.9 AS filled_amount, d.f.10 AS position_id,
+  d.f.11 AS price_at_horizon,
+  d.f.12 AS strategy_config,
   if(d.SpanAttributes['trading.episode.id'] != '', d.SpanAttributes['trading.episode.id'],
      if(d.SpanAttributes['trading.position.id'] != '', d.SpanAttributes['trading.position.id'], position_id)) AS episode_key
 FROM decisions AS d
-LEFT JOIN llm AS l ON l.TraceId = d.TraceId AND l.owner_span_id = d.SpanId
-LEFT JOIN rewards AS r ON r.decision_id = d.decision_id
-LEFT JOIN positions AS p ON p.decision_id = d.decision_id
-LEFT JOIN orders AS o ON o.decision_id = d.decision_id
-${priceJoin}
-${withRegistry ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
-  ON sv.strategy_name = d.SpanAttributes['trading.strategy.name'] AND sv.version = d.SpanAttributes['trading.strategy.version']` : ''}
 ORDER BY ${order}`;
   return { query, params };
 }
