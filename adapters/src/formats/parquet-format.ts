@@ -33,12 +33,12 @@ export async function writeTripletsParquet(storage: Storage, path: string, filte
   const resolved = resolveExtractionOptions(options);
   const file = resolve(path);
   const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;
-  // Row groups of 32 MiB: the writer holds a whole row group (512 MiB by default) before it writes one.
+  // Row groups of 8 MiB: the writer holds a whole row group (512 MiB by default) before it writes one.
   const settings = {
     ...DECISION_FACTS_SETTINGS,
     engine_file_truncate_on_insert: 1,
     output_format_parquet_compression_method: 'zstd',
-    output_format_parquet_row_group_size_bytes: '33554432',
+    output_format_parquet_row_group_size_bytes: '8388608',
   } as const;
   if (canProjectInSql(resolved)) {
     const projected = tripletProjection(await decisionFactsQueryFor(storage, filter, resolved), resolved);

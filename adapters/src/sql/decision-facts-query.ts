@@ -26,6 +26,9 @@ export const DECISION_FACTS_SETTINGS = {
   grace_hash_join_initial_buckets: '1',
   max_bytes_before_external_group_by: '268435456',
   max_bytes_before_external_sort: '268435456',
+  // Rows here are wide (attributes, LLM messages): blocks of 8,192 rows instead of 65,409 keep every stage's buffers
+  // small (1M decisions: peak RSS 3.5 → 2.9 GB, and faster).
+  max_block_size: '8192',
 } as const;
 
 export interface DecisionFactsQueryInput {
