@@ -37,9 +37,12 @@ export const CollectorConfigSchema = z
     /** Disk budget of the write-ahead spool; past it requests get 503 + Retry-After. */
     spoolMaxBytes: z.coerce.number().int().positive().default(1024 * MiB),
     /**
-     * While ClickHouse is healthy, how long an answer waits for the request's INSERT (so clients read what they just
-     * sent); 0 answers as soon as the request is spooled, which is just as durable.
+     * Rows waiting in the spool above which an answer also waits for the request's INSERT: below it answers come as
+     * soon as requests are spooled (just as durable), above it clients are slowed to ClickHouse's pace. 0: always
+     * wait, so clients read what they just sent.
      */
+    ackWaitBacklogRows: z.coerce.number().int().min(0).default(100_000),
+    /** Longest such wait; 0 never waits for the INSERT. */
     ackWaitForInsertMs: z.coerce.number().int().min(0).default(2_000),
     /** Decoded rows kept in memory for the inserts; past this, spooled bodies are decoded again (bounds RSS). */
     maxMemoryRows: z.coerce.number().int().positive().default(100_000),

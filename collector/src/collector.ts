@@ -91,6 +91,7 @@ export async function startCollector(config: CollectorConfig, options: StartColl
       logger,
       maxBatchRows: resolved.maxBatchRows,
       maxMemoryRows: resolved.maxMemoryRows,
+      ackWaitBacklogRows: resolved.ackWaitBacklogRows,
       maxAckWaitMs: resolved.ackWaitForInsertMs,
     });
     ingest.start();

@@ -30,6 +30,7 @@ const FLAG_FIELDS = {
   spoolMaxBytes: 'spoolMaxBytes',
   maxBatchRows: 'maxBatchRows',
   maxMemoryRows: 'maxMemoryRows',
+  ackWaitBacklogRows: 'ackWaitBacklogRows',
   ackWaitForInsertMs: 'ackWaitForInsertMs',
   shutdownTimeoutMs: 'shutdownTimeoutMs',
 } as const satisfies Record<string, keyof CollectorConfig>;
@@ -52,7 +53,8 @@ export function registerCollectorCommand(program: Command): void {
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
       .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
-      .option('--ack-wait-for-insert-ms <n>', 'while ClickHouse is healthy, how long an answer waits for the INSERT; 0: answer once spooled (default 2000)')
+      .option('--ack-wait-backlog-rows <n>', 'rows waiting to be inserted above which an answer also waits for its INSERT; 0: always wait (default 100000)')
+      .option('--ack-wait-for-insert-ms <n>', 'longest such wait; 0: answer once spooled (default 2000)')
       .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
   ).action(async (raw: Record<string, unknown>, command: Command) => {
     const config = resolveConfig(raw, command);

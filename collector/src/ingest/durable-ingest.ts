@@ -24,10 +24,13 @@ export interface DurableIngestOptions {
   /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
   maxRetryDelayMs?: number;
   /**
-   * While ClickHouse is healthy, how long an acknowledgement waits for the request's INSERT, in ms. Default 2,000.
-   * Clients then read what they just sent; during an outage (or past this wait) the answer comes as soon as the
-   * request is spooled, which is just as durable.
+   * Rows waiting in the spool above which an acknowledgement also waits for the request's INSERT (up to
+   * `maxAckWaitMs`). Default 100,000. Below it the answer comes once the request is spooled, so clients keep sending
+   * while the previous batch is inserted; above it they are slowed to the pace ClickHouse takes rows (flow control
+   * before the disk budget is reached). 0: always wait, so clients read what they just sent.
    */
+  ackWaitBacklogRows?: number;
+  /** Longest such wait, in ms. Default 2,000; during an outage there is no wait at all. */
   maxAckWaitMs?: number;
 }
 
@@ -62,7 +65,10 @@ export class DurableIngest {
   private readonly maxBatchRows: number;
   private readonly maxMemoryRows: number;
   private readonly maxRetryDelayMs: number;
+  private readonly ackWaitBacklogRows: number;
   private readonly maxAckWaitMs: number;
+  /** Rows spooled and not yet stored. */
+  private backlogRows = 0;
   /** Requests waiting to hear that their record is stored, in id order. */
   private storedWaiters: { id: number; resolve: () => void }[] = [];
   /** Rows of spooled records decoded on receipt, so the shipper need not decode them again. */
@@ -91,8 +97,10 @@ export class DurableIngest {
     this.maxBatchRows = options.maxBatchRows ?? 100_000;
     this.maxMemoryRows = options.maxMemoryRows ?? 100_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+    this.ackWaitBacklogRows = options.ackWaitBacklogRows ?? 100_000;
     this.maxAckWaitMs = options.maxAckWaitMs ?? 2_000;
     for (const hash of this.spool.hashesFoundAtOpen) this.remember(hash, Promise.resolve());
+    for (const entry of this.spool.waiting) this.backlogRows += entry.rowCount;
     this.updateGauges();
   }
 
@@ -125,9 +133,10 @@ export class DurableIngest {
       this.memory.set(entry.id, decoded);
       this.memoryRows += decoded.rows.length;
     }
+    this.backlogRows += decoded.rows.length;
     this.updateGauges();
     this.wake?.();
-    if (this.healthy && this.maxAckWaitMs > 0) await this.storedOrTimeout(entry.id);
+    if (this.healthy && this.maxAckWaitMs > 0 && this.backlogRows > this.ackWaitBacklogRows) await this.storedOrTimeout(entry.id);
     return 'spooled';
   }
 
@@ -309,7 +318,10 @@ export class DurableIngest {
 
   private async commit(batch: readonly SpoolEntry[], through: number): Promise<void> {
     await this.spool.commit(through);
-    for (const entry of batch) this.forget(entry.id);
+    for (const entry of batch) {
+      this.forget(entry.id);
+      this.backlogRows -= entry.rowCount;
+    }
     this.notifyStored(through);
   }
 

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseRowSink, createCollectorMetrics, decodeOtlpBody, DurableIngest, WriteAheadSpool, type IngestLimits } from '@tradetrace/collector';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000, maxNameLength: 1_024 };
 
 describe('DurableIngest', () => {
@@ -53,6 +55,40 @@ describe('DurableIngest', () => {
       await ingest.stop();
       expect(await count('replayed')).toBe(10);
       expect(spool.waiting).toEqual([]);
+    });
+  });
+
+  describe('.accept', () => {
+    /** A real sink whose INSERTs wait until the test lets them through. */
+    function gatedSink() {
+      const sink = createClickHouseRowSink(storage);
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      return { sink: { ...sink, insert: async (batch: Parameters<typeof sink.insert>[0]) => { await gate; await sink.insert(batch); } }, open };
+    }
+
+    async function acceptWhileInsertsWait(service: string, ackWaitBacklogRows: number): Promise<{ answered: boolean; stored: number }> {
+      const { sink, open } = gatedSink();
+      const spool = await WriteAheadSpool.open({ dir: join(dataPath, `spool-${service}`), maxBytes: 10_000_000 });
+      const ingest = new DurableIngest({ spool, sink, deadLetterDir: join(dataPath, 'dead'), limits: LIMITS, metrics: createCollectorMetrics(), ackWaitBacklogRows, maxAckWaitMs: 60_000 });
+      ingest.start();
+      const body = (await traceRequestBodies({ service, spans: 5 })).protobuf;
+      const accepted = ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
+      // While the INSERT is held: an answer that does not wait for it comes as soon as the spool has the request.
+      const answeredBeforeInsert = await Promise.race([accepted.then(() => true), sleep(ackWaitBacklogRows > 0 ? 10_000 : 500).then(() => false)]);
+      open();
+      await accepted;
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      return { answered: answeredBeforeInsert, stored: await count(service) };
+    }
+
+    it('answers once spooled while the backlog is below ackWaitBacklogRows', async () => {
+      expect(await acceptWhileInsertsWait('ack-on-spool', 100)).toEqual({ answered: true, stored: 5 });
+    });
+
+    it('also waits for the INSERT past that backlog (0: always)', async () => {
+      expect(await acceptWhileInsertsWait('ack-on-insert', 0)).toEqual({ answered: false, stored: 5 });
     });
   });
 });

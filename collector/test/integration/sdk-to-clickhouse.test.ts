@@ -62,6 +62,8 @@ describe('SDK → OTLP/HTTP → collector → embedded ClickHouse', () => {
       expect(result.action).toBe('buy');
       tt.emitReward({ decisionId: 'dec-1', value: 1.5 });
       await tt.shutdown();
+      // Acknowledged means spooled; reading needs the spool inserted.
+      expect(await collector.drain(10_000)).toBe(true);
 
       const spans = await spansOf(service);
       expect(spans.map((s) => s.SpanName).sort()).toEqual(['chat deepseek-chat', 'decide SOL/USDC:USDC', 'reward SOL/USDC:USDC']);
