@@ -11,7 +11,7 @@ import { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
 import { DurableIngest } from './ingest/durable-ingest.ts';
 import type { RowSink } from './ingest/row-sink.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
-import { registerEngineMemoryGauge } from './metrics/engine-memory-gauge.ts';
+import { sampleEngineMemory, type EngineMemorySampler } from './metrics/engine-memory-gauge.ts';
 import type { IngestLimits } from './otlp/ingest-limits.ts';
 import { WriteAheadSpool } from './spool/write-ahead-spool.ts';
 
@@ -68,11 +68,12 @@ export async function startCollector(config: CollectorConfig, options: StartColl
   );
   let app: FastifyInstance | undefined;
   let ingest: DurableIngest | undefined;
+  let engineMemory: EngineMemorySampler | undefined;
   try {
     const applied = await runMigrations(storage);
     if (applied.length > 0) logger?.info({ applied }, 'schema migrated');
     const metrics = createCollectorMetrics();
-    registerEngineMemoryGauge(metrics.registry, storage);
+    engineMemory = sampleEngineMemory(metrics.registry, storage);
     const limits: IngestLimits = {
       maxItemsPerRequest: resolved.maxItemsPerRequest,
       maxAttributesPerItem: resolved.maxAttributesPerItem,
@@ -128,6 +129,7 @@ export async function startCollector(config: CollectorConfig, options: StartColl
             if (!drained) logger?.warn({ backlog: durable.backlog }, 'shutdown: ClickHouse did not take the whole spool in time; the rest is replayed at the next start');
             await durable.stop();
           } finally {
+            await engineMemory?.stop();
             await storage.close();
           }
         })();
@@ -137,6 +139,7 @@ export async function startCollector(config: CollectorConfig, options: StartColl
   } catch (error) {
     await app?.close();
     await ingest?.stop();
+    await engineMemory?.stop();
     await storage.close();
     throw error;
   }
