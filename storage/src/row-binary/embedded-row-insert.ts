@@ -31,7 +31,7 @@ export class EmbeddedRowInsert {
 
   async insert<Row extends object>(qualifiedTable: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void> {
     const file = join(this.folder, `${process.pid}-${this.sequence++}.rowbinary`);
-    const bytes = encodeRowBinary(rows, layout);
+    const bytes = await encodeRowBinary(rows, layout);
     // ClickHouse names an untokened INSERT ... SELECT by its query, not its rows: name it by the rows, as a plain INSERT is.
     if (settings.insert_deduplicate && !settings.insert_deduplication_token) {
       settings = { ...settings, insert_deduplication_token: `rows-${createHash('sha256').update(bytes).digest('base64url')}` };

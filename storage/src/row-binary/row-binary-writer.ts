@@ -47,13 +47,23 @@ export class RowBinaryWriter {
   }
 
   string(value: string): void {
-    // Most values are short: when even three bytes per character fit a one-byte length, write first and fill the length in after.
-    if (value.length < 43) {
-      this.reserve(1 + value.length * 3);
-      const written = this.buffer.write(value, this.position + 1);
-      this.buffer[this.position] = written;
-      this.position += 1 + written;
-      return;
+    const length = value.length;
+    // Most values are short ASCII: copying them character by character beats a call into the native encoder.
+    if (length < 0x80) {
+      this.reserve(1 + length);
+      const buffer = this.buffer;
+      let at = this.position + 1;
+      let i = 0;
+      for (; i < length; i += 1) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[at++] = code;
+      }
+      if (i === length) {
+        buffer[this.position] = length;
+        this.position = at;
+        return;
+      }
     }
     const bytes = Buffer.byteLength(value);
     this.length(bytes);
