@@ -67,8 +67,6 @@ export class DurableIngest {
   private readonly maxRetryDelayMs: number;
   private readonly ackWaitBacklogRows: number;
   private readonly maxAckWaitMs: number;
-  /** Rows spooled and not yet stored. */
-  private backlogRows = 0;
   /** Requests waiting to hear that their record is stored, in id order. */
   private storedWaiters: { id: number; resolve: () => void }[] = [];
   /** Rows of spooled records decoded on receipt, so the shipper need not decode them again. */
@@ -100,7 +98,6 @@ export class DurableIngest {
     this.ackWaitBacklogRows = options.ackWaitBacklogRows ?? 100_000;
     this.maxAckWaitMs = options.maxAckWaitMs ?? 2_000;
     for (const hash of this.spool.hashesFoundAtOpen) this.remember(hash, Promise.resolve());
-    for (const entry of this.spool.waiting) this.backlogRows += entry.rowCount;
     this.updateGauges();
   }
 
@@ -133,10 +130,9 @@ export class DurableIngest {
       this.memory.set(entry.id, decoded);
       this.memoryRows += decoded.rows.length;
     }
-    this.backlogRows += decoded.rows.length;
     this.updateGauges();
     this.wake?.();
-    if (this.healthy && this.maxAckWaitMs > 0 && this.backlogRows > this.ackWaitBacklogRows) await this.storedOrTimeout(entry.id);
+    if (this.healthy && this.maxAckWaitMs > 0 && this.spool.waitingRows > this.ackWaitBacklogRows) await this.storedOrTimeout(entry.id);
     return 'spooled';
   }
 
@@ -318,10 +314,7 @@ export class DurableIngest {
 
   private async commit(batch: readonly SpoolEntry[], through: number): Promise<void> {
     await this.spool.commit(through);
-    for (const entry of batch) {
-      this.forget(entry.id);
-      this.backlogRows -= entry.rowCount;
-    }
+    for (const entry of batch) this.forget(entry.id);
     this.notifyStored(through);
   }
 

@@ -63,6 +63,7 @@ export class WriteAheadSpool {
   private flushing: Promise<void> | undefined;
   private totalBytes = 0;
   private reservedBytes = 0;
+  private rowsWaiting = 0;
   private readonly recoveredHashes: string[] = [];
   private readonly committedHashes: CommittedRequestHashes;
 
@@ -118,6 +119,11 @@ export class WriteAheadSpool {
     return this.entries;
   }
 
+  /** Rows (spans or log records) of the records not yet committed. */
+  get waitingRows(): number {
+    return this.rowsWaiting;
+  }
+
   /** Appends a record; resolves once it is on disk (fsync), rejects with SpoolFullError past the budget. */
   append(record: { signal: TelemetrySignal; encoding: BodyEncoding; body: Buffer; rowCount: number; requestHash: string }): Promise<SpoolEntry> {
     const id = this.nextId;
@@ -170,6 +176,7 @@ export class WriteAheadSpool {
     const removable = new Set<number>();
     while (this.entries.length > 0 && this.entries[0]!.id <= through) {
       const entry = this.entries.shift()!;
+      this.rowsWaiting -= entry.rowCount;
       removable.add(entry.segment);
     }
     const stillNeeded = new Set(this.entries.map((e) => e.segment));
@@ -211,6 +218,7 @@ export class WriteAheadSpool {
         maxId = Math.max(maxId, record.header.id);
         this.recoveredHashes.push(record.header.requestHash);
         if (record.header.id <= this.progress.committedThrough) continue;
+        this.rowsWaiting += record.header.rowCount;
         this.entries.push({
           ...record.header,
           segment,
@@ -266,6 +274,7 @@ export class WriteAheadSpool {
           this.totalBytes += offset - start;
           this.reservedBytes -= offset - start;
           this.entries.push(...placed);
+          for (const entry of placed) this.rowsWaiting += entry.rowCount;
           batch.forEach((p, i) => p.resolve(placed[i]!));
         } catch (error) {
           for (const p of batch) this.reservedBytes -= p.frame.length;

@@ -36,6 +36,22 @@ describe('WriteAheadSpool', () => {
     });
   });
 
+  describe('.waitingRows', () => {
+    it('counts the rows of records not yet committed, across a commit and a reopen', async () => {
+      const first = await WriteAheadSpool.open({ dir, maxBytes: 1_000_000 });
+      await Promise.all([1, 2, 3].map((n) => first.append({ ...record(n), rowCount: n * 10 })));
+      expect(first.waitingRows).toBe(60);
+      await first.commit(1);
+      expect(first.waitingRows).toBe(50);
+      await first.close();
+      const reopened = await WriteAheadSpool.open({ dir, maxBytes: 1_000_000 });
+      expect(reopened.waitingRows).toBe(50);
+      await reopened.commit(3);
+      expect(reopened.waitingRows).toBe(0);
+      await reopened.close();
+    });
+  });
+
   describe('.open', () => {
     it('finds the records left by a previous process, continues their ids and remembers their hashes', async () => {
       const first = await WriteAheadSpool.open({ dir, maxBytes: 1_000_000 });
