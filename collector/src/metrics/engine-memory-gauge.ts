@@ -21,7 +21,7 @@ export function sampleEngineMemory(registry: Registry, storage: Storage, interva
     labelNames: ['engine'],
     registers: [registry],
   });
-  let sampling: Promise<void> = Promise.resolve();
+  let sampling: Promise<void> | undefined;
   const sample = async () => {
     try {
       const result = await storage.client.query({ query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'", format: 'JSONEachRow' });
@@ -31,10 +31,12 @@ export function sampleEngineMemory(registry: Registry, storage: Storage, interva
       // An engine that does not answer leaves the last value; /readyz reports the outage.
     }
   };
-  sampling = sample();
-  const timer = setInterval(() => {
-    sampling = sampling.then(sample);
-  }, intervalMs);
+  // A sample still waiting for a busy engine is not joined by another one.
+  const start = () => {
+    sampling ??= sample().finally(() => (sampling = undefined));
+  };
+  start();
+  const timer = setInterval(start, intervalMs);
   timer.unref();
   return {
     async stop() {
