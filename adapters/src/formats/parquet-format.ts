@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Storage } from '@tradetrace/storage';
+import { sqlString, type Storage } from '@tradetrace/storage';
 import { resolveExtractionOptions, type ExtractionOptions } from '../extraction-options.ts';
 import { DECISION_FACTS_SETTINGS } from '../sql/decision-facts-query.ts';
 import { decisionFactsQueryFor } from '../sql/sql-triplet-reader.ts';
@@ -17,10 +17,6 @@ export interface ParquetExportResult {
   /** Rows written; null when a server wrote a stream whose length it did not report. */
   count: number | null;
   pushedDown: boolean;
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
 /**

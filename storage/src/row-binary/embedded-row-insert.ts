@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseSettings } from '@clickhouse/client';
+import { sqlString } from '../migrations/attribute-sql.ts';
 import { encodeRowBinary } from './row-binary-encoding.ts';
 import { layoutStructure, type RowLayout } from './row-layout.ts';
 
@@ -50,10 +51,6 @@ export class EmbeddedRowInsert {
   close(): void {
     rmSync(this.folder, { recursive: true, force: true });
   }
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
 function settingsClause(settings: ClickHouseSettings): string {
