@@ -1,22 +1,20 @@
 import { RowBinaryWriter } from './row-binary-writer.ts';
 import type { RowLayout } from './row-layout.ts';
 
+const ROWS_PER_SLICE = 2048;
+
 /**
  * Rows in RowBinary, columns in layout order; a slice of rows at a time with a turn of the event loop in between: a
  * 100,000-row batch takes a few hundred milliseconds to encode, which would hold up every request answered meanwhile.
  */
-export async function encodeRowBinary<Row extends object>(rows: readonly Row[], layout: RowLayout<Row>, rowsPerSlice = 2048): Promise<Buffer> {
-  const writer = writerFor(rows.length);
-  for (let from = 0; from < rows.length; from += rowsPerSlice) {
+export async function encodeRowBinary<Row extends object>(rows: readonly Row[], layout: RowLayout<Row>): Promise<Buffer> {
+  // About 500 bytes per span row; starting near the final size avoids most regrowth.
+  const writer = new RowBinaryWriter(Math.max(4096, rows.length * 512));
+  for (let from = 0; from < rows.length; from += ROWS_PER_SLICE) {
     if (from > 0) await new Promise((resolve) => setImmediate(resolve));
-    appendRowBinary(writer, rows, layout, from, Math.min(rows.length, from + rowsPerSlice));
+    appendRowBinary(writer, rows, layout, from, Math.min(rows.length, from + ROWS_PER_SLICE));
   }
   return writer.bytes();
-}
-
-function writerFor(rowCount: number): RowBinaryWriter {
-  // About 500 bytes per span row; starting near the final size avoids most regrowth.
-  return new RowBinaryWriter(Math.max(4096, rowCount * 512));
 }
 
 function appendRowBinary<Row extends object>(writer: RowBinaryWriter, rows: readonly Row[], layout: RowLayout<Row>, from: number, to: number): void {

@@ -7,7 +7,7 @@ export class RowBinaryWriter {
   private buffer: Buffer;
   private position = 0;
 
-  constructor(initialBytes = 1 << 20) {
+  constructor(initialBytes: number) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
