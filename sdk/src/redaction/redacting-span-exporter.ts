@@ -1,7 +1,7 @@
-import type { Attributes, Link, SpanStatus } from '@opentelemetry/api';
+import type { Attributes, SpanStatus } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_GEN_AI_OPERATION_NAME, ATTR_TRADING_OPERATION_NAME } from '../semconv/trading-attributes.ts';
 import type { SecretRedactor } from './secret-redactor.ts';
 
@@ -50,8 +50,8 @@ export class RedactingSpanExporter implements SpanExporter {
     const madeBySdk = span.attributes[ATTR_TRADING_OPERATION_NAME] !== undefined || span.attributes[ATTR_GEN_AI_OPERATION_NAME] !== undefined;
     const name = madeBySdk ? span.name : r.redactText(span.name);
     const attributes = r.redactAttributes(span.attributes);
-    const events = span.events.length === 0 ? span.events : this.redactEvents(span.events);
-    const links = span.links.length === 0 ? span.links : this.redactLinks(span.links);
+    const events = span.events.length === 0 ? span.events : this.redactAttributeHolders(span.events);
+    const links = span.links.length === 0 ? span.links : this.redactAttributeHolders(span.links);
     const status = span.status.message ? redactStatus(span.status, r.redactText(span.status.message)) : span.status;
     const resource = this.redactResource(span.resource);
     if (name === span.name && attributes === span.attributes && events === span.events && links === span.links && status === span.status && resource === span.resource) {
@@ -79,26 +79,16 @@ export class RedactingSpanExporter implements SpanExporter {
     };
   }
 
-  private redactEvents(events: TimedEvent[]): TimedEvent[] {
-    let out: TimedEvent[] | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      if (event.attributes === undefined) continue;
-      const attributes = this.redactor.redactAttributes(event.attributes);
-      if (attributes !== event.attributes) (out ??= events.slice())[i] = { ...event, attributes };
+  /** Events or links with their attributes redacted; the same array when nothing changed. */
+  private redactAttributeHolders<T extends { attributes?: Attributes }>(items: T[]): T[] {
+    let out: T[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.attributes === undefined) continue;
+      const attributes = this.redactor.redactAttributes(item.attributes);
+      if (attributes !== item.attributes) (out ??= items.slice())[i] = { ...item, attributes };
     }
-    return out ?? events;
-  }
-
-  private redactLinks(links: Link[]): Link[] {
-    let out: Link[] | undefined;
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
-      if (link.attributes === undefined) continue;
-      const attributes = this.redactor.redactAttributes(link.attributes);
-      if (attributes !== link.attributes) (out ??= links.slice())[i] = { ...link, attributes };
-    }
-    return out ?? links;
+    return out ?? items;
   }
 
   private redactResource(resource: Resource): Resource {
