@@ -7,6 +7,7 @@ import { auditedCounts, recordScenario } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { sleep } from '../src/sleep.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
+import { expectExactlyOnce } from './support/expect-exactly-once.ts';
 
 const plan = faultsPlan();
 const { clients, kills, minUpMs, maxUpMs } = plan.crash;
@@ -54,10 +55,6 @@ describe('crash', () => {
 
     expect(drained, 'the last process drains the replayed spool').toBe(true);
     expect(exitCode, collector.recentOutput()).toBe(0);
-    expect(audit.acknowledged).toBeGreaterThan(0);
-    expect(audit.acknowledgedMissing).toBe(0);
-    expect(audit.acknowledgedStoredOnce).toBe(audit.acknowledged);
-    expect(audit.duplicates).toBe(0);
-    expect(audit.unknown).toBe(0);
+    expectExactlyOnce(audit);
   });
 });

@@ -6,6 +6,7 @@ import { faultsPlan } from '../src/faults-size.ts';
 import { auditedCounts, recordScenario } from '../src/faults-report.ts';
 import { scratchFolder } from '../src/scratch-folder.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
+import { expectExactlyOnce } from './support/expect-exactly-once.ts';
 
 const plan = faultsPlan();
 const data = scratchFolder('load');
@@ -34,10 +35,6 @@ describe('load', () => {
 
     expect(drained, 'the spool drains after the load').toBe(true);
     expect(exitCode, `SIGTERM exits 0:\n${collector.recentOutput()}`).toBe(0);
-    expect(audit.acknowledged).toBeGreaterThan(0);
-    expect(audit.acknowledgedMissing).toBe(0);
-    expect(audit.acknowledgedStoredOnce).toBe(audit.acknowledged);
-    expect(audit.duplicates).toBe(0);
-    expect(audit.unknown).toBe(0);
+    expectExactlyOnce(audit);
   });
 });

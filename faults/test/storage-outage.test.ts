@@ -8,6 +8,7 @@ import { scratchFolder } from '../src/scratch-folder.ts';
 import { sleep } from '../src/sleep.ts';
 import { auditStoredSpans } from '../src/span-audit.ts';
 import { spoolBytesOnDisk } from '../src/spool-on-disk.ts';
+import { expectExactlyOnce } from './support/expect-exactly-once.ts';
 
 const plan = faultsPlan();
 const { clients, beforeMs, outageMs, afterMs, spoolMaxBytes } = plan.outage;
@@ -62,10 +63,6 @@ describe('storage outage', () => {
     // Memory stays bounded: the spool (disk) takes the backlog, so the outage must not add more than the spool budget
     // to the collector's peak; holding 30 s of load in memory would add far more.
     expect(outageRssMb).toBeLessThan(steadyRssMb + spoolMaxBytes / 2 ** 20 + 256);
-    expect(audit.acknowledged).toBeGreaterThan(0);
-    expect(audit.acknowledgedMissing).toBe(0);
-    expect(audit.acknowledgedStoredOnce).toBe(audit.acknowledged);
-    expect(audit.duplicates).toBe(0);
-    expect(audit.unknown).toBe(0);
+    expectExactlyOnce(audit);
   });
 });
