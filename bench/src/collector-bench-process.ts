@@ -4,7 +4,7 @@ import { request, type Agent } from 'node:http';
 /**
  * The collector runs in a process of its own, as in production, so the load generator does not share its event loop.
  * The same process answers a few commands over IPC: drain the spool, measure the engine's own insert rate, report RSS,
- * bytes on disk, and the time of a triplet export of everything stored.
+ * bytes on disk, and the time and count of a triplet export of everything stored.
  */
 const COLLECTOR_PROCESS = `
 import { startCollector, decodeOtlpBody } from '@tradetrace/collector';
@@ -22,8 +22,8 @@ process.on('message', async ({ id, command, argument }) => {
     result = Number((await parts.json())[0].bytes);
   } else if (command === 'export') {
     const started = performance.now();
-    await writeTripletsParquet(collector.storage, process.argv[1] + '/export.parquet');
-    result = (performance.now() - started) / 1000;
+    const { count } = await writeTripletsParquet(collector.storage, process.argv[1] + '/export.parquet');
+    result = { seconds: (performance.now() - started) / 1000, count };
   }
   else if (command === 'engine') {
     const rows = argument.bodies.flatMap((b) => decodeOtlpBody('traces', 'protobuf', Buffer.from(b, 'base64'), {
@@ -48,7 +48,9 @@ process.on('message', async ({ id, command, argument }) => {
 
 export interface CollectorProcess {
   url: string;
-  call(command: 'drain' | 'rss' | 'disk' | 'export'): Promise<number>;
+  call(command: 'drain' | 'rss' | 'disk'): Promise<number>;
+  /** Triplet export (SQL path into Parquet) of everything stored: seconds taken, triplets written. */
+  call(command: 'export'): Promise<{ seconds: number; count: number }>;
   call(command: 'engine', argument: { bodies: string[]; repeats: number }): Promise<number>;
   stop(): Promise<void>;
 }
@@ -66,9 +68,9 @@ export async function startCollectorProcess(dataPath: string): Promise<Collector
     });
   });
   const call = (command: string, argument?: unknown) =>
-    new Promise<number>((resolve) => {
+    new Promise<unknown>((resolve) => {
       const id = nextId++;
-      pending.set(id, (result) => resolve(Number(result)));
+      pending.set(id, (result) => resolve(typeof result === 'object' ? result : Number(result)));
       child.send({ id, command, argument });
     });
   return {

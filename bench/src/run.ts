@@ -66,8 +66,16 @@ async function main(): Promise<void> {
   if (scale.length > 0) {
     process.stdout.write('\nscale\n');
     printTable(
-      ['spans', 'ingest s', 'ingest spans/s', 'export s', 'bytes/span on disk'],
-      scale.map((r) => [String(r.spans), r.ingest_s.toFixed(2), formatNumber(r.spans / r.ingest_s), r.export_s.toFixed(2), r.bytes_per_span.toFixed(1)]),
+      ['spans', 'decisions', 'ingest s', 'ingest spans/s', 'export s', 'triplets/s', 'bytes/span on disk'],
+      scale.map((r) => [
+        String(r.spans),
+        String(r.decisions),
+        r.ingest_s.toFixed(2),
+        formatNumber(r.spans / r.ingest_s),
+        r.export_s.toFixed(2),
+        formatNumber(r.decisions / r.export_s),
+        r.bytes_per_span.toFixed(1),
+      ]),
     );
   }
   process.stdout.write(`\nwrote ${out}\n`);

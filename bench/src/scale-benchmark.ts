@@ -10,6 +10,8 @@ export interface ScaleRow {
   spans: number;
   /** From the first request to the last span in ClickHouse. */
   ingest_s: number;
+  /** Decisions among them: the triplets the export wrote. */
+  decisions: number;
   /** Triplet export (SQL path into Parquet) of everything stored. */
   export_s: number;
   /** Every active part of the database, views included, per ingested span. */
@@ -20,15 +22,16 @@ const SPANS_PER_REQUEST = 4096;
 const CLIENTS = 4;
 
 /**
- * How cost grows with size: the same decision spans ingested through a collector process (real OTLP/protobuf over
- * HTTP) at every power of ten from 10^5 up to `maxSpans`, then exported as triplets. Flat seconds-per-span and
+ * How cost grows with size: bots' traces (decisions with their LLM calls, orders and delayed rewards) ingested
+ * through a collector process (real OTLP/protobuf over HTTP) at every power of ten from 10^5 up to `maxSpans`, then
+ * exported as triplets. Flat seconds-per-span and
  * bytes-per-span across the rows is the claim this table checks.
  */
 export async function runScaleBenchmark(options: { quick: boolean; maxSpans: number }): Promise<ScaleRow[]> {
   const sizes: number[] = [];
   for (let size = 100_000; size <= options.maxSpans; size *= 10) sizes.push(size);
   if (options.quick) sizes.splice(0, sizes.length, SPANS_PER_REQUEST * 4, SPANS_PER_REQUEST * 16);
-  const templates = await requestTemplates(4, SPANS_PER_REQUEST);
+  const templates = await requestTemplates(4, SPANS_PER_REQUEST, 'bot-traces');
   const rows: ScaleRow[] = [];
   for (const size of sizes) {
     const dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-bench-scale-'));
@@ -37,11 +40,14 @@ export async function runScaleBenchmark(options: { quick: boolean; maxSpans: num
     try {
       const requests = Math.ceil(size / SPANS_PER_REQUEST);
       let next = 0;
+      let decisions = 0;
       const started = performance.now();
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           for (let sequence = next++; sequence < requests; sequence = next++) {
-            const body = templates[sequence % templates.length]!.instantiate(sequence);
+            const template = templates[sequence % templates.length]!;
+            const body = template.instantiate(sequence);
+            decisions += template.decisions;
             // Backpressure (429/503) is retried after the collector's Retry-After, as an OTel exporter does.
             for (let response = await postProtobuf(child.url, body, agent); response.status !== 200; response = await postProtobuf(child.url, body, agent)) {
               if (response.status !== 429 && response.status !== 503) throw new Error(`the collector answered ${response.status}`);
@@ -54,9 +60,10 @@ export async function runScaleBenchmark(options: { quick: boolean; maxSpans: num
       const ingested = requests * SPANS_PER_REQUEST;
       const ingestSeconds = (performance.now() - started) / 1000;
       const bytes = await child.call('disk');
-      const exportSeconds = await child.call('export');
-      rows.push({ spans: ingested, ingest_s: ingestSeconds, export_s: exportSeconds, bytes_per_span: bytes / ingested });
-      process.stderr.write(`  scale: ${ingested} spans ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exportSeconds.toFixed(1)} s\n`);
+      const exported = await child.call('export');
+      if (exported.count !== decisions) throw new Error(`the export of ${size} spans wrote ${exported.count} triplets for ${decisions} decisions`);
+      rows.push({ spans: ingested, decisions, ingest_s: ingestSeconds, export_s: exported.seconds, bytes_per_span: bytes / ingested });
+      process.stderr.write(`  scale: ${ingested} spans (${decisions} decisions) ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exported.seconds.toFixed(1)} s\n`);
     } finally {
       agent.destroy();
       await child.stop();
