@@ -53,7 +53,7 @@ export function registerCollectorCommand(program: Command): void {
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
       .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
-      .option('--ack-wait-backlog-rows <n>', 'rows waiting to be inserted above which an answer also waits for its INSERT; 0: always wait (default 100000)')
+      .option('--ack-wait-backlog-rows <n>', 'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)')
       .option('--ack-wait-for-insert-ms <n>', 'longest such wait; 0: answer once spooled (default 2000)')
       .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
   ).action(async (raw: Record<string, unknown>, command: Command) => {

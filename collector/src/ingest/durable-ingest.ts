@@ -24,10 +24,11 @@ export interface DurableIngestOptions {
   /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
   maxRetryDelayMs?: number;
   /**
-   * Rows waiting in the spool above which an acknowledgement also waits for the request's INSERT (up to
-   * `maxAckWaitMs`). Default 100,000. Below it the answer comes once the request is spooled, so clients keep sending
-   * while the previous batch is inserted; above it they are slowed to the pace ClickHouse takes rows (flow control
-   * before the disk budget is reached). 0: always wait, so clients read what they just sent.
+   * Rows waiting in the spool above which an acknowledgement also waits (up to `maxAckWaitMs`) until the backlog is
+   * back under this bound or the request's own rows are stored. Default 100,000. Below it the answer comes once the
+   * request is spooled, so clients keep sending while the previous batch is inserted; above it they are slowed to the
+   * pace ClickHouse takes rows (flow control before the disk budget is reached), and released as soon as an INSERT
+   * makes room rather than after their own. 0: always wait for the own rows, so clients read what they just sent.
    */
   ackWaitBacklogRows?: number;
   /** Longest such wait, in ms. Default 2,000; during an outage there is no wait at all. */
@@ -194,9 +195,11 @@ export class DurableIngest {
     });
   }
 
+  /** Answers the requests stored through `through`, and every waiting one once the backlog is back under its bound. */
   private notifyStored(through: number): void {
+    const roomAgain = this.spool.waitingRows <= this.ackWaitBacklogRows;
     let done = 0;
-    while (done < this.storedWaiters.length && this.storedWaiters[done]!.id <= through) this.storedWaiters[done++]!.resolve();
+    while (done < this.storedWaiters.length && (roomAgain || this.storedWaiters[done]!.id <= through)) this.storedWaiters[done++]!.resolve();
     if (done > 0) this.storedWaiters = this.storedWaiters.slice(done);
   }
 

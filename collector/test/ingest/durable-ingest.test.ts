@@ -90,5 +90,47 @@ describe('DurableIngest', () => {
     it('also waits for the INSERT past that backlog (0: always)', async () => {
       expect(await acceptWhileInsertsWait('ack-on-insert', 0)).toEqual({ answered: false, stored: 5 });
     });
+
+    it('past the backlog, answers as soon as an earlier INSERT makes room, before its own INSERT', async () => {
+      const real = createClickHouseRowSink(storage);
+      // Each INSERT is held until the test releases it, in order.
+      const gates: { entered: Promise<void>; enter: () => void; release: () => void; released: Promise<void> }[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        let enter!: () => void;
+        let release!: () => void;
+        gates.push({ entered: new Promise<void>((r) => (enter = r)), enter, released: new Promise<void>((r) => (release = r)), release });
+      }
+      let calls = 0;
+      const sink = {
+        ...real,
+        insert: async (batch: Parameters<typeof real.insert>[0]) => {
+          const gate = gates[calls++]!;
+          gate.enter();
+          await gate.released;
+          await real.insert(batch);
+        },
+      };
+      const spool = await WriteAheadSpool.open({ dir: join(dataPath, 'spool-room'), maxBytes: 10_000_000 });
+      // 8 rows: one 5-span request is under the bound, two are past it.
+      const ingest = new DurableIngest({ spool, sink, deadLetterDir: join(dataPath, 'dead'), limits: LIMITS, metrics: createCollectorMetrics(), ackWaitBacklogRows: 8, maxAckWaitMs: 60_000 });
+      ingest.start();
+      const bodies = [(await traceRequestBodies({ service: 'room', spans: 5 })).protobuf, (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf];
+      const accept = (body: Buffer) => ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
+      await accept(bodies[0]!);
+      await gates[0]!.entered;
+      let secondAnswered = false;
+      const second = accept(bodies[1]!).then(() => void (secondAnswered = true));
+      await sleep(300);
+      expect(secondAnswered).toBe(false);
+      gates[0]!.release();
+      await gates[1]!.entered;
+      await second;
+      // Answered while its own INSERT is still held: the first one's commit brought the backlog under the bound.
+      expect(await count('room')).toBe(5);
+      gates[1]!.release();
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      expect(await count('room')).toBe(10);
+    });
   });
 });
