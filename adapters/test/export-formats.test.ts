@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '@tradetrace/storage';
+import { sqlString, type Storage } from '@tradetrace/storage';
 import {
   AgentLightningTripletSchema,
   ChatExampleSchema,
@@ -14,7 +14,9 @@ import {
   readTripletsParquet,
   readValidatedJsonl,
   realizedPnlReward,
+  resolveExtractionOptions,
   TRIPLET_JSON_SCHEMA,
+  TRIPLET_STRUCTURE,
   writeAgentLightning,
   writeOpenAiChat,
   writePreferencePairs,
@@ -23,6 +25,8 @@ import {
   writeTripletsParquet,
   type Triplet,
 } from '../src/index.ts';
+import { DECISION_FACTS_SETTINGS } from '../src/sql/decision-facts-query.ts';
+import { insertTripletsStaged } from '../src/sql/staged-triplet-insert.ts';
 import { decideSpan, hexId, llmSpan, SECOND, span, T0 } from './support/span-builders.ts';
 import { collect, extractWithBothEngines } from './support/both-engines.ts';
 import { openTestStorage } from './support/test-storage.ts';
@@ -112,6 +116,16 @@ describe('export formats', () => {
     expectValid(assembledBack);
     expect(assembledBack).toEqual(await collect(readTriplets(storage, {}, options)));
     expect(assembledBack.find((t) => t.decision_id === 'd0')!.reward.components).toEqual({ primary: 3, realized_pnl: 42 });
+  });
+
+  it('stages a Parquet export in time ranges without changing a row or its order', async () => {
+    const file = join(folder, 'chunked.parquet');
+    const filter = { since: new Date(Number((T0 + 30n * SECOND) / 1_000_000n)), onlyRewarded: true };
+    const options = { horizonSeconds: 60, matchByTime: true };
+    const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;
+    // Two decisions per range: three ranges over the five decisions the filter keeps.
+    expect(await insertTripletsStaged(storage, target, filter, resolveExtractionOptions(options), DECISION_FACTS_SETTINGS, 2)).toBe(4);
+    expect(await collect(readTripletsParquet(storage, file))).toEqual(await collect(readTriplets(storage, filter, options)));
   });
 
   it('writes Agent Lightning triplets: prompt, response, reward, metadata', async () => {

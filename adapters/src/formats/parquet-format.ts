@@ -6,7 +6,8 @@ import { sqlString, type Storage } from '@tradetrace/storage';
 import { resolveExtractionOptions, type ExtractionOptions } from '../extraction-options.ts';
 import { DECISION_FACTS_SETTINGS } from '../sql/decision-facts-query.ts';
 import { decisionFactsQueryFor } from '../sql/sql-triplet-reader.ts';
-import { canProjectInSql, TRIPLET_STRUCTURE, tripletProjection } from '../sql/triplet-projection.ts';
+import { insertTripletsStaged } from '../sql/staged-triplet-insert.ts';
+import { canProjectInSql, projectedTriplets, TRIPLET_STRUCTURE } from '../sql/triplet-projection.ts';
 import { readTriplets } from '../triplet-export.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
 import type { Triplet } from '../triplet.ts';
@@ -23,7 +24,8 @@ export interface ParquetExportResult {
  * Writes triplets to a Parquet file with ClickHouse's own Parquet writer. When the policy can be expressed in
  * SQL the whole extraction runs in the engine (no row passes through Node); reward functions and episode
  * returns are applied in TypeScript and the triplets streamed back into the engine's writer. The embedded engine
- * writes the file directly; a server streams `FORMAT Parquet` to this machine.
+ * writes the file directly, in steps of bounded memory (sql/staged-triplet-insert.ts); a server streams
+ * `FORMAT Parquet` to this machine.
  */
 export async function writeTripletsParquet(storage: Storage, path: string, filter: TripletFilter = {}, options: ExtractionOptions = {}): Promise<ParquetExportResult> {
   const resolved = resolveExtractionOptions(options);
@@ -37,13 +39,9 @@ export async function writeTripletsParquet(storage: Storage, path: string, filte
     output_format_parquet_row_group_size_bytes: '8388608',
   } as const;
   if (canProjectInSql(resolved)) {
-    const projected = tripletProjection(await decisionFactsQueryFor(storage, filter, resolved), resolved);
-    const select = `SELECT * FROM (${projected.query})${filter.onlyRewarded ? ` WHERE isNotNull(tupleElement(reward, 'value'))` : ''}`;
-    if (storage.kind === 'embedded') {
-      await storage.client.command({ query: `INSERT INTO ${target} ${select}`, query_params: projected.params, clickhouse_settings: settings });
-      return { count: await countParquetRows(storage, file), pushedDown: true };
-    }
-    const result = await storage.client.exec({ query: `${select} FORMAT Parquet`, query_params: projected.params, clickhouse_settings: settings });
+    if (storage.kind === 'embedded') return { count: await insertTripletsStaged(storage, target, filter, resolved, settings), pushedDown: true };
+    const projected = projectedTriplets(await decisionFactsQueryFor(storage, filter, resolved), resolved, filter);
+    const result = await storage.client.exec({ query: `${projected.query} FORMAT Parquet`, query_params: projected.params, clickhouse_settings: settings });
     await pipeline(result.stream, createWriteStream(file));
     return { count: null, pushedDown: true };
   }
@@ -73,12 +71,6 @@ export async function* readTripletsParquet(storage: Storage, path: string): Asyn
   for await (const rows of result.stream<ParquetTripletRow>()) {
     for (const row of rows) yield fromParquetRow(row.json());
   }
-}
-
-async function countParquetRows(storage: Storage, file: string): Promise<number> {
-  const result = await storage.client.query({ query: `SELECT count() AS n FROM file(${sqlString(file)}, 'Parquet')`, format: 'JSONEachRow' });
-  const [row] = await result.json<{ n: string }>();
-  return Number(row?.n ?? 0);
 }
 
 type ParquetTripletRow = Omit<Triplet, 'strategy_config' | 'decision' | 'context' | 'reward' | 'outcome'> & {

@@ -38,7 +38,20 @@ export interface DecisionFactsQueryInput {
   withLogs: boolean;
   /** Whether the strategy registry (`strategy_versions`) exists to read configs from. */
   withRegistry: boolean;
+  /**
+   * Tables of a staged extraction (sql/staged-triplet-insert.ts) to read instead of computing: the query then merges
+   * the payloads of the decisions in the filter's time range, unordered.
+   */
+  staged?: Required<Pick<StagedTables, 'llm' | 'decision_facts'>>;
 }
+
+/**
+ * The steps of a staged extraction, in order: each one's narrow result (`decisionFactsStep`) goes to a table that
+ * the later steps read instead of computing it again.
+ */
+export const STAGED_STEPS = ['all_decisions', 'slow_owners', 'llm', 'observations', 'rewards', 'decision_facts'] as const;
+export type StagedStep = (typeof STAGED_STEPS)[number];
+export type StagedTables = Partial<Record<StagedStep, string>>;
 
 const DECIDE = `SpanAttributes['trading.operation.name'] = 'decide'`;
 const IS_LLM = `(SpanAttributes['gen_ai.operation.name'] != '' OR SpanAttributes['gen_ai.request.model'] != '')`;
@@ -83,7 +96,42 @@ export const DECIDE_CONDITION = DECIDE;
  *   else by its span links, else by ownership, else (opt-in) to the latest earlier decision of its service;
  * - a decision keeps only the signals of its most explicit level, latest value per component name.
  */
-export function decisionFactsQuery(storage: Storage, { filter, options, withLogs, withRegistry }: DecisionFactsQueryInput): DecisionFactsQuery {
+export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
+  const { cte, select, order, params } = decisionFactsParts(storage, input, input.staged ?? {});
+  // Staged: the steps' tables stand in for the fact CTEs, and the table the rows go to orders them.
+  if (input.staged) return { query: withCtes(cte, ['llm', 'decision_facts', 'merged', 'decisions'], select), params };
+  return { query: withCtes(cte, [...FACT_STEPS, ...PAYLOAD_STEPS], `${select}\nORDER BY ${order}`), params };
+}
+
+/**
+ * One step of a staged extraction: that CTE's rows for every decision, the earlier steps read from `tables`. LLM calls
+ * carry their owner's time (`owner_ts`), so that a chunk of decisions finds its calls by time range.
+ */
+export function decisionFactsStep(storage: Storage, input: DecisionFactsQueryInput, step: StagedStep, tables: StagedTables): DecisionFactsQuery {
+  const { cte, params } = decisionFactsParts(storage, input, tables);
+  const select = step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN all_decisions AS d ON d.k = l.owner_k' : `SELECT * FROM ${step}`;
+  return { query: withCtes(cte, STEP_CTES[step], select), params };
+}
+
+/** The CTEs that make the narrow facts, then those that merge them with the payloads, each in dependency order. */
+const FACT_STEPS = ['all_decisions', 'slow_starts', 'slow_owners', 'observations', 'unlinked', 'owners', 'attached', 'rewards', 'positions', 'orders', 'prices', 'decision_facts'] as const;
+const PAYLOAD_STEPS = ['llm_spans', 'llm', 'merged', 'decisions'] as const;
+type CteName = (typeof FACT_STEPS)[number] | (typeof PAYLOAD_STEPS)[number];
+const STEP_CTES: Record<StagedStep, readonly CteName[]> = {
+  all_decisions: ['all_decisions'],
+  slow_owners: ['all_decisions', 'slow_starts', 'slow_owners'],
+  llm: ['all_decisions', 'slow_owners', 'llm_spans', 'llm'],
+  observations: ['observations'],
+  rewards: ['all_decisions', 'slow_owners', 'observations', 'unlinked', 'owners', 'attached', 'rewards'],
+  decision_facts: ['all_decisions', 'rewards', 'positions', 'orders', 'prices', 'decision_facts'],
+};
+
+/** `WITH` the named CTEs (an empty one is not part of this query, e.g. prices without a horizon), then `tail`. */
+function withCtes(cte: Record<CteName, string>, names: readonly CteName[], tail: string): string {
+  return `\nWITH\n${names.map((name) => cte[name]).filter((text) => text !== '').join(',\n')}\n${tail}`;
+}
+
+function decisionFactsParts(storage: Storage, { filter, options, withLogs, withRegistry }: DecisionFactsQueryInput, tables: StagedTables) {
   const spans = storage.table('otel_traces');
   const { conditions: where, params } = decisionFilterSql(filter);
   const horizon = options.horizonNs;
@@ -111,22 +159,22 @@ export function decisionFactsQuery(storage: Storage, { filter, options, withLogs
       : `ASOF LEFT JOIN prices AS px ON px.symbol = d.symbol AND px.ts >= d.Timestamp + toIntervalNanosecond({horizon_ns:Int64})`;
   const order = options.gamma === null ? 'd.Timestamp, d.decision_id, d.TraceId, d.SpanId' : 'episode_key, d.Timestamp, d.decision_id, d.TraceId, d.SpanId';
 
-  const query = `
-WITH
-all_decisions AS MATERIALIZED (
+  const cte: Record<CteName, string> = {
+    all_decisions: `all_decisions AS MATERIALIZED (
   SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, toString(ServiceName) AS service, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id,
          SpanAttributes['trading.symbol'] AS symbol, SpanAttributes['trading.strategy.name'] AS strategy_name, SpanAttributes['trading.strategy.version'] AS strategy_version
   FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE}
-),
--- Ownership, on span keys only. Fast path: a span whose parent is a decide span belongs to it. Every other span
+)`,
+    slow_starts: `-- Ownership, on span keys only. Fast path: a span whose parent is a decide span belongs to it. Every other span
 -- with a parent (in a trace that has decisions) follows parent ids up until a decide span (or a missing parent,
--- or the depth bound); the walk reads only the traces that hold such spans.
+-- or the depth bound); the walk reads only the traces that hold such spans (found by a hash of their id: a set a
+-- third the size, and a colliding trace only walks to no decision).
 slow_starts AS MATERIALIZED (
   SELECT TraceId, SpanId, ParentSpanId FROM ${spans}
-  PREWHERE ParentSpanId != '' AND TraceId IN (SELECT TraceId FROM all_decisions)
+  PREWHERE ParentSpanId != '' AND cityHash64(TraceId) IN (SELECT cityHash64(TraceId) FROM all_decisions)
   WHERE ${SPAN_KEY} NOT IN (SELECT k FROM all_decisions) AND ${PARENT_KEY} NOT IN (SELECT k FROM all_decisions)
-),
-slow_owners AS MATERIALIZED (
+)`,
+    slow_owners: `slow_owners AS MATERIALIZED (
   WITH RECURSIVE
   nodes AS (
     SELECT TraceId, SpanId, ParentSpanId, ${SPAN_KEY} IN (SELECT k FROM all_decisions) AS is_decide
@@ -141,21 +189,21 @@ slow_owners AS MATERIALIZED (
   )
   SELECT DISTINCT sipHash128(TraceId, span_id) AS span_k, sipHash128(TraceId, cur) AS owner_k FROM walk
   WHERE sipHash128(TraceId, cur) IN (SELECT k FROM all_decisions)
-),
--- LLM calls by owner: a direct child of a decide span by the fast path (its parent, no join: an owner that is no
+)`,
+    llm_spans: `-- LLM calls by owner: a direct child of a decide span by the fast path (its parent, no join: an owner that is no
 -- decision meets none in the merge below), a deeper one by the walk's result.
 llm_spans AS (
   SELECT SpanId, Timestamp, ${SPAN_KEY} AS span_k, ${PARENT_KEY} AS parent_k,
          ${LLM_KEYS.map((k) => `SpanAttributes['${k}'] AS k_${k.replaceAll('.', '_')}`).join(', ')}
   FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE} AND ParentSpanId != ''
-),
-llm AS (
+)`,
+    llm: `llm AS (
   SELECT parent_k AS owner_k, * EXCEPT (span_k, parent_k) FROM llm_spans
   UNION ALL
   SELECT so.owner_k AS owner_k, s.* EXCEPT (span_k, parent_k)
   FROM (SELECT * FROM llm_spans WHERE span_k IN (SELECT span_k FROM slow_owners)) AS s INNER JOIN slow_owners AS so ON so.span_k = s.span_k
-),
-observations AS MATERIALIZED (
+)`,
+    observations: `observations AS MATERIALIZED (
   SELECT * FROM (
   SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId AS link_traces, Links.SpanId AS link_spans,
          ${rewardObservation(`if(ev_attrs['trading.decision.id'] != '', ev_attrs['trading.decision.id'], SpanAttributes['trading.decision.id'])`, 'ev_attrs', 'ev_ts')}
@@ -172,10 +220,10 @@ observations AS MATERIALIZED (
   WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
   ${logSource}
   ) WHERE isFinite(ifNull(value, nan))
-),
--- Owners of the reward observations that name no decision and link none (the ones ownership attaches).
-unlinked AS MATERIALIZED (SELECT DISTINCT ${SPAN_KEY} AS k FROM observations WHERE did = '' AND empty(link_spans)),
-owners AS (
+)`,
+    unlinked: `-- Owners of the reward observations that name no decision and link none (the ones ownership attaches).
+unlinked AS MATERIALIZED (SELECT DISTINCT ${SPAN_KEY} AS k FROM observations WHERE did = '' AND empty(link_spans))`,
+    owners: `owners AS (
   SELECT DISTINCT span_k, owner_k FROM (
     SELECT ${SPAN_KEY} AS span_k, ${PARENT_KEY} AS owner_k FROM ${spans}
     PREWHERE ${SPAN_KEY} IN (SELECT k FROM unlinked)
@@ -185,8 +233,8 @@ owners AS (
   )
   UNION ALL
   SELECT k, k FROM all_decisions WHERE k IN (SELECT k FROM unlinked)
-),
-attached AS (
+)`,
+    attached: `attached AS (
   SELECT did AS decision_id, 0 AS rank, name, value, kind, ts FROM observations WHERE did != ''
   UNION ALL
   SELECT d.decision_id, 1 AS rank, o.name, o.value, o.kind, o.ts
@@ -205,8 +253,8 @@ attached AS (
     INNER JOIN owners AS w ON w.span_k = o.span_k
   ) AS o ON o.owner_k = d.k
   ${timeMatch}
-),
--- A decision keeps the signals of its most explicit level only and, of each component name, the latest (by time,
+)`,
+    rewards: `-- A decision keeps the signals of its most explicit level only and, of each component name, the latest (by time,
 -- then value, then kind): sorted by name then that order, the last of each name. One aggregation, arrays per decision.
 rewards AS (
   SELECT decision_id, min(rank) AS best_rank, 1 AS found,
@@ -215,8 +263,8 @@ rewards AS (
                   arrayFilter((s, i) -> i = length(kept) OR kept[i + 1].1 != s.1, kept, arrayEnumerate(kept))) AS components,
          length(kept) AS reward_count
   FROM attached GROUP BY decision_id
-),
-positions AS (
+)`,
+    positions: `positions AS (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, 1 AS found,
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_pnl'])) AS realized_pnl,
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_return'])) AS realized_return,
@@ -224,26 +272,22 @@ positions AS (
   FROM ${spans} ${HAS_OPERATION}
   WHERE SpanAttributes['trading.operation.name'] = 'close_position' AND decision_id != ''
   GROUP BY decision_id
-),
-orders AS (
+)`,
+    orders: `orders AS (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, count() AS orders,
          sum(toFloat64OrZero(SpanAttributes['trading.order.filled'])) AS filled_amount,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
   FROM ${spans} ${HAS_OPERATION}
   WHERE SpanAttributes['trading.operation.name'] = 'submit_order' AND decision_id != ''
   GROUP BY decision_id
-)${
-    horizon === null
-      ? ''
-      : `,
-prices AS (
+)`,
+    prices: horizon === null ? '' : `prices AS (
   SELECT SpanAttributes['trading.symbol'] AS symbol, Timestamp AS ts, toFloat64OrNull(SpanAttributes['trading.context.price']) AS price
   FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE} AND price IS NOT NULL AND isFinite(assumeNotNull(price))
-)`
-  },
--- Ids and numbers per decision: the joins carry no payload.
+)`,
+    decision_facts: `-- Ids and numbers per decision: the joins carry no payload.
 decision_facts AS (
-  SELECT d.k AS k,
+  SELECT d.k AS k, d.Timestamp AS Timestamp,
          tuple(r.found, r.components, r.reward_count, r.best_rank, p.found, p.realized_pnl, p.realized_return, o.orders, o.filled_amount,
                if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id),
                ${horizon === null ? 'CAST(NULL, \'Nullable(Float64)\')' : 'px.price'}, ${withRegistry ? 'sv.config' : "''"}) AS facts
@@ -254,8 +298,8 @@ decision_facts AS (
   ${priceJoin}
   ${withRegistry ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
     ON sv.strategy_name = d.strategy_name AND sv.version = d.strategy_version` : ''}
-),
--- The wide payloads (the decision's attributes, its LLM calls) meet its facts in one aggregation by span key, which
+)`,
+    merged: `-- The wide payloads (the decision's attributes, its LLM calls) meet its facts in one aggregation by span key, which
 -- spills to disk past its memory bound, instead of hash joins holding them.
 merged AS (
   SELECT k, groupArrayArray(ds) AS ds, groupArrayArray(calls) AS calls, groupArrayArray(fs) AS fs
@@ -269,13 +313,14 @@ merged AS (
     SELECT k, [], [], [facts] FROM decision_facts
   )
   GROUP BY k HAVING notEmpty(ds)
-),
-decisions AS (
+)`,
+    decisions: `decisions AS (
   SELECT d.1 AS TraceId, d.2 AS SpanId, d.3 AS Timestamp, d.4 AS ServiceName, d.5 AS bot_id, d.6 AS SpanAttributes, d.7 AS decision_id,
          calls, fs[1] AS f
   FROM merged ARRAY JOIN ds AS d
-)
-SELECT
+)`,
+  };
+  const select = `SELECT
   d.decision_id AS decision_id, d.TraceId AS trace_id, d.SpanId AS span_id,
   toString(toUnixTimestamp64Nano(d.Timestamp)) AS start_ns,
   d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes,
@@ -287,9 +332,20 @@ SELECT
   d.f.12 AS strategy_config,
   if(d.SpanAttributes['trading.episode.id'] != '', d.SpanAttributes['trading.episode.id'],
      if(d.SpanAttributes['trading.position.id'] != '', d.SpanAttributes['trading.position.id'], position_id)) AS episode_key
-FROM decisions AS d
-ORDER BY ${order}`;
-  return { query, params };
+FROM decisions AS d`;
+  // A staged chunk reads the facts and LLM calls of the decisions in the filter's time range (the filter's own bounds,
+  // bound above as parameters).
+  const timeRange = (column: string) => {
+    const bounds = [filter.since && `${column} >= {since:DateTime64(9)}`, filter.until && `${column} < {until:DateTime64(9)}`].filter(Boolean);
+    return bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : '';
+  };
+  for (const step of STAGED_STEPS) {
+    const table = tables[step];
+    if (table === undefined) continue;
+    const range = step === 'decision_facts' ? timeRange('Timestamp') : step === 'llm' && tables.decision_facts !== undefined ? timeRange('owner_ts') : '';
+    cte[step] = `${step} AS (SELECT * FROM ${table}${range})`;
+  }
+  return { cte, select, order, params };
 }
 
 /** A row of `decisionFactsQuery` as JSONEachRow returns it (64-bit integers quoted). */

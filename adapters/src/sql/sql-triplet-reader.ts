@@ -2,18 +2,23 @@ import type { Storage } from '@tradetrace/storage';
 import type { DecisionFacts } from '../decision-facts.ts';
 import { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { DECIDE_CONDITION, DECISION_FACTS_SETTINGS, decisionFactsQuery, decisionFilterSql, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
+import { DECIDE_CONDITION, DECISION_FACTS_SETTINGS, decisionFactsQuery, decisionFilterSql, type DecisionFactsQuery, type DecisionFactsQueryInput, type DecisionFactsRow } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
 
 /** The SQL engine's query for this storage: reads reward log records and strategy configs where those tables exist. */
 export async function decisionFactsQueryFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQuery> {
+  return decisionFactsQuery(storage, await decisionFactsInputFor(storage, filter, options));
+}
+
+/** The query's input for this storage: which of the optional tables exist. */
+export async function decisionFactsInputFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQueryInput> {
   const result = await storage.client.query({
     query: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('otel_logs', 'strategy_versions')`,
     query_params: { db: storage.database },
     format: 'JSONEachRow',
   });
   const tables = new Set((await result.json<{ name: string }>()).map((r) => r.name));
-  return decisionFactsQuery(storage, { filter, options, withLogs: tables.has('otel_logs'), withRegistry: tables.has('strategy_versions') });
+  return { filter, options, withLogs: tables.has('otel_logs'), withRegistry: tables.has('strategy_versions') };
 }
 
 /** Streams the facts of every decision the filter selects, row by row as ClickHouse sends them. */

@@ -1,5 +1,6 @@
 import type { ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { PrimaryRewardRule } from '../reward/primary-reward-rule.ts';
+import type { TripletFilter } from '../triplet-filter.ts';
 import type { DecisionFactsQuery } from './decision-facts-query.ts';
 
 const LLM_CALL_TYPE = 'Tuple(model String, provider String, input_messages String, output_messages String, input_tokens Nullable(Float64), output_tokens Nullable(Float64))';
@@ -83,6 +84,12 @@ SELECT
   CAST(tuple(nullIf(f.episode_key, ''), NULL, NULL), '${EPISODE_TYPE}') AS episode
 FROM (${facts.query}) AS f`;
   return { query: `SELECT ${TRIPLET_COLUMNS.map(([name]) => name).join(', ')} FROM (${query})`, params };
+}
+
+/** The projection of the triplets the filter keeps: `onlyRewarded` needs the reward, so it applies to the projection. */
+export function projectedTriplets(facts: DecisionFactsQuery, options: ResolvedExtractionOptions, filter: TripletFilter): DecisionFactsQuery {
+  const projected = tripletProjection(facts, options);
+  return { query: `SELECT * FROM (${projected.query})${filter.onlyRewarded ? ` WHERE isNotNull(tupleElement(reward, 'value'))` : ''}`, params: projected.params };
 }
 
 function ruleParams(rule: PrimaryRewardRule): Record<string, unknown> {
