@@ -35,8 +35,7 @@ process.on('message', async ({ id, command, argument }) => {
       await insertSpanRows(collector.storage, rows, { deduplicationToken: 'bench-engine-' + r });
       if (r > 0) rates.push(rows.length / ((performance.now() - started) / 1000));
     }
-    rates.sort((a, b) => a - b);
-    result = rates[Math.floor(rates.length / 2)];
+    result = rates;
   } else if (command === 'stop') {
     await collector.close();
     process.send({ id, result: true });
@@ -51,7 +50,8 @@ export interface CollectorProcess {
   call(command: 'drain' | 'rss' | 'disk'): Promise<number>;
   /** Triplet export (SQL path into Parquet) of everything stored: seconds taken, triplets written. */
   call(command: 'export'): Promise<{ seconds: number; count: number }>;
-  call(command: 'engine', argument: { bodies: string[]; repeats: number }): Promise<number>;
+  /** The engine's own insert rate (rows/s) of the rows in `bodies`, once per repeat after a first unmeasured one. */
+  call(command: 'engine', argument: { bodies: string[]; repeats: number }): Promise<number[]>;
   stop(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postProtobuf, startCollectorProcess } from './collector-bench-process.ts';
 import { requestTemplates } from './otlp-request-templates.ts';
-import { summarize } from './repeated-measurement.ts';
+import { once, summarize, type Figures } from './repeated-measurement.ts';
 
 /**
  * Collector ingest, end to end: real OTLP/protobuf requests of 4096 spans (made by OpenTelemetry's own serializer,
@@ -16,7 +16,7 @@ import { summarize } from './repeated-measurement.ts';
  * Figures: `collector.spans_per_s` (goal ≥ 100,000), `collector.engine_rows_per_s`, `collector.ratio_to_engine`,
  * `collector.p99_ms` (goal < 250), `collector.rss_mb` (the collector process's peak RSS).
  */
-export async function runCollectorBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
+export async function runCollectorBenchmark(options: { quick: boolean }): Promise<Figures> {
   const spansPerRequest = 4096;
   const distinctBodies = options.quick ? 4 : 16;
   const clients = options.quick ? 2 : 6;
@@ -49,7 +49,8 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       // The first run warms the JIT and the engine; it is not counted.
       if (r > 0) rates.push(acknowledged / ((performance.now() - started) / 1000));
     }
-    const spansPerSecond = summarize(rates).median;
+    const ingest = summarize(rates);
+    const spansPerSecond = ingest.median;
 
     // Half that rate, open loop: requests start on schedule whether or not earlier ones have finished.
     const interval = (spansPerRequest / (spansPerSecond / 2)) * 1000;
@@ -67,15 +68,15 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
 
-    const engine = await child.call('engine', { bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')), repeats: repeats + 1 });
+    const engine = summarize(await child.call('engine', { bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')), repeats: repeats + 1 }));
     const rss = await child.call('rss');
     agent.destroy();
     return {
-      'collector.spans_per_s': spansPerSecond,
+      'collector.spans_per_s': ingest,
       'collector.engine_rows_per_s': engine,
-      'collector.ratio_to_engine': spansPerSecond / engine,
-      'collector.p99_ms': p99,
-      'collector.rss_mb': rss / (1024 * 1024),
+      'collector.ratio_to_engine': once(spansPerSecond / engine.median),
+      'collector.p99_ms': once(p99),
+      'collector.rss_mb': once(rss / (1024 * 1024)),
     };
   } finally {
     await child.stop();

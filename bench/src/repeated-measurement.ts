@@ -13,3 +13,16 @@ export function summarize(samples: number[]): Measurement {
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return { median, min: sorted[0]!, max: sorted.at(-1)!, samples };
 }
+
+/** Figures by key (`collector.spans_per_s`, ...), each with its spread; a figure measured once has one sample. */
+export type Figures = Record<string, Measurement>;
+
+/** A figure measured once, or derived from other figures. */
+export function once(value: number): Measurement {
+  return summarize([value]);
+}
+
+/** Each value of a figure set measured once. */
+export function measuredOnce(values: Record<string, number>): Figures {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, once(value)]));
+}

@@ -7,6 +7,7 @@ import { runAdaptersBenchmark } from './adapters-benchmark.ts';
 import { GOALS, meetsGoal } from './benchmark-goals.ts';
 import { runCollectorBenchmark } from './collector-benchmark.ts';
 import { machineInfo } from './machine-info.ts';
+import { measuredOnce, type Figures } from './repeated-measurement.ts';
 import { runScaleBenchmark, type ScaleRow } from './scale-benchmark.ts';
 import { runSdkBenchmark } from './sdk-benchmark.ts';
 
@@ -39,30 +40,39 @@ async function main(): Promise<void> {
   if (!parsed.success) throw new Error(`invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
   const { quick, only, out, scaleMax } = parsed.data;
 
-  const figures: Record<string, number> = {};
+  const measured: Figures = {};
   let scale: ScaleRow[] = [];
   const runners: Record<Suite, () => Promise<void>> = {
-    sdk: async () => void Object.assign(figures, await runSdkBenchmark({ quick })),
-    collector: async () => void Object.assign(figures, await runCollectorBenchmark({ quick })),
-    adapters: async () => void Object.assign(figures, await runAdaptersBenchmark({ quick })),
+    sdk: async () => void Object.assign(measured, await runSdkBenchmark({ quick })),
+    collector: async () => void Object.assign(measured, await runCollectorBenchmark({ quick })),
+    adapters: async () => void Object.assign(measured, measuredOnce(await runAdaptersBenchmark({ quick }))),
     scale: async () => void (scale = await runScaleBenchmark({ quick, maxSpans: scaleMax })),
   };
   for (const suite of only) {
     process.stderr.write(`bench: ${suite}${quick ? ' (quick)' : ''}...\n`);
     await runners[suite]();
   }
-  for (const [key, value] of Object.entries(figures)) {
-    if (!Number.isFinite(value)) throw new Error(`benchmark figure ${key} is not a finite number: ${value}`);
+  for (const [key, { samples }] of Object.entries(measured)) {
+    if (!samples.every(Number.isFinite)) throw new Error(`benchmark figure ${key} has a sample that is not a finite number: ${samples.join(', ')}`);
   }
+  const figures = Object.fromEntries(Object.entries(measured).map(([key, m]) => [key, m.median]));
+  // How far repeated runs of each figure fell apart (runs: 1 for figures measured once or derived from others).
+  const spread = Object.fromEntries(Object.entries(measured).map(([key, m]) => [key, { min: m.min, max: m.max, runs: m.samples.length }]));
 
   const goals = Object.fromEntries(
     GOALS.filter((g) => g.key in figures).map((g) => [g.key, { goal: `${g.comparison} ${g.target}`, met: meetsGoal(g, figures[g.key]!) }]),
   );
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ machine: machineInfo(), quick, figures, goals, scale }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ machine: machineInfo(), quick, figures, spread, goals, scale }, null, 2)}\n`);
 
-  const rows = Object.entries(figures).map(([key, value]) => [key, formatNumber(value), goals[key]?.goal ?? '', goals[key] ? (goals[key].met ? 'yes' : 'NO') : '']);
-  printTable(['figure', 'value', 'goal', 'met'], rows);
+  const rows = Object.entries(measured).map(([key, m]) => [
+    key,
+    formatNumber(m.median),
+    m.samples.length > 1 ? `${formatNumber(m.min)} – ${formatNumber(m.max)} (${m.samples.length} runs)` : '',
+    goals[key]?.goal ?? '',
+    goals[key] ? (goals[key].met ? 'yes' : 'NO') : '',
+  ]);
+  printTable(['figure', 'median', 'spread', 'goal', 'met'], rows);
   if (scale.length > 0) {
     process.stdout.write('\nscale\n');
     printTable(

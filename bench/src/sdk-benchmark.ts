@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { init, semconv as A, type TradeTrace } from '@tradetrace/sdk';
 import { AsyncLocalStorageContextManager, BatchSpanProcessor, context, ExportResultCode, resourceFromAttributes, SpanKind, trace, TracerProvider, type ReadableSpan, type SpanExporter, type Tracer } from '@tradetrace/sdk/testing';
-import { summarize } from './repeated-measurement.ts';
+import { summarize, type Figures } from './repeated-measurement.ts';
 
 /**
  * SDK overhead, CPU only: a traced decision (decision span + one LLM child span + one reward event) made through
@@ -19,13 +19,14 @@ import { summarize } from './repeated-measurement.ts';
  *
  * Each side runs in a process of its own (the same Node binary and flags), so no side pays for the garbage, the heap
  * sizing or the JIT state another one left; process CPU time (user + system) is measured, so a busy machine does not
- * skew one side. Sides alternate over several rounds; each figure is the median of all repeats.
+ * skew one side. Sides alternate over several rounds; each figure is the median of all repeats, and the ratio and the
+ * difference are medians of pairs measured in the same round.
  *
  * Figures (CPU µs per decision): `sdk.decision_us`, `sdk.raw_otel_us`, their ratio `sdk.decision_overhead_ratio`
  * (goal ≤ 1.25); `sdk.disabled_us` (goal ≤ 1): what a disabled SDK adds to a decision — the same loop through a
  * disabled SDK (`sdk.disabled_loop_us`) minus the same bot code with no SDK at all (`sdk.bare_loop_us`), floored at 0.
  */
-export async function runSdkBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
+export async function runSdkBenchmark(options: { quick: boolean }): Promise<Figures> {
   const decisions = options.quick ? 2_000 : 20_000;
   // Many short rounds rather than a few long ones: a machine whose load drifts hits both sides alike.
   const rounds = options.quick ? 2 : 6;
@@ -35,14 +36,15 @@ export async function runSdkBenchmark(options: { quick: boolean }): Promise<Reco
     const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]!);
     for (const side of order) samples[side].push(...(await measureInChildProcess(side, decisions, repeatsPerProcess)));
   }
-  const median = (side: Side) => summarize(samples[side]).median;
+  // The i-th samples of all sides come from the same round, minutes apart at most: comparisons pair them.
+  const paired = (combine: (i: number) => number) => summarize(samples.sdk.map((_, i) => combine(i)));
   return {
-    'sdk.decision_us': median('sdk'),
-    'sdk.raw_otel_us': median('raw'),
-    'sdk.decision_overhead_ratio': median('sdk') / median('raw'),
-    'sdk.disabled_us': Math.max(0, median('disabled') - median('bare')),
-    'sdk.disabled_loop_us': median('disabled'),
-    'sdk.bare_loop_us': median('bare'),
+    'sdk.decision_us': summarize(samples.sdk),
+    'sdk.raw_otel_us': summarize(samples.raw),
+    'sdk.decision_overhead_ratio': paired((i) => samples.sdk[i]! / samples.raw[i]!),
+    'sdk.disabled_us': paired((i) => Math.max(0, samples.disabled[i]! - samples.bare[i]!)),
+    'sdk.disabled_loop_us': summarize(samples.disabled),
+    'sdk.bare_loop_us': summarize(samples.bare),
   };
 }
 
