@@ -8,15 +8,15 @@ import { projectedTriplets, TRIPLET_STRUCTURE } from './triplet-projection.ts';
 
 type QuerySettings = NonNullable<Parameters<Storage['client']['command']>[0]['clickhouse_settings']>;
 
-/** Decisions whose payloads one step merges: bounds that aggregation's memory (about 0.15 GB per 100,000 decisions with two LLM calls). */
-export const DECISIONS_PER_CHUNK = 100_000;
+/** Decisions whose payloads one chunk merges: bounds that aggregation (about 0.3 GB for 100,000 decisions with two LLM calls each). */
+const DECISIONS_PER_CHUNK = 100_000;
 
 /** How each step's table is sorted: by the key its readers look rows up by, the facts by the time ranges of the chunks. */
 const STEP_ORDER: Record<StagedStep, string> = { all_decisions: 'k', slow_owners: 'span_k', llm: 'owner_ts', observations: 'tuple()', rewards: 'decision_id', decision_facts: 'Timestamp' };
 
 /**
  * A step writes parts of 16 MiB (the default squashes up to 256 MiB in memory before writing one) and its aggregations
- * (rewards per decision) spill past 64 MiB: 1M decisions, peak RSS 1.17 -> 0.85 GB.
+ * (rewards per decision) spill past 64 MiB: 1M decisions, the largest step's peak RSS 1.17 -> 0.85 GB.
  */
 const STEP_SETTINGS = 'SETTINGS min_insert_block_size_bytes = 16777216, max_bytes_before_external_group_by = 67108864';
 
@@ -25,9 +25,10 @@ const TRIPLET_ORDER = 'timestamp, decision_id, trace_id, span_id';
 
 /**
  * Inserts the SQL projection's triplets into `target` (an `INSERT INTO` target) in steps, so that no step holds every
- * decision's payload or every intermediate result: the decisions, the ownership walk's result, the reward
- * observations and every decision's narrow facts go to temporary tables one after the other, then the payloads are
- * merged time range by time range into a temporary table ordered as the output, which the insert reads in order.
+ * decision's payload or every intermediate result: the decisions, the ownership walk's result, the LLM calls with
+ * their owner's time, the reward observations, the rewards and every decision's facts go to temporary tables one after
+ * the other, then the payloads are merged time range by time range into a temporary table ordered as the output,
+ * which the insert reads in order.
  * The temporary tables belong to this session and are dropped on the way out. Returns the rows inserted.
  */
 export async function insertTripletsStaged(
@@ -43,7 +44,7 @@ export async function insertTripletsStaged(
   const tables = Object.fromEntries(STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`])) as Required<StagedTables>;
   const triplets = `tt_triplets_${unique}`;
   // The engine's allocator keeps the pages a step freed; handing them back after each step bounds the peak by the
-  // largest step instead of what the earlier ones left (1M decisions: 0.99 -> 0.85 GB).
+  // largest step instead of what the earlier ones left (1M decisions: about 1.0 -> 0.9 GB).
   const run = async ({ query, params }: DecisionFactsQuery) => {
     await storage.client.command({ query, query_params: params, clickhouse_settings: settings });
     await storage.client.command({ query: 'SYSTEM JEMALLOC PURGE' });
