@@ -118,13 +118,17 @@ describe('export formats', () => {
     expect(assembledBack.find((t) => t.decision_id === 'd0')!.reward.components).toEqual({ primary: 3, realized_pnl: 42 });
   });
 
-  it('stages a Parquet export in time ranges without changing a row or its order', async () => {
+  it.each([
+    // Two decisions per range: three ranges over the five decisions the filter keeps.
+    ['decisions', { decisions: 2, llmMessageBytes: Number.POSITIVE_INFINITY }],
+    // A range per 100 bytes of LLM messages: long prompts make smaller ranges.
+    ['LLM message bytes', { decisions: Number.POSITIVE_INFINITY, llmMessageBytes: 100 }],
+  ])('stages a Parquet export in time ranges bounded by %s without changing a row or its order', async (_, bound) => {
     const file = join(folder, 'chunked.parquet');
     const filter = { since: new Date(Number((T0 + 30n * SECOND) / 1_000_000n)), onlyRewarded: true };
     const options = { horizonSeconds: 60, matchByTime: true };
     const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;
-    // Two decisions per range: three ranges over the five decisions the filter keeps.
-    expect(await insertTripletsStaged(storage, target, filter, resolveExtractionOptions(options), DECISION_FACTS_SETTINGS, 2)).toBe(4);
+    expect(await insertTripletsStaged(storage, target, filter, resolveExtractionOptions(options), DECISION_FACTS_SETTINGS, bound)).toBe(4);
     expect(await collect(readTripletsParquet(storage, file))).toEqual(await collect(readTriplets(storage, filter, options)));
   });
 

@@ -8,8 +8,19 @@ import { projectedTriplets, TRIPLET_STRUCTURE } from './triplet-projection.ts';
 
 type QuerySettings = NonNullable<Parameters<Storage['client']['command']>[0]['clickhouse_settings']>;
 
-/** Decisions whose payloads one chunk merges: bounds that aggregation (about 0.3 GB for 100,000 decisions with two LLM calls each). */
-const DECISIONS_PER_CHUNK = 100_000;
+/**
+ * How much one chunk merges: at most this many decisions, and at most this many bytes of LLM messages (the payload
+ * that grows with prompts). A chunk's aggregation then stays under its spill bound (DECISION_FACTS_SETTINGS): 1M bench
+ * decisions, merge time by decisions per chunk 100k 23-28 s (spilling), 70k 15 s, 50k 17-18 s, 20k 23 s, 10k 29 s
+ * (each chunk costs about 0.1 s on its own).
+ */
+const CHUNK_BOUND: ChunkBound = { decisions: 60_000, llmMessageBytes: 64 * 1024 * 1024 };
+
+/** The most one chunk of a staged extraction merges. */
+export interface ChunkBound {
+  decisions: number;
+  llmMessageBytes: number;
+}
 
 /** How each step's table is sorted: by the key its readers look rows up by, the facts by the time ranges of the chunks. */
 const STEP_ORDER: Record<StagedStep, string> = { all_decisions: 'k', slow_owners: 'span_k', llm: 'owner_ts', observations: 'tuple()', rewards: 'decision_id', decision_facts: 'Timestamp' };
@@ -37,7 +48,7 @@ export async function insertTripletsStaged(
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
   settings: QuerySettings,
-  decisionsPerChunk = DECISIONS_PER_CHUNK,
+  chunkBound: ChunkBound = CHUNK_BOUND,
 ): Promise<number> {
   const input = await decisionFactsInputFor(storage, filter, options);
   const unique = randomUUID().replaceAll('-', '');
@@ -57,7 +68,7 @@ export async function insertTripletsStaged(
       done[step] = tables[step];
     }
     await run({ query: `CREATE TEMPORARY TABLE ${triplets} (${TRIPLET_STRUCTURE}) ENGINE = MergeTree ORDER BY (${TRIPLET_ORDER})`, params: {} });
-    for (const chunk of await chunkFilters(storage, tables.decision_facts, filter, decisionsPerChunk)) {
+    for (const chunk of await chunkFilters(storage, tables, filter, chunkBound)) {
       const merged = projectedTriplets(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), options, chunk);
       await run({ query: `INSERT INTO ${triplets} ${merged.query}`, params: merged.params });
     }
@@ -71,18 +82,24 @@ export async function insertTripletsStaged(
 }
 
 /**
- * The filter split into time ranges of about `decisionsPerChunk` decisions each, at millisecond bounds (the filter's
- * precision); decisions of one instant always fall in one range.
+ * The filter split into time ranges within `bound` (equal numbers of decisions, as many ranges as the larger of
+ * the two measures needs), at millisecond bounds (the filter's precision); decisions of one instant always fall in one range.
  */
-async function chunkFilters(storage: Storage, decisionFacts: string, filter: TripletFilter, decisionsPerChunk: number): Promise<TripletFilter[]> {
+async function chunkFilters(storage: Storage, tables: Required<StagedTables>, filter: TripletFilter, bound: ChunkBound): Promise<TripletFilter[]> {
   const { conditions, params } = decisionFilterSql({ since: filter.since, until: filter.until });
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const counted = await storage.client.query({ query: `SELECT count() AS n FROM ${decisionFacts} ${where}`, query_params: params, format: 'JSONEachRow' });
-  const chunks = Math.ceil(Number((await counted.json<{ n: string }>())[0]?.n ?? 0) / decisionsPerChunk);
+  const sized = await storage.client.query({
+    query: `SELECT (SELECT count() FROM ${tables.decision_facts} ${where}) AS decisions,
+      (SELECT sum(bytes) FROM (SELECT owner_ts AS Timestamp, length(k_gen_ai_input_messages) + length(k_gen_ai_output_messages) AS bytes FROM ${tables.llm}) ${where}) AS bytes`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  const [size] = await sized.json<{ decisions: string; bytes: string }>();
+  const chunks = Math.ceil(Math.max(Number(size?.decisions ?? 0) / bound.decisions, Number(size?.bytes ?? 0) / bound.llmMessageBytes));
   if (chunks <= 1) return [filter];
   const levels = Array.from({ length: chunks - 1 }, (_, i) => (i + 1) / chunks).join(', ');
   const result = await storage.client.query({
-    query: `SELECT arraySort(arrayDistinct(arrayMap(q -> toInt64(q), quantiles(${levels})(toUnixTimestamp64Milli(Timestamp))))) AS bounds FROM ${decisionFacts} ${where}`,
+    query: `SELECT arraySort(arrayDistinct(arrayMap(q -> toInt64(q), quantiles(${levels})(toUnixTimestamp64Milli(Timestamp))))) AS bounds FROM ${tables.decision_facts} ${where}`,
     query_params: params,
     format: 'JSONEachRow',
   });
