@@ -7,9 +7,10 @@ import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 /**
  * Triplet extraction, SQL path into Parquet: decisions with two LLM calls each (analysis, then decision), orders,
  * and rewards that arrive an hour later in other traces (reward spans as the SDK writes them), generated inside
- * the engine with SQL so the measurement is the extraction alone.
+ * the engine with SQL so the measurement is the extraction alone. Run as a process of its own (bench/src/run.ts starts
+ * it), which prints its figures as JSON.
  */
-export async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
+async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
   const decisions = options.quick ? 20_000 : 1_000_000;
   const folder = mkdtempSync(join(tmpdir(), 'tt-bench-adapters-'));
   const storage = await openStorage({ dataPath: join(folder, 'data') });
@@ -106,6 +107,4 @@ async function generateSpans(storage: Storage, decisions: number): Promise<void>
     FROM (SELECT number, ${common('number')}, round(sin(number) * 5, 4) AS reward FROM numbers(${decisions}))`);
 }
 
-if (process.argv[1]?.endsWith('adapters-benchmark.ts')) {
-  console.log(JSON.stringify(await runAdaptersBenchmark({ quick: process.argv.includes('--quick') })));
-}
+console.log(JSON.stringify(await runAdaptersBenchmark({ quick: process.argv.includes('--quick') })));

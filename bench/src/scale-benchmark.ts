@@ -41,15 +41,16 @@ export async function runScaleBenchmark(options: { quick: boolean; maxSpans: num
   const child = await startCollectorProcess(dataPath);
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
-    let sent = 0;
+    let requestsSent = 0;
     let decisions = 0;
     for (const size of sizes) {
       const requests = Math.ceil(size / SPANS_PER_REQUEST);
-      const first = sent;
+      const addedSpans = (requests - requestsSent) * SPANS_PER_REQUEST;
+      let next = requestsSent;
       const started = performance.now();
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
-          for (let sequence = sent++; sequence < requests; sequence = sent++) {
+          for (let sequence = next++; sequence < requests; sequence = next++) {
             const template = templates[sequence % templates.length]!;
             const body = template.instantiate(sequence);
             decisions += template.decisions;
@@ -61,16 +62,15 @@ export async function runScaleBenchmark(options: { quick: boolean; maxSpans: num
           }
         }),
       );
-      // Each client took one number past the last request.
-      sent = requests;
+      requestsSent = requests;
       if (!(await child.call('drain'))) throw new Error(`the collector did not store ${size} spans within its drain timeout`);
       const ingestSeconds = (performance.now() - started) / 1000;
       const stored = requests * SPANS_PER_REQUEST;
       const bytes = await child.call('disk');
       const exported = await child.call('export');
       if (exported.count !== decisions) throw new Error(`the export of ${stored} spans wrote ${exported.count} triplets for ${decisions} decisions`);
-      rows.push({ spans: stored, added_spans: (requests - first) * SPANS_PER_REQUEST, decisions, ingest_s: ingestSeconds, export_s: exported.seconds, bytes_per_span: bytes / stored });
-      process.stderr.write(`  scale: ${stored} spans (${decisions} decisions) stored, the last ${(requests - first) * SPANS_PER_REQUEST} ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exported.seconds.toFixed(1)} s\n`);
+      rows.push({ spans: stored, added_spans: addedSpans, decisions, ingest_s: ingestSeconds, export_s: exported.seconds, bytes_per_span: bytes / stored });
+      process.stderr.write(`  scale: ${stored} spans (${decisions} decisions) stored, the last ${addedSpans} ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exported.seconds.toFixed(1)} s\n`);
     }
   } finally {
     agent.destroy();

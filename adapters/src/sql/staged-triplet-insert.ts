@@ -88,6 +88,7 @@ export async function insertTripletsStaged(
 async function chunkFilters(storage: Storage, tables: Required<StagedTables>, filter: TripletFilter, bound: ChunkBound): Promise<TripletFilter[]> {
   const { conditions, params } = decisionFilterSql({ since: filter.since, until: filter.until });
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  // LLM calls fall in a range by their owner's time, under the name the range conditions use.
   const sized = await storage.client.query({
     query: `SELECT (SELECT count() FROM ${tables.decision_facts} ${where}) AS decisions,
       (SELECT sum(bytes) FROM (SELECT owner_ts AS Timestamp, length(k_gen_ai_input_messages) + length(k_gen_ai_output_messages) AS bytes FROM ${tables.llm}) ${where}) AS bytes`,
