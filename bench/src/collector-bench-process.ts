@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type Agent } from 'node:http';
+import type { ThreadCpu } from './thread-cpu.ts';
 
 /**
  * The collector runs in a process of its own, as in production, so the load generator does not share its event loop.
  * The same process answers a few commands over IPC: drain the spool, measure the engine's own insert rate, report RSS,
- * bytes on disk, and the time and count of a triplet export of everything stored.
+ * bytes on disk, CPU time by thread group, and the time and count of a triplet export of everything stored.
  */
 const COLLECTOR_PROCESS = `
 import { startCollector, decodeOtlpBody } from '@tradetrace/collector';
 import { insertSpanRows } from '@tradetrace/storage';
 import { writeTripletsParquet } from '@tradetrace/adapters';
+const { threadCpu } = await import(process.argv[2]);
 const collector = await startCollector({ port: 0, dataPath: process.argv[1], spoolMaxBytes: 4 * 1024 ** 3, maxConcurrentRequests: 256 });
 process.send({ id: 0, result: collector.url });
 const limits = collector.config;
@@ -17,6 +19,7 @@ process.on('message', async ({ id, command, argument }) => {
   let result;
   if (command === 'drain') result = await collector.drain(600_000);
   else if (command === 'rss') result = process.resourceUsage().maxRSS * 1024;
+  else if (command === 'cpu') result = threadCpu() ?? null;
   else if (command === 'disk') {
     const parts = await collector.storage.client.query({ query: "SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = {db:String}", query_params: { db: collector.storage.database }, format: 'JSONEachRow' });
     result = Number((await parts.json())[0].bytes);
@@ -48,6 +51,8 @@ process.on('message', async ({ id, command, argument }) => {
 export interface CollectorProcess {
   url: string;
   call(command: 'drain' | 'rss' | 'disk'): Promise<number>;
+  /** CPU seconds used so far by thread group; null where /proc is missing. */
+  call(command: 'cpu'): Promise<ThreadCpu | null>;
   /** Triplet export (SQL path into Parquet) of everything stored: seconds taken, triplets written. */
   call(command: 'export'): Promise<{ seconds: number; count: number }>;
   /** The engine's own insert rate (rows/s) of the rows in `bodies`, once per repeat after a first unmeasured one. */
@@ -56,7 +61,7 @@ export interface CollectorProcess {
 }
 
 export async function startCollectorProcess(dataPath: string): Promise<CollectorProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', COLLECTOR_PROCESS, dataPath], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', COLLECTOR_PROCESS, dataPath, import.meta.resolve('./thread-cpu.ts')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = new Map<number, (result: unknown) => void>();
   let nextId = 1;
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU seconds this process has used, by who used it. The collector and its embedded engine share one process, so the
+ * collector's own cost (what the OpenTelemetry Collector's per-core sizing compares with) is only visible by thread.
+ */
+export interface ThreadCpu {
+  /** The JavaScript thread and V8's helper threads, which carry the process's name (`node`). */
+  javascript: number;
+  /**
+   * libuv's pool: spool writes and fsyncs, insert files, and the engine calls, whose query starts on the calling
+   * thread. Counted as the collector's own: that overstates it, never understates it.
+   */
+  io: number;
+  /** Everything else: the embedded engine's own threads (query pipeline, merges, background schedules). */
+  engine: number;
+}
+
+/** /proc reports thread times in USER_HZ, which Linux fixes at 100 per second for user space. */
+const TICKS_PER_SECOND = 100;
+
+/** This process's CPU time by thread group, from /proc; undefined where there is no /proc (not Linux). */
+export function threadCpu(): ThreadCpu | undefined {
+  let threads: string[];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return undefined;
+  }
+  let javascript = 0;
+  let io = 0;
+  for (const tid of threads) {
+    let stat: string;
+    let name: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      name = readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // Fields after the parenthesised name start at field 3 (state); utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    if (name === 'libuv-worker') io += seconds;
+    else if (name === 'node' || Number(tid) === process.pid) javascript += seconds;
+  }
+  // The engine's pools start and end threads; the process's own total keeps the time of ended ones too.
+  const usage = process.cpuUsage();
+  const total = (usage.user + usage.system) / 1e6;
+  return { javascript, io, engine: Math.max(0, total - javascript - io) };
+}
