@@ -19,7 +19,6 @@ export { InsertRejectedError, type RowBatch, type RowSink } from './ingest/row-s
 export type { TelemetryIngest } from './ingest/telemetry-ingest.ts';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
 export { decodeTraceRequestJson } from './otlp/otlp-json-decoder.ts';
-export { decodeTraceRequestProtobuf } from './otlp/otlp-protobuf-decoder.ts';
 export { decodeLogsRequestJson } from './otlp/otlp-logs-json-decoder.ts';
 export { decodeLogsRequestProtobuf } from './otlp/otlp-logs-protobuf-decoder.ts';
 export { mapToSpanRows } from './otlp/span-row-mapper.ts';

@@ -13,8 +13,11 @@ export { LlmPriceSchema, LlmPriceTableSchema, type LlmPrice, type LlmPriceTable 
 export { llmPricingStatements, writeLlmPrices, type WriteLlmPricesOptions } from './llm-prices/write-llm-prices.ts';
 export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';
 export type { Migration, MigrationContext } from './migrations/migration.ts';
-export { insertSpanRows } from './span-row-inserter.ts';
-export { insertLogRows } from './log-row-inserter.ts';
+export { insertSpanRowBinary, insertSpanRows } from './span-row-inserter.ts';
+export { insertLogRowBinary, insertLogRows } from './log-row-inserter.ts';
+export { RowBinaryWriter } from './row-binary/row-binary-writer.ts';
+export { encodeRowBinarySync } from './row-binary/row-binary-encoding.ts';
 export type { InsertOptions } from './insert-options.ts';
-export type { LogRow } from './log-row.ts';
-export { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type SpanRow, type SpanKindName, type StatusCodeName } from './span-row.ts';
+export { LOG_ROW_LAYOUT, type LogRow } from './log-row.ts';
+export { SPAN_KIND_NAMES, SPAN_ROW_LAYOUT, STATUS_CODE_NAMES, type SpanRow, type SpanKindName, type StatusCodeName } from './span-row.ts';
+export type { RowLayout } from './row-binary/row-layout.ts';

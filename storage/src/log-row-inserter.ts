@@ -6,3 +6,8 @@ import type { Storage } from './storage.ts';
 export async function insertLogRows(storage: Storage, rows: readonly LogRow[], options?: InsertOptions): Promise<void> {
   await storage.insertRows('otel_logs', LOG_ROW_LAYOUT, rows, insertSettings(options));
 }
+
+/** Writes log rows already in RowBinary (LOG_ROW_LAYOUT) into `otel_logs` in one INSERT. */
+export async function insertLogRowBinary(storage: Storage, rowBinary: Buffer, options?: InsertOptions): Promise<void> {
+  await storage.insertRowBinary('otel_logs', LOG_ROW_LAYOUT, rowBinary, insertSettings(options));
+}

@@ -6,3 +6,8 @@ import type { Storage } from './storage.ts';
 export async function insertSpanRows(storage: Storage, rows: readonly SpanRow[], options?: InsertOptions): Promise<void> {
   await storage.insertRows('otel_traces', SPAN_ROW_LAYOUT, rows, insertSettings(options));
 }
+
+/** Writes span rows already in RowBinary (SPAN_ROW_LAYOUT) into `otel_traces` in one INSERT. */
+export async function insertSpanRowBinary(storage: Storage, rowBinary: Buffer, options?: InsertOptions): Promise<void> {
+  await storage.insertRowBinary('otel_traces', SPAN_ROW_LAYOUT, rowBinary, insertSettings(options));
+}

@@ -2,6 +2,8 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { lockDataPath, type DataPathLock } from './data-path-lock.ts';
 import { EmbeddedRowInsert } from './row-binary/embedded-row-insert.ts';
 import type { RowLayout } from './row-binary/row-layout.ts';
@@ -29,10 +31,13 @@ export interface Storage {
    * into a server as JSONCompactEachRow through the client. `settings` apply to this INSERT only.
    */
   insertRows<Row extends object>(table: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void>;
+  /** Inserts rows already encoded in RowBinary (columns in `layout` order), into either kind of ClickHouse. */
+  insertRowBinary<Row extends object>(table: string, layout: RowLayout<Row>, rowBinary: Buffer, settings: ClickHouseSettings): Promise<void>;
   close(): Promise<void>;
 }
 
 type RowInsert = Storage['insertRows'];
+type RowBinaryInsert = Storage['insertRowBinary'];
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const parsed = StorageOptionsSchema.safeParse(options);
@@ -43,6 +48,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   let lock: DataPathLock | undefined;
   let client: ClickHouseClient;
   let insertRows: RowInsert;
+  let insertRowBinary: RowBinaryInsert;
   let embeddedInsert: EmbeddedRowInsert | undefined;
   const database = resolved.database;
   if (resolved.dataPath !== undefined) {
@@ -63,6 +69,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       insertRows = async (table, layout, rows, settings) => {
         if (rows.length === 0) return;
         await inserter.insert(`${quoteIdentifier(database)}.${quoteIdentifier(table)}`, layout, rows, settings);
+      };
+      insertRowBinary = async (table, layout, rowBinary, settings) => {
+        if (rowBinary.length === 0) return;
+        await inserter.insertRowBinary(`${quoteIdentifier(database)}.${quoteIdentifier(table)}`, layout, rowBinary, settings);
       };
     } catch (error) {
       lock?.release();
@@ -86,6 +96,18 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         clickhouse_settings: settings,
       });
     };
+    // The client's insert takes JSON and text formats only; RowBinary goes as the body of a plain INSERT statement.
+    insertRowBinary = async (table, layout, rowBinary, settings) => {
+      if (rowBinary.length === 0) return;
+      const columns = layout.map((column) => quoteIdentifier(column.name)).join(', ');
+      const { stream } = await server.exec({
+        query: `INSERT INTO ${quoteIdentifier(database)}.${quoteIdentifier(table)} (${columns}) FORMAT RowBinary`,
+        values: Readable.from([rowBinary]),
+        clickhouse_settings: settings,
+      });
+      stream.resume();
+      await finished(stream);
+    };
   }
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
   let closed = false;
@@ -95,6 +117,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     kind: resolved.dataPath !== undefined ? 'embedded' : 'server',
     table: (name) => `${quoteIdentifier(database)}.${quoteIdentifier(name)}`,
     insertRows,
+    insertRowBinary,
     async close() {
       if (closed) return;
       closed = true;

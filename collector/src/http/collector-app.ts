@@ -133,9 +133,9 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
         throw error;
       }
       if (decoded.rejected > 0) metrics.rejected.inc({ signal, reason: 'invalid' }, decoded.rejected);
-      if (decoded.decoded.rows.length > 0) {
+      if (decoded.decoded.rowCount > 0) {
         await ingest.accept(signal, encoding, body, decoded.decoded);
-        metrics.accepted.inc({ signal }, decoded.decoded.rows.length);
+        metrics.accepted.inc({ signal }, decoded.decoded.rowCount);
       }
       return reply
         .code(200)

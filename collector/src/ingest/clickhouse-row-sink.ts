@@ -1,4 +1,4 @@
-import { insertLogRows, insertSpanRows, type Storage } from '@tradetrace/storage';
+import { insertLogRowBinary, insertSpanRowBinary, type Storage } from '@tradetrace/storage';
 import { InsertRejectedError, type RowBatch, type RowSink } from './row-sink.ts';
 
 /**
@@ -12,8 +12,8 @@ export function createClickHouseRowSink(storage: Storage): RowSink {
   return {
     async insert(batch) {
       try {
-        if (batch.signal === 'traces') await insertSpanRows(storage, batch.rows, { deduplicationToken: batch.deduplicationToken });
-        else await insertLogRows(storage, batch.rows, { deduplicationToken: batch.deduplicationToken });
+        const insert = batch.signal === 'traces' ? insertSpanRowBinary : insertLogRowBinary;
+        await insert(storage, batch.rowBinary, { deduplicationToken: batch.deduplicationToken });
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (typeof code === 'string' && CONTENT_ERROR_CODES.has(code)) {

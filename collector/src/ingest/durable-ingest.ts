@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { LogRow, SpanRow } from '@tradetrace/storage';
 import type { Logger } from 'pino';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import { OtlpDecodeError } from '../otlp/decoded-spans.ts';
@@ -117,7 +116,7 @@ export class DurableIngest {
       this.metrics.dedupHits.inc({ signal });
       return 'duplicate';
     }
-    const appended = this.spool.append({ signal, encoding, body, rowCount: decoded.rows.length, requestHash });
+    const appended = this.spool.append({ signal, encoding, body, rowCount: decoded.rowCount, requestHash });
     const durable = appended.then(() => undefined);
     this.remember(requestHash, durable);
     let entry: SpoolEntry;
@@ -127,9 +126,9 @@ export class DurableIngest {
       this.recent.delete(requestHash);
       throw error;
     }
-    if (this.memoryRows + decoded.rows.length <= this.maxMemoryRows) {
+    if (this.memoryRows + decoded.rowCount <= this.maxMemoryRows) {
       this.memory.set(entry.id, decoded);
-      this.memoryRows += decoded.rows.length;
+      this.memoryRows += decoded.rowCount;
     }
     this.updateGauges();
     this.wake?.();
@@ -295,8 +294,9 @@ export class DurableIngest {
     const signal = batch[0]!.signal;
     const parts: DecodedRows[] = [];
     for (const entry of batch) parts.push(this.memory.get(entry.id) ?? (await this.decodeAgain(entry)));
-    const rows = parts.length === 1 ? parts[0]!.rows : parts.flatMap((p) => p.rows as (SpanRow | LogRow)[]);
-    const rowBatch = { signal, rows, deduplicationToken } as RowBatch;
+    const rowBinary = parts.length === 1 ? parts[0]!.rowBinary : Buffer.concat(parts.map((p) => p.rowBinary));
+    const rowCount = parts.reduce((n, p) => n + p.rowCount, 0);
+    const rowBatch: RowBatch = { signal, rowBinary, rowCount, deduplicationToken };
     const started = performance.now();
     try {
       await this.sink.insert(rowBatch);
@@ -305,8 +305,8 @@ export class DurableIngest {
       throw error;
     }
     this.metrics.insertSeconds.observe({ signal, outcome: 'ok' }, (performance.now() - started) / 1000);
-    this.metrics.batchRows.observe({ signal }, rows.length);
-    this.metrics.storedRows.inc({ signal }, rows.length);
+    this.metrics.batchRows.observe({ signal }, rowCount);
+    this.metrics.storedRows.inc({ signal }, rowCount);
   }
 
   private async decodeAgain(entry: SpoolEntry): Promise<DecodedRows> {
@@ -331,7 +331,7 @@ export class DurableIngest {
   private forget(id: number): void {
     const rows = this.memory.get(id);
     if (rows) {
-      this.memoryRows -= rows.rows.length;
+      this.memoryRows -= rows.rowCount;
       this.memory.delete(id);
     }
   }

@@ -1,11 +1,11 @@
-import type { LogRow, SpanRow } from '@tradetrace/storage';
+import { encodeRowBinarySync, LOG_ROW_LAYOUT, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import type { BodyEncoding, TelemetrySignal } from '../spool/spool-record.ts';
-import { partialSuccessMessage, type IngestLimits, type MappedRows } from '../otlp/ingest-limits.ts';
+import { partialSuccessMessage, type IngestLimits, type MappingOutcome } from '../otlp/ingest-limits.ts';
 import { mapToLogRows } from '../otlp/log-row-mapper.ts';
 import { decodeLogsRequestJson } from '../otlp/otlp-logs-json-decoder.ts';
 import { decodeLogsRequestProtobuf } from '../otlp/otlp-logs-protobuf-decoder.ts';
 import { decodeTraceRequestJson } from '../otlp/otlp-json-decoder.ts';
-import { decodeTraceRequestProtobuf } from '../otlp/otlp-protobuf-decoder.ts';
+import { transcodeTraceRequest } from '../otlp/otlp-protobuf-span-transcoder.ts';
 import { mapToSpanRows } from '../otlp/span-row-mapper.ts';
 import { OtlpDecodeError } from '../otlp/decoded-spans.ts';
 
@@ -15,11 +15,14 @@ export interface ResourceIdentity {
   botId: string;
 }
 
-export type DecodedRows =
-  | { signal: 'traces'; rows: SpanRow[] }
-  | { signal: 'logs'; rows: LogRow[] };
+/** A request's rows in RowBinary, in its signal's storage layout (SPAN_ROW_LAYOUT, LOG_ROW_LAYOUT): ready to insert. */
+export interface DecodedRows {
+  signal: TelemetrySignal;
+  rowBinary: Buffer;
+  rowCount: number;
+}
 
-/** An OTLP export body, decoded and mapped into rows: the same function runs on receipt and on replay. */
+/** An OTLP export body, decoded into rows: the same function runs on receipt and on replay. */
 export interface DecodedBody {
   decoded: DecodedRows;
   /** Spans or log records in the request, before refusals. */
@@ -43,21 +46,31 @@ export class TooManyItemsError extends Error {
   }
 }
 
-/** Decodes and maps a body; throws OtlpDecodeError (400) or TooManyItemsError (413). */
+/**
+ * Decodes a body into rows; throws OtlpDecodeError (400) or TooManyItemsError (413). Protobuf spans, nearly all the
+ * traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then encoded.
+ */
 export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, limits: IngestLimits): DecodedBody {
   try {
+    if (signal === 'traces' && encoding === 'protobuf') {
+      const spans = transcodeTraceRequest(body, limits);
+      checkItemCount(spans.itemCount, limits, 'spans');
+      return result({ signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount }, spans, spans.itemCount, 'spans', spans.resources);
+    }
     if (signal === 'traces') {
-      const resources = encoding === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
+      const resources = decodeTraceRequestJson(body);
       const itemCount = resources.reduce((n, r) => n + r.scopeSpans.reduce((m, s) => m + s.spans.length, 0), 0);
-      if (itemCount > limits.maxItemsPerRequest) throw new TooManyItemsError(itemCount, limits.maxItemsPerRequest, 'spans');
+      checkItemCount(itemCount, limits, 'spans');
       const mapped = mapToSpanRows(resources, limits);
-      return result({ signal, rows: mapped.rows }, mapped, itemCount, 'spans', resources.map((r) => r.resourceAttributes));
+      const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT), rowCount: mapped.rows.length };
+      return result(rows, mapped, itemCount, 'spans', resources.map((r) => r.resourceAttributes));
     }
     const resources = encoding === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
     const itemCount = resources.reduce((n, r) => n + r.scopeLogs.reduce((m, s) => m + s.logRecords.length, 0), 0);
-    if (itemCount > limits.maxItemsPerRequest) throw new TooManyItemsError(itemCount, limits.maxItemsPerRequest, 'log records');
+    checkItemCount(itemCount, limits, 'log records');
     const mapped = mapToLogRows(resources, limits);
-    return result({ signal, rows: mapped.rows }, mapped, itemCount, 'log records', resources.map((r) => r.resourceAttributes));
+    const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT), rowCount: mapped.rows.length };
+    return result(rows, mapped, itemCount, 'log records', resources.map((r) => r.resourceAttributes));
   } catch (error) {
     // Input so deep or large that the engine itself gives up is still the client's bad input, not our failure.
     if (error instanceof RangeError) throw new OtlpDecodeError(`the request could not be decoded: ${error.message}`);
@@ -65,12 +78,16 @@ export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, 
   }
 }
 
-function result(decoded: DecodedRows, mapped: MappedRows<unknown>, itemCount: number, itemName: string, resources: Record<string, string>[]): DecodedBody {
+function checkItemCount(count: number, limits: IngestLimits, itemName: string): void {
+  if (count > limits.maxItemsPerRequest) throw new TooManyItemsError(count, limits.maxItemsPerRequest, itemName);
+}
+
+function result(decoded: DecodedRows, outcome: MappingOutcome, itemCount: number, itemName: string, resources: Record<string, string>[]): DecodedBody {
   return {
     decoded,
     itemCount,
-    rejected: mapped.rejected,
-    message: partialSuccessMessage(mapped, itemName),
+    rejected: outcome.rejected,
+    message: partialSuccessMessage(outcome, itemName),
     identities: resources.map((attributes) => ({ serviceName: attributes['service.name'] ?? '', botId: attributes[BOT_ID_KEY] ?? '' })),
   };
 }

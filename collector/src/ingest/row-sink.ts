@@ -1,9 +1,9 @@
-import type { LogRow, SpanRow } from '@tradetrace/storage';
+import type { DecodedRows } from './otlp-body-decoding.ts';
 
-/** Rows of one signal, inserted together under one deduplication token. */
-export type RowBatch =
-  | { signal: 'traces'; rows: SpanRow[]; deduplicationToken: string }
-  | { signal: 'logs'; rows: LogRow[]; deduplicationToken: string };
+/** Rows of one signal (RowBinary, in its storage layout), inserted together under one deduplication token. */
+export interface RowBatch extends DecodedRows {
+  deduplicationToken: string;
+}
 
 /**
  * Where the shipper puts rows: ClickHouse, or a wrapper around it. `insert` resolves once the rows are stored;

@@ -1,7 +1,8 @@
 /**
- * What both OTLP decoders (protobuf and JSON) produce: spans with their ids as lower-case hex, times as unix
- * nanoseconds, attribute values already rendered as the contrib ClickHouse exporter renders them (strings).
- * One shape for both encodings means one mapping into storage rows and one set of validation rules.
+ * What the JSON trace decoder produces: spans with their ids as lower-case hex, times as unix nanoseconds, attribute
+ * values already rendered as the contrib ClickHouse exporter renders them (strings), for `mapToSpanRows`. Protobuf
+ * requests skip this shape: they are transcoded straight into rows (otlp-protobuf-span-transcoder.ts), which tests
+ * hold to the same rows, refusals and messages.
  */
 export interface DecodedSpan {
   traceId: string;

@@ -16,14 +16,18 @@ export interface IngestLimits {
   maxNameLength: number;
 }
 
-/** Rows to store, and what was refused (reported to the client as `partial_success`). */
-export interface MappedRows<Row> {
-  rows: Row[];
+/** What was refused or cut while rows were made (reported to the client as `partial_success`). */
+export interface MappingOutcome {
   rejected: number;
   /** Why the first refused item was refused. */
   rejectionMessage: string;
   /** Attributes dropped, values or names truncated by the limits (reported as a `partial_success` warning). */
   truncated: number;
+}
+
+/** Rows to store, and what was refused. */
+export interface MappedRows<Row> extends MappingOutcome {
+  rows: Row[];
 }
 
 /** Enforces the attribute limits in place; returns how many attributes were dropped or truncated. */
@@ -54,7 +58,7 @@ export function limitName(name: string, limits: IngestLimits, counter: { truncat
 }
 
 /** The partial-success message for a mapping: refusals first, then a warning about truncation. */
-export function partialSuccessMessage(mapped: MappedRows<unknown>, itemName: string): string {
+export function partialSuccessMessage(mapped: MappingOutcome, itemName: string): string {
   const parts: string[] = [];
   if (mapped.rejected > 0) parts.push(`${mapped.rejected} ${itemName} refused: ${mapped.rejectionMessage}`);
   if (mapped.truncated > 0) parts.push(`${mapped.truncated} attributes or names dropped or truncated by the collector's limits`);

@@ -66,6 +66,20 @@ export class ProtobufWireReader {
     throw new OtlpDecodeError('malformed varint');
   }
 
+  /** An int64 varint in decimal: most are small, and are read without BigInt. */
+  int64Text(): string {
+    const start = this.pos;
+    let result = 0;
+    // Seven bytes hold 49 bits: exact as a double and never negative.
+    for (let shift = 0; shift < 49; shift += 7) {
+      const byte = this.byte();
+      result += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return String(result);
+    }
+    this.pos = start;
+    return this.int64().toString();
+  }
+
   bool(): boolean {
     return this.uint32() !== 0;
   }
@@ -100,6 +114,14 @@ export class ProtobufWireReader {
     return { start, end: this.pos };
   }
 
+  /** Steps over a length-delimited field; returns where its bytes start (they end at the new `pos`). */
+  skipDelimited(): number {
+    const length = this.fieldLength();
+    const start = this.pos;
+    this.pos += length;
+    return start;
+  }
+
   /** A bytes field as lower-case hex (how ids are stored). */
   hex(): string {
     const length = this.fieldLength();
@@ -117,7 +139,12 @@ export class ProtobufWireReader {
   recurringString(key: boolean): string {
     const length = this.fieldLength();
     const start = this.pos;
-    const end = (this.pos += length);
+    return this.recurringText(start, (this.pos += length), key);
+  }
+
+  /** The string in `[start, end)` of the buffer, through the cache of recurring strings. */
+  private recurringText(start: number, end: number, key: boolean): string {
+    const length = end - start;
     if (length === 0) return '';
     if (length > MAX_CACHED_BYTES) return this.decode(start, end);
     const buf = this.buf;
@@ -160,6 +187,13 @@ export class ProtobufWireReader {
     } catch {
       throw new OtlpDecodeError('string field is not valid UTF-8');
     }
+  }
+
+  /** Points this reader at another message of the same buffer (a reader reused instead of one per message). */
+  at(start: number, end: number): this {
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   /** A reader over an embedded message. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage, runMigrations, type SpanRow, type Storage } from '@tradetrace/storage';
+import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseRowSink, createCollectorMetrics, decodeOtlpBody, DurableIngest, WriteAheadSpool, type IngestLimits } from '@tradetrace/collector';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
@@ -39,11 +39,12 @@ describe('DurableIngest', () => {
       const bodies = [await traceRequestBodies({ service: 'replayed', spans: 4 }), await traceRequestBodies({ service: 'replayed', spans: 6 })];
       for (const [i, body] of bodies.entries()) {
         const decoded = decodeOtlpBody('traces', 'protobuf', body.protobuf, LIMITS).decoded;
-        await before.append({ signal: 'traces', encoding: 'protobuf', body: body.protobuf, rowCount: decoded.rows.length, requestHash: `r${i}` });
+        await before.append({ signal: 'traces', encoding: 'protobuf', body: body.protobuf, rowCount: decoded.rowCount, requestHash: `r${i}` });
       }
       await before.markInflight(1, 2);
-      const rows = bodies.flatMap((b) => decodeOtlpBody('traces', 'protobuf', b.protobuf, LIMITS).decoded.rows as SpanRow[]);
-      await sink.insert({ signal: 'traces', rows, deduplicationToken: `${before.spoolId}:1-2` });
+      const decoded = bodies.map((b) => decodeOtlpBody('traces', 'protobuf', b.protobuf, LIMITS).decoded);
+      const rowBinary = Buffer.concat(decoded.map((d) => d.rowBinary));
+      await sink.insert({ signal: 'traces', rowBinary, rowCount: 10, deduplicationToken: `${before.spoolId}:1-2` });
       await before.close();
       expect(await count('replayed')).toBe(10);
 

@@ -71,7 +71,7 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
   });
 
   it('moves a batch ClickHouse refuses for its content to the dead-letter folder with the reason, and goes on', async () => {
-    t.faults.inject({ kind: 'reject', when: (batch) => batch.signal === 'traces' && batch.rows.some((row) => row.ServiceName === 'poison') });
+    t.faults.inject({ kind: 'reject', when: (batch) => batch.signal === 'traces' && batch.rowBinary.includes('poison') });
     const poison = (await traceRequestBodies({ service: 'poison', spans: 3 })).protobuf;
     expect((await post(`${t.collector.url}/v1/traces`, poison, PROTOBUF)).status).toBe(200);
     expect((await post(`${t.collector.url}/v1/traces`, (await traceRequestBodies({ service: 'healthy', spans: 5 })).protobuf, PROTOBUF)).status).toBe(200);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpBody, type IngestLimits } from '@tradetrace/collector';
+import { SPAN_ROW_LAYOUT, type SpanRow } from '@tradetrace/storage';
+import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
 const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 8, maxNameLength: 256 };
@@ -13,9 +15,7 @@ describe('attribute keys that are also object property names', () => {
       const body = Buffer.from(bodies[encoding]);
       body.write('__proto__', body.indexOf('xxproto__'));
       const { decoded } = decodeOtlpBody('traces', encoding, body, LIMITS);
-      if (decoded.signal !== 'traces') throw new Error('expected spans');
-      const stored = decoded.rows[0]!.SpanAttributes;
-      expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
+      const stored = rowsFromRowBinary<SpanRow>(decoded.rowBinary, SPAN_ROW_LAYOUT)[0]!.SpanAttributes;
       const keys = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'trading.symbol'];
       expect(Object.entries(stored).filter(([key]) => keys.includes(key)).sort()).toEqual(
         [['__proto__', 'p'], ['constructor', 'c'], ['hasOwnProperty', 'h'], ['toString', 't'], ['trading.symbol', 'x'.repeat(8)]].sort(),

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeOtlpBody, OtlpDecodeError, TooManyItemsError, type IngestLimits } from '@tradetrace/collector';
+import { LOG_ROW_LAYOUT, SPAN_ROW_LAYOUT, type LogRow, type SpanRow } from '@tradetrace/storage';
 import { mutate, mutationArbitrary } from '../support/body-mutations.ts';
+import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 import { logsRequestBodies, traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
 const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 4_096, maxNameLength: 256 };
@@ -18,7 +20,7 @@ function decodesCleanly(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json'
     throw error;
   }
   if (decoded.signal === 'traces') {
-    for (const row of decoded.rows) {
+    for (const row of rowsFromRowBinary<SpanRow>(decoded.rowBinary, SPAN_ROW_LAYOUT)) {
       expect(row.TraceId).toMatch(HEX32);
       expect(row.SpanId).toMatch(HEX16);
       expect(row.ParentSpanId === '' || HEX16.test(row.ParentSpanId)).toBe(true);
@@ -27,7 +29,7 @@ function decodesCleanly(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json'
       for (const name of [row.SpanName, row.ServiceName, ...row['Events.Name']]) expect(name.length).toBeLessThanOrEqual(LIMITS.maxNameLength);
     }
   } else {
-    for (const row of decoded.rows) {
+    for (const row of rowsFromRowBinary<LogRow>(decoded.rowBinary, LOG_ROW_LAYOUT)) {
       expect(row.TraceId === '' || HEX32.test(row.TraceId)).toBe(true);
       expect(row.SeverityNumber).toBeLessThanOrEqual(24);
     }

@@ -31,8 +31,12 @@ export class EmbeddedRowInsert {
   }
 
   async insert<Row extends object>(qualifiedTable: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void> {
+    await this.insertRowBinary(qualifiedTable, layout, await encodeRowBinary(rows, layout), settings);
+  }
+
+  /** Inserts rows already in RowBinary, columns in `layout` order. */
+  async insertRowBinary<Row extends object>(qualifiedTable: string, layout: RowLayout<Row>, bytes: Buffer, settings: ClickHouseSettings): Promise<void> {
     const file = join(this.folder, `${process.pid}-${this.sequence++}.rowbinary`);
-    const bytes = await encodeRowBinary(rows, layout);
     // ClickHouse names an untokened INSERT ... SELECT by its query, not its rows: name it by the rows, as a plain INSERT is.
     if (settings.insert_deduplicate && !settings.insert_deduplication_token) {
       settings = { ...settings, insert_deduplication_token: `rows-${createHash('sha256').update(bytes).digest('base64url')}` };

@@ -17,6 +17,13 @@ export async function encodeRowBinary<Row extends object>(rows: readonly Row[], 
   return writer.bytes();
 }
 
+/** Rows in RowBinary at once: for a request's rows, which take a few milliseconds. */
+export function encodeRowBinarySync<Row extends object>(rows: readonly Row[], layout: RowLayout<Row>): Buffer {
+  const writer = new RowBinaryWriter(Math.max(4096, rows.length * 512));
+  appendRowBinary(writer, rows, layout, 0, rows.length);
+  return writer.bytes();
+}
+
 function appendRowBinary<Row extends object>(writer: RowBinaryWriter, rows: readonly Row[], layout: RowLayout<Row>, from: number, to: number): void {
   for (let r = from; r < to; r += 1) {
     const row = rows[r]!;

@@ -1,0 +1,487 @@
+import { isUtf8 } from 'node:buffer';
+import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace/storage';
+import { emptyAttributes, putAttribute, renderAnyValue } from './any-value-rendering.ts';
+import { OtlpDecodeError } from './decoded-spans.ts';
+import { limitName, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
+import { I64, LEN, readAnyValue, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
+import { ProtobufWireReader } from './protobuf-wire-reader.ts';
+import { isStorableTime, SPAN_PROBLEMS } from './span-row-mapper.ts';
+
+/** A trace request's spans as `otel_traces` rows in RowBinary (SPAN_ROW_LAYOUT), with what was refused or cut. */
+export interface TranscodedSpans extends MappingOutcome {
+  rowBinary: Buffer;
+  rowCount: number;
+  /** Spans in the request, refused ones included. */
+  itemCount: number;
+  /** Each resource's attributes, in request order (for token bindings). */
+  resources: Record<string, string>[];
+}
+
+/**
+ * Transcodes an `ExportTraceServiceRequest` (field numbers from opentelemetry-proto's trace.proto) from protobuf
+ * straight into the RowBinary rows the engine inserts, without a JavaScript object per span: strings and ids are
+ * copied from the request's bytes (UTF-8 checked, ids as hex), only non-string attribute values are rendered. The
+ * rows and refusals are those of the JSON path (decode, `mapToSpanRows`, encode), which tests hold it to.
+ * Throws OtlpDecodeError on malformed input.
+ */
+export function transcodeTraceRequest(body: Buffer, limits: IngestLimits): TranscodedSpans {
+  return new SpanTranscoder(body, limits).run();
+}
+
+/** Where a field's bytes are in the body: `[start, end)`; -1 when the field is absent. */
+interface Range {
+  start: number;
+  end: number;
+}
+
+const ABSENT = -1;
+const TRACE_ID_BYTES = 16;
+const SPAN_ID_BYTES = 8;
+
+/** One span's fields, as positions in the body; reused from span to span. */
+class SpanFields {
+  traceId: Range = { start: ABSENT, end: ABSENT };
+  spanId: Range = { start: ABSENT, end: ABSENT };
+  parentSpanId: Range = { start: ABSENT, end: ABSENT };
+  traceState: Range = { start: ABSENT, end: ABSENT };
+  name: Range = { start: ABSENT, end: ABSENT };
+  kind = 0;
+  start = 0n;
+  end = 0n;
+  /** `[start, end)` pairs of KeyValue messages. */
+  attributes: number[] = [];
+  events: number[] = [];
+  links: number[] = [];
+  statusCode = 0;
+  statusMessage: Range = { start: ABSENT, end: ABSENT };
+
+  reset(): void {
+    this.traceId.start = this.spanId.start = this.parentSpanId.start = this.traceState.start = this.name.start = this.statusMessage.start = ABSENT;
+    this.kind = 0;
+    this.start = this.end = 0n;
+    this.attributes.length = this.events.length = this.links.length = 0;
+    this.statusCode = 0;
+  }
+}
+
+/** One event's fields. */
+interface EventFields {
+  time: bigint;
+  name: Range;
+  attributes: number[];
+}
+
+/** One link's fields. */
+interface LinkFields {
+  traceId: Range;
+  spanId: Range;
+  traceState: Range;
+  attributes: number[];
+}
+
+class SpanTranscoder {
+  private readonly body: Buffer;
+  private readonly limits: IngestLimits;
+  private readonly reader: ProtobufWireReader;
+  private readonly writer: RowBinaryWriter;
+  private readonly outcome: MappingOutcome = { rejected: 0, rejectionMessage: '', truncated: 0 };
+  private readonly span = new SpanFields();
+  private readonly attributeScratch = new AttributeScratch();
+  // Readers pointed at one message after another: spans, their events and links, attributes, attribute values.
+  private readonly spanReader: ProtobufWireReader;
+  private readonly itemReader: ProtobufWireReader;
+  private readonly keyValueReader: ProtobufWireReader;
+  private readonly valueReader: ProtobufWireReader;
+  private rowCount = 0;
+  private itemCount = 0;
+  /** Where `attributeValue` found a string value's bytes. */
+  private valueStart = ABSENT;
+  private valueEnd = ABSENT;
+
+  constructor(body: Buffer, limits: IngestLimits) {
+    this.body = body;
+    this.limits = limits;
+    this.reader = new ProtobufWireReader(body);
+    this.spanReader = new ProtobufWireReader(body);
+    this.itemReader = new ProtobufWireReader(body);
+    this.keyValueReader = new ProtobufWireReader(body);
+    this.valueReader = new ProtobufWireReader(body);
+    // Resource attributes repeat in every row and ids double as hex: rows come out somewhat larger than the request.
+    this.writer = new RowBinaryWriter(Math.max(4096, body.length * 2));
+  }
+
+  run(): TranscodedSpans {
+    const resources: Record<string, string>[] = [];
+    const reader = this.reader;
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, LEN)) {
+        const start = reader.skipDelimited();
+        resources.push(this.resourceSpans(start, reader.pos));
+      } else reader.skip(t & 7);
+    }
+    return { ...this.outcome, rowBinary: this.writer.bytes(), rowCount: this.rowCount, itemCount: this.itemCount, resources };
+  }
+
+  /** A `ResourceSpans`: its resource first (the wire may carry it after the spans), then its scopes' spans. */
+  private resourceSpans(start: number, end: number): Record<string, string> {
+    const reader = new ProtobufWireReader(this.body, start, end);
+    const attributes = emptyAttributes();
+    const scopeSpans: number[] = [];
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, LEN)) readResource(reader.message(), attributes);
+      else if (t === tag(2, LEN)) scopeSpans.push(reader.skipDelimited(), reader.pos);
+      else reader.skip(t & 7);
+    }
+    const shared = new RowBinaryWriter(256);
+    shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
+    shared.stringMap(attributes);
+    const resource = Buffer.from(shared.bytes());
+    for (let i = 0; i < scopeSpans.length; i += 2) this.scopeSpans(scopeSpans[i]!, scopeSpans[i + 1]!, resource);
+    return attributes;
+  }
+
+  /** A `ScopeSpans`: its scope first, then each span. `resource` is the rows' ServiceName and ResourceAttributes. */
+  private scopeSpans(start: number, end: number, resource: Buffer): void {
+    const reader = new ProtobufWireReader(this.body, start, end);
+    const scope = { name: '', version: '' };
+    const spans: number[] = [];
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, LEN)) readScope(reader.message(), scope);
+      else if (t === tag(2, LEN)) spans.push(reader.skipDelimited(), reader.pos);
+      else reader.skip(t & 7);
+    }
+    const shared = new RowBinaryWriter(64);
+    shared.string(scope.name);
+    shared.string(scope.version);
+    const scopeBytes = Buffer.from(shared.bytes());
+    this.itemCount += spans.length / 2;
+    for (let i = 0; i < spans.length; i += 2) this.spanRow(spans[i]!, spans[i + 1]!, resource, scopeBytes);
+  }
+
+  private spanRow(start: number, end: number, resource: Buffer, scope: Buffer): void {
+    const span = this.readSpan(start, end);
+    const events = this.readEvents(span.events);
+    const links = this.readLinks(span.links);
+    const problem = this.findProblem(span, events, links);
+    if (problem !== undefined) {
+      if (this.outcome.rejected === 0) this.outcome.rejectionMessage = problem(this.text(span.name));
+      this.outcome.rejected += 1;
+      return;
+    }
+    const w = this.writer;
+    const body = this.body;
+    w.int64(span.start);
+    w.hex(body, span.traceId.start, span.traceId.end);
+    w.hex(body, span.spanId.start, span.spanId.end);
+    this.hexOrEmpty(span.parentSpanId);
+    this.string(span.traceState);
+    this.name(span.name);
+    w.string(SPAN_KIND_NAMES[span.kind] ?? 'Unspecified');
+    w.raw(resource);
+    w.raw(scope);
+    this.attributes(span.attributes, true);
+    const duration = span.end - span.start;
+    w.uint64(duration > 0n ? Number(duration) : 0);
+    w.string(STATUS_CODE_NAMES[span.statusCode] ?? 'Unset');
+    this.string(span.statusMessage);
+    w.length(events.length);
+    for (const event of events) w.int64(event.time);
+    w.length(events.length);
+    for (const event of events) this.name(event.name);
+    w.length(events.length);
+    for (const event of events) this.attributes(event.attributes, true);
+    w.length(links.length);
+    for (const link of links) w.hex(body, link.traceId.start, link.traceId.end);
+    w.length(links.length);
+    for (const link of links) w.hex(body, link.spanId.start, link.spanId.end);
+    w.length(links.length);
+    for (const link of links) this.string(link.traceState);
+    w.length(links.length);
+    for (const link of links) this.attributes(link.attributes, false);
+    this.rowCount += 1;
+  }
+
+  private readSpan(start: number, end: number): SpanFields {
+    const span = this.span;
+    span.reset();
+    const reader = this.spanReader.at(start, end);
+    while (!reader.done) {
+      const t = reader.tag();
+      switch (t) {
+        case tag(1, LEN): delimited(reader, span.traceId); break;
+        case tag(2, LEN): delimited(reader, span.spanId); break;
+        case tag(3, LEN): delimited(reader, span.traceState); break;
+        case tag(4, LEN): delimited(reader, span.parentSpanId); break;
+        case tag(5, LEN): delimited(reader, span.name); break;
+        case tag(6, VARINT): span.kind = reader.uint32(); break;
+        case tag(7, I64): span.start = reader.fixed64(); break;
+        case tag(8, I64): span.end = reader.fixed64(); break;
+        case tag(9, LEN): span.attributes.push(reader.skipDelimited(), reader.pos); break;
+        case tag(11, LEN): span.events.push(reader.skipDelimited(), reader.pos); break;
+        case tag(13, LEN): span.links.push(reader.skipDelimited(), reader.pos); break;
+        case tag(15, LEN): this.readStatus(reader.message(), span); break;
+        default: reader.skip(t & 7);
+      }
+    }
+    return span;
+  }
+
+  private readStatus(reader: ProtobufWireReader, span: SpanFields): void {
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(2, LEN)) delimited(reader, span.statusMessage);
+      else if (t === tag(3, VARINT)) span.statusCode = reader.uint32();
+      else reader.skip(t & 7);
+    }
+  }
+
+  private readEvents(positions: readonly number[]): EventFields[] {
+    const events: EventFields[] = [];
+    for (let i = 0; i < positions.length; i += 2) {
+      const event: EventFields = { time: 0n, name: { start: ABSENT, end: ABSENT }, attributes: [] };
+      const reader = this.itemReader.at(positions[i]!, positions[i + 1]!);
+      while (!reader.done) {
+        const t = reader.tag();
+        if (t === tag(1, I64)) event.time = reader.fixed64();
+        else if (t === tag(2, LEN)) delimited(reader, event.name);
+        else if (t === tag(3, LEN)) event.attributes.push(reader.skipDelimited(), reader.pos);
+        else reader.skip(t & 7);
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
+  private readLinks(positions: readonly number[]): LinkFields[] {
+    const links: LinkFields[] = [];
+    for (let i = 0; i < positions.length; i += 2) {
+      const link: LinkFields = { traceId: { start: ABSENT, end: ABSENT }, spanId: { start: ABSENT, end: ABSENT }, traceState: { start: ABSENT, end: ABSENT }, attributes: [] };
+      const reader = this.itemReader.at(positions[i]!, positions[i + 1]!);
+      while (!reader.done) {
+        const t = reader.tag();
+        if (t === tag(1, LEN)) delimited(reader, link.traceId);
+        else if (t === tag(2, LEN)) delimited(reader, link.spanId);
+        else if (t === tag(3, LEN)) delimited(reader, link.traceState);
+        else if (t === tag(4, LEN)) link.attributes.push(reader.skipDelimited(), reader.pos);
+        else reader.skip(t & 7);
+      }
+      links.push(link);
+    }
+    return links;
+  }
+
+  /** The refusal message for the span's name, or undefined when it is stored; same checks and order as the JSON path. */
+  private findProblem(span: SpanFields, events: readonly EventFields[], links: readonly LinkFields[]): ((name: string) => string) | undefined {
+    if (!isStorableTime(span.start) || events.some((e) => !isStorableTime(e.time))) return SPAN_PROBLEMS.time;
+    if (!this.isId(span.traceId, TRACE_ID_BYTES, false)) return SPAN_PROBLEMS.traceId;
+    if (!this.isId(span.spanId, SPAN_ID_BYTES, false)) return SPAN_PROBLEMS.spanId;
+    const parent = span.parentSpanId;
+    if (parent.start !== ABSENT && parent.end > parent.start && !this.isId(parent, SPAN_ID_BYTES, true)) return SPAN_PROBLEMS.parentSpanId;
+    for (const link of links) {
+      if (!this.isId(link.traceId, TRACE_ID_BYTES, true) || !this.isId(link.spanId, SPAN_ID_BYTES, true)) return SPAN_PROBLEMS.link;
+    }
+    return undefined;
+  }
+
+  private isId(range: Range, bytes: number, zeroAllowed: boolean): boolean {
+    if (range.start === ABSENT || range.end - range.start !== bytes) return false;
+    if (zeroAllowed) return true;
+    for (let i = range.start; i < range.end; i += 1) if (this.body[i] !== 0) return true;
+    return false;
+  }
+
+  private hexOrEmpty(range: Range): void {
+    if (range.start === ABSENT) this.writer.length(0);
+    else this.writer.hex(this.body, range.start, range.end);
+  }
+
+  /** A string field as it is, after checking it is UTF-8. */
+  private string(range: Range): void {
+    if (range.start === ABSENT) {
+      this.writer.length(0);
+      return;
+    }
+    checkUtf8(this.body, range.start, range.end);
+    this.writer.stringBytes(this.body, range.start, range.end);
+  }
+
+  /** A span or event name, cut at `maxNameLength` characters as the JSON path cuts it. */
+  private name(range: Range): void {
+    if (range.start === ABSENT || range.end - range.start <= this.limits.maxNameLength) this.string(range);
+    else this.writer.string(limitName(this.text(range), this.limits, this.outcome));
+  }
+
+  private text(range: Range): string {
+    if (range.start === ABSENT) return '';
+    checkUtf8(this.body, range.start, range.end);
+    return this.body.toString('utf8', range.start, range.end);
+  }
+
+  /**
+   * A Map(String, String) of KeyValue messages: the first of a duplicated key wins, and (`limited`, for span and
+   * event attributes) only the first `maxAttributesPerItem` keys are kept, values cut at `maxAttributeValueLength`.
+   * Every value is checked, kept or not, as the JSON path decodes every one.
+   */
+  private attributes(positions: readonly number[], limited: boolean): void {
+    const scratch = this.attributeScratch;
+    scratch.clear();
+    const maxKept = limited ? this.limits.maxAttributesPerItem : Number.POSITIVE_INFINITY;
+    const maxLength = limited ? this.limits.maxAttributeValueLength : Number.POSITIVE_INFINITY;
+    for (let i = 0; i < positions.length; i += 2) {
+      const reader = this.keyValueReader.at(positions[i]!, positions[i + 1]!);
+      let keyStart = ABSENT;
+      let keyEnd = ABSENT;
+      let valueStart = ABSENT;
+      let valueEnd = ABSENT;
+      while (!reader.done) {
+        const t = reader.tag();
+        if (t === tag(1, LEN)) {
+          keyStart = reader.skipDelimited();
+          keyEnd = reader.pos;
+          checkUtf8(this.body, keyStart, keyEnd);
+        } else if (t === tag(2, LEN)) {
+          valueStart = reader.skipDelimited();
+          valueEnd = reader.pos;
+        } else reader.skip(t & 7);
+      }
+      let rendered = this.attributeValue(valueStart, valueEnd);
+      if (scratch.has(this.body, keyStart, keyEnd)) continue;
+      if (scratch.size >= maxKept) {
+        scratch.dropped(this.body, keyStart, keyEnd);
+        this.outcome.truncated += 1;
+        continue;
+      }
+      // Bytes are at least as many as characters: string bytes within the limit need no look at their characters.
+      if (rendered === undefined && this.valueEnd - this.valueStart > maxLength) rendered = this.text({ start: this.valueStart, end: this.valueEnd });
+      if (rendered !== undefined) scratch.add(this.body, keyStart, keyEnd, cut(rendered, maxLength, this.outcome), ABSENT, ABSENT);
+      else scratch.add(this.body, keyStart, keyEnd, undefined, this.valueStart, this.valueEnd);
+    }
+    const w = this.writer;
+    w.length(scratch.size);
+    for (let i = 0; i < scratch.size; i += 1) {
+      const keyStart = scratch.keyStarts[i]!;
+      if (keyStart === ABSENT) w.length(0);
+      else w.stringBytes(this.body, keyStart, scratch.keyEnds[i]!);
+      const rendered = scratch.rendered[i];
+      if (rendered !== undefined) w.string(rendered);
+      else w.stringBytes(this.body, scratch.valueStarts[i]!, scratch.valueEnds[i]!);
+    }
+  }
+
+  /**
+   * An AnyValue as its text: undefined when it holds just a string, whose bytes (UTF-8 checked) are then at
+   * `valueStart`..`valueEnd`; a lone number or bool is rendered here, anything else by renderAnyValue (as the
+   * contrib exporter renders numbers, bools, bytes, arrays and maps).
+   */
+  private attributeValue(start: number, end: number): string | undefined {
+    if (start === ABSENT) return '';
+    const reader = this.valueReader.at(start, end);
+    if (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, LEN)) {
+        this.valueStart = reader.skipDelimited();
+        this.valueEnd = reader.pos;
+        if (reader.done) {
+          checkUtf8(this.body, this.valueStart, this.valueEnd);
+          return undefined;
+        }
+      } else if (t === tag(2, VARINT) || t === tag(3, VARINT) || t === tag(4, I64)) {
+        const value = t === tag(2, VARINT) ? String(reader.bool()) : t === tag(3, VARINT) ? reader.int64Text() : String(reader.double());
+        if (reader.done) return value;
+      }
+    }
+    return renderAnyValue(readAnyValue(reader.at(start, end)));
+  }
+}
+
+/**
+ * The kept entries of one attribute map. The keys seen (kept or dropped) are remembered so that a later duplicate
+ * neither counts against the limit nor replaces the first: compared as bytes while maps are small (no strings made),
+ * in a set of their bytes as latin1 text (one character per byte: equal text, equal bytes) past that.
+ */
+class AttributeScratch {
+  keyStarts: number[] = [];
+  keyEnds: number[] = [];
+  valueStarts: number[] = [];
+  valueEnds: number[] = [];
+  rendered: (string | undefined)[] = [];
+  size = 0;
+  /** `[start, end)` pairs of the keys seen. */
+  private seen: number[] = [];
+  private seenSet: Set<string> | undefined;
+
+  clear(): void {
+    this.size = 0;
+    this.seen.length = 0;
+    this.seenSet = undefined;
+  }
+
+  has(body: Buffer, start: number, end: number): boolean {
+    if (this.seenSet) return this.seenSet.has(body.toString('latin1', start, end));
+    const seen = this.seen;
+    const length = end - start;
+    for (let k = 0; k < seen.length; k += 2) {
+      const from = seen[k]!;
+      if (seen[k + 1]! - from !== length) continue;
+      // From the end: keys share prefixes (`trading.`) far more often than endings.
+      let i = length - 1;
+      while (i >= 0 && body[from + i] === body[start + i]) i -= 1;
+      if (i < 0) return true;
+    }
+    return false;
+  }
+
+  dropped(body: Buffer, start: number, end: number): void {
+    this.remember(body, start, end);
+  }
+
+  /** Keeps a key and its value: text, or else the range of a string's bytes. */
+  add(body: Buffer, keyStart: number, keyEnd: number, rendered: string | undefined, valueStart: number, valueEnd: number): void {
+    this.remember(body, keyStart, keyEnd);
+    const i = this.size++;
+    this.keyStarts[i] = keyStart;
+    this.keyEnds[i] = keyEnd;
+    this.rendered[i] = rendered;
+    this.valueStarts[i] = valueStart;
+    this.valueEnds[i] = valueEnd;
+  }
+
+  private remember(body: Buffer, start: number, end: number): void {
+    if (this.seenSet) {
+      this.seenSet.add(body.toString('latin1', start, end));
+      return;
+    }
+    this.seen.push(start, end);
+    if (this.seen.length <= 2 * SMALL_MAP) return;
+    this.seenSet = new Set();
+    for (let k = 0; k < this.seen.length; k += 2) this.seenSet.add(body.toString('latin1', this.seen[k]!, this.seen[k + 1]!));
+  }
+}
+
+/** Attribute maps up to this many keys look duplicates up by comparing bytes (cheaper than a set at these sizes). */
+const SMALL_MAP = 16;
+
+function cut(value: string, maxLength: number, outcome: MappingOutcome): string {
+  if (value.length <= maxLength) return value;
+  outcome.truncated += 1;
+  return value.slice(0, maxLength);
+}
+
+/** Reads a length-delimited field into `range` (a repeated scalar field: the last occurrence wins). */
+function delimited(reader: ProtobufWireReader, range: Range): void {
+  range.start = reader.skipDelimited();
+  range.end = reader.pos;
+}
+
+/** Refuses bytes that are not UTF-8, as the decoders refuse such string fields. ASCII, the common case, is a scan. */
+function checkUtf8(body: Buffer, start: number, end: number): void {
+  for (let i = start; i < end; i += 1) {
+    if (body[i]! >= 0x80) {
+      if (!isUtf8(body.subarray(start, end))) throw new OtlpDecodeError('string field is not valid UTF-8');
+      return;
+    }
+  }
+}
