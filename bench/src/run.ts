@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     .option('--quick', 'every benchmark at small size (CI: checks that they run and produce well-formed figures)')
     .option('--only <suites>', `comma-separated subset of ${SUITES.join(',')}`)
     .option('--out <file>', 'where to write the figures', RESULTS)
-    // Up to 10^7 spans, the whole run takes about 13 minutes on a quiet 2-core machine (the budget is 15).
+    // Up to 10^7 spans, the whole run takes about 10 minutes on a 2-core machine (the budget is 15).
     .option('--scale-max <spans>', 'largest size of the scale table (10^5, 10^6, ... up to this)', '10000000')
     .parse();
   const parsed = FlagsSchema.safeParse(program.opts());
