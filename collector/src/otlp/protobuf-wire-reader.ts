@@ -1,6 +1,7 @@
 import { OtlpDecodeError } from './decoded-spans.ts';
 
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the text (the default drops it, which JSON requests and copied bytes keep).
+const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Strings that recur from span to span (attribute keys, span and event names, enum-like values) are looked up in a
@@ -228,9 +229,12 @@ export class ProtobufWireReader {
         this.need(8);
         this.pos += 8;
         return;
-      case 2:
-        this.pos += this.fieldLength();
+      case 2: {
+        // Not `this.pos += this.fieldLength()`: that adds the length to the position from before the length was read.
+        const length = this.fieldLength();
+        this.pos += length;
         return;
+      }
       case 5:
         this.need(4);
         this.pos += 4;

@@ -99,6 +99,13 @@ describe('protobuf spans transcoded straight into RowBinary', () => {
     expect(row!.SpanAttributes).toEqual({ kfirst: 'a' });
   });
 
+  it('steps over fields it does not know (a newer schema_url, say), as protobuf readers must', async () => {
+    const bodies = await bodiesOf('bot-9', {}, [{ name: 'decide', kind: 1, attributes: {}, events: [], links: [], status: { code: 0, message: '' }, invalid: false }]);
+    // Field 9 of ExportTraceServiceRequest, 300 bytes long (a two-byte length prefix).
+    const body = Buffer.concat([bodies.protobuf, Buffer.from([(9 << 3) | 2, 0xac, 0x02]), Buffer.alloc(300, 0x61)]);
+    expect(decoded(body, 'protobuf').rows.map((row) => row.ServiceName)).toEqual(['bot-9']);
+  });
+
   it('refuses a string field that is not UTF-8', async () => {
     const bodies = await bodiesOf('utf8-bot', {}, [{ name: 'decide', kind: 1, attributes: { knote: 'abc' }, events: [], links: [], status: { code: 0, message: '' }, invalid: false }]);
     const body = Buffer.from(bodies.protobuf);

@@ -15,6 +15,10 @@ describe('ProtobufWireReader', () => {
     it('refuses bytes that are not UTF-8', () => {
       expect(() => new ProtobufWireReader(lengthDelimited(Buffer.from([0x61, 0xc3, 0x28]))).string()).toThrow(OtlpDecodeError);
     });
+
+    it('keeps a leading byte order mark, as JSON requests keep it', () => {
+      expect(new ProtobufWireReader(lengthDelimited(Buffer.from('\uFEFFé', 'utf8'))).string()).toBe('\uFEFFé');
+    });
   });
 
   describe('.recurringString', () => {
@@ -30,6 +34,18 @@ describe('ProtobufWireReader', () => {
 
     it('refuses bytes that are not UTF-8', () => {
       expect(() => new ProtobufWireReader(lengthDelimited(Buffer.from([0x61, 0xc3, 0x28]))).recurringString(true)).toThrow(OtlpDecodeError);
+    });
+  });
+
+  describe('.skip', () => {
+    it('steps over a length-delimited field whole, its length prefix included', () => {
+      // An unknown field 3 (schema_url, say) of 200 bytes (a two-byte length), then a varint field 4 holding 7.
+      const body = Buffer.concat([Buffer.from([(3 << 3) | 2, 0xc8, 0x01]), Buffer.alloc(200, 0x61), Buffer.from([(4 << 3) | 0, 7])]);
+      const reader = new ProtobufWireReader(body);
+      reader.skip(reader.tag() & 7);
+      expect(reader.tag()).toBe((4 << 3) | 0);
+      expect(reader.uint32()).toBe(7);
+      expect(reader.done).toBe(true);
     });
   });
 
