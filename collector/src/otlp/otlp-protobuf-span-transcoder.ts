@@ -21,11 +21,22 @@ export interface TranscodedSpans extends MappingOutcome {
  * Transcodes an `ExportTraceServiceRequest` (field numbers from opentelemetry-proto's trace.proto) from protobuf
  * straight into the RowBinary rows the engine inserts, without a JavaScript object per span: strings and ids are
  * copied from the request's bytes (UTF-8 checked, ids as hex), only non-string attribute values are rendered. The
- * rows and refusals are those of the JSON path (decode, `mapToSpanRows`, encode), which tests hold it to.
- * Throws OtlpDecodeError on malformed input.
+ * rows and refusals are those of the JSON path (decode, `mapToSpanRows`, encode), which tests hold it to. Spans
+ * are counted first: past `maxItemsPerRequest` none is transcoded (the caller refuses the request). Two leniencies
+ * against that path: a refused span's content is not examined further, and of a field sent twice only the kept
+ * occurrence is checked. Throws OtlpDecodeError on malformed input.
  */
 export function transcodeTraceRequest(body: Buffer, limits: IngestLimits): TranscodedSpans {
   return new SpanTranscoder(body, limits).run();
+}
+
+/** The spans of one scope: `[start, end)` pairs, and the bytes every one of its rows repeats. */
+interface LocatedScope {
+  /** ServiceName and ResourceAttributes in RowBinary. */
+  resource: Buffer;
+  /** ScopeName and ScopeVersion in RowBinary. */
+  scope: Buffer;
+  spans: number[];
 }
 
 /** Where a field's bytes are in the body: `[start, end)`; -1 when the field is absent. */
@@ -113,19 +124,26 @@ class SpanTranscoder {
 
   run(): TranscodedSpans {
     const resources: Record<string, string>[] = [];
+    const scopes: LocatedScope[] = [];
     const reader = this.reader;
     while (!reader.done) {
       const t = reader.tag();
       if (t === tag(1, LEN)) {
         const start = reader.skipDelimited();
-        resources.push(this.resourceSpans(start, reader.pos));
+        resources.push(this.resourceSpans(start, reader.pos, scopes));
       } else reader.skip(t & 7);
+    }
+    // Counted before any row is made, so that an oversized request costs no more than this walk.
+    if (this.itemCount <= this.limits.maxItemsPerRequest) {
+      for (const { resource, scope, spans } of scopes) {
+        for (let i = 0; i < spans.length; i += 2) this.spanRow(spans[i]!, spans[i + 1]!, resource, scope);
+      }
     }
     return { ...this.outcome, rowBinary: this.writer.bytes(), rowCount: this.rowCount, itemCount: this.itemCount, resources };
   }
 
-  /** A `ResourceSpans`: its resource first (the wire may carry it after the spans), then its scopes' spans. */
-  private resourceSpans(start: number, end: number): Record<string, string> {
+  /** A `ResourceSpans`: its resource (the wire may carry it after the spans) and where its scopes' spans are. */
+  private resourceSpans(start: number, end: number, scopes: LocatedScope[]): Record<string, string> {
     const reader = new ProtobufWireReader(this.body, start, end);
     const attributes = emptyAttributes();
     const scopeSpans: number[] = [];
@@ -139,12 +157,12 @@ class SpanTranscoder {
     shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
     shared.stringMap(attributes);
     const resource = Buffer.from(shared.bytes());
-    for (let i = 0; i < scopeSpans.length; i += 2) this.scopeSpans(scopeSpans[i]!, scopeSpans[i + 1]!, resource);
+    for (let i = 0; i < scopeSpans.length; i += 2) scopes.push(this.scopeSpans(scopeSpans[i]!, scopeSpans[i + 1]!, resource));
     return attributes;
   }
 
-  /** A `ScopeSpans`: its scope first, then each span. `resource` is the rows' ServiceName and ResourceAttributes. */
-  private scopeSpans(start: number, end: number, resource: Buffer): void {
+  /** A `ScopeSpans`: its scope (also possibly after the spans) and where its spans are. */
+  private scopeSpans(start: number, end: number, resource: Buffer): LocatedScope {
     const reader = new ProtobufWireReader(this.body, start, end);
     const scope = { name: '', version: '' };
     const spans: number[] = [];
@@ -157,9 +175,8 @@ class SpanTranscoder {
     const shared = new RowBinaryWriter(64);
     shared.string(scope.name);
     shared.string(scope.version);
-    const scopeBytes = Buffer.from(shared.bytes());
     this.itemCount += spans.length / 2;
-    for (let i = 0; i < spans.length; i += 2) this.spanRow(spans[i]!, spans[i + 1]!, resource, scopeBytes);
+    return { resource, scope: Buffer.from(shared.bytes()), spans };
   }
 
   private spanRow(start: number, end: number, resource: Buffer, scope: Buffer): void {

@@ -4,7 +4,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type IdGener
 import type { AttributeValue, Attributes, Link } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeOtlpBody, OtlpDecodeError, type IngestLimits } from '@tradetrace/collector';
+import { decodeOtlpBody, OtlpDecodeError, TooManyItemsError, type IngestLimits } from '@tradetrace/collector';
+import { transcodeTraceRequest } from '../../src/otlp/otlp-protobuf-span-transcoder.ts';
 import { SPAN_ROW_LAYOUT, type SpanRow } from '@tradetrace/storage';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 
@@ -104,6 +105,14 @@ describe('protobuf spans transcoded straight into RowBinary', () => {
     // Field 9 of ExportTraceServiceRequest, 300 bytes long (a two-byte length prefix).
     const body = Buffer.concat([bodies.protobuf, Buffer.from([(9 << 3) | 2, 0xac, 0x02]), Buffer.alloc(300, 0x61)]);
     expect(decoded(body, 'protobuf').rows.map((row) => row.ServiceName)).toEqual(['bot-9']);
+  });
+
+  it('counts the spans of an oversized request without transcoding them, and it is refused with 413', async () => {
+    const spans = Array.from({ length: 6 }, () => ({ name: 'decide', kind: 1, attributes: {}, events: [], links: [], status: { code: 0, message: '' }, invalid: false }));
+    const { protobuf } = await bodiesOf('bot', {}, spans);
+    const transcoded = transcodeTraceRequest(protobuf, { ...LIMITS, maxItemsPerRequest: 5 });
+    expect({ itemCount: transcoded.itemCount, rowCount: transcoded.rowCount, bytes: transcoded.rowBinary.length }).toEqual({ itemCount: 6, rowCount: 0, bytes: 0 });
+    expect(() => decodeOtlpBody('traces', 'protobuf', protobuf, { ...LIMITS, maxItemsPerRequest: 5 })).toThrow(TooManyItemsError);
   });
 
   it('refuses a string field that is not UTF-8', async () => {
