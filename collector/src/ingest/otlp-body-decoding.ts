@@ -1,6 +1,6 @@
 import { encodeRowBinarySync, LOG_ROW_LAYOUT, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import type { BodyEncoding, TelemetrySignal } from '../spool/spool-record.ts';
-import { partialSuccessMessage, type IngestLimits, type MappingOutcome } from '../otlp/ingest-limits.ts';
+import { MAX_REPEATED_ROW_BYTES, partialSuccessMessage, type IngestLimits, type MappingOutcome } from '../otlp/ingest-limits.ts';
 import { mapToLogRows } from '../otlp/log-row-mapper.ts';
 import { decodeLogsRequestJson } from '../otlp/otlp-logs-json-decoder.ts';
 import { decodeLogsRequestProtobuf } from '../otlp/otlp-logs-protobuf-decoder.ts';
@@ -46,8 +46,19 @@ export class TooManyItemsError extends Error {
   }
 }
 
+/** Thrown when a request's rows would repeat its resources past MAX_REPEATED_ROW_BYTES (answered with 413). */
+export class RowsTooLargeError extends Error {
+  readonly code = 'TT_COLLECTOR_ROWS_TOO_LARGE';
+  readonly statusCode = 413;
+
+  constructor(bytes: number) {
+    super(`the request's rows would repeat ${Math.round(bytes / 2 ** 20)} MiB of resource and scope data (one copy per span, at most ${MAX_REPEATED_ROW_BYTES / 2 ** 20} MiB); send fewer spans per request or smaller resources`);
+    this.name = 'RowsTooLargeError';
+  }
+}
+
 /**
- * Decodes a body into rows; throws OtlpDecodeError (400) or TooManyItemsError (413). Protobuf spans, nearly all the
+ * Decodes a body into rows; throws OtlpDecodeError (400), TooManyItemsError or RowsTooLargeError (413). Protobuf spans, nearly all the
  * traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then encoded.
  */
 export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, limits: IngestLimits): DecodedBody {
@@ -55,12 +66,14 @@ export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, 
     if (signal === 'traces' && encoding === 'protobuf') {
       const spans = transcodeTraceRequest(body, limits);
       checkItemCount(spans.itemCount, limits, 'spans');
+      checkRepeatedBytes(spans.repeatedBytes);
       return result({ signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount }, spans, spans.itemCount, 'spans', spans.resources);
     }
     if (signal === 'traces') {
       const resources = decodeTraceRequestJson(body);
       const itemCount = resources.reduce((n, r) => n + r.scopeSpans.reduce((m, s) => m + s.spans.length, 0), 0);
       checkItemCount(itemCount, limits, 'spans');
+      checkRepeatedBytes(repeatedBytesOf(resources.map((r) => ({ ...r, scopes: r.scopeSpans.map((s) => ({ scope: s.scope, items: s.spans.length })) }))));
       const mapped = mapToSpanRows(resources, limits);
       const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT), rowCount: mapped.rows.length };
       return result(rows, mapped, itemCount, 'spans', resources.map((r) => r.resourceAttributes));
@@ -68,6 +81,7 @@ export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, 
     const resources = encoding === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
     const itemCount = resources.reduce((n, r) => n + r.scopeLogs.reduce((m, s) => m + s.logRecords.length, 0), 0);
     checkItemCount(itemCount, limits, 'log records');
+    checkRepeatedBytes(repeatedBytesOf(resources.map((r) => ({ ...r, scopes: r.scopeLogs.map((s) => ({ scope: s.scope, items: s.logRecords.length })) }))));
     const mapped = mapToLogRows(resources, limits);
     const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT), rowCount: mapped.rows.length };
     return result(rows, mapped, itemCount, 'log records', resources.map((r) => r.resourceAttributes));
@@ -76,6 +90,21 @@ export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, 
     if (error instanceof RangeError) throw new OtlpDecodeError(`the request could not be decoded: ${error.message}`);
     throw error;
   }
+}
+
+function checkRepeatedBytes(bytes: number): void {
+  if (bytes > MAX_REPEATED_ROW_BYTES) throw new RowsTooLargeError(bytes);
+}
+
+/** What decoded rows repeat, in characters: each resource's attributes and each scope's names, once per item. */
+function repeatedBytesOf(resources: readonly { resourceAttributes: Record<string, string>; scopes: readonly { scope: { name: string; version: string }; items: number }[] }[]): number {
+  let total = 0;
+  for (const { resourceAttributes, scopes } of resources) {
+    let resource = 0;
+    for (const [key, value] of Object.entries(resourceAttributes)) resource += key.length + value.length;
+    for (const { scope, items } of scopes) total += items * (resource + scope.name.length + scope.version.length);
+  }
+  return total;
 }
 
 function checkItemCount(count: number, limits: IngestLimits, itemName: string): void {

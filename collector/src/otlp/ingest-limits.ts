@@ -16,6 +16,13 @@ export interface IngestLimits {
   maxNameLength: number;
 }
 
+/**
+ * Each row repeats its resource's attributes and its scope: a request with a large resource and many small spans
+ * expands far past its body size (a 20 MiB body could ask for terabytes). Past this many repeated bytes it is
+ * refused with 413 before any row is made.
+ */
+export const MAX_REPEATED_ROW_BYTES = 256 * 1024 * 1024;
+
 /** What was refused or cut while rows were made (reported to the client as `partial_success`). */
 export interface MappingOutcome {
   rejected: number;

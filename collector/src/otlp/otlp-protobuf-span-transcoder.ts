@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace/storage';
 import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
-import { limitName, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
+import { limitName, MAX_REPEATED_ROW_BYTES, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
 import { I64, LEN, readAnyValue, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
 import { isStorableTime, SPAN_PROBLEMS } from './span-row-mapper.ts';
@@ -15,6 +15,8 @@ export interface TranscodedSpans extends MappingOutcome {
   itemCount: number;
   /** Each resource's attributes, in request order (for token bindings). */
   resources: Record<string, string>[];
+  /** Bytes the rows repeat: each scope's resource and scope bytes times its spans (see MAX_REPEATED_ROW_BYTES). */
+  repeatedBytes: number;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface TranscodedSpans extends MappingOutcome {
  * straight into the RowBinary rows the engine inserts, without a JavaScript object per span: strings and ids are
  * copied from the request's bytes (UTF-8 checked, ids as hex), only non-string attribute values are rendered. The
  * rows and refusals are those of the JSON path (decode, `mapToSpanRows`, encode), which tests hold it to. Spans
- * are counted first: past `maxItemsPerRequest` none is transcoded (the caller refuses the request). Two leniencies
+ * are counted first: past `maxItemsPerRequest`, or MAX_REPEATED_ROW_BYTES, none is transcoded (the caller refuses
+ * the request). Two leniencies
  * against that path: a refused span's content is not examined further, and of a field sent twice only the kept
  * occurrence is checked. Throws OtlpDecodeError on malformed input.
  */
@@ -134,12 +137,13 @@ class SpanTranscoder {
       } else reader.skip(t & 7);
     }
     // Counted before any row is made, so that an oversized request costs no more than this walk.
-    if (this.itemCount <= this.limits.maxItemsPerRequest) {
+    const repeatedBytes = scopes.reduce((sum, { resource, scope, spans }) => sum + (spans.length / 2) * (resource.length + scope.length), 0);
+    if (this.itemCount <= this.limits.maxItemsPerRequest && repeatedBytes <= MAX_REPEATED_ROW_BYTES) {
       for (const { resource, scope, spans } of scopes) {
         for (let i = 0; i < spans.length; i += 2) this.spanRow(spans[i]!, spans[i + 1]!, resource, scope);
       }
     }
-    return { ...this.outcome, rowBinary: this.writer.bytes(), rowCount: this.rowCount, itemCount: this.itemCount, resources };
+    return { ...this.outcome, rowBinary: this.writer.bytes(), rowCount: this.rowCount, itemCount: this.itemCount, resources, repeatedBytes };
   }
 
   /** A `ResourceSpans`: its resource (the wire may carry it after the spans) and where its scopes' spans are. */

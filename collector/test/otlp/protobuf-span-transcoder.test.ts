@@ -4,7 +4,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type IdGener
 import type { AttributeValue, Attributes, Link } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeOtlpBody, OtlpDecodeError, TooManyItemsError, type IngestLimits } from '@tradetrace/collector';
+import { decodeOtlpBody, OtlpDecodeError, RowsTooLargeError, TooManyItemsError, type IngestLimits } from '@tradetrace/collector';
 import { transcodeTraceRequest } from '../../src/otlp/otlp-protobuf-span-transcoder.ts';
 import { SPAN_ROW_LAYOUT, type SpanRow } from '@tradetrace/storage';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
@@ -113,6 +113,17 @@ describe('protobuf spans transcoded straight into RowBinary', () => {
     const transcoded = transcodeTraceRequest(protobuf, { ...LIMITS, maxItemsPerRequest: 5 });
     expect({ itemCount: transcoded.itemCount, rowCount: transcoded.rowCount, bytes: transcoded.rowBinary.length }).toEqual({ itemCount: 6, rowCount: 0, bytes: 0 });
     expect(() => decodeOtlpBody('traces', 'protobuf', protobuf, { ...LIMITS, maxItemsPerRequest: 5 })).toThrow(TooManyItemsError);
+  });
+
+  it('refuses, before making rows, a request whose rows would repeat a large resource hundreds of times', async () => {
+    const spans = Array.from({ length: 300 }, () => ({ name: 'decide', kind: 1, attributes: {}, events: [], links: [], status: { code: 0, message: '' }, invalid: false }));
+    const bodies = await bodiesOf('bot', { kbig: 'x'.repeat(1024 * 1024) }, spans);
+    for (const encoding of ['protobuf', 'json'] as const) {
+      expect(() => decodeOtlpBody('traces', encoding, bodies[encoding], LIMITS)).toThrow(RowsTooLargeError);
+    }
+    // 60 spans repeat it 60 MiB: stored.
+    const fewer = await bodiesOf('bot', { kbig: 'x'.repeat(1024 * 1024) }, spans.slice(0, 60));
+    expect(decodeOtlpBody('traces', 'protobuf', fewer.protobuf, LIMITS).decoded.rowCount).toBe(60);
   });
 
   it('refuses a string field that is not UTF-8', async () => {
