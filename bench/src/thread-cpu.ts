@@ -30,17 +30,14 @@ export function threadCpu(): ThreadCpu | undefined {
   let javascript = 0;
   let io = 0;
   for (const tid of threads) {
-    let stat: string;
+    let seconds: number;
     let name: string;
     try {
-      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      seconds = cpuSecondsOf(`/proc/self/task/${tid}/stat`);
       name = readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
     } catch {
       continue; // the thread ended meanwhile
     }
-    // Fields after the parenthesised name start at field 3 (state); utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     if (name === 'libuv-worker') io += seconds;
     else if (name === 'node' || Number(tid) === process.pid) javascript += seconds;
   }
@@ -48,4 +45,12 @@ export function threadCpu(): ThreadCpu | undefined {
   const usage = process.cpuUsage();
   const total = (usage.user + usage.system) / 1e6;
   return { javascript, io, engine: Math.max(0, total - javascript - io) };
+}
+
+/** CPU seconds (user and system) in a /proc `stat` file: of a thread, such as `/proc/thread-self/stat`, or a process. */
+export function cpuSecondsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'latin1');
+  // Fields after the parenthesised name start at field 3 (state); utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { lockDataPath, type DataPathLock } from './data-path-lock.ts';
 import { EmbeddedRowInsert } from './row-binary/embedded-row-insert.ts';
+import { encodeRowBinary } from './row-binary/row-binary-encoding.ts';
 import type { RowLayout } from './row-binary/row-layout.ts';
 import { StorageError } from './storage-errors.ts';
 import { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
@@ -26,17 +27,16 @@ export interface Storage {
   readonly kind: 'embedded' | 'server';
   /** `database.table`, quoted. */
   table(name: string): string;
-  /**
-   * Inserts rows described by `layout`: into the embedded engine as RowBinary (the cheapest format for it to parse),
-   * into a server as JSONCompactEachRow through the client. `settings` apply to this INSERT only.
-   */
+  /** Inserts rows described by `layout`, encoded in RowBinary (see insertRowBinary). */
   insertRows<Row extends object>(table: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void>;
-  /** Inserts rows already encoded in RowBinary (columns in `layout` order), into either kind of ClickHouse. */
+  /**
+   * Inserts rows already encoded in RowBinary (columns in `layout` order), the cheapest format for ClickHouse to parse:
+   * into the embedded engine through a file, into a server as the body of an INSERT. `settings` apply to this INSERT only.
+   */
   insertRowBinary<Row extends object>(table: string, layout: RowLayout<Row>, rowBinary: Buffer, settings: ClickHouseSettings): Promise<void>;
   close(): Promise<void>;
 }
 
-type RowInsert = Storage['insertRows'];
 type RowBinaryInsert = Storage['insertRowBinary'];
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
@@ -47,7 +47,6 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const resolved = parsed.data;
   let lock: DataPathLock | undefined;
   let client: ClickHouseClient;
-  let insertRows: RowInsert;
   let insertRowBinary: RowBinaryInsert;
   let embeddedInsert: EmbeddedRowInsert | undefined;
   const database = resolved.database;
@@ -66,10 +65,6 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       const folder = resolved.dataPath === IN_MEMORY ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-')) : join(resolved.dataPath, 'tradetrace-inserts');
       const inserter = new EmbeddedRowInsert(connection, folder);
       embeddedInsert = inserter;
-      insertRows = async (table, layout, rows, settings) => {
-        if (rows.length === 0) return;
-        await inserter.insert(`${quoteIdentifier(database)}.${quoteIdentifier(table)}`, layout, rows, settings);
-      };
       insertRowBinary = async (table, layout, rowBinary, settings) => {
         if (rowBinary.length === 0) return;
         await inserter.insertRowBinary(`${quoteIdentifier(database)}.${quoteIdentifier(table)}`, layout, rowBinary, settings);
@@ -86,16 +81,6 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       clickhouse_settings: SESSION_SETTINGS,
     });
     const server = client;
-    insertRows = async (table, layout, rows, settings) => {
-      if (rows.length === 0) return;
-      await server.insert({
-        table: `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
-        columns: layout.map((column): string => column.name) as [string, ...string[]],
-        values: rows.map((row) => layout.map((column) => row[column.name])),
-        format: 'JSONCompactEachRow',
-        clickhouse_settings: settings,
-      });
-    };
     // The client's insert takes JSON and text formats only; RowBinary goes as the body of a plain INSERT statement.
     insertRowBinary = async (table, layout, rowBinary, settings) => {
       if (rowBinary.length === 0) return;
@@ -116,7 +101,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     database,
     kind: resolved.dataPath !== undefined ? 'embedded' : 'server',
     table: (name) => `${quoteIdentifier(database)}.${quoteIdentifier(name)}`,
-    insertRows,
+    insertRows: async (table, layout, rows, settings) => insertRowBinary(table, layout, await encodeRowBinary(rows, layout), settings),
     insertRowBinary,
     async close() {
       if (closed) return;

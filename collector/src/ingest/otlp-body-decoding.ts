@@ -58,30 +58,28 @@ export class RowsTooLargeError extends Error {
 }
 
 /**
- * Decodes a body into rows; throws OtlpDecodeError (400), TooManyItemsError or RowsTooLargeError (413). Protobuf spans, nearly all the
- * traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then encoded.
+ * Decodes a body into rows; throws OtlpDecodeError (400), TooManyItemsError or RowsTooLargeError (413). Protobuf
+ * spans, nearly all the traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then
+ * encoded.
  */
 export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, limits: IngestLimits): DecodedBody {
   try {
     if (signal === 'traces' && encoding === 'protobuf') {
       const spans = transcodeTraceRequest(body, limits);
-      checkItemCount(spans.itemCount, limits, 'spans');
-      checkRepeatedBytes(spans.repeatedBytes);
+      refuseOversized(spans.itemCount, spans.repeatedBytes, limits, 'spans');
       return result({ signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount }, spans, spans.itemCount, 'spans', spans.resources);
     }
     if (signal === 'traces') {
       const resources = decodeTraceRequestJson(body);
-      const itemCount = resources.reduce((n, r) => n + r.scopeSpans.reduce((m, s) => m + s.spans.length, 0), 0);
-      checkItemCount(itemCount, limits, 'spans');
-      checkRepeatedBytes(repeatedBytesOf(resources.map((r) => ({ ...r, scopes: r.scopeSpans.map((s) => ({ scope: s.scope, items: s.spans.length })) }))));
+      const extent = resources.map((r) => ({ resourceAttributes: r.resourceAttributes, scopes: r.scopeSpans.map((s) => ({ scope: s.scope, items: s.spans.length })) }));
+      const itemCount = checkExtent(extent, limits, 'spans');
       const mapped = mapToSpanRows(resources, limits);
       const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT), rowCount: mapped.rows.length };
       return result(rows, mapped, itemCount, 'spans', resources.map((r) => r.resourceAttributes));
     }
     const resources = encoding === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
-    const itemCount = resources.reduce((n, r) => n + r.scopeLogs.reduce((m, s) => m + s.logRecords.length, 0), 0);
-    checkItemCount(itemCount, limits, 'log records');
-    checkRepeatedBytes(repeatedBytesOf(resources.map((r) => ({ ...r, scopes: r.scopeLogs.map((s) => ({ scope: s.scope, items: s.logRecords.length })) }))));
+    const extent = resources.map((r) => ({ resourceAttributes: r.resourceAttributes, scopes: r.scopeLogs.map((s) => ({ scope: s.scope, items: s.logRecords.length })) }));
+    const itemCount = checkExtent(extent, limits, 'log records');
     const mapped = mapToLogRows(resources, limits);
     const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT), rowCount: mapped.rows.length };
     return result(rows, mapped, itemCount, 'log records', resources.map((r) => r.resourceAttributes));
@@ -92,23 +90,34 @@ export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, 
   }
 }
 
-function checkRepeatedBytes(bytes: number): void {
-  if (bytes > MAX_REPEATED_ROW_BYTES) throw new RowsTooLargeError(bytes);
+/** A decoded request's resources and how many items each of their scopes holds: what the request-wide limits bound. */
+interface RequestExtent {
+  resourceAttributes: Record<string, string>;
+  scopes: { scope: { name: string; version: string }; items: number }[];
 }
 
-/** What decoded rows repeat, in characters: each resource's attributes and each scope's names, once per item. */
-function repeatedBytesOf(resources: readonly { resourceAttributes: Record<string, string>; scopes: readonly { scope: { name: string; version: string }; items: number }[] }[]): number {
-  let total = 0;
+/**
+ * Refuses a decoded request past the request-wide limits, before any row is made; returns its item count. The bytes
+ * rows repeat are counted in characters: each resource's attributes and each scope's names, once per item.
+ */
+function checkExtent(resources: readonly RequestExtent[], limits: IngestLimits, itemName: string): number {
+  let items = 0;
+  let repeatedBytes = 0;
   for (const { resourceAttributes, scopes } of resources) {
     let resource = 0;
     for (const [key, value] of Object.entries(resourceAttributes)) resource += key.length + value.length;
-    for (const { scope, items } of scopes) total += items * (resource + scope.name.length + scope.version.length);
+    for (const { scope, items: count } of scopes) {
+      items += count;
+      repeatedBytes += count * (resource + scope.name.length + scope.version.length);
+    }
   }
-  return total;
+  refuseOversized(items, repeatedBytes, limits, itemName);
+  return items;
 }
 
-function checkItemCount(count: number, limits: IngestLimits, itemName: string): void {
-  if (count > limits.maxItemsPerRequest) throw new TooManyItemsError(count, limits.maxItemsPerRequest, itemName);
+function refuseOversized(items: number, repeatedBytes: number, limits: IngestLimits, itemName: string): void {
+  if (items > limits.maxItemsPerRequest) throw new TooManyItemsError(items, limits.maxItemsPerRequest, itemName);
+  if (repeatedBytes > MAX_REPEATED_ROW_BYTES) throw new RowsTooLargeError(repeatedBytes);
 }
 
 function result(decoded: DecodedRows, outcome: MappingOutcome, itemCount: number, itemName: string, resources: Record<string, string>[]): DecodedBody {

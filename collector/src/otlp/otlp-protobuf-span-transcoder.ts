@@ -25,9 +25,8 @@ export interface TranscodedSpans extends MappingOutcome {
  * copied from the request's bytes (UTF-8 checked, ids as hex), only non-string attribute values are rendered. The
  * rows and refusals are those of the JSON path (decode, `mapToSpanRows`, encode), which tests hold it to. Spans
  * are counted first: past `maxItemsPerRequest`, or MAX_REPEATED_ROW_BYTES, none is transcoded (the caller refuses
- * the request). Two leniencies
- * against that path: a refused span's content is not examined further, and of a field sent twice only the kept
- * occurrence is checked. Throws OtlpDecodeError on malformed input.
+ * the request). Two leniencies against that path: a refused span's content is not examined further, and of a field
+ * sent twice only the kept occurrence is checked. Throws OtlpDecodeError on malformed input.
  */
 export function transcodeTraceRequest(body: Buffer, limits: IngestLimits): TranscodedSpans {
   return new SpanTranscoder(body, limits).run();
@@ -148,15 +147,8 @@ class SpanTranscoder {
 
   /** A `ResourceSpans`: its resource (the wire may carry it after the spans) and where its scopes' spans are. */
   private resourceSpans(start: number, end: number, scopes: LocatedScope[]): Record<string, string> {
-    const reader = new ProtobufWireReader(this.body, start, end);
     const attributes = emptyAttributes();
-    const scopeSpans: number[] = [];
-    while (!reader.done) {
-      const t = reader.tag();
-      if (t === tag(1, LEN)) readResource(reader.message(), attributes);
-      else if (t === tag(2, LEN)) scopeSpans.push(reader.skipDelimited(), reader.pos);
-      else reader.skip(t & 7);
-    }
+    const scopeSpans = this.headerAndChildren(start, end, (header) => readResource(header, attributes));
     const shared = new RowBinaryWriter(256);
     shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
     shared.stringMap(attributes);
@@ -167,20 +159,29 @@ class SpanTranscoder {
 
   /** A `ScopeSpans`: its scope (also possibly after the spans) and where its spans are. */
   private scopeSpans(start: number, end: number, resource: Buffer): LocatedScope {
-    const reader = new ProtobufWireReader(this.body, start, end);
     const scope = { name: '', version: '' };
-    const spans: number[] = [];
-    while (!reader.done) {
-      const t = reader.tag();
-      if (t === tag(1, LEN)) readScope(reader.message(), scope);
-      else if (t === tag(2, LEN)) spans.push(reader.skipDelimited(), reader.pos);
-      else reader.skip(t & 7);
-    }
+    const spans = this.headerAndChildren(start, end, (header) => readScope(header, scope));
     const shared = new RowBinaryWriter(64);
     shared.string(scope.name);
     shared.string(scope.version);
     this.itemCount += spans.length / 2;
     return { resource, scope: Buffer.from(shared.bytes()), spans };
+  }
+
+  /**
+   * A `ResourceSpans` or `ScopeSpans` message: field 1 (its resource or scope) goes to `readHeader`, each time it
+   * occurs; field 2's occurrences (its scopes or spans) come back as `[start, end)` pairs.
+   */
+  private headerAndChildren(start: number, end: number, readHeader: (header: ProtobufWireReader) => void): number[] {
+    const reader = new ProtobufWireReader(this.body, start, end);
+    const children: number[] = [];
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, LEN)) readHeader(reader.message());
+      else if (t === tag(2, LEN)) children.push(reader.skipDelimited(), reader.pos);
+      else reader.skip(t & 7);
+    }
+    return children;
   }
 
   private spanRow(start: number, end: number, resource: Buffer, scope: Buffer): void {
@@ -372,7 +373,7 @@ class SpanTranscoder {
       let rendered = this.attributeValue(valueStart, valueEnd);
       if (scratch.has(this.body, keyStart, keyEnd)) continue;
       if (scratch.size >= maxKept) {
-        scratch.dropped(this.body, keyStart, keyEnd);
+        scratch.remember(this.body, keyStart, keyEnd);
         this.outcome.truncated += 1;
         continue;
       }
@@ -456,10 +457,6 @@ class AttributeScratch {
     return false;
   }
 
-  dropped(body: Buffer, start: number, end: number): void {
-    this.remember(body, start, end);
-  }
-
   /** Keeps a key and its value: text, or else the range of a string's bytes. */
   add(body: Buffer, keyStart: number, keyEnd: number, rendered: string | undefined, valueStart: number, valueEnd: number): void {
     this.remember(body, keyStart, keyEnd);
@@ -471,7 +468,8 @@ class AttributeScratch {
     this.valueEnds[i] = valueEnd;
   }
 
-  private remember(body: Buffer, start: number, end: number): void {
+  /** Notes a key as seen, kept or not. */
+  remember(body: Buffer, start: number, end: number): void {
     if (this.seenSet) {
       this.seenSet.add(body.toString('latin1', start, end));
       return;

@@ -4,7 +4,6 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { sqlString } from '../migrations/attribute-sql.ts';
-import { encodeRowBinary } from './row-binary-encoding.ts';
 import { layoutStructure, type RowLayout } from './row-layout.ts';
 
 /** The part of chDB's connection the insert needs. */
@@ -28,10 +27,6 @@ export class EmbeddedRowInsert {
     // Files left by a process that died mid-insert belong to no one now.
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
-  }
-
-  async insert<Row extends object>(qualifiedTable: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void> {
-    await this.insertRowBinary(qualifiedTable, layout, await encodeRowBinary(rows, layout), settings);
   }
 
   /** Inserts rows already in RowBinary, columns in `layout` order. */
