@@ -31,6 +31,9 @@ export const DECISION_FACTS_SETTINGS = {
   max_block_size: '8192',
 } as const;
 
+/** A staged chunk's query (`staged` below) joins payloads bounded by the chunk: in memory, in plain hash joins. */
+export const STAGED_CHUNK_SETTINGS = { join_algorithm: 'hash' } as const;
+
 export interface DecisionFactsQueryInput {
   filter: TripletFilter;
   options: ResolvedExtractionOptions;
@@ -67,7 +70,13 @@ const HAS_GEN_AI = `PREWHERE mapContains(SpanAttributes, 'gen_ai.operation.name'
  */
 const SPAN_KEY = 'sipHash128(TraceId, SpanId)';
 const PARENT_KEY = 'sipHash128(TraceId, ParentSpanId)';
+/** A decision span's payload columns, and an LLM call as the facts carry it: (span id, start ns, ...values of LLM_KEYS). */
+const DECISION_COLUMNS = ['TraceId', 'SpanId', 'Timestamp', 'ServiceName', 'bot_id', 'SpanAttributes', 'decision_id'];
 export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
+
+/** The column an LLM key's value is selected as. */
+const llmColumn = (key: string) => `k_${key.replaceAll('.', '_')}`;
+const LLM_CALL = `tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map(llmColumn).join(', ')})`;
 
 /** The filter as conditions on decide spans of `otel_traces`, with bound parameters. */
 export function decisionFilterSql(filter: TripletFilter): { conditions: string[]; params: Record<string, unknown> } {
@@ -99,7 +108,7 @@ export const DECIDE_CONDITION = DECIDE;
 export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
   const { cte, select, order, params } = decisionFactsParts(storage, input, input.staged ?? {});
   // Staged: the steps' tables stand in for the fact CTEs, and the table the rows go to orders them.
-  if (input.staged) return { query: withCtes(cte, ['llm', 'decision_facts', 'merged', 'decisions'], select), params };
+  if (input.staged) return { query: withCtes(cte, ['llm', 'decision_facts', 'decision_spans', 'decisions'], select), params };
   return { query: withCtes(cte, [...FACT_STEPS, ...PAYLOAD_STEPS], `${select}\nORDER BY ${order}`), params };
 }
 
@@ -115,7 +124,7 @@ export function decisionFactsStep(storage: Storage, input: DecisionFactsQueryInp
 
 /** The CTEs that make the narrow facts, then those that merge them with the payloads, each in dependency order. */
 const FACT_STEPS = ['all_decisions', 'slow_starts', 'slow_owners', 'observations', 'unlinked', 'owners', 'attached', 'rewards', 'positions', 'orders', 'prices', 'decision_facts'] as const;
-const PAYLOAD_STEPS = ['llm_spans', 'llm', 'merged', 'decisions'] as const;
+const PAYLOAD_STEPS = ['llm_spans', 'llm', 'decision_spans', 'merged', 'decisions'] as const;
 type CteName = (typeof FACT_STEPS)[number] | (typeof PAYLOAD_STEPS)[number];
 const STEP_CTES: Record<StagedStep, readonly CteName[]> = {
   all_decisions: ['all_decisions'],
@@ -131,7 +140,7 @@ function withCtes(cte: Record<CteName, string>, names: readonly CteName[], tail:
   return `\nWITH\n${names.map((name) => cte[name]).filter((text) => text !== '').join(',\n')}\n${tail}`;
 }
 
-function decisionFactsParts(storage: Storage, { filter, options, withLogs, withRegistry }: DecisionFactsQueryInput, tables: StagedTables) {
+function decisionFactsParts(storage: Storage, { filter, options, withLogs, withRegistry, staged }: DecisionFactsQueryInput, tables: StagedTables) {
   const spans = storage.table('otel_traces');
   const { conditions: where, params } = decisionFilterSql(filter);
   const horizon = options.horizonNs;
@@ -194,7 +203,7 @@ slow_starts AS MATERIALIZED (
 -- decision meets none in the merge below), a deeper one by the walk's result.
 llm_spans AS (
   SELECT SpanId, Timestamp, ${SPAN_KEY} AS span_k, ${PARENT_KEY} AS parent_k,
-         ${LLM_KEYS.map((k) => `SpanAttributes['${k}'] AS k_${k.replaceAll('.', '_')}`).join(', ')}
+         ${LLM_KEYS.map((k) => `SpanAttributes['${k}'] AS ${llmColumn(k)}`).join(', ')}
   FROM ${spans} ${HAS_GEN_AI} WHERE ${IS_LLM} AND NOT ${DECIDE} AND ParentSpanId != ''
 )`,
     llm: `llm AS (
@@ -299,25 +308,36 @@ decision_facts AS (
   ${withRegistry ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
     ON sv.strategy_name = d.strategy_name AND sv.version = d.strategy_version` : ''}
 )`,
+    decision_spans: `decision_spans AS (
+  SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
+         if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
+  FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
+)`,
     merged: `-- The wide payloads (the decision's attributes, its LLM calls) meet its facts in one aggregation by span key, which
 -- spills to disk past its memory bound, instead of hash joins holding them.
 merged AS (
   SELECT k, groupArrayArray(ds) AS ds, groupArrayArray(calls) AS calls, groupArrayArray(fs) AS fs
   FROM (
-    SELECT ${SPAN_KEY} AS k, [tuple(TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'], SpanAttributes,
-                                   if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']))] AS ds, [] AS calls, [] AS fs
-    FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
+    SELECT k, [tuple(${DECISION_COLUMNS.join(', ')})] AS ds, [] AS calls, [] AS fs FROM decision_spans
     UNION ALL
-    SELECT owner_k, [], [tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map((k) => `k_${k.replaceAll('.', '_')}`).join(', ')})], [] FROM llm
+    SELECT owner_k, [], [${LLM_CALL}], [] FROM llm
     UNION ALL
     SELECT k, [], [], [facts] FROM decision_facts
   )
   GROUP BY k HAVING notEmpty(ds)
 )`,
-    decisions: `decisions AS (
-  SELECT d.1 AS TraceId, d.2 AS SpanId, d.3 AS Timestamp, d.4 AS ServiceName, d.5 AS bot_id, d.6 AS SpanAttributes, d.7 AS decision_id,
-         calls, fs[1] AS f
+    decisions: staged === undefined
+      ? `decisions AS (
+  SELECT ${DECISION_COLUMNS.map((c, i) => `d.${i + 1} AS ${c}`).join(', ')}, calls, fs[1] AS f
   FROM merged ARRAY JOIN ds AS d
+)`
+      : `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins (STAGED_CHUNK_SETTINGS), which cost
+-- less than the aggregation: 1M bench decisions, 0.62 -> 0.39 s per chunk of 60k. Copies of a decision span share its facts.
+decisions AS (
+  SELECT ${DECISION_COLUMNS.map((c) => `d.${c} AS ${c}`).join(', ')}, c.calls AS calls, fa.facts AS f
+  FROM decision_spans AS d
+  ANY LEFT JOIN decision_facts AS fa ON fa.k = d.k
+  LEFT JOIN (SELECT owner_k, groupArray(${LLM_CALL}) AS calls FROM llm GROUP BY owner_k) AS c ON c.owner_k = d.k
 )`,
   };
   const select = `SELECT

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage } from '@tradetrace/storage';
 import type { ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_STEPS, type DecisionFactsQuery, type StagedStep, type StagedTables } from './decision-facts-query.ts';
+import { decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_CHUNK_SETTINGS, STAGED_STEPS, type DecisionFactsQuery, type StagedStep, type StagedTables } from './decision-facts-query.ts';
 import { decisionFactsInputFor } from './sql-triplet-reader.ts';
 import { projectedTriplets, TRIPLET_STRUCTURE } from './triplet-projection.ts';
 
@@ -56,8 +56,8 @@ export async function insertTripletsStaged(
   const triplets = `tt_triplets_${unique}`;
   // The engine's allocator keeps the pages a step freed; handing them back after each step bounds the peak by the
   // largest step instead of what the earlier ones left (1M decisions: about 1.0 -> 0.9 GB).
-  const run = async ({ query, params }: DecisionFactsQuery) => {
-    await storage.client.command({ query, query_params: params, clickhouse_settings: settings });
+  const run = async ({ query, params }: DecisionFactsQuery, querySettings: QuerySettings = settings) => {
+    await storage.client.command({ query, query_params: params, clickhouse_settings: querySettings });
     await storage.client.command({ query: 'SYSTEM JEMALLOC PURGE' });
   };
   try {
@@ -70,7 +70,7 @@ export async function insertTripletsStaged(
     await run({ query: `CREATE TEMPORARY TABLE ${triplets} (${TRIPLET_STRUCTURE}) ENGINE = MergeTree ORDER BY (${TRIPLET_ORDER})`, params: {} });
     for (const chunk of await chunkFilters(storage, tables, filter, chunkBound)) {
       const merged = projectedTriplets(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), options, chunk);
-      await run({ query: `INSERT INTO ${triplets} ${merged.query}`, params: merged.params });
+      await run({ query: `INSERT INTO ${triplets} ${merged.query}`, params: merged.params }, { ...settings, ...STAGED_CHUNK_SETTINGS });
     }
     await run({ query: `INSERT INTO ${target} SELECT * FROM ${triplets} ORDER BY ${TRIPLET_ORDER}`, params: {} });
     const result = await storage.client.query({ query: `SELECT count() AS n FROM ${triplets}`, format: 'JSONEachRow' });
