@@ -257,9 +257,10 @@ unlinked AS MATERIALIZED (SELECT DISTINCT ${SPAN_KEY} AS k FROM observations WHE
   SELECT d.decision_id, 2 AS rank, o.name, o.value, o.kind, o.ts
   FROM all_decisions AS d
   INNER JOIN (
+    -- The observations are the join's built side: when there are none, the owners' scan of every span is not run.
     SELECT w.owner_k AS owner_k, o.name AS name, o.value AS value, o.kind AS kind, o.ts AS ts
-    FROM (SELECT *, ${SPAN_KEY} AS span_k FROM observations WHERE did = '' AND empty(link_spans)) AS o
-    INNER JOIN owners AS w ON w.span_k = o.span_k
+    FROM owners AS w
+    INNER JOIN (SELECT *, ${SPAN_KEY} AS span_k FROM observations WHERE did = '' AND empty(link_spans)) AS o ON o.span_k = w.span_k
   ) AS o ON o.owner_k = d.k
   ${timeMatch}
 )`,
