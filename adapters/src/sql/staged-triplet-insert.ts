@@ -10,11 +10,11 @@ type QuerySettings = NonNullable<Parameters<Storage['client']['command']>[0]['cl
 
 /**
  * How much one chunk merges: at most this many decisions, and at most this many bytes of LLM messages (the payload
- * that grows with prompts). A chunk's aggregation then stays under its spill bound (DECISION_FACTS_SETTINGS): 1M bench
- * decisions, merge time by decisions per chunk 100k 23-28 s (spilling), 70k 15 s, 50k 17-18 s, 20k 23 s, 10k 29 s
- * (each chunk costs about 0.1 s on its own).
+ * that grows with prompts); its hash joins hold the chunk's LLM calls. 1M bench decisions, whole export (alternated
+ * runs) and peak RSS by decisions per chunk: 60k 29-33 s, 0.90 GB; 100k 27-32 s, 0.85 GB; 120k 0.85-0.88 GB;
+ * 150k 1.02-1.06 GB (each chunk costs about 0.1 s on its own).
  */
-const CHUNK_BOUND: ChunkBound = { decisions: 60_000, llmMessageBytes: 64 * 1024 * 1024 };
+const CHUNK_BOUND: ChunkBound = { decisions: 100_000, llmMessageBytes: 64 * 1024 * 1024 };
 
 /** The most one chunk of a staged extraction merges. */
 export interface ChunkBound {
