@@ -22,8 +22,8 @@ export const CollectorConfigSchema = z
     authTokens: z.string().optional(),
     /** File of bearer tokens, one entry per line. */
     authTokensFile: z.string().min(1).optional(),
-    /** Largest request body, compressed and decompressed alike. */
-    bodyLimitBytes: z.coerce.number().int().positive().default(20 * MiB),
+    /** Largest request body, compressed and decompressed alike (at most 1 GiB: the protobuf reader's positions are 32-bit). */
+    bodyLimitBytes: z.coerce.number().int().positive().max(1024 * MiB).default(20 * MiB),
     /** Spans (or log records) per request. */
     maxItemsPerRequest: z.coerce.number().int().positive().default(100_000),
     /** Attributes kept per span, event or log record. */

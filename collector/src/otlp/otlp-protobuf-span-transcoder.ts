@@ -3,6 +3,7 @@ import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace
 import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 import { limitName, MAX_REPEATED_ROW_BYTES, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
+import { MessagePositions } from './message-positions.ts';
 import { I64, LEN, readAnyValue, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
 import { isStorableTime, SPAN_PROBLEMS } from './span-row-mapper.ts';
@@ -38,7 +39,7 @@ interface LocatedScope {
   resource: Buffer;
   /** ScopeName and ScopeVersion in RowBinary. */
   scope: Buffer;
-  spans: number[];
+  spans: MessagePositions;
 }
 
 /** Where a field's bytes are in the body: `[start, end)`; -1 when the field is absent. */
@@ -61,10 +62,10 @@ class SpanFields {
   kind = 0;
   start = 0n;
   end = 0n;
-  /** `[start, end)` pairs of KeyValue messages. */
-  attributes: number[] = [];
-  events: number[] = [];
-  links: number[] = [];
+  /** Its KeyValue, Event and Link messages. */
+  readonly attributes = new MessagePositions();
+  readonly events = new MessagePositions();
+  readonly links = new MessagePositions();
   statusCode = 0;
   statusMessage: Range = { start: ABSENT, end: ABSENT };
 
@@ -72,24 +73,26 @@ class SpanFields {
     this.traceId.start = this.spanId.start = this.parentSpanId.start = this.traceState.start = this.name.start = this.statusMessage.start = ABSENT;
     this.kind = 0;
     this.start = this.end = 0n;
-    this.attributes.length = this.events.length = this.links.length = 0;
+    this.attributes.clear();
+    this.events.clear();
+    this.links.clear();
     this.statusCode = 0;
   }
 }
 
-/** One event's fields. */
-interface EventFields {
-  time: bigint;
-  name: Range;
-  attributes: number[];
+/** One event's fields; reused from event to event (an event is read again for each column it fills). */
+class EventFields {
+  time = 0n;
+  name: Range = { start: ABSENT, end: ABSENT };
+  readonly attributes = new MessagePositions();
 }
 
-/** One link's fields. */
-interface LinkFields {
-  traceId: Range;
-  spanId: Range;
-  traceState: Range;
-  attributes: number[];
+/** One link's fields; reused from link to link. */
+class LinkFields {
+  traceId: Range = { start: ABSENT, end: ABSENT };
+  spanId: Range = { start: ABSENT, end: ABSENT };
+  traceState: Range = { start: ABSENT, end: ABSENT };
+  readonly attributes = new MessagePositions();
 }
 
 class SpanTranscoder {
@@ -99,6 +102,8 @@ class SpanTranscoder {
   private readonly writer: RowBinaryWriter;
   private readonly outcome: MappingOutcome = { rejected: 0, rejectionMessage: '', truncated: 0 };
   private readonly span = new SpanFields();
+  private readonly event = new EventFields();
+  private readonly link = new LinkFields();
   private readonly attributeScratch = new AttributeScratch();
   // Readers pointed at one message after another: spans, their events and links, attributes, attribute values.
   private readonly spanReader: ProtobufWireReader;
@@ -136,10 +141,10 @@ class SpanTranscoder {
       } else reader.skip(t & 7);
     }
     // Counted before any row is made, so that an oversized request costs no more than this walk.
-    const repeatedBytes = scopes.reduce((sum, { resource, scope, spans }) => sum + (spans.length / 2) * (resource.length + scope.length), 0);
+    const repeatedBytes = scopes.reduce((sum, { resource, scope, spans }) => sum + spans.length * (resource.length + scope.length), 0);
     if (this.itemCount <= this.limits.maxItemsPerRequest && repeatedBytes <= MAX_REPEATED_ROW_BYTES) {
       for (const { resource, scope, spans } of scopes) {
-        for (let i = 0; i < spans.length; i += 2) this.spanRow(spans[i]!, spans[i + 1]!, resource, scope);
+        for (let i = 0; i < spans.length; i += 1) this.spanRow(spans.start(i), spans.end(i), resource, scope);
       }
     }
     return { ...this.outcome, rowBinary: this.writer.bytes(), rowCount: this.rowCount, itemCount: this.itemCount, resources, repeatedBytes };
@@ -153,7 +158,7 @@ class SpanTranscoder {
     shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
     shared.stringMap(attributes);
     const resource = Buffer.from(shared.bytes());
-    for (let i = 0; i < scopeSpans.length; i += 2) scopes.push(this.scopeSpans(scopeSpans[i]!, scopeSpans[i + 1]!, resource));
+    for (let i = 0; i < scopeSpans.length; i += 1) scopes.push(this.scopeSpans(scopeSpans.start(i), scopeSpans.end(i), resource));
     return attributes;
   }
 
@@ -164,17 +169,17 @@ class SpanTranscoder {
     const shared = new RowBinaryWriter(64);
     shared.string(scope.name);
     shared.string(scope.version);
-    this.itemCount += spans.length / 2;
+    this.itemCount += spans.length;
     return { resource, scope: Buffer.from(shared.bytes()), spans };
   }
 
   /**
    * A `ResourceSpans` or `ScopeSpans` message: field 1 (its resource or scope) goes to `readHeader`, each time it
-   * occurs; field 2's occurrences (its scopes or spans) come back as `[start, end)` pairs.
+   * occurs; field 2's occurrences (its scopes or spans) come back as positions.
    */
-  private headerAndChildren(start: number, end: number, readHeader: (header: ProtobufWireReader) => void): number[] {
+  private headerAndChildren(start: number, end: number, readHeader: (header: ProtobufWireReader) => void): MessagePositions {
     const reader = new ProtobufWireReader(this.body, start, end);
-    const children: number[] = [];
+    const children = new MessagePositions();
     while (!reader.done) {
       const t = reader.tag();
       if (t === tag(1, LEN)) readHeader(reader.message());
@@ -186,9 +191,7 @@ class SpanTranscoder {
 
   private spanRow(start: number, end: number, resource: Buffer, scope: Buffer): void {
     const span = this.readSpan(start, end);
-    const events = this.readEvents(span.events);
-    const links = this.readLinks(span.links);
-    const problem = this.findProblem(span, events, links);
+    const problem = this.findProblem(span);
     if (problem !== undefined) {
       if (this.outcome.rejected === 0) this.outcome.rejectionMessage = problem(this.text(span.name));
       this.outcome.rejected += 1;
@@ -210,20 +213,28 @@ class SpanTranscoder {
     w.uint64(duration > 0n ? Number(duration) : 0);
     w.string(STATUS_CODE_NAMES[span.statusCode] ?? 'Unset');
     this.string(span.statusMessage);
-    w.length(events.length);
-    for (const event of events) w.int64(event.time);
-    w.length(events.length);
-    for (const event of events) this.name(event.name);
-    w.length(events.length);
-    for (const event of events) this.attributes(event.attributes, true);
-    w.length(links.length);
-    for (const link of links) w.hex(body, link.traceId.start, link.traceId.end);
-    w.length(links.length);
-    for (const link of links) w.hex(body, link.spanId.start, link.spanId.end);
-    w.length(links.length);
-    for (const link of links) this.string(link.traceState);
-    w.length(links.length);
-    for (const link of links) this.attributes(link.attributes, false);
+    const events = span.events.length;
+    w.length(events);
+    for (let i = 0; i < events; i += 1) w.int64(this.readEvent(i).time);
+    w.length(events);
+    for (let i = 0; i < events; i += 1) this.name(this.readEvent(i).name);
+    w.length(events);
+    for (let i = 0; i < events; i += 1) this.attributes(this.readEvent(i).attributes, true);
+    const links = span.links.length;
+    w.length(links);
+    for (let i = 0; i < links; i += 1) {
+      const { traceId } = this.readLink(i);
+      w.hex(body, traceId.start, traceId.end);
+    }
+    w.length(links);
+    for (let i = 0; i < links; i += 1) {
+      const { spanId } = this.readLink(i);
+      w.hex(body, spanId.start, spanId.end);
+    }
+    w.length(links);
+    for (let i = 0; i < links; i += 1) this.string(this.readLink(i).traceState);
+    w.length(links);
+    for (let i = 0; i < links; i += 1) this.attributes(this.readLink(i).attributes, false);
     this.rowCount += 1;
   }
 
@@ -261,51 +272,62 @@ class SpanTranscoder {
     }
   }
 
-  private readEvents(positions: readonly number[]): EventFields[] {
-    const events: EventFields[] = [];
-    for (let i = 0; i < positions.length; i += 2) {
-      const event: EventFields = { time: 0n, name: { start: ABSENT, end: ABSENT }, attributes: [] };
-      const reader = this.itemReader.at(positions[i]!, positions[i + 1]!);
-      while (!reader.done) {
-        const t = reader.tag();
-        if (t === tag(1, I64)) event.time = reader.fixed64();
-        else if (t === tag(2, LEN)) delimited(reader, event.name);
-        else if (t === tag(3, LEN)) event.attributes.push(reader.skipDelimited(), reader.pos);
-        else reader.skip(t & 7);
-      }
-      events.push(event);
+  /** The span's `i`th event, read into the reused EventFields. */
+  private readEvent(i: number): EventFields {
+    const event = this.event;
+    event.time = 0n;
+    event.name.start = event.name.end = ABSENT;
+    event.attributes.clear();
+    const reader = this.itemReader.at(this.span.events.start(i), this.span.events.end(i));
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, I64)) event.time = reader.fixed64();
+      else if (t === tag(2, LEN)) delimited(reader, event.name);
+      else if (t === tag(3, LEN)) event.attributes.push(reader.skipDelimited(), reader.pos);
+      else reader.skip(t & 7);
     }
-    return events;
+    return event;
   }
 
-  private readLinks(positions: readonly number[]): LinkFields[] {
-    const links: LinkFields[] = [];
-    for (let i = 0; i < positions.length; i += 2) {
-      const link: LinkFields = { traceId: { start: ABSENT, end: ABSENT }, spanId: { start: ABSENT, end: ABSENT }, traceState: { start: ABSENT, end: ABSENT }, attributes: [] };
-      const reader = this.itemReader.at(positions[i]!, positions[i + 1]!);
-      while (!reader.done) {
-        const t = reader.tag();
-        if (t === tag(1, LEN)) delimited(reader, link.traceId);
-        else if (t === tag(2, LEN)) delimited(reader, link.spanId);
-        else if (t === tag(3, LEN)) delimited(reader, link.traceState);
-        else if (t === tag(4, LEN)) link.attributes.push(reader.skipDelimited(), reader.pos);
-        else reader.skip(t & 7);
-      }
-      links.push(link);
+  /** The span's `i`th link, read into the reused LinkFields. */
+  private readLink(i: number): LinkFields {
+    const link = this.link;
+    link.traceId.start = link.traceId.end = link.spanId.start = link.spanId.end = link.traceState.start = link.traceState.end = ABSENT;
+    link.attributes.clear();
+    const reader = this.itemReader.at(this.span.links.start(i), this.span.links.end(i));
+    while (!reader.done) {
+      const t = reader.tag();
+      if (t === tag(1, LEN)) delimited(reader, link.traceId);
+      else if (t === tag(2, LEN)) delimited(reader, link.spanId);
+      else if (t === tag(3, LEN)) delimited(reader, link.traceState);
+      else if (t === tag(4, LEN)) link.attributes.push(reader.skipDelimited(), reader.pos);
+      else reader.skip(t & 7);
     }
-    return links;
+    return link;
   }
 
-  /** The refusal message for the span's name, or undefined when it is stored; same checks and order as the JSON path. */
-  private findProblem(span: SpanFields, events: readonly EventFields[], links: readonly LinkFields[]): ((name: string) => string) | undefined {
-    if (!isStorableTime(span.start) || events.some((e) => !isStorableTime(e.time))) return SPAN_PROBLEMS.time;
+  /**
+   * The refusal message for the span's name, or undefined when it is stored; same checks and order as the JSON path.
+   * Every event and link is read first (a malformed one refuses the request), as the JSON path decodes them all.
+   */
+  private findProblem(span: SpanFields): ((name: string) => string) | undefined {
+    let eventTimesStorable = true;
+    for (let i = 0; i < span.events.length; i += 1) {
+      const storable = isStorableTime(this.readEvent(i).time);
+      eventTimesStorable &&= storable;
+    }
+    let linkIdsValid = true;
+    for (let i = 0; i < span.links.length; i += 1) {
+      const link = this.readLink(i);
+      const valid = this.isId(link.traceId, TRACE_ID_BYTES, true) && this.isId(link.spanId, SPAN_ID_BYTES, true);
+      linkIdsValid &&= valid;
+    }
+    if (!isStorableTime(span.start) || !eventTimesStorable) return SPAN_PROBLEMS.time;
     if (!this.isId(span.traceId, TRACE_ID_BYTES, false)) return SPAN_PROBLEMS.traceId;
     if (!this.isId(span.spanId, SPAN_ID_BYTES, false)) return SPAN_PROBLEMS.spanId;
     const parent = span.parentSpanId;
     if (parent.start !== ABSENT && parent.end > parent.start && !this.isId(parent, SPAN_ID_BYTES, true)) return SPAN_PROBLEMS.parentSpanId;
-    for (const link of links) {
-      if (!this.isId(link.traceId, TRACE_ID_BYTES, true) || !this.isId(link.spanId, SPAN_ID_BYTES, true)) return SPAN_PROBLEMS.link;
-    }
+    if (!linkIdsValid) return SPAN_PROBLEMS.link;
     return undefined;
   }
 
@@ -348,13 +370,13 @@ class SpanTranscoder {
    * event attributes) only the first `maxAttributesPerItem` keys are kept, values cut at `maxAttributeValueLength`.
    * Every value is checked, kept or not, as the JSON path decodes every one.
    */
-  private attributes(positions: readonly number[], limited: boolean): void {
+  private attributes(positions: MessagePositions, limited: boolean): void {
     const scratch = this.attributeScratch;
     scratch.clear();
     const maxKept = limited ? this.limits.maxAttributesPerItem : Number.POSITIVE_INFINITY;
     const maxLength = limited ? this.limits.maxAttributeValueLength : Number.POSITIVE_INFINITY;
-    for (let i = 0; i < positions.length; i += 2) {
-      const reader = this.keyValueReader.at(positions[i]!, positions[i + 1]!);
+    for (let i = 0; i < positions.length; i += 1) {
+      const reader = this.keyValueReader.at(positions.start(i), positions.end(i));
       let keyStart = ABSENT;
       let keyEnd = ABSENT;
       let valueStart = ABSENT;
