@@ -44,6 +44,38 @@ function jsonTraceRequest(span: Record<string, unknown>): Buffer {
   );
 }
 
+/** A protobuf length-delimited field: tag, length, payload. */
+function delimitedField(field: number, payload: Buffer): Buffer {
+  const varint = (n: number) => {
+    const bytes: number[] = [];
+    for (; n > 127; n = Math.floor(n / 128)) bytes.push((n & 127) | 128);
+    bytes.push(n);
+    return Buffer.from(bytes);
+  };
+  return Buffer.concat([varint((field << 3) | 2), varint(payload.length), payload]);
+}
+
+/**
+ * A protobuf export request with one valid span carrying `count` empty messages of a repeated span field (9
+ * attributes, 11 events, 13 links): two bytes each, the most items a body of its size can hold.
+ */
+function tinyMessageFlood(field: 9 | 11 | 13, count: number): Buffer {
+  const time = (nanos: bigint) => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigUInt64LE(nanos);
+    return bytes;
+  };
+  const span = Buffer.concat([
+    delimitedField(1, Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')),
+    delimitedField(2, Buffer.from('eee19b7ec3c1b174', 'hex')),
+    delimitedField(5, Buffer.from('hostile')),
+    Buffer.from([(7 << 3) | 1]), time(1_700_000_000_000_000_000n),
+    Buffer.from([(8 << 3) | 1]), time(1_700_000_000_001_000_000n),
+    Buffer.alloc(2 * count).fill(Buffer.from([(field << 3) | 2, 0])),
+  ]);
+  return delimitedField(1, delimitedField(2, delimitedField(2, span)));
+}
+
 const hexOfLength = (length: number) => fc.string({ unit: fc.constantFrom(...HEX), minLength: length, maxLength: length });
 
 /** Ids a decoder must refuse: wrong lengths, not hex, all zero, or not strings at all. */
@@ -103,5 +135,15 @@ export function hostileRequests(seeds: HostileSeeds): fc.Arbitrary<HostileReques
     return request('attribute flood', jsonTraceRequest({ attributes }), { 'content-type': JSON_TYPE });
   });
 
-  return fc.oneof(randomBytes, truncated, bitFlipped, deepNesting, hugeString, gzipBomb, notGzip, wrongContentType, invalidIds, attributeFlood);
+  // As many empty attributes, events or links as the body limit allows, plain or gzipped: a decoder that keeps an
+  // object or an array slot per item takes many times the body in memory.
+  const tinyMessages = fc
+    .tuple(fc.constantFrom(9 as const, 11 as const, 13 as const), fc.double({ min: 0.5, max: 0.95, noNaN: true }), fc.boolean())
+    .map(([field, share, gzipped]) => {
+      const body = tinyMessageFlood(field, Math.floor((share * seeds.bodyLimitBytes) / 2));
+      const headers: Record<string, string> = gzipped ? { 'content-type': PROTOBUF, 'content-encoding': 'gzip' } : { 'content-type': PROTOBUF };
+      return request('tiny-message flood', gzipped ? gzipSync(body) : body, headers);
+    });
+
+  return fc.oneof(randomBytes, truncated, bitFlipped, deepNesting, hugeString, gzipBomb, notGzip, wrongContentType, invalidIds, attributeFlood, tinyMessages);
 }
