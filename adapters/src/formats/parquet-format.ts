@@ -5,13 +5,13 @@ import { pipeline } from 'node:stream/promises';
 import { sqlString, type Storage } from '@tradetrace/storage';
 import { resolveExtractionOptions, type ExtractionOptions } from '../extraction-options.ts';
 import { DECISION_FACTS_SETTINGS } from '../sql/decision-facts-query.ts';
+import { fromProjectedRow, toProjectedRow, type ProjectedTripletRow } from '../sql/projected-triplet-row.ts';
 import { decisionFactsQueryFor } from '../sql/sql-triplet-reader.ts';
 import { insertTripletsStaged } from '../sql/staged-triplet-insert.ts';
 import { canProjectInSql, projectedTriplets, TRIPLET_STRUCTURE } from '../sql/triplet-projection.ts';
 import { readTriplets } from '../triplet-export.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
 import type { Triplet } from '../triplet.ts';
-import { contextOf, parseJsonOrText } from '../triplet-assembler.ts';
 
 /** How a Parquet export went: `pushedDown` when ClickHouse made every triplet itself. */
 export interface ParquetExportResult {
@@ -53,7 +53,7 @@ export async function writeTripletsParquet(storage: Storage, path: string, filte
     (async function* () {
       for await (const triplet of readTriplets(storage, filter, options)) {
         count += 1;
-        yield toParquetRow(triplet);
+        yield toProjectedRow(triplet);
       }
     })(),
   );
@@ -68,41 +68,7 @@ export async function* readTripletsParquet(storage: Storage, path: string): Asyn
     format: 'JSONEachRow',
     clickhouse_settings: { output_format_json_named_tuples_as_objects: 1 },
   });
-  for await (const rows of result.stream<ParquetTripletRow>()) {
-    for (const row of rows) yield fromParquetRow(row.json());
+  for await (const rows of result.stream<ProjectedTripletRow>()) {
+    for (const row of rows) yield fromProjectedRow(row.json());
   }
-}
-
-type ParquetTripletRow = Omit<Triplet, 'strategy_config' | 'decision' | 'context' | 'reward' | 'outcome'> & {
-  strategy_config: string;
-  decision: Omit<Triplet['decision'], 'llm_calls'> & { llm_calls: (Omit<Triplet['decision']['llm_calls'][number], 'input_messages' | 'output_messages'> & { input_messages: string; output_messages: string })[] };
-  context: Record<string, string>;
-  reward: Omit<Triplet['reward'], 'count'> & { count: string | number };
-  outcome: Omit<Triplet['outcome'], 'orders'> & { orders: string | number };
-};
-
-function toParquetRow(t: Triplet): ParquetTripletRow {
-  return {
-    ...t,
-    strategy_config: t.strategy_config === null ? '' : JSON.stringify(t.strategy_config),
-    decision: {
-      ...t.decision,
-      llm_calls: t.decision.llm_calls.map((c) => ({ ...c, input_messages: c.input_messages === null ? '' : JSON.stringify(c.input_messages), output_messages: c.output_messages === null ? '' : JSON.stringify(c.output_messages) })),
-    },
-    context: Object.fromEntries(Object.entries(t.context).map(([k, v]) => [k, String(v)])),
-  };
-}
-
-function fromParquetRow(row: ParquetTripletRow): Triplet {
-  return {
-    ...row,
-    strategy_config: parseJsonOrText(row.strategy_config),
-    decision: {
-      ...row.decision,
-      llm_calls: row.decision.llm_calls.map((c) => ({ ...c, input_messages: parseJsonOrText(c.input_messages), output_messages: parseJsonOrText(c.output_messages) })),
-    },
-    context: contextOf(Object.fromEntries(Object.entries(row.context).map(([k, v]) => [`trading.context.${k}`, v]))),
-    reward: { ...row.reward, count: Number(row.reward.count) },
-    outcome: { ...row.outcome, orders: Number(row.outcome.orders) },
-  };
 }

@@ -32,16 +32,63 @@ const STEP_ORDER: Record<StagedStep, string> = { all_decisions: 'k', slow_owners
 const STEP_SETTINGS = 'SETTINGS min_insert_block_size_bytes = 16777216, max_bytes_before_external_group_by = 67108864';
 
 /** The output order (docs/triplets.md): RFC 3339 text with nine fraction digits sorts as the time it spells. */
-const TRIPLET_ORDER = 'timestamp, decision_id, trace_id, span_id';
+export const TRIPLET_ORDER_COLUMNS = ['timestamp', 'decision_id', 'trace_id', 'span_id'] as const;
+const TRIPLET_ORDER = TRIPLET_ORDER_COLUMNS.join(', ');
+
+/** A staged extraction's triplets: a temporary table of this session (TRIPLET_STRUCTURE), kept until `drop`. */
+export interface StagedTriplets {
+  table: string;
+  /** Every triplet, in the output order. */
+  orderedQuery: string;
+  count: number;
+  drop(): Promise<void>;
+}
 
 /**
- * Inserts the SQL projection's triplets into `target` (an `INSERT INTO` target) in steps, so that no step holds every
- * decision's payload or every intermediate result: the decisions, the ownership walk's result, the LLM calls with
- * their owner's time, the reward observations, the rewards and every decision's facts go to temporary tables one after
- * the other, then the payloads are merged time range by time range into a temporary table ordered as the output,
- * which the insert reads in order.
- * The temporary tables belong to this session and are dropped on the way out. Returns the rows inserted.
+ * Makes the SQL projection's triplets in steps, so that no step holds every decision's payload or every intermediate
+ * result: the decisions, the ownership walk's result, the LLM calls with their owner's time, the reward observations,
+ * the rewards and every decision's facts go to temporary tables one after the other, then the payloads are merged
+ * time range by time range into a temporary table sorted as the output, which callers read in order (`orderedQuery`).
+ * The step tables are dropped before this returns; the triplets' table when the caller drops it.
  */
+export async function stageTriplets(
+  storage: Storage,
+  filter: TripletFilter,
+  options: ResolvedExtractionOptions,
+  settings: QuerySettings,
+  chunkBound: ChunkBound = CHUNK_BOUND,
+): Promise<StagedTriplets> {
+  const input = await decisionFactsInputFor(storage, filter, options);
+  const unique = randomUUID().replaceAll('-', '');
+  const tables = Object.fromEntries(STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`])) as Required<StagedTables>;
+  const triplets = `tt_triplets_${unique}`;
+  const drop = async (names: string[]) => {
+    for (const table of names) await storage.client.command({ query: `DROP TEMPORARY TABLE IF EXISTS ${table}` });
+  };
+  try {
+    const done: StagedTables = {};
+    for (const step of STAGED_STEPS) {
+      const { query, params } = decisionFactsStep(storage, input, step, done);
+      await runAndPurge(storage, `CREATE TEMPORARY TABLE ${tables[step]} ENGINE = MergeTree ORDER BY ${STEP_ORDER[step]} AS ${query} ${STEP_SETTINGS}`, params, settings);
+      done[step] = tables[step];
+    }
+    await runAndPurge(storage, `CREATE TEMPORARY TABLE ${triplets} (${TRIPLET_STRUCTURE}) ENGINE = MergeTree ORDER BY (${TRIPLET_ORDER})`, {}, settings);
+    for (const chunk of await chunkFilters(storage, tables, filter, chunkBound)) {
+      const merged = projectedTriplets(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), options, chunk);
+      await runAndPurge(storage, `INSERT INTO ${triplets} ${merged.query}`, merged.params, { ...settings, ...STAGED_CHUNK_SETTINGS });
+    }
+    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${triplets}`, format: 'JSONEachRow' });
+    const [row] = await result.json<{ n: string }>();
+    return { table: triplets, orderedQuery: `SELECT * FROM ${triplets} ORDER BY ${TRIPLET_ORDER}`, count: Number(row?.n ?? 0), drop: () => drop([triplets]) };
+  } catch (error) {
+    await drop([triplets]);
+    throw error;
+  } finally {
+    await drop(Object.values(tables));
+  }
+}
+
+/** Stages the triplets (`stageTriplets`) and inserts them into `target` (an `INSERT INTO` target) in order. Returns the rows inserted. */
 export async function insertTripletsStaged(
   storage: Storage,
   target: string,
@@ -50,35 +97,22 @@ export async function insertTripletsStaged(
   settings: QuerySettings,
   chunkBound: ChunkBound = CHUNK_BOUND,
 ): Promise<number> {
-  const input = await decisionFactsInputFor(storage, filter, options);
-  const unique = randomUUID().replaceAll('-', '');
-  const tables = Object.fromEntries(STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`])) as Required<StagedTables>;
-  const triplets = `tt_triplets_${unique}`;
-  // The engine's allocator keeps the pages a step freed; handing them back after each step bounds the peak by the
-  // largest step instead of what the earlier ones left (1M decisions: about 1.0 -> 0.9 GB).
-  const run = async ({ query, params }: DecisionFactsQuery, querySettings: QuerySettings = settings) => {
-    await storage.client.command({ query, query_params: params, clickhouse_settings: querySettings });
-    await storage.client.command({ query: 'SYSTEM JEMALLOC PURGE' });
-  };
+  const staged = await stageTriplets(storage, filter, options, settings, chunkBound);
   try {
-    const done: StagedTables = {};
-    for (const step of STAGED_STEPS) {
-      const { query, params } = decisionFactsStep(storage, input, step, done);
-      await run({ query: `CREATE TEMPORARY TABLE ${tables[step]} ENGINE = MergeTree ORDER BY ${STEP_ORDER[step]} AS ${query} ${STEP_SETTINGS}`, params });
-      done[step] = tables[step];
-    }
-    await run({ query: `CREATE TEMPORARY TABLE ${triplets} (${TRIPLET_STRUCTURE}) ENGINE = MergeTree ORDER BY (${TRIPLET_ORDER})`, params: {} });
-    for (const chunk of await chunkFilters(storage, tables, filter, chunkBound)) {
-      const merged = projectedTriplets(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), options, chunk);
-      await run({ query: `INSERT INTO ${triplets} ${merged.query}`, params: merged.params }, { ...settings, ...STAGED_CHUNK_SETTINGS });
-    }
-    await run({ query: `INSERT INTO ${target} SELECT * FROM ${triplets} ORDER BY ${TRIPLET_ORDER}`, params: {} });
-    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${triplets}`, format: 'JSONEachRow' });
-    const [row] = await result.json<{ n: string }>();
-    return Number(row?.n ?? 0);
+    await runAndPurge(storage, `INSERT INTO ${target} ${staged.orderedQuery}`, {}, settings);
+    return staged.count;
   } finally {
-    for (const table of [triplets, ...Object.values(tables)]) await storage.client.command({ query: `DROP TEMPORARY TABLE IF EXISTS ${table}` });
+    await staged.drop();
   }
+}
+
+/**
+ * Runs one statement, then hands the engine's freed pages back: its allocator keeps what a step freed, and purging
+ * after each bounds the peak by the largest step instead of what the earlier ones left (1M decisions: 1.0 -> 0.9 GB).
+ */
+async function runAndPurge(storage: Storage, query: string, params: DecisionFactsQuery['params'], settings: QuerySettings): Promise<void> {
+  await storage.client.command({ query, query_params: params, clickhouse_settings: settings });
+  await storage.client.command({ query: 'SYSTEM JEMALLOC PURGE' });
 }
 
 /**
