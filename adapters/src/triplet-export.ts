@@ -3,17 +3,22 @@ import type { DecisionFacts } from './decision-facts.ts';
 import { withEpisodeReturns } from './episode-returns.ts';
 import { resolveExtractionOptions, type ExtractionOptions } from './extraction-options.ts';
 import { readDecisionFactsSql } from './sql/sql-triplet-reader.ts';
+import { readStagedTriplets } from './sql/staged-triplet-reader.ts';
+import { canProjectInSql } from './sql/triplet-projection.ts';
 import { assembleTriplet } from './triplet-assembler.ts';
 import type { TripletFilter } from './triplet-filter.ts';
 import type { Triplet } from './triplet.ts';
 
 /**
  * Reads triplets from storage with the SQL engine, in decision time order (grouped by episode when `gamma` is
- * set). Streams: memory stays flat in the number of decisions.
+ * set). On the embedded engine, when the policy can be expressed in SQL, the engine makes the triplets in bounded
+ * steps and they are read back a page at a time, so memory stays flat in the number of decisions; otherwise one
+ * query's facts are assembled here, and that query's memory grows with the decisions.
  */
 export async function* readTriplets(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions = {}): AsyncGenerator<Triplet> {
   const resolved = resolveExtractionOptions(options);
-  yield* tripletsFromFacts(readDecisionFactsSql(storage, filter, resolved), filter, options);
+  if (storage.kind === 'embedded' && canProjectInSql(resolved)) yield* readStagedTriplets(storage, filter, resolved);
+  else yield* tripletsFromFacts(readDecisionFactsSql(storage, filter, resolved), filter, options);
 }
 
 /** The policy half shared by both engines: assemble, add episode returns, drop unrewarded when asked. */

@@ -118,7 +118,10 @@ export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryIn
  */
 export function decisionFactsStep(storage: Storage, input: DecisionFactsQueryInput, step: StagedStep, tables: StagedTables): DecisionFactsQuery {
   const { cte, params } = decisionFactsParts(storage, input, tables);
-  const select = step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN all_decisions AS d ON d.k = l.owner_k' : `SELECT * FROM ${step}`;
+  // DISTINCT: a decide span stored twice is one owner, as the one-query merge (by span key) has it, not two copies of
+  // each of its calls.
+  const select =
+    step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN (SELECT DISTINCT k, Timestamp FROM all_decisions) AS d ON d.k = l.owner_k' : `SELECT * FROM ${step}`;
   return { query: withCtes(cte, STEP_CTES[step], select), params };
 }
 

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSpanRows, type Storage } from '@tradetrace/storage';
+import { resolveExtractionOptions, tripletsFromFacts } from '../src/index.ts';
+import { readDecisionFactsSql } from '../src/sql/sql-triplet-reader.ts';
+import { readStagedTriplets } from '../src/sql/staged-triplet-reader.ts';
+import { decideSpan, hexId, llmSpan, SECOND, span, T0 } from './support/span-builders.ts';
+import { collect } from './support/both-engines.ts';
+import { openTestStorage, truncateSpans } from './support/test-storage.ts';
+
+/** Decisions one second apart, each with two LLM calls and a reward an hour later; `copies` of the third decide span. */
+function decisions(count: number, copies: number) {
+  const spans = [];
+  for (let i = 0; i < count; i += 1) {
+    const traceId = hexId(32);
+    const d = decideSpan({ traceId, at: T0 + BigInt(i) * SECOND, decisionId: `d${i}`, price: 100 + i });
+    // Two calls (analysis, then decision): one owner's calls are several rows of the staged LLM table.
+    spans.push(d, llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 1n, model: 'analysis-model' }), llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 2n }));
+    spans.push(span({ traceId: hexId(32), at: T0 + 3600n * SECOND, attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': `d${i}`, 'trading.reward.value': i - 2 } }));
+    // An exporter's retry stored without deduplication: the same span again, whose triplets share a sort key.
+    if (i === 2) for (let c = 0; c < copies; c += 1) spans.push(d);
+  }
+  return spans;
+}
+
+describe('staged triplets read back a page at a time', () => {
+  let storage: Storage;
+  beforeAll(async () => {
+    storage = await openTestStorage();
+  });
+  afterAll(async () => {
+    await storage.close();
+  });
+
+  it.each([0, 1, 4])('match the one-query reader at every page size, with %d copies of a decision span', async (copies) => {
+    await truncateSpans(storage);
+    await insertSpanRows(storage, decisions(6, copies));
+    const options = resolveExtractionOptions({});
+    const expected = await collect(tripletsFromFacts(readDecisionFactsSql(storage, {}, options), {}, {}));
+    expect(expected).toHaveLength(6 + copies);
+    expect(expected.filter((t) => t.decision_id === 'd2')).toHaveLength(1 + copies);
+    expect(expected.every((t) => t.decision.llm_calls.length === 2)).toBe(true);
+    // Page sizes that end pages inside the run of copies, at its end, and past everything.
+    for (const pageRows of [1, 2, 3, 4, 5, 100]) {
+      expect(await collect(readStagedTriplets(storage, {}, options, { pageRows })), `${pageRows} rows a page`).toEqual(expected);
+    }
+  });
+
+  it('drops its tables when the reader stops early', async () => {
+    await truncateSpans(storage);
+    await insertSpanRows(storage, decisions(6, 0));
+    const tables = async () => {
+      const result = await storage.client.query({ query: "SELECT count() AS n FROM system.tables WHERE is_temporary AND name LIKE 'tt\\_%'", format: 'JSONEachRow' });
+      return Number((await result.json<{ n: string }>())[0]!.n);
+    };
+    for await (const triplet of readStagedTriplets(storage, {}, resolveExtractionOptions({}), { pageRows: 2 })) {
+      expect(triplet.decision_id).toBe('d0');
+      expect(await tables()).toBe(1);
+      break;
+    }
+    expect(await tables()).toBe(0);
+  });
+});
