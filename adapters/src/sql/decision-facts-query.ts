@@ -118,10 +118,10 @@ export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryIn
  */
 export function decisionFactsStep(storage: Storage, input: DecisionFactsQueryInput, step: StagedStep, tables: StagedTables): DecisionFactsQuery {
   const { cte, params } = decisionFactsParts(storage, input, tables);
-  // DISTINCT: a decide span stored twice is one owner, as the one-query merge (by span key) has it, not two copies of
-  // each of its calls.
+  // LEFT ANY: a decide span stored twice is one owner, as the one-query merge (by span key) has it, not two copies of
+  // each of its calls (INNER ANY would keep one call per owner); calls without an owner get the default key and go.
   const select =
-    step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN (SELECT DISTINCT k, Timestamp FROM all_decisions) AS d ON d.k = l.owner_k' : `SELECT * FROM ${step}`;
+    step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l LEFT ANY JOIN all_decisions AS d ON d.k = l.owner_k WHERE d.k = l.owner_k' : `SELECT * FROM ${step}`;
   return { query: withCtes(cte, STEP_CTES[step], select), params };
 }
 
