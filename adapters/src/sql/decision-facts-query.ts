@@ -70,12 +70,13 @@ const HAS_GEN_AI = `PREWHERE mapContains(SpanAttributes, 'gen_ai.operation.name'
  */
 const SPAN_KEY = 'sipHash128(TraceId, SpanId)';
 const PARENT_KEY = 'sipHash128(TraceId, ParentSpanId)';
-/** A decision span's payload columns, and an LLM call as the facts carry it: (span id, start ns, ...values of LLM_KEYS). */
+/** A decision span's payload columns (`decision_spans`), as the merge carries them. */
 const DECISION_COLUMNS = ['TraceId', 'SpanId', 'Timestamp', 'ServiceName', 'bot_id', 'SpanAttributes', 'decision_id'];
 export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
 
 /** The column an LLM key's value is selected as. */
 const llmColumn = (key: string) => `k_${key.replaceAll('.', '_')}`;
+/** An LLM call as the facts carry it: (span id, start ns, ...values of LLM_KEYS). */
 const LLM_CALL = `tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map(llmColumn).join(', ')})`;
 
 /** The filter as conditions on decide spans of `otel_traces`, with bound parameters. */
