@@ -3,17 +3,17 @@ import type { DecisionFacts } from './decision-facts.ts';
 import { withEpisodeReturns } from './episode-returns.ts';
 import { resolveExtractionOptions, type ExtractionOptions } from './extraction-options.ts';
 import { readDecisionFactsSql } from './sql/sql-triplet-reader.ts';
-import { readStagedTriplets } from './sql/staged-triplet-reader.ts';
+import { readStagedTriplets } from './sql/staged-readers.ts';
 import { canProjectInSql } from './sql/triplet-projection.ts';
 import { assembleTriplet } from './triplet-assembler.ts';
 import type { TripletFilter } from './triplet-filter.ts';
 import type { Triplet } from './triplet.ts';
 
 /**
- * Reads triplets from storage with the SQL engine, in decision time order (grouped by episode when `gamma` is
- * set). On the embedded engine, when the policy can be expressed in SQL, the engine makes the triplets in bounded
- * steps and they are read back a page at a time, so memory stays flat in the number of decisions; otherwise one
- * query's facts are assembled here, and that query's memory grows with the decisions.
+ * Reads triplets from storage with the SQL engine, in decision time order (grouped by episode when `gamma` is set).
+ * On the embedded engine the engine stages its results in bounded steps and they are read back in pages, so memory
+ * stays flat in the number of decisions: the triplets themselves when the policy can be expressed in SQL, else every
+ * decision's facts, assembled here with the reward functions and episode returns. A server streams one query's facts.
  */
 export async function* readTriplets(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions = {}): AsyncGenerator<Triplet> {
   const resolved = resolveExtractionOptions(options);

@@ -26,7 +26,7 @@ import {
   type Triplet,
 } from '../src/index.ts';
 import { DECISION_FACTS_SETTINGS } from '../src/sql/decision-facts-query.ts';
-import { insertTripletsStaged } from '../src/sql/staged-triplet-insert.ts';
+import { insertTripletsStaged } from '../src/sql/staged-extraction.ts';
 import { decideSpan, hexId, llmSpan, SECOND, span, T0 } from './support/span-builders.ts';
 import { collect, extractWithBothEngines } from './support/both-engines.ts';
 import { openTestStorage } from './support/test-storage.ts';

@@ -7,7 +7,7 @@ import { resolveExtractionOptions, type ExtractionOptions } from '../extraction-
 import { DECISION_FACTS_SETTINGS } from '../sql/decision-facts-query.ts';
 import { fromProjectedRow, toProjectedRow, type ProjectedTripletRow } from '../sql/projected-triplet-row.ts';
 import { decisionFactsQueryFor } from '../sql/sql-triplet-reader.ts';
-import { insertTripletsStaged } from '../sql/staged-triplet-insert.ts';
+import { insertTripletsStaged } from '../sql/staged-extraction.ts';
 import { canProjectInSql, projectedTriplets, TRIPLET_STRUCTURE } from '../sql/triplet-projection.ts';
 import { readTriplets } from '../triplet-export.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
@@ -24,7 +24,7 @@ export interface ParquetExportResult {
  * Writes triplets to a Parquet file with ClickHouse's own Parquet writer. When the policy can be expressed in
  * SQL the whole extraction runs in the engine (no row passes through Node); reward functions and episode
  * returns are applied in TypeScript and the triplets streamed back into the engine's writer. The embedded engine
- * writes the file directly, in steps of bounded memory (sql/staged-triplet-insert.ts); a server streams
+ * writes the file directly, in steps of bounded memory (sql/staged-extraction.ts); a server streams
  * `FORMAT Parquet` to this machine.
  */
 export async function writeTripletsParquet(storage: Storage, path: string, filter: TripletFilter = {}, options: ExtractionOptions = {}): Promise<ParquetExportResult> {

@@ -42,10 +42,35 @@ export interface DecisionFactsQueryInput {
   /** Whether the strategy registry (`strategy_versions`) exists to read configs from. */
   withRegistry: boolean;
   /**
-   * Tables of a staged extraction (sql/staged-triplet-insert.ts) to read instead of computing: the query then merges
+   * Tables of a staged extraction (sql/staged-extraction.ts) to read instead of computing: the query then merges
    * the payloads of the decisions in the filter's time range, unordered.
    */
   staged?: Required<Pick<StagedTables, 'llm' | 'decision_facts'>>;
+}
+
+/** The query's input for this storage: which of the optional tables exist. */
+export async function decisionFactsInputFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQueryInput> {
+  const result = await storage.client.query({
+    query: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('otel_logs', 'strategy_versions')`,
+    query_params: { db: storage.database },
+    format: 'JSONEachRow',
+  });
+  const tables = new Set((await result.json<{ name: string }>()).map((r) => r.name));
+  return { filter, options, withLogs: tables.has('otel_logs'), withRegistry: tables.has('strategy_versions') };
+}
+
+/** One part of the facts rows' order: an expression over a row's columns, its type, and the column that holds its value. */
+export interface FactsOrderPart {
+  expression: string;
+  type: string;
+  column: 'episode_key' | 'start_ns' | 'decision_id' | 'trace_id' | 'span_id';
+}
+
+/** The order of the facts rows (docs/triplets.md): by time, then ids; grouped by episode first when `gamma` is set. */
+export function decisionFactsOrder(options: ResolvedExtractionOptions): FactsOrderPart[] {
+  const ids = (['decision_id', 'trace_id', 'span_id'] as const).map((column) => ({ expression: column, type: 'String', column }));
+  const time: FactsOrderPart = { expression: 'toInt64(start_ns)', type: 'Int64', column: 'start_ns' };
+  return [...(options.gamma === null ? [] : [{ expression: 'episode_key', type: 'String', column: 'episode_key' } as const]), time, ...ids];
 }
 
 /**
@@ -107,10 +132,11 @@ export const DECIDE_CONDITION = DECIDE;
  * - a decision keeps only the signals of its most explicit level, latest value per component name.
  */
 export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
-  const { cte, select, order, params } = decisionFactsParts(storage, input, input.staged ?? {});
+  const { cte, select, params } = decisionFactsParts(storage, input, input.staged ?? {});
   // Staged: the steps' tables stand in for the fact CTEs, and the table the rows go to orders them.
   if (input.staged) return { query: withCtes(cte, ['llm', 'decision_facts', 'decision_spans', 'decisions'], select), params };
-  return { query: withCtes(cte, [...FACT_STEPS, ...PAYLOAD_STEPS], `${select}\nORDER BY ${order}`), params };
+  const order = decisionFactsOrder(input.options).map((part) => part.expression);
+  return { query: withCtes(cte, [...FACT_STEPS, ...PAYLOAD_STEPS], `${select}\nORDER BY ${order.join(', ')}`), params };
 }
 
 /**
@@ -170,7 +196,6 @@ function decisionFactsParts(storage: Storage, { filter, options, withLogs, withR
     horizon === null
       ? ''
       : `ASOF LEFT JOIN prices AS px ON px.symbol = d.symbol AND px.ts >= d.Timestamp + toIntervalNanosecond({horizon_ns:Int64})`;
-  const order = options.gamma === null ? 'd.Timestamp, d.decision_id, d.TraceId, d.SpanId' : 'episode_key, d.Timestamp, d.decision_id, d.TraceId, d.SpanId';
 
   const cte: Record<CteName, string> = {
     all_decisions: `all_decisions AS MATERIALIZED (
@@ -370,7 +395,7 @@ FROM decisions AS d`;
     const range = step === 'decision_facts' ? timeRange('Timestamp') : step === 'llm' && tables.decision_facts !== undefined ? timeRange('owner_ts') : '';
     cte[step] = `${step} AS (SELECT * FROM ${table}${range})`;
   }
-  return { cte, select, order, params };
+  return { cte, select, params };
 }
 
 /** A row of `decisionFactsQuery` as JSONEachRow returns it (64-bit integers quoted). */

@@ -2,28 +2,26 @@ import type { Storage } from '@tradetrace/storage';
 import type { DecisionFacts } from '../decision-facts.ts';
 import { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { DECIDE_CONDITION, DECISION_FACTS_SETTINGS, decisionFactsQuery, decisionFilterSql, type DecisionFactsQuery, type DecisionFactsQueryInput, type DecisionFactsRow } from './decision-facts-query.ts';
+import { DECIDE_CONDITION, DECISION_FACTS_SETTINGS, decisionFactsInputFor, decisionFactsQuery, decisionFilterSql, type DecisionFactsQuery, type DecisionFactsRow } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
+import { readStagedDecisionFacts } from './staged-readers.ts';
 
 /** The SQL engine's query for this storage: reads reward log records and strategy configs where those tables exist. */
 export async function decisionFactsQueryFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQuery> {
   return decisionFactsQuery(storage, await decisionFactsInputFor(storage, filter, options));
 }
 
-/** The query's input for this storage: which of the optional tables exist. */
-export async function decisionFactsInputFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQueryInput> {
-  const result = await storage.client.query({
-    query: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('otel_logs', 'strategy_versions')`,
-    query_params: { db: storage.database },
-    format: 'JSONEachRow',
-  });
-  const tables = new Set((await result.json<{ name: string }>()).map((r) => r.name));
-  return { filter, options, withLogs: tables.has('otel_logs'), withRegistry: tables.has('strategy_versions') };
-}
-
-/** Streams the facts of every decision the filter selects, row by row as ClickHouse sends them. */
+/**
+ * The facts of every decision the filter selects, in the SQL engine's order: staged and read in pages on the embedded
+ * engine (memory flat in the decisions), one query streamed as a server sends it otherwise.
+ */
 export async function* readDecisionFactsSql(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions | ResolvedExtractionOptions = {}): AsyncGenerator<DecisionFacts> {
   const resolved = 'horizonNs' in options ? options : resolveExtractionOptions(options);
+  yield* storage.kind === 'embedded' ? readStagedDecisionFacts(storage, filter, resolved) : readDecisionFactsInOneQuery(storage, filter, resolved);
+}
+
+/** The facts by one query, row by row as ClickHouse sends them (the embedded engine sends the whole result at once). */
+export async function* readDecisionFactsInOneQuery(storage: Storage, filter: TripletFilter, resolved: ResolvedExtractionOptions): AsyncGenerator<DecisionFacts> {
   const { query, params } = await decisionFactsQueryFor(storage, filter, resolved);
   const result = await storage.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: DECISION_FACTS_SETTINGS });
   for await (const rows of result.stream<DecisionFactsRow>()) {

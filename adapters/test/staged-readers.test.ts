@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSpanRows, type Storage } from '@tradetrace/storage';
 import { resolveExtractionOptions, tripletsFromFacts } from '../src/index.ts';
-import { readDecisionFactsSql } from '../src/sql/sql-triplet-reader.ts';
-import { readStagedTriplets } from '../src/sql/staged-triplet-reader.ts';
+import { readDecisionFactsInOneQuery } from '../src/sql/sql-triplet-reader.ts';
+import { readStagedDecisionFacts, readStagedTriplets } from '../src/sql/staged-readers.ts';
 import { decideSpan, hexId, llmSpan, SECOND, span, T0 } from './support/span-builders.ts';
 import { collect } from './support/both-engines.ts';
 import { openTestStorage, truncateSpans } from './support/test-storage.ts';
 
-/** Decisions one second apart, each with two LLM calls and a reward an hour later; `copies` of the third decide span. */
+/**
+ * Decisions one second apart, each with two LLM calls and a reward an hour later, in two interleaved episodes;
+ * `copies` of the third decide span.
+ */
 function decisions(count: number, copies: number) {
   const spans = [];
   for (let i = 0; i < count; i += 1) {
     const traceId = hexId(32);
-    const d = decideSpan({ traceId, at: T0 + BigInt(i) * SECOND, decisionId: `d${i}`, price: 100 + i });
+    const d = decideSpan({ traceId, at: T0 + BigInt(i) * SECOND, decisionId: `d${i}`, price: 100 + i, attributes: { 'trading.episode.id': `e${i % 2}` } });
     // Two calls (analysis, then decision): one owner's calls are several rows of the staged LLM table.
     spans.push(d, llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 1n, model: 'analysis-model' }), llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 2n }));
     spans.push(span({ traceId: hexId(32), at: T0 + 3600n * SECOND, attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': `d${i}`, 'trading.reward.value': i - 2 } }));
@@ -22,7 +25,7 @@ function decisions(count: number, copies: number) {
   return spans;
 }
 
-describe('staged triplets read back a page at a time', () => {
+describe('staged facts and triplets read back a page at a time', () => {
   let storage: Storage;
   beforeAll(async () => {
     storage = await openTestStorage();
@@ -31,29 +34,41 @@ describe('staged triplets read back a page at a time', () => {
     await storage.close();
   });
 
-  it.each([0, 1, 4])('match the one-query reader at every page size, with %d copies of a decision span', async (copies) => {
+  it.each([
+    [0, null],
+    [1, null],
+    [4, null],
+    [4, 0.9],
+  ])('match the one-query reader at every page size, with %d copies of a decision span and gamma %s', async (copies, gamma) => {
     await truncateSpans(storage);
     await insertSpanRows(storage, decisions(6, copies));
-    const options = resolveExtractionOptions({});
-    const expected = await collect(tripletsFromFacts(readDecisionFactsSql(storage, {}, options), {}, {}));
+    const given = gamma === null ? {} : { gamma };
+    const options = resolveExtractionOptions(given);
+    const expected = await collect(readDecisionFactsInOneQuery(storage, {}, options));
     expect(expected).toHaveLength(6 + copies);
-    expect(expected.filter((t) => t.decision_id === 'd2')).toHaveLength(1 + copies);
-    expect(expected.every((t) => t.decision.llm_calls.length === 2)).toBe(true);
+    expect(expected.filter((f) => f.decisionId === 'd2')).toHaveLength(1 + copies);
+    expect(expected.every((f) => f.llmCalls.length === 2 && f.rewardComponents.length === 1)).toBe(true);
+    // With gamma the order groups episodes: the even decisions first, then the odd ones.
+    const order = expected.map((f) => f.decisionId).filter((id, i, all) => all.indexOf(id) === i);
+    expect(order).toEqual(gamma === null ? ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'] : ['d0', 'd2', 'd4', 'd1', 'd3', 'd5']);
+    const triplets = await collect(tripletsFromFacts(expected, {}, given));
     // Page sizes that end pages inside the run of copies, at its end, and past everything.
     for (const pageRows of [1, 2, 3, 4, 5, 100]) {
-      expect(await collect(readStagedTriplets(storage, {}, options, { pageRows })), `${pageRows} rows a page`).toEqual(expected);
+      expect(await collect(readStagedDecisionFacts(storage, {}, options, { pageRows })), `facts, ${pageRows} rows a page`).toEqual(expected);
+      // The engine projects triplets itself only without episode returns.
+      if (gamma === null) expect(await collect(readStagedTriplets(storage, {}, options, { pageRows })), `triplets, ${pageRows} rows a page`).toEqual(triplets);
     }
   });
 
-  it('drops its tables when the reader stops early', async () => {
+  it('drops its tables when a reader stops early', async () => {
     await truncateSpans(storage);
     await insertSpanRows(storage, decisions(6, 0));
     const tables = async () => {
       const result = await storage.client.query({ query: "SELECT count() AS n FROM system.tables WHERE is_temporary AND name LIKE 'tt\\_%'", format: 'JSONEachRow' });
       return Number((await result.json<{ n: string }>())[0]!.n);
     };
-    for await (const triplet of readStagedTriplets(storage, {}, resolveExtractionOptions({}), { pageRows: 2 })) {
-      expect(triplet.decision_id).toBe('d0');
+    for await (const facts of readStagedDecisionFacts(storage, {}, resolveExtractionOptions({}), { pageRows: 2 })) {
+      expect(facts.decisionId).toBe('d0');
       expect(await tables()).toBe(1);
       break;
     }
