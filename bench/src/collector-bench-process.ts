@@ -29,9 +29,7 @@ process.on('message', async ({ id, command, argument }) => {
     result = { seconds: (performance.now() - started) / 1000, count };
   }
   else if (command === 'engine') {
-    const rows = argument.bodies.map((b) => decodeOtlpBody('traces', 'protobuf', Buffer.from(b, 'base64'), {
-      maxItemsPerRequest: limits.maxItemsPerRequest, maxAttributesPerItem: limits.maxAttributesPerItem, maxAttributeValueLength: limits.maxAttributeValueLength, maxNameLength: limits.maxNameLength,
-    }).decoded);
+    const rows = argument.bodies.map((b) => decodeOtlpBody('traces', 'protobuf', Buffer.from(b, 'base64'), limits).decoded);
     const rowBinary = Buffer.concat(rows.map((r) => r.rowBinary));
     const rowCount = rows.reduce((n, r) => n + r.rowCount, 0);
     const rates = [];

@@ -32,6 +32,8 @@ export const CollectorConfigSchema = z
     maxAttributeValueLength: z.coerce.number().int().positive().default(1 * MiB),
     /** Longest span, event or service name kept, in characters (they are LowCardinality key columns in ClickHouse). */
     maxNameLength: z.coerce.number().int().positive().default(1024),
+    /** Objects and arrays in one OTLP/JSON body, checked before it is parsed (real telemetry spends about 30 bytes on each). */
+    maxJsonContainersPerRequest: z.coerce.number().int().positive().default(2_000_000),
     /** Requests processed at once; more are answered 429 before their body is read. */
     maxConcurrentRequests: z.coerce.number().int().positive().default(64),
     /** Disk budget of the write-ahead spool; past it requests get 503 + Retry-After. */

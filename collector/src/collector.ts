@@ -79,6 +79,7 @@ export async function startCollector(config: CollectorConfig, options: StartColl
       maxAttributesPerItem: resolved.maxAttributesPerItem,
       maxAttributeValueLength: resolved.maxAttributeValueLength,
       maxNameLength: resolved.maxNameLength,
+      maxJsonContainersPerRequest: resolved.maxJsonContainersPerRequest,
     };
     const realSink = createClickHouseRowSink(storage);
     const spool = await WriteAheadSpool.open({ dir: join(resolved.dataPath, 'spool'), maxBytes: resolved.spoolMaxBytes });

@@ -76,6 +76,12 @@ function tinyMessageFlood(field: 9 | 11 | 13, count: number): Buffer {
   return delimitedField(1, delimitedField(2, delimitedField(2, span)));
 }
 
+/** The same in OTLP/JSON: `count` empty objects (three bytes each) as the span's attributes, events or links. */
+function jsonTinyMessageFlood(field: 'attributes' | 'events' | 'links', count: number): Buffer {
+  const [head, tail] = jsonTraceRequest({ [field]: 'ITEMS' }).toString().split('"ITEMS"');
+  return Buffer.from(`${head}[${'{},'.repeat(count - 1)}{}]${tail}`);
+}
+
 const hexOfLength = (length: number) => fc.string({ unit: fc.constantFrom(...HEX), minLength: length, maxLength: length });
 
 /** Ids a decoder must refuse: wrong lengths, not hex, all zero, or not strings at all. */
@@ -135,13 +141,16 @@ export function hostileRequests(seeds: HostileSeeds): fc.Arbitrary<HostileReques
     return request('attribute flood', jsonTraceRequest({ attributes }), { 'content-type': JSON_TYPE });
   });
 
-  // As many empty attributes, events or links as the body limit allows, plain or gzipped: a decoder that keeps an
-  // object or an array slot per item takes many times the body in memory.
+  // As many empty attributes, events or links as the body limit allows, protobuf or JSON, plain or gzipped: a decoder
+  // that keeps an object or an array slot per item takes many times the body in memory, and JSON.parse makes them all.
   const tinyMessages = fc
-    .tuple(fc.constantFrom(9 as const, 11 as const, 13 as const), fc.double({ min: 0.5, max: 0.95, noNaN: true }), fc.boolean())
-    .map(([field, share, gzipped]) => {
-      const body = tinyMessageFlood(field, Math.floor((share * seeds.bodyLimitBytes) / 2));
-      const headers: Record<string, string> = gzipped ? { 'content-type': PROTOBUF, 'content-encoding': 'gzip' } : { 'content-type': PROTOBUF };
+    .tuple(fc.constantFrom(9 as const, 11 as const, 13 as const), fc.boolean(), fc.double({ min: 0.5, max: 0.95, noNaN: true }), fc.boolean())
+    .map(([field, json, share, gzipped]) => {
+      const body = json
+        ? jsonTinyMessageFlood(({ 9: 'attributes', 11: 'events', 13: 'links' } as const)[field], Math.floor((share * seeds.bodyLimitBytes) / 3))
+        : tinyMessageFlood(field, Math.floor((share * seeds.bodyLimitBytes) / 2));
+      const type = json ? JSON_TYPE : PROTOBUF;
+      const headers: Record<string, string> = gzipped ? { 'content-type': type, 'content-encoding': 'gzip' } : { 'content-type': type };
       return request('tiny-message flood', gzipped ? gzipSync(body) : body, headers);
     });
 

@@ -19,6 +19,8 @@ afterAll(() => data.remove());
 // Smaller limits than the defaults keep 10,000 requests within minutes; the limits are what is under test, not their size.
 const BODY_LIMIT_BYTES = 256 * 1024;
 const MAX_ATTRIBUTE_VALUE_LENGTH = 8 * 1024;
+// Under the tiny-item floods of JSON at this body limit (up to ~83,000 empty objects), above the deepest nesting (20,001).
+const MAX_JSON_CONTAINERS = 50_000;
 const QUARTERS = 4;
 const IN_FLIGHT = 20;
 const VALID_SERVICE = 'faults-hostile-valid';
@@ -32,7 +34,7 @@ describe('hostile input', () => {
     const started = performance.now();
     const collector = await launchCollector({
       dataPath: data.path,
-      env: { TRADETRACE_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), TRADETRACE_MAX_ATTRIBUTE_VALUE_LENGTH: String(MAX_ATTRIBUTE_VALUE_LENGTH) },
+      env: { TRADETRACE_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), TRADETRACE_MAX_ATTRIBUTE_VALUE_LENGTH: String(MAX_ATTRIBUTE_VALUE_LENGTH), TRADETRACE_MAX_JSON_CONTAINERS_PER_REQUEST: String(MAX_JSON_CONTAINERS) },
     });
     const url = collector.url;
     // Seeds for mutation come from client 0; the valid request at the end is client 1's, so mutants cannot pass for it.

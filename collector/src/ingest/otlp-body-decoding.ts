@@ -4,6 +4,7 @@ import { MAX_REPEATED_ROW_BYTES, partialSuccessMessage, type IngestLimits, type 
 import { mapToLogRows } from '../otlp/log-row-mapper.ts';
 import { decodeLogsRequestJson } from '../otlp/otlp-logs-json-decoder.ts';
 import { decodeLogsRequestProtobuf } from '../otlp/otlp-logs-protobuf-decoder.ts';
+import { exceedsJsonContainers } from '../otlp/json-container-count.ts';
 import { decodeTraceRequestJson } from '../otlp/otlp-json-decoder.ts';
 import { transcodeTraceRequest } from '../otlp/otlp-protobuf-span-transcoder.ts';
 import { mapToSpanRows } from '../otlp/span-row-mapper.ts';
@@ -46,6 +47,17 @@ export class TooManyItemsError extends Error {
   }
 }
 
+/** Thrown when an OTLP/JSON body opens more objects and arrays than the limit (answered with 413). */
+export class TooManyJsonContainersError extends Error {
+  readonly code = 'TT_COLLECTOR_TOO_MANY_JSON_CONTAINERS';
+  readonly statusCode = 413;
+
+  constructor(limit: number) {
+    super(`the JSON body holds more than ${limit} objects and arrays (maxJsonContainersPerRequest); send smaller batches or use protobuf`);
+    this.name = 'TooManyJsonContainersError';
+  }
+}
+
 /** Thrown when a request's rows would repeat its resources past MAX_REPEATED_ROW_BYTES (answered with 413). */
 export class RowsTooLargeError extends Error {
   readonly code = 'TT_COLLECTOR_ROWS_TOO_LARGE';
@@ -58,11 +70,14 @@ export class RowsTooLargeError extends Error {
 }
 
 /**
- * Decodes a body into rows; throws OtlpDecodeError (400), TooManyItemsError or RowsTooLargeError (413). Protobuf
- * spans, nearly all the traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then
- * encoded.
+ * Decodes a body into rows; throws OtlpDecodeError (400), TooManyItemsError, TooManyJsonContainersError or
+ * RowsTooLargeError (413). Protobuf spans, nearly all the traffic, are transcoded straight into RowBinary; JSON and
+ * logs are decoded into rows, then encoded.
  */
 export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, limits: IngestLimits): DecodedBody {
+  if (encoding === 'json' && exceedsJsonContainers(body, limits.maxJsonContainersPerRequest)) {
+    throw new TooManyJsonContainersError(limits.maxJsonContainersPerRequest);
+  }
   try {
     if (signal === 'traces' && encoding === 'protobuf') {
       const spans = transcodeTraceRequest(body, limits);

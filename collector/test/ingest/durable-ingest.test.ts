@@ -8,7 +8,7 @@ import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000, maxNameLength: 1_024 };
+const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000, maxNameLength: 1_024, maxJsonContainersPerRequest: 100_000 };
 
 describe('DurableIngest', () => {
   let dataPath: string;

@@ -7,13 +7,15 @@ import { startTestCollector, type TestCollector } from '../support/test-collecto
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const BODY_LIMIT = 256 * 1024;
+// Above the deep-nesting case's 15,000 objects and arrays, which must reach the decoder's depth bound.
+const JSON_CONTAINER_LIMIT = 20_000;
 
 describe('OTLP/HTTP status codes', () => {
   let t: TestCollector;
   let traces: string;
 
   beforeAll(async () => {
-    t = await startTestCollector({ bodyLimitBytes: BODY_LIMIT, maxItemsPerRequest: 500, maxConcurrentRequests: 2, maxAttributeValueLength: 10, maxNameLength: 16 });
+    t = await startTestCollector({ bodyLimitBytes: BODY_LIMIT, maxItemsPerRequest: 500, maxConcurrentRequests: 2, maxAttributeValueLength: 10, maxNameLength: 16, maxJsonContainersPerRequest: JSON_CONTAINER_LIMIT });
     traces = `${t.collector.url}/v1/traces`;
   });
 
@@ -132,6 +134,18 @@ describe('OTLP/HTTP status codes', () => {
       const response = await post(traces, bomb, { ...PROTOBUF, 'content-encoding': 'gzip' });
       expect(response.status).toBe(413);
       expect(response.headers.connection).toBe('close');
+    });
+
+    it('refuses a JSON body of more objects and arrays than the limit before parsing it', async () => {
+      const body = JSON.parse((await traceRequestBodies({ service: 'json-flood', spans: 1 })).json.toString());
+      body.resourceSpans[0].scopeSpans[0].spans[0].events = Array.from({ length: JSON_CONTAINER_LIMIT }, () => ({}));
+      const text = JSON.stringify(body);
+      expect(text.length).toBeLessThan(BODY_LIMIT);
+      const response = await post(traces, text, JSON_TYPE);
+      expect(response.status).toBe(413);
+      expect(JSON.parse(response.body.toString()).message).toMatch(/more than 20000 objects and arrays \(maxJsonContainersPerRequest\)/);
+      expect(await t.collector.drain(5_000)).toBe(true);
+      expect(await t.count('otel_traces', 'json-flood')).toBe(0);
     });
 
     it('refuses more spans per request than the limit', async () => {

@@ -4,7 +4,7 @@ import { SPAN_ROW_LAYOUT, type SpanRow } from '@tradetrace/storage';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 8, maxNameLength: 256 };
+const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 8, maxNameLength: 256, maxJsonContainersPerRequest: 100_000 };
 
 // Attribute maps are plain objects: keys that name Object.prototype's members must still be plain keys.
 describe('attribute keys that are also object property names', () => {

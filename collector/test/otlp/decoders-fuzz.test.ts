@@ -6,7 +6,7 @@ import { mutate, mutationArbitrary } from '../support/body-mutations.ts';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 import { logsRequestBodies, traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 4_096, maxNameLength: 256 };
+const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 4_096, maxNameLength: 256, maxJsonContainersPerRequest: 100_000 };
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 

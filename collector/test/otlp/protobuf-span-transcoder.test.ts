@@ -10,7 +10,7 @@ import { SPAN_ROW_LAYOUT, type SpanRow } from '@tradetrace/storage';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 
 // Small limits, so that generated spans are cut: dropped attributes, truncated values and names.
-const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 4, maxAttributeValueLength: 10, maxNameLength: 8 };
+const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 4, maxAttributeValueLength: 10, maxNameLength: 8, maxJsonContainersPerRequest: 100_000 };
 
 interface GeneratedSpan {
   name: string;
