@@ -101,6 +101,11 @@ export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_a
 
 /** The column an LLM key's value is selected as. */
 const llmColumn = (key: string) => `k_${key.replaceAll('.', '_')}`;
+/**
+ * An LLM span stored twice (an exporter's retry) is one call: its owner (in its trace) and span id name it. Applied
+ * where the calls meet their decisions, which a staged extraction bounds by its chunk.
+ */
+const ONE_COPY_OF_A_CALL = 'LIMIT 1 BY owner_k, SpanId';
 /** An LLM call as the facts carry it: (span id, start ns, ...values of LLM_KEYS). */
 const LLM_CALL = `tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map(llmColumn).join(', ')})`;
 
@@ -129,7 +134,8 @@ export const DECIDE_CONDITION = DECIDE;
  * - a span belongs to the nearest `decide` span above it (ownership walk by parent ids, never by time);
  * - a reward signal (span event, reward span, reward log record) attaches by its decision id if it names one,
  *   else by its span links, else by ownership, else (opt-in) to the latest earlier decision of its service;
- * - a decision keeps only the signals of its most explicit level, latest value per component name.
+ * - a decision keeps only the signals of its most explicit level, latest value per component name;
+ * - a span stored twice (one trace and span id) counts once: `LIMIT 1 BY` its key wherever spans are read.
  */
 export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
   const { cte, select, params } = decisionFactsParts(storage, input, input.staged ?? {});
@@ -145,10 +151,8 @@ export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryIn
  */
 export function decisionFactsStep(storage: Storage, input: DecisionFactsQueryInput, step: StagedStep, tables: StagedTables): DecisionFactsQuery {
   const { cte, params } = decisionFactsParts(storage, input, tables);
-  // LEFT ANY: a decide span stored twice is one owner, as the one-query merge (by span key) has it, not two copies of
-  // each of its calls (INNER ANY would keep one call per owner); calls without an owner get the default key and go.
-  const select =
-    step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l LEFT ANY JOIN all_decisions AS d ON d.k = l.owner_k WHERE d.k = l.owner_k' : `SELECT * FROM ${step}`;
+  // Calls without an owner got the default key: the join drops them.
+  const select = step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN all_decisions AS d ON d.k = l.owner_k' : `SELECT * FROM ${step}`;
   return { query: withCtes(cte, STEP_CTES[step], select), params };
 }
 
@@ -202,6 +206,7 @@ function decisionFactsParts(storage: Storage, { filter, options, withLogs, withR
   SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, toString(ServiceName) AS service, if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id,
          SpanAttributes['trading.symbol'] AS symbol, SpanAttributes['trading.strategy.name'] AS strategy_name, SpanAttributes['trading.strategy.version'] AS strategy_version
   FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE}
+  LIMIT 1 BY k
 )`,
     slow_starts: `-- Ownership, on span keys only. Fast path: a span whose parent is a decide span belongs to it. Every other span
 -- with a parent (in a trace that has decisions) follows parent ids up until a decide span (or a missing parent,
@@ -246,16 +251,18 @@ llm_spans AS (
   SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId AS link_traces, Links.SpanId AS link_spans,
          ${rewardObservation(`if(ev_attrs['trading.decision.id'] != '', ev_attrs['trading.decision.id'], SpanAttributes['trading.decision.id'])`, 'ev_attrs', 'ev_ts')}
   FROM ${spans}
-  ARRAY JOIN Events.Name AS ev_name, Events.Attributes AS ev_attrs, Events.Timestamp AS ev_ts
+  ARRAY JOIN Events.Name AS ev_name, Events.Attributes AS ev_attrs, Events.Timestamp AS ev_ts, arrayEnumerate(Events.Name) AS ev_index
   -- Spans without a reward event are dropped before their other columns (LLM messages included) are read.
   PREWHERE has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
   WHERE toString(ev_name) = 'trading.reward'
+  LIMIT 1 BY TraceId, SpanId, ev_index
   UNION ALL
   -- A reward span that carries its signal as attributes only (one that also has the event is counted by the event).
   SELECT TraceId, SpanId, toString(ServiceName) AS service, Links.TraceId, Links.SpanId,
          ${rewardObservation(`SpanAttributes['trading.decision.id']`, 'SpanAttributes', 'Timestamp')}
   FROM ${spans} ${HAS_OPERATION}
   WHERE SpanAttributes['trading.operation.name'] = 'reward' AND SpanAttributes['trading.reward.value'] != '' AND NOT has(CAST(Events.Name, 'Array(String)'), 'trading.reward')
+  LIMIT 1 BY TraceId, SpanId
   ${logSource}
   ) WHERE isFinite(ifNull(value, nan))
 )`,
@@ -308,16 +315,16 @@ rewards AS (
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_pnl'])) AS realized_pnl,
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_return'])) AS realized_return,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
-  FROM ${spans} ${HAS_OPERATION}
-  WHERE SpanAttributes['trading.operation.name'] = 'close_position' AND decision_id != ''
+  FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'close_position' LIMIT 1 BY TraceId, SpanId)
+  WHERE decision_id != ''
   GROUP BY decision_id
 )`,
     orders: `orders AS (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, count() AS orders,
          sum(toFloat64OrZero(SpanAttributes['trading.order.filled'])) AS filled_amount,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
-  FROM ${spans} ${HAS_OPERATION}
-  WHERE SpanAttributes['trading.operation.name'] = 'submit_order' AND decision_id != ''
+  FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'submit_order' LIMIT 1 BY TraceId, SpanId)
+  WHERE decision_id != ''
   GROUP BY decision_id
 )`,
     prices: horizon === null ? '' : `prices AS (
@@ -342,6 +349,7 @@ decision_facts AS (
   SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
          if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
   FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
+  LIMIT 1 BY k
 )`,
     merged: `-- The wide payloads (the decision's attributes, its LLM calls) meet its facts in one aggregation by span key, which
 -- spills to disk past its memory bound, instead of hash joins holding them.
@@ -350,7 +358,7 @@ merged AS (
   FROM (
     SELECT k, [tuple(${DECISION_COLUMNS.join(', ')})] AS ds, [] AS calls, [] AS fs FROM decision_spans
     UNION ALL
-    SELECT owner_k, [], [${LLM_CALL}], [] FROM llm
+    SELECT owner_k, [], [${LLM_CALL}], [] FROM (SELECT * FROM llm ${ONE_COPY_OF_A_CALL})
     UNION ALL
     SELECT k, [], [], [facts] FROM decision_facts
   )
@@ -362,12 +370,12 @@ merged AS (
   FROM merged ARRAY JOIN ds AS d
 )`
       : `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins (STAGED_CHUNK_SETTINGS), which cost
--- less than the aggregation: 1M bench decisions, 0.62 -> 0.39 s per chunk of 60k. Copies of a decision span share its facts.
+-- less than the aggregation: 1M bench decisions, 0.62 -> 0.39 s per chunk of 60k.
 decisions AS (
   SELECT ${DECISION_COLUMNS.map((c) => `d.${c} AS ${c}`).join(', ')}, c.calls AS calls, fa.facts AS f
   FROM decision_spans AS d
   ANY LEFT JOIN decision_facts AS fa ON fa.k = d.k
-  LEFT JOIN (SELECT owner_k, groupArray(${LLM_CALL}) AS calls FROM llm GROUP BY owner_k) AS c ON c.owner_k = d.k
+  LEFT JOIN (SELECT owner_k, groupArray(${LLM_CALL}) AS calls FROM (SELECT * FROM llm ${ONE_COPY_OF_A_CALL}) GROUP BY owner_k) AS c ON c.owner_k = d.k
 )`,
   };
   const select = `SELECT

@@ -29,11 +29,11 @@ export async function* readDecisionFactsInOneQuery(storage: Storage, filter: Tri
   }
 }
 
-/** How many decisions the filter selects (before `onlyRewarded`): the total of a progress bar. */
+/** How many decisions the filter selects (before `onlyRewarded`; a span stored twice is one): the total of a progress bar. */
 export async function countDecisions(storage: Storage, filter: TripletFilter = {}): Promise<number> {
   const { conditions, params } = decisionFilterSql(filter);
   const result = await storage.client.query({
-    query: `SELECT count() AS n FROM ${storage.table('otel_traces')} WHERE ${[DECIDE_CONDITION, ...conditions].join(' AND ')}`,
+    query: `SELECT uniqExact(TraceId, SpanId) AS n FROM ${storage.table('otel_traces')} WHERE ${[DECIDE_CONDITION, ...conditions].join(' AND ')}`,
     query_params: params,
     format: 'JSONEachRow',
   });

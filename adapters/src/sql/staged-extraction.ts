@@ -123,24 +123,21 @@ export async function* readStagedRows<Row extends object>(
   const key = output.sortKey;
   const order = key.map((part) => part.expression).join(', ');
   // The first part alone as well as the whole key, so that the primary key's index finds where a page starts.
-  const from = `WHERE ${key[0]!.expression} >= {k0:${key[0]!.type}} AND (${order}) >= (${key.map((part, i) => `{k${i}:${part.type}}`).join(', ')})`;
+  const after = `WHERE ${key[0]!.expression} >= {k0:${key[0]!.type}} AND (${order}) > (${key.map((part, i) => `{k${i}:${part.type}}`).join(', ')})`;
   try {
-    // Copies of a decision span have equal keys: a page starts at the last key again and skips the copies already read.
-    let after: Row | undefined;
-    let skip = 0;
+    // The key is unique (spans stored twice are one decision), so each page starts right after the last one's key.
+    let last: Row | undefined;
     for (;;) {
       const result = await storage.client.query({
-        query: `SELECT * FROM ${staged.table} ${after === undefined ? '' : from} ORDER BY ${order} LIMIT ${pageRows + skip}`,
-        query_params: after === undefined ? {} : Object.fromEntries(key.map((part, i) => [`k${i}`, after![part.column]])),
+        query: `SELECT * FROM ${staged.table} ${last === undefined ? '' : after} ORDER BY ${order} LIMIT ${pageRows}`,
+        query_params: last === undefined ? {} : Object.fromEntries(key.map((part, i) => [`k${i}`, last![part.column]])),
         format: 'JSONEachRow',
         clickhouse_settings: settings,
       });
       const rows = await result.json<Row>();
-      yield* rows.slice(skip);
-      if (rows.length - skip < pageRows) return;
-      const last = rows.at(-1)!;
-      after = last;
-      skip = rows.filter((row) => key.every((part) => row[part.column] === last[part.column])).length;
+      yield* rows;
+      if (rows.length < pageRows) return;
+      last = rows.at(-1);
     }
   } finally {
     await staged.drop();

@@ -30,9 +30,11 @@ const decisionPlan = fc.record({
   ),
   closes: fc.array(fc.record({ pnl: rewardValue, ret: rewardValue, position: fc.constantFrom('p1', 'p2', '') }), { maxLength: 2 }),
   orders: fc.array(fc.record({ filled: rewardValue, position: fc.constantFrom('p1', 'p3', '') }), { maxLength: 2 }),
+  /** Every span of the decision stored twice, as an exporter's retry without deduplication leaves them. */
+  retried: fc.boolean(),
 });
 
-/** Span sets with every case the engines must agree on: nesting, orphans, links, remote and log rewards, prices. */
+/** Span sets with every case the engines must agree on: nesting, orphans, links, remote and log rewards, prices, retries. */
 export const spanSetArbitrary: fc.Arbitrary<SpanSet> = fc
   .record({ plans: fc.array(decisionPlan, { minLength: 1, maxLength: 6 }), seed: fc.integer() })
   .map(({ plans, seed }) => buildSpanSet(plans, seed));
@@ -48,6 +50,7 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
   const spans: SpanRow[] = [];
   const logs: LogRow[] = [];
   for (const plan of plans) {
+    const first = spans.length;
     const traceId = ids(32);
     const decisionId = plan.namedId ? `dec-${next}` : undefined;
     const root = plan.nestedUnderRoot ? span({ traceId, spanId: ids(16), at: at(), service: plan.service, name: 'loop' }) : undefined;
@@ -105,6 +108,7 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
     for (const o of plan.orders) {
       spans.push(span({ traceId, parentSpanId: decision.SpanId, spanId: ids(16), at: at(), service: plan.service, attributes: { 'trading.operation.name': 'submit_order', 'trading.decision.id': did, 'trading.order.filled': o.filled, ...(o.position ? { 'trading.position.id': o.position } : {}) } }));
     }
+    if (plan.retried) spans.push(...spans.slice(first));
   }
   return { spans: shuffle(spans, seed), logs };
 }
