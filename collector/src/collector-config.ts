@@ -32,8 +32,11 @@ export const CollectorConfigSchema = z
     maxAttributeValueLength: z.coerce.number().int().positive().default(1 * MiB),
     /** Longest span, event or service name kept, in characters (they are LowCardinality key columns in ClickHouse). */
     maxNameLength: z.coerce.number().int().positive().default(1024),
-    /** Objects and arrays in one OTLP/JSON body, checked before it is parsed (real telemetry spends about 30 bytes on each). */
-    maxJsonContainersPerRequest: z.coerce.number().int().positive().default(2_000_000),
+    /**
+     * Objects and arrays in one OTLP/JSON body, checked before it is parsed. Default: one per JSON_BYTES_PER_CONTAINER
+     * bytes of `bodyLimitBytes`, so it follows the body limit.
+     */
+    maxJsonContainersPerRequest: z.coerce.number().int().positive().optional(),
     /** Requests processed at once; more are answered 429 before their body is read. */
     maxConcurrentRequests: z.coerce.number().int().positive().default(64),
     /** Disk budget of the write-ahead spool; past it requests get 503 + Retry-After. */
@@ -55,8 +58,14 @@ export const CollectorConfigSchema = z
   })
   .strict();
 
+/**
+ * Bytes per JSON object or array that a body at the body limit may average, by default. Real telemetry spends about 30
+ * on each (the OTLP specification's examples: 27-32); a body of empty objects, three.
+ */
+export const JSON_BYTES_PER_CONTAINER = 10;
+
 export type CollectorConfig = z.input<typeof CollectorConfigSchema>;
-export type ResolvedCollectorConfig = z.output<typeof CollectorConfigSchema>;
+export type ResolvedCollectorConfig = z.output<typeof CollectorConfigSchema> & { maxJsonContainersPerRequest: number };
 
 /** An invalid configuration; the message names each bad field and where it came from. */
 export class CollectorConfigError extends Error {
@@ -75,7 +84,8 @@ export function parseCollectorConfig(input: CollectorConfig): ResolvedCollectorC
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
     throw new CollectorConfigError(`invalid collector configuration: ${problems.join('; ')}`);
   }
-  return result.data;
+  const { bodyLimitBytes, maxJsonContainersPerRequest } = result.data;
+  return { ...result.data, maxJsonContainersPerRequest: maxJsonContainersPerRequest ?? Math.floor(bodyLimitBytes / JSON_BYTES_PER_CONTAINER) };
 }
 
 const ENV_PREFIX = 'TRADETRACE_';

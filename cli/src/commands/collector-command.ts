@@ -50,7 +50,7 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-attributes-per-item <n>', 'attributes kept per span/event/log record (default 256)')
       .option('--max-attribute-value-length <n>', 'longest attribute value kept, in characters (default 1 MiB)')
       .option('--max-name-length <n>', 'longest span, event or service name kept, in characters (default 1024)')
-      .option('--max-json-containers-per-request <n>', 'objects and arrays in one OTLP/JSON body, checked before parsing (default 2000000)')
+      .option('--max-json-containers-per-request <n>', 'objects and arrays in one OTLP/JSON body, checked before parsing (default: one per 10 bytes of the body limit)')
       .option('--max-concurrent-requests <n>', 'requests processed at once before 429 (default 64)')
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')

@@ -310,8 +310,8 @@ export class DurableIngest {
   }
 
   private async decodeAgain(entry: SpoolEntry): Promise<DecodedRows> {
-    // The request was accepted already: a lower item limit configured since must not refuse it now.
-    const limits = { ...this.limits, maxItemsPerRequest: Number.POSITIVE_INFINITY };
+    // The request was accepted already: lower request limits configured since must not refuse it now.
+    const limits = { ...this.limits, maxItemsPerRequest: Number.POSITIVE_INFINITY, maxJsonContainersPerRequest: Number.POSITIVE_INFINITY };
     return decodeOtlpBody(entry.signal, entry.encoding, await this.spool.readBody(entry), limits).decoded;
   }
 

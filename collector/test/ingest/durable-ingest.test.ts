@@ -57,6 +57,22 @@ describe('DurableIngest', () => {
       expect(await count('replayed')).toBe(10);
       expect(spool.waiting).toEqual([]);
     });
+
+    it('replays a spooled request that request limits lowered since would refuse', async () => {
+      const dir = join(dataPath, 'spool-lowered-limits');
+      const before = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
+      const body = (await traceRequestBodies({ service: 'lowered-limits', spans: 6 })).json;
+      await before.append({ signal: 'traces', encoding: 'json', body, rowCount: decodeOtlpBody('traces', 'json', body, LIMITS).decoded.rowCount, requestHash: 'j0' });
+      await before.close();
+
+      const spool = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
+      const limits = { ...LIMITS, maxItemsPerRequest: 1, maxJsonContainersPerRequest: 1 };
+      const ingest = new DurableIngest({ spool, sink: createClickHouseRowSink(storage), deadLetterDir: join(dataPath, 'dead'), limits, metrics: createCollectorMetrics() });
+      ingest.start();
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      expect(await count('lowered-limits')).toBe(6);
+    });
   });
 
   describe('.accept', () => {
