@@ -101,6 +101,8 @@ describe('decisions over broken trees (both engines)', () => {
     const a = llmSpan({ traceId, spanId: x, parentSpanId: y, at: T0 + 1n });
     const b = span({ traceId, spanId: y, parentSpanId: x, at: T0 + 2n });
     expect((await extractWithBothEngines(storage, [d, a, b])).get('cycle')!.decision.llm_calls).toHaveLength(0);
+    // Stored twice: the walk follows each span once (two copies per step would double its rows 64 times).
+    expect((await extractWithBothEngines(storage, [d, a, b, a, b])).get('cycle')!.decision.llm_calls).toHaveLength(0);
   });
 
   it('names a decision by its span id when the bot gave none', async () => {

@@ -52,11 +52,14 @@ describe('staged facts and triplets read back a page at a time', () => {
     // With gamma the order groups episodes: the even decisions first, then the odd ones.
     expect(expected.map((f) => f.decisionId)).toEqual(gamma === null ? ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'] : ['d0', 'd2', 'd4', 'd1', 'd3', 'd5']);
     const triplets = await collect(tripletsFromFacts(expected, {}, given));
-    // Page sizes that divide the decisions, that do not, and past everything.
-    for (const pageRows of [1, 2, 3, 4, 5, 100]) {
-      expect(await collect(readStagedDecisionFacts(storage, {}, options, { pageRows })), `facts, ${pageRows} rows a page`).toEqual(expected);
+    // Page sizes that divide the decisions, that do not, and past everything; staged in one chunk, and in chunks of two
+    // decisions (the table made from the first chunk's columns, the others inserted).
+    const cases = [1, 2, 3, 4, 5, 100].map((pageRows) => ({ pageRows })).concat([1, 4, 100].map((pageRows) => ({ pageRows, chunkBound: { decisions: 2, llmMessageBytes: 2 ** 30 } })));
+    for (const reading of cases) {
+      const name = `${reading.pageRows} rows a page${'chunkBound' in reading ? ', chunks of 2' : ''}`;
+      expect(await collect(readStagedDecisionFacts(storage, {}, options, reading)), `facts, ${name}`).toEqual(expected);
       // The engine projects triplets itself only without episode returns.
-      if (gamma === null) expect(await collect(readStagedTriplets(storage, {}, options, { pageRows })), `triplets, ${pageRows} rows a page`).toEqual(triplets);
+      if (gamma === null) expect(await collect(readStagedTriplets(storage, {}, options, reading)), `triplets, ${name}`).toEqual(triplets);
     }
   });
 

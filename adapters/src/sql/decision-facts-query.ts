@@ -59,17 +59,17 @@ export async function decisionFactsInputFor(storage: Storage, filter: TripletFil
   return { filter, options, withLogs: tables.has('otel_logs'), withRegistry: tables.has('strategy_versions') };
 }
 
-/** One part of the facts rows' order: an expression over a row's columns, its type, and the column that holds its value. */
-export interface FactsOrderPart {
+/** One part of a sort key over rows: an expression over their columns, its type, and the column of a row that holds its value. */
+export interface SortKeyPart<Row> {
   expression: string;
   type: string;
-  column: 'episode_key' | 'start_ns' | 'decision_id' | 'trace_id' | 'span_id';
+  column: keyof Row & string;
 }
 
 /** The order of the facts rows (docs/triplets.md): by time, then ids; grouped by episode first when `gamma` is set. */
-export function decisionFactsOrder(options: ResolvedExtractionOptions): FactsOrderPart[] {
+export function decisionFactsOrder(options: ResolvedExtractionOptions): SortKeyPart<DecisionFactsRow>[] {
   const ids = (['decision_id', 'trace_id', 'span_id'] as const).map((column) => ({ expression: column, type: 'String', column }));
-  const time: FactsOrderPart = { expression: 'toInt64(start_ns)', type: 'Int64', column: 'start_ns' };
+  const time = { expression: 'toInt64(start_ns)', type: 'Int64', column: 'start_ns' } as const;
   return [...(options.gamma === null ? [] : [{ expression: 'episode_key', type: 'String', column: 'episode_key' } as const]), time, ...ids];
 }
 
@@ -135,7 +135,8 @@ export const DECIDE_CONDITION = DECIDE;
  * - a reward signal (span event, reward span, reward log record) attaches by its decision id if it names one,
  *   else by its span links, else by ownership, else (opt-in) to the latest earlier decision of its service;
  * - a decision keeps only the signals of its most explicit level, latest value per component name;
- * - a span stored twice (one trace and span id) counts once: `LIMIT 1 BY` its key wherever spans are read.
+ * - a span stored twice (one trace and span id) counts once: `LIMIT 1 BY` its key where spans are read, or a
+ *   `DISTINCT` of the result.
  */
 export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
   const { cte, select, params } = decisionFactsParts(storage, input, input.staged ?? {});
@@ -216,12 +217,15 @@ slow_starts AS MATERIALIZED (
   SELECT TraceId, SpanId, ParentSpanId FROM ${spans}
   PREWHERE ParentSpanId != '' AND cityHash64(TraceId) IN (SELECT cityHash64(TraceId) FROM all_decisions)
   WHERE ${SPAN_KEY} NOT IN (SELECT k FROM all_decisions) AND ${PARENT_KEY} NOT IN (SELECT k FROM all_decisions)
+  LIMIT 1 BY TraceId, SpanId
 )`,
     slow_owners: `slow_owners AS MATERIALIZED (
   WITH RECURSIVE
   nodes AS (
     SELECT TraceId, SpanId, ParentSpanId, ${SPAN_KEY} IN (SELECT k FROM all_decisions) AS is_decide
     FROM ${spans} PREWHERE TraceId IN (SELECT TraceId FROM slow_starts)
+    -- One node per span: with both copies of a trace stored twice, each step of the walk would double its rows.
+    LIMIT 1 BY TraceId, SpanId
   ),
   walk AS (
     SELECT TraceId, SpanId AS span_id, ParentSpanId AS cur, 0 AS depth FROM slow_starts
@@ -315,16 +319,14 @@ rewards AS (
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_pnl'])) AS realized_pnl,
          sum(toFloat64OrZero(SpanAttributes['trading.position.realized_return'])) AS realized_return,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
-  FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'close_position' LIMIT 1 BY TraceId, SpanId)
-  WHERE decision_id != ''
+  FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'close_position' AND SpanAttributes['trading.decision.id'] != '' LIMIT 1 BY TraceId, SpanId)
   GROUP BY decision_id
 )`,
     orders: `orders AS (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, count() AS orders,
          sum(toFloat64OrZero(SpanAttributes['trading.order.filled'])) AS filled_amount,
          minIf(SpanAttributes['trading.position.id'], SpanAttributes['trading.position.id'] != '') AS position_id
-  FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'submit_order' LIMIT 1 BY TraceId, SpanId)
-  WHERE decision_id != ''
+  FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'submit_order' AND SpanAttributes['trading.decision.id'] != '' LIMIT 1 BY TraceId, SpanId)
   GROUP BY decision_id
 )`,
     prices: horizon === null ? '' : `prices AS (

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage } from '@tradetrace/storage';
 import type { ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { DECISION_FACTS_SETTINGS, decisionFactsInputFor, decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_CHUNK_SETTINGS, STAGED_STEPS, type DecisionFactsQuery, type StagedStep, type StagedTables } from './decision-facts-query.ts';
+import { DECISION_FACTS_SETTINGS, decisionFactsInputFor, decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_CHUNK_SETTINGS, STAGED_STEPS, type DecisionFactsQuery, type SortKeyPart, type StagedStep, type StagedTables } from './decision-facts-query.ts';
 import type { ProjectedTripletRow } from './projected-triplet-row.ts';
 import { projectedTriplets, TRIPLET_STRUCTURE } from './triplet-projection.ts';
 
@@ -30,13 +30,6 @@ const STEP_ORDER: Record<StagedStep, string> = { all_decisions: 'k', slow_owners
  * (rewards per decision) spill past 64 MiB: 1M decisions, the largest step's peak RSS 1.17 -> 0.85 GB.
  */
 const STEP_SETTINGS = 'SETTINGS min_insert_block_size_bytes = 16777216, max_bytes_before_external_group_by = 67108864';
-
-/** One part of a staged table's sort key: an expression over its columns, its type, and the column of a row that holds its value. */
-export interface SortKeyPart<Row> {
-  expression: string;
-  type: string;
-  column: keyof Row & string;
-}
 
 /** What a staged extraction keeps of each chunk: rows made from the chunk's facts query, in a table sorted by `sortKey`. */
 export interface StagedOutput<Row> {
@@ -79,9 +72,13 @@ export async function stageExtraction<Row>(
   const unique = randomUUID().replaceAll('-', '');
   const tables = Object.fromEntries(STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`])) as Required<StagedTables>;
   const target = `tt_rows_${unique}`;
+  // Tries every table, then reports the first failure.
   const drop = async (names: string[]) => {
-    for (const table of names) await storage.client.command({ query: `DROP TEMPORARY TABLE IF EXISTS ${table}` });
+    let failure: unknown;
+    for (const table of names) await storage.client.command({ query: `DROP TEMPORARY TABLE IF EXISTS ${table}` }).catch((error: unknown) => (failure ??= error));
+    if (failure !== undefined) throw failure;
   };
+  let staged = false;
   try {
     const done: StagedTables = {};
     for (const step of STAGED_STEPS) {
@@ -97,12 +94,12 @@ export async function stageExtraction<Row>(
     for (const chunk of chunks) await runAndPurge(storage, `INSERT INTO ${target} ${chunk.query}`, chunk.params, { ...settings, ...STAGED_CHUNK_SETTINGS });
     const result = await storage.client.query({ query: `SELECT count() AS n FROM ${target}`, format: 'JSONEachRow' });
     const [row] = await result.json<{ n: string }>();
+    staged = true;
     return { table: target, count: Number(row?.n ?? 0), drop: () => drop([target]) };
-  } catch (error) {
-    await drop([target]);
-    throw error;
   } finally {
-    await drop(Object.values(tables));
+    // After a failed step its error is the one to report (temporary tables go with the session in any case).
+    if (staged) await drop(Object.values(tables));
+    else await drop([...Object.values(tables), target]).catch(() => undefined);
   }
 }
 
@@ -117,13 +114,12 @@ export async function* readStagedRows<Row extends object>(
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
   output: StagedOutput<Row>,
-  { pageRows, settings = {} }: { pageRows: number; settings?: QuerySettings },
+  { pageRows, settings = {}, chunkBound }: { pageRows: number; settings?: QuerySettings; chunkBound?: ChunkBound },
 ): AsyncGenerator<Row> {
-  const staged = await stageExtraction(storage, filter, options, DECISION_FACTS_SETTINGS, output);
+  const staged = await stageExtraction(storage, filter, options, DECISION_FACTS_SETTINGS, output, chunkBound);
   const key = output.sortKey;
   const order = key.map((part) => part.expression).join(', ');
-  // The first part alone as well as the whole key, so that the primary key's index finds where a page starts.
-  const after = `WHERE ${key[0]!.expression} >= {k0:${key[0]!.type}} AND (${order}) > (${key.map((part, i) => `{k${i}:${part.type}}`).join(', ')})`;
+  const after = `WHERE ${afterKey(key)}`;
   try {
     // The key is unique (spans stored twice are one decision), so each page starts right after the last one's key.
     let last: Row | undefined;
@@ -142,6 +138,16 @@ export async function* readStagedRows<Row extends object>(
   } finally {
     await staged.drop();
   }
+}
+
+/**
+ * `(k0, k1, ...) > ({k0}, {k1}, ...)` spelled part by part (`k0 > {k0} OR (k0 = {k0} AND (k1 > ...))`), which the
+ * primary key's index can use where it cannot use a comparison of tuples: with `--gamma` the first part is the
+ * episode, which many decisions share, and each page would read them all again.
+ */
+function afterKey<Row>(key: readonly SortKeyPart<Row>[], i = 0): string {
+  const [part, value] = [key[i]!.expression, `{k${i}:${key[i]!.type}}`];
+  return i === key.length - 1 ? `${part} > ${value}` : `${part} > ${value} OR (${part} = ${value} AND (${afterKey(key, i + 1)}))`;
 }
 
 /** Stages the triplets the engine projects itself and inserts them into `target` (an `INSERT INTO` target) in order. Returns the rows inserted. */

@@ -6,7 +6,7 @@ import type { Triplet } from '../triplet.ts';
 import { decisionFactsOrder, type DecisionFactsRow } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
 import { fromProjectedRow, type ProjectedTripletRow } from './projected-triplet-row.ts';
-import { projectedTripletsOutput, readStagedRows, type StagedOutput } from './staged-extraction.ts';
+import { projectedTripletsOutput, readStagedRows, type ChunkBound, type StagedOutput } from './staged-extraction.ts';
 
 /**
  * Rows per page read back: about 15 MB of JSON for the benchmark's decisions. Whole reads of 1,000,000 of them
@@ -19,10 +19,10 @@ export async function* readStagedDecisionFacts(
   storage: Storage,
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
-  { pageRows = PAGE_ROWS }: { pageRows?: number } = {},
+  { pageRows = PAGE_ROWS, chunkBound }: { pageRows?: number; chunkBound?: ChunkBound } = {},
 ): AsyncGenerator<DecisionFacts> {
   const output: StagedOutput<DecisionFactsRow> = { sortKey: decisionFactsOrder(options), rows: (facts) => facts };
-  for await (const row of readStagedRows<DecisionFactsRow>(storage, filter, options, output, { pageRows })) yield decisionFactsFromRow(row);
+  for await (const row of readStagedRows<DecisionFactsRow>(storage, filter, options, output, { pageRows, chunkBound })) yield decisionFactsFromRow(row);
 }
 
 /**
@@ -33,8 +33,8 @@ export async function* readStagedTriplets(
   storage: Storage,
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
-  { pageRows = PAGE_ROWS }: { pageRows?: number } = {},
+  { pageRows = PAGE_ROWS, chunkBound }: { pageRows?: number; chunkBound?: ChunkBound } = {},
 ): AsyncGenerator<Triplet> {
   const settings = { output_format_json_named_tuples_as_objects: 1 } as const;
-  for await (const row of readStagedRows<ProjectedTripletRow>(storage, filter, options, projectedTripletsOutput(options), { pageRows, settings })) yield fromProjectedRow(row);
+  for await (const row of readStagedRows<ProjectedTripletRow>(storage, filter, options, projectedTripletsOutput(options), { pageRows, settings, chunkBound })) yield fromProjectedRow(row);
 }
