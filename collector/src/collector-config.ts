@@ -62,7 +62,7 @@ export const CollectorConfigSchema = z
  * Bytes per JSON object or array that a body at the body limit may average, by default. Real telemetry spends about 30
  * on each (the OTLP specification's examples: 27-32); a body of empty objects, three.
  */
-export const JSON_BYTES_PER_CONTAINER = 10;
+const JSON_BYTES_PER_CONTAINER = 10;
 
 export type CollectorConfig = z.input<typeof CollectorConfigSchema>;
 export type ResolvedCollectorConfig = z.output<typeof CollectorConfigSchema> & { maxJsonContainersPerRequest: number };

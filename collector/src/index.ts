@@ -14,7 +14,7 @@ export { buildCollectorApp, type AppRoutePlugin, type CollectorAppOptions } from
 export { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
 export { DurableIngest, IngestClosedError, type AcceptOutcome, type DurableIngestOptions } from './ingest/durable-ingest.ts';
 export { createFaultInjectingRowSink, InjectedOutageError, type FaultInjectingRowSink, type InjectedFault } from './ingest/fault-injecting-row-sink.ts';
-export { decodeOtlpBody, RowsTooLargeError, TooManyItemsError, TooManyJsonContainersError, type DecodedBody, type DecodedRows, type ResourceIdentity } from './ingest/otlp-body-decoding.ts';
+export { decodeOtlpBody, RequestOverLimitError, RowsTooLargeError, TooManyItemsError, TooManyJsonContainersError, type DecodedBody, type DecodedRows, type ResourceIdentity } from './ingest/otlp-body-decoding.ts';
 export { InsertRejectedError, type RowBatch, type RowSink } from './ingest/row-sink.ts';
 export type { TelemetryIngest } from './ingest/telemetry-ingest.ts';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { AuthToken } from '../auth/auth-tokens.ts';
 import { AuthError, type RequestAuthorizer } from '../auth/request-authorizer.ts';
 import { IngestClosedError } from '../ingest/durable-ingest.ts';
-import { decodeOtlpBody, TooManyItemsError, TooManyJsonContainersError } from '../ingest/otlp-body-decoding.ts';
+import { decodeOtlpBody, RequestOverLimitError } from '../ingest/otlp-body-decoding.ts';
 import type { TelemetryIngest } from '../ingest/telemetry-ingest.ts';
 import type { CollectorMetrics } from '../metrics/collector-metrics.ts';
 import { OtlpDecodeError } from '../otlp/decoded-spans.ts';
@@ -179,7 +179,7 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
     void reply.header('retry-after', '5').header('connection', 'close');
     return sendStatus(reply, encoding, 503, GRPC_UNAVAILABLE, error.message);
   }
-  if (error instanceof TooManyItemsError || error instanceof TooManyJsonContainersError) {
+  if (error instanceof RequestOverLimitError) {
     return sendStatus(reply, encoding, 413, GRPC_INVALID_ARGUMENT, error.message);
   }
   const e = error as { statusCode?: number; code?: string; message?: string };

@@ -36,10 +36,15 @@ export interface DecodedBody {
 
 const BOT_ID_KEY = 'trading.bot.id';
 
-/** Thrown when a request carries more items than the limit (answered with 413). */
-export class TooManyItemsError extends Error {
-  readonly code = 'TT_COLLECTOR_TOO_MANY_ITEMS';
+/** A request past one of the request-wide limits, refused whole before any row is stored (answered with 413). */
+export abstract class RequestOverLimitError extends Error {
+  abstract readonly code: string;
   readonly statusCode = 413;
+}
+
+/** Thrown when a request carries more items than the limit. */
+export class TooManyItemsError extends RequestOverLimitError {
+  readonly code = 'TT_COLLECTOR_TOO_MANY_ITEMS';
 
   constructor(count: number, limit: number, itemName: string) {
     super(`the request carries ${count} ${itemName}, the limit is ${limit}; send smaller batches`);
@@ -47,10 +52,9 @@ export class TooManyItemsError extends Error {
   }
 }
 
-/** Thrown when an OTLP/JSON body opens more objects and arrays than the limit (answered with 413). */
-export class TooManyJsonContainersError extends Error {
+/** Thrown when an OTLP/JSON body opens more objects and arrays than the limit. */
+export class TooManyJsonContainersError extends RequestOverLimitError {
   readonly code = 'TT_COLLECTOR_TOO_MANY_JSON_CONTAINERS';
-  readonly statusCode = 413;
 
   constructor(limit: number) {
     super(`the JSON body holds more than ${limit} objects and arrays (maxJsonContainersPerRequest); send smaller batches or use protobuf`);
@@ -58,10 +62,9 @@ export class TooManyJsonContainersError extends Error {
   }
 }
 
-/** Thrown when a request's rows would repeat its resources past MAX_REPEATED_ROW_BYTES (answered with 413). */
-export class RowsTooLargeError extends Error {
+/** Thrown when a request's rows would repeat its resources past MAX_REPEATED_ROW_BYTES. */
+export class RowsTooLargeError extends RequestOverLimitError {
   readonly code = 'TT_COLLECTOR_ROWS_TOO_LARGE';
-  readonly statusCode = 413;
 
   constructor(bytes: number) {
     super(`the request's rows would repeat ${Math.round(bytes / 2 ** 20)} MiB of resource and scope data (one copy per span, at most ${MAX_REPEATED_ROW_BYTES / 2 ** 20} MiB); send fewer spans per request or smaller resources`);
@@ -70,9 +73,8 @@ export class RowsTooLargeError extends Error {
 }
 
 /**
- * Decodes a body into rows; throws OtlpDecodeError (400), TooManyItemsError, TooManyJsonContainersError or
- * RowsTooLargeError (413). Protobuf spans, nearly all the traffic, are transcoded straight into RowBinary; JSON and
- * logs are decoded into rows, then encoded.
+ * Decodes a body into rows; throws OtlpDecodeError (400) or a RequestOverLimitError (413). Protobuf spans, nearly
+ * all the traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then encoded.
  */
 export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, limits: IngestLimits): DecodedBody {
   if (encoding === 'json' && exceedsJsonContainers(body, limits.maxJsonContainersPerRequest)) {
