@@ -136,8 +136,8 @@ export const DECIDE_CONDITION = DECIDE;
  * - a reward signal (span event, reward span, reward log record) attaches by its decision id if it names one,
  *   else by its span links, else by ownership, else (opt-in) to the latest earlier decision of its service;
  * - a decision keeps only the signals of its most explicit level, latest value per component name;
- * - a span stored twice (one trace and span id) counts once: `LIMIT 1 BY` its key where spans are read, or a
- *   `DISTINCT` of the result.
+ * - a span stored twice (one trace and span id) counts once: `LIMIT 1 BY` its key where spans are read, a `DISTINCT`
+ *   of the result, or (LLM calls) a filter of each decision's calls by span id.
  */
 export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
   const { cte, select, params } = decisionFactsParts(storage, input, input.staged ?? {});

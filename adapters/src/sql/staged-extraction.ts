@@ -46,10 +46,11 @@ export function projectedTripletsOutput(options: ResolvedExtractionOptions): Sta
   return { structure: TRIPLET_STRUCTURE, sortKey, rows: (facts, chunk) => projectedTriplets(facts, options, chunk) };
 }
 
-/** A staged extraction's rows: a temporary table of this session, sorted by the output's `sortKey`, kept until `drop`. */
+/** A staged extraction's rows: a temporary table of this session, kept until `drop`. */
 export interface StagedRows {
   table: string;
-  count: number;
+  /** The output's sort key as an ORDER BY list. */
+  orderBy: string;
   drop(): Promise<void>;
 }
 
@@ -72,6 +73,7 @@ export async function stageExtraction<Row>(
   const unique = randomUUID().replaceAll('-', '');
   const tables = Object.fromEntries(STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`])) as Required<StagedTables>;
   const target = `tt_rows_${unique}`;
+  const orderBy = output.sortKey.map((part) => part.expression).join(', ');
   // Tries every table, then reports the first failure.
   const drop = async (names: string[]) => {
     let failure: unknown;
@@ -87,15 +89,13 @@ export async function stageExtraction<Row>(
       done[step] = tables[step];
     }
     const chunks = (await chunkFilters(storage, tables, filter, chunkBound)).map((chunk) => output.rows(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), chunk));
-    const create = `CREATE TEMPORARY TABLE ${target} ${output.structure === undefined ? '' : `(${output.structure})`} ENGINE = MergeTree ORDER BY (${output.sortKey.map((part) => part.expression).join(', ')})`;
+    const create = `CREATE TEMPORARY TABLE ${target} ${output.structure === undefined ? '' : `(${output.structure})`} ENGINE = MergeTree ORDER BY (${orderBy})`;
     // Without a structure, the first chunk's query gives the columns (`EMPTY AS`: its rows are not made).
     if (output.structure === undefined) await runAndPurge(storage, `${create} EMPTY AS ${chunks[0]!.query}`, chunks[0]!.params, settings);
     else await runAndPurge(storage, create, {}, settings);
     for (const chunk of chunks) await runAndPurge(storage, `INSERT INTO ${target} ${chunk.query}`, chunk.params, { ...settings, ...STAGED_CHUNK_SETTINGS });
-    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${target}`, format: 'JSONEachRow' });
-    const [row] = await result.json<{ n: string }>();
     staged = true;
-    return { table: target, count: Number(row?.n ?? 0), drop: () => drop([target]) };
+    return { table: target, orderBy, drop: () => drop([target]) };
   } finally {
     // After a failed step its error is the one to report (temporary tables go with the session in any case).
     if (staged) await drop(Object.values(tables));
@@ -118,14 +118,13 @@ export async function* readStagedRows<Row extends object>(
 ): AsyncGenerator<Row> {
   const staged = await stageExtraction(storage, filter, options, DECISION_FACTS_SETTINGS, output, chunkBound);
   const key = output.sortKey;
-  const order = key.map((part) => part.expression).join(', ');
   const after = `WHERE ${afterKey(key)}`;
   try {
     // The key is unique (spans stored twice are one decision), so each page starts right after the last one's key.
     let last: Row | undefined;
     for (;;) {
       const result = await storage.client.query({
-        query: `SELECT * FROM ${staged.table} ${last === undefined ? '' : after} ORDER BY ${order} LIMIT ${pageRows}`,
+        query: `SELECT * FROM ${staged.table} ${last === undefined ? '' : after} ORDER BY ${staged.orderBy} LIMIT ${pageRows}`,
         query_params: last === undefined ? {} : Object.fromEntries(key.map((part, i) => [`k${i}`, last![part.column]])),
         format: 'JSONEachRow',
         clickhouse_settings: settings,
@@ -159,12 +158,11 @@ export async function insertTripletsStaged(
   settings: QuerySettings,
   chunkBound: ChunkBound = CHUNK_BOUND,
 ): Promise<number> {
-  const output = projectedTripletsOutput(options);
-  const staged = await stageExtraction(storage, filter, options, settings, output, chunkBound);
+  const staged = await stageExtraction(storage, filter, options, settings, projectedTripletsOutput(options), chunkBound);
   try {
-    const order = output.sortKey.map((part) => part.expression).join(', ');
-    await runAndPurge(storage, `INSERT INTO ${target} SELECT * FROM ${staged.table} ORDER BY ${order}`, {}, settings);
-    return staged.count;
+    await runAndPurge(storage, `INSERT INTO ${target} SELECT * FROM ${staged.table} ORDER BY ${staged.orderBy}`, {}, settings);
+    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${staged.table}`, format: 'JSONEachRow' });
+    return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
   } finally {
     await staged.drop();
   }
