@@ -2,13 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTripletsParquet } from '@tradetrace/adapters';
-import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
+import { openStorage, runMigrations, sqlString, type Storage } from '@tradetrace/storage';
+import { writeTripletsAtEngineFloor } from './triplet-engine-floor.ts';
 
 /**
  * Triplet extraction, SQL path into Parquet: decisions with two LLM calls each (analysis, then decision), orders,
  * and rewards that arrive an hour later in other traces (reward spans as the SDK writes them), generated inside
- * the engine with SQL so the measurement is the extraction alone. Run as a process of its own (bench/src/run.ts starts
- * it), which prints its figures as JSON.
+ * the engine with SQL so the measurement is the extraction alone. Its baseline, measured after it on the same spans,
+ * is the engine's floor for the same file (triplet-engine-floor.ts). Run as a process of its own (bench/src/run.ts
+ * starts it), which prints its figures as JSON.
  */
 async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record<string, number>> {
   const decisions = options.quick ? 20_000 : 1_000_000;
@@ -25,10 +27,20 @@ async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record
     const result = await writeTripletsParquet(storage, file);
     const seconds = (performance.now() - started) / 1000;
     const extractionPeakMb = peakRestarted ? peakRssMb() : null;
+    // Read before the floor runs: it holds every payload at once.
+    const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     if (result.count !== decisions) throw new Error(`expected ${decisions} triplets, wrote ${result.count}`);
+    const floorFile = join(folder, 'floor.parquet');
+    const floorStarted = performance.now();
+    await writeTripletsAtEngineFloor(storage, floorFile);
+    const floorSeconds = (performance.now() - floorStarted) / 1000;
+    const floorCount = await parquetRows(storage, floorFile);
+    if (floorCount !== decisions) throw new Error(`expected ${decisions} triplets at the engine's floor, wrote ${floorCount}`);
     return {
       'adapters.triplets_per_s': Math.round(decisions / seconds),
-      'adapters.rss_mb': Math.round(process.resourceUsage().maxRSS / 1024),
+      'adapters.floor_triplets_per_s': Math.round(decisions / floorSeconds),
+      'adapters.ratio_to_floor': Math.round((floorSeconds / seconds) * 100) / 100,
+      'adapters.rss_mb': rssMb,
       ...(extractionPeakMb === null ? {} : { 'adapters.extraction_rss_mb': extractionPeakMb }),
       'adapters.parquet_bytes_per_triplet': Math.round(statSync(file).size / decisions),
     };
@@ -36,6 +48,11 @@ async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record
     await storage.close();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+async function parquetRows(storage: Storage, file: string): Promise<number> {
+  const result = await storage.client.query({ query: `SELECT count() AS n FROM file(${sqlString(file)}, 'Parquet')`, format: 'JSONEachRow' });
+  return Number((await result.json<{ n: string }>())[0]?.n);
 }
 
 /**
