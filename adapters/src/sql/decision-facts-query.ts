@@ -18,21 +18,19 @@ export const DECISION_FACTS_SETTINGS = {
   join_use_nulls: 0,
   query_plan_merge_filters: 0,
   query_plan_filter_push_down: 0,
-  // Joins carry ids and numbers only (the payloads meet them in an aggregation), so they run in memory: grace hash
-  // with one bucket partitions nothing (more buckets wrote the whole left side to disk once per join); plain hash
-  // where grace cannot run, e.g. ASOF. The client's type lists single algorithms; ClickHouse takes a list.
+  // Joins carry ids and numbers, or (a staged chunk) payloads bounded by the chunk, so they run in memory: hash
+  // tables built by every thread (plain hash where that cannot run, e.g. ASOF). Plain hash builds on one thread,
+  // and grace hash (spilled buckets) wrote the whole left side to disk once per join. 1M bench decisions into
+  // Parquet, alternated: 44-49 s with grace hash (one bucket) and plain hash, 39-43 s this way, same peak RSS.
+  // The client's type lists single algorithms; ClickHouse takes a list.
   // Aggregations and the final sort spill to disk instead of growing memory.
-  join_algorithm: 'grace_hash,hash' as 'grace_hash',
-  grace_hash_join_initial_buckets: '1',
+  join_algorithm: 'parallel_hash,hash' as 'parallel_hash',
   max_bytes_before_external_group_by: '268435456',
   max_bytes_before_external_sort: '268435456',
   // Rows here are wide (attributes, LLM messages): blocks of 8,192 rows instead of 65,409 keep every stage's buffers
   // small (1M decisions: peak RSS 3.5 → 2.9 GB, and faster).
   max_block_size: '8192',
 } as const;
-
-/** A staged chunk's query (`staged` below) joins payloads bounded by the chunk: in memory, in plain hash joins. */
-export const STAGED_CHUNK_SETTINGS = { join_algorithm: 'hash' } as const;
 
 export interface DecisionFactsQueryInput {
   filter: TripletFilter;
@@ -372,7 +370,7 @@ merged AS (
   SELECT ${DECISION_COLUMNS.map((c, i) => `d.${i + 1} AS ${c}`).join(', ')}, ${oneCopyOfEachCall('calls')} AS calls, fs[1] AS f
   FROM merged ARRAY JOIN ds AS d
 )`
-      : `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins (STAGED_CHUNK_SETTINGS), which cost
+      : `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins, which cost
 -- less than the aggregation: 1M bench decisions, 0.62 -> 0.39 s per chunk of 60k.
 decisions AS (
   SELECT ${DECISION_COLUMNS.map((c) => `d.${c} AS ${c}`).join(', ')}, ${oneCopyOfEachCall('c.calls')} AS calls, fa.facts AS f

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage } from '@tradetrace/storage';
 import type { ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { DECISION_FACTS_SETTINGS, decisionFactsInputFor, decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_CHUNK_SETTINGS, STAGED_STEPS, type DecisionFactsQuery, type SortKeyPart, type StagedStep, type StagedTables } from './decision-facts-query.ts';
+import { DECISION_FACTS_SETTINGS, decisionFactsInputFor, decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_STEPS, type DecisionFactsQuery, type SortKeyPart, type StagedStep, type StagedTables } from './decision-facts-query.ts';
 import type { ProjectedTripletRow } from './projected-triplet-row.ts';
 import { projectedTriplets, TRIPLET_STRUCTURE } from './triplet-projection.ts';
 
@@ -93,7 +93,7 @@ export async function stageExtraction<Row>(
     // Without a structure, the first chunk's query gives the columns (`EMPTY AS`: its rows are not made).
     if (output.structure === undefined) await runAndPurge(storage, `${create} EMPTY AS ${chunks[0]!.query}`, chunks[0]!.params, settings);
     else await runAndPurge(storage, create, {}, settings);
-    for (const chunk of chunks) await runAndPurge(storage, `INSERT INTO ${target} ${chunk.query}`, chunk.params, { ...settings, ...STAGED_CHUNK_SETTINGS });
+    for (const chunk of chunks) await runAndPurge(storage, `INSERT INTO ${target} ${chunk.query}`, chunk.params, settings);
     staged = true;
     return { table: target, orderBy, drop: () => drop([target]) };
   } finally {
