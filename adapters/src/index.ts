@@ -24,7 +24,7 @@ export { TRIPLET_JSON_SCHEMA } from './triplet-json-schema.ts';
 export { assembleTriplet } from './triplet-assembler.ts';
 export { withEpisodeReturns } from './episode-returns.ts';
 export type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
-export { decisionFactsQuery, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
+export { decisionFactsQuery, LLM_KEYS, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
 export { readDecisionFactsSql, decisionFactsQueryFor, countDecisions } from './sql/sql-triplet-reader.ts';
 export { primaryRewardValue, parsePrimaryRewardRule, type PrimaryRewardRule, type RewardComponent } from './reward/primary-reward-rule.ts';
 export type { RewardFunction } from './reward/reward-function.ts';

@@ -1,4 +1,4 @@
-import { resolveExtractionOptions, TRIPLET_STRUCTURE, tripletProjection } from '@tradetrace/adapters';
+import { LLM_KEYS, resolveExtractionOptions, TRIPLET_STRUCTURE, tripletProjection } from '@tradetrace/adapters';
 import { sqlString, type Storage } from '@tradetrace/storage';
 
 /**
@@ -10,7 +10,6 @@ import { sqlString, type Storage } from '@tradetrace/storage';
  */
 export async function writeTripletsAtEngineFloor(storage: Storage, file: string): Promise<void> {
   const spans = storage.table('otel_traces');
-  const llmKeys = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
   const nanos = (column: string) => `toString(toUnixTimestamp64Nano(${column}))`;
   // The columns tripletProjection reads: those of the extraction's facts (decision-facts-query.ts).
   const facts = `
@@ -26,7 +25,7 @@ FROM (
 ) AS d
 LEFT JOIN (
   SELECT sipHash128(TraceId, ParentSpanId) AS owner_k,
-         groupArray(tuple(SpanId, ${nanos('Timestamp')}, ${llmKeys.map((key) => `SpanAttributes['${key}']`).join(', ')})) AS calls
+         groupArray(tuple(SpanId, ${nanos('Timestamp')}, ${LLM_KEYS.map((key) => `SpanAttributes['${key}']`).join(', ')})) AS calls
   FROM ${spans} PREWHERE mapContains(SpanAttributes, 'gen_ai.operation.name') GROUP BY owner_k
 ) AS c ON c.owner_k = d.k
 LEFT JOIN (

@@ -95,6 +95,7 @@ const SPAN_KEY = 'sipHash128(TraceId, SpanId)';
 const PARENT_KEY = 'sipHash128(TraceId, ParentSpanId)';
 /** A decision span's payload columns (`decision_spans`), as the merge carries them. */
 const DECISION_COLUMNS = ['TraceId', 'SpanId', 'Timestamp', 'ServiceName', 'bot_id', 'SpanAttributes', 'decision_id'];
+/** The attributes of an LLM span the facts carry, in the order of an LLM call's values (LLM_CALL). */
 export const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
 
 /** The column an LLM key's value is selected as. */
