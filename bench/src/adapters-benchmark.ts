@@ -6,7 +6,7 @@ import { openStorage, runMigrations, sqlString, type Storage } from '@tradetrace
 import { writeTripletsAtEngineFloor } from './triplet-engine-floor.ts';
 
 /**
- * Triplet extraction, SQL path into Parquet: decisions with two LLM calls each (analysis, then decision), orders,
+ * Triplet extraction, SQL path into Parquet: decisions with two LLM calls each (analysis, then decision)
  * and rewards that arrive an hour later in other traces (reward spans as the SDK writes them), generated inside
  * the engine with SQL so the measurement is the extraction alone. Its baseline, measured after it on the same spans,
  * is the engine's floor for the same file (triplet-engine-floor.ts). Run as a process of its own (bench/src/run.ts
@@ -34,8 +34,9 @@ async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record
     const floorStarted = performance.now();
     await writeTripletsAtEngineFloor(storage, floorFile);
     const floorSeconds = (performance.now() - floorStarted) / 1000;
-    const floorCount = await parquetRows(storage, floorFile);
-    if (floorCount !== decisions) throw new Error(`expected ${decisions} triplets at the engine's floor, wrote ${floorCount}`);
+    // The floor must have written the same triplets, in any order.
+    const [extracted, floor] = [await parquetDigest(storage, file), await parquetDigest(storage, floorFile)];
+    if (floor.rows !== decisions || floor.digest !== extracted.digest) throw new Error(`the engine's floor wrote other triplets than the extraction: ${JSON.stringify({ extracted, floor })}`);
     return {
       'adapters.triplets_per_s': Math.round(decisions / seconds),
       'adapters.floor_triplets_per_s': Math.round(decisions / floorSeconds),
@@ -50,9 +51,14 @@ async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record
   }
 }
 
-async function parquetRows(storage: Storage, file: string): Promise<number> {
-  const result = await storage.client.query({ query: `SELECT count() AS n FROM file(${sqlString(file)}, 'Parquet')`, format: 'JSONEachRow' });
-  return Number((await result.json<{ n: string }>())[0]?.n);
+/** A Parquet file's rows and a digest of their values that does not depend on their order. */
+async function parquetDigest(storage: Storage, file: string): Promise<{ rows: number; digest: string }> {
+  const result = await storage.client.query({
+    query: `SELECT count() AS rows, toString(sum(cityHash64(toString(tuple(*))))) AS digest FROM file(${sqlString(file)}, 'Parquet')`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ rows: string; digest: string }>();
+  return { rows: Number(row?.rows), digest: row?.digest ?? '' };
 }
 
 /**

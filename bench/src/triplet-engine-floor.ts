@@ -5,8 +5,10 @@ import { sqlString, type Storage } from '@tradetrace/storage';
  * The adapters benchmark's baseline: the least the engine must do to write these triplets to Parquet, as one
  * query with no memory bound. It reads the decide spans, nests each one's direct LLM children and its rewards by
  * decision id (hash joins), projects the triplet record as the extraction does and writes it with the same Parquet
- * settings. The extraction's own work on top of this floor is what the issue's rules ask for: bounded memory, the
+ * settings. The extraction's own work on top of this floor is what docs/triplets.md asks for: bounded memory, the
  * ownership walk, attribution ranks, orders and positions, spans stored twice counted once, and the output order.
+ * It writes the same triplets only for spans like the benchmark's (the benchmark checks that they are): every decision
+ * names its id, and every reward is a `primary` realized one.
  */
 export async function writeTripletsAtEngineFloor(storage: Storage, file: string): Promise<void> {
   const spans = storage.table('otel_traces');
@@ -43,6 +45,8 @@ LEFT JOIN (
       engine_file_truncate_on_insert: 1,
       output_format_parquet_compression_method: 'zstd',
       output_format_parquet_row_group_size_bytes: '8388608',
+      // As the export's: blocks of wide rows (1M decisions: 11.8-12.3 s against 12.2-14.7 s with the default).
+      max_block_size: '8192',
     },
   });
 }
