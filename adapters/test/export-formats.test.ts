@@ -123,8 +123,8 @@ describe('export formats', () => {
     ['decisions', { decisions: 2, llmMessageBytes: Number.POSITIVE_INFINITY }],
     // A range per 100 bytes of LLM messages: long prompts make smaller ranges.
     ['LLM message bytes', { decisions: Number.POSITIVE_INFINITY, llmMessageBytes: 100 }],
-  ])('stages a Parquet export in time ranges bounded by %s without changing a row or its order', async (_, bound) => {
-    const file = join(folder, 'chunked.parquet');
+  ])('stages a Parquet export in time ranges bounded by %s without changing a row or its order', async (measure, bound) => {
+    const file = join(folder, `chunked by ${measure}.parquet`);
     const filter = { since: new Date(Number((T0 + 30n * SECOND) / 1_000_000n)), onlyRewarded: true };
     const options = { horizonSeconds: 60, matchByTime: true };
     const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;

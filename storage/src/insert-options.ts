@@ -10,10 +10,7 @@ export interface InsertOptions {
   deduplicationToken?: string;
 }
 
-/**
- * Settings for telemetry INSERTs. The token is always sent, '' when absent: the embedded engine applies settings
- * with `SET`, which outlives the statement, so a token left over from an earlier insert must be cleared.
- */
+/** Settings for telemetry INSERTs. Without a token ('') ClickHouse names the batch by its rows. */
 export function insertSettings(options: InsertOptions = {}): ClickHouseSettings {
   return {
     insert_deduplicate: 1,

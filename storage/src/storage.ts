@@ -8,6 +8,7 @@ import { lockDataPath, type DataPathLock } from './data-path-lock.ts';
 import { EmbeddedRowInsert } from './row-binary/embedded-row-insert.ts';
 import { encodeRowBinary } from './row-binary/row-binary-encoding.ts';
 import type { RowLayout } from './row-binary/row-layout.ts';
+import { withStatementScopedSettings } from './statement-scoped-settings.ts';
 import { StorageError } from './storage-errors.ts';
 import { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 
@@ -59,7 +60,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       const connection = createChdbConnection({ path: resolved.dataPath });
       client = createClient({
         // chDB builds on @clickhouse/client-common, which the client bundles as its own copy: same shape, other type.
-        connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+        connection: withStatementScopedSettings(connection, SESSION_SETTINGS) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
         clickhouse_settings: SESSION_SETTINGS,
       });
       const folder = resolved.dataPath === IN_MEMORY ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-')) : join(resolved.dataPath, 'tradetrace-inserts');
