@@ -8,7 +8,8 @@ type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'comm
  * The embedded engine's connection with each statement's settings kept to that statement. chDB applies a call's
  * `clickhouse_settings` as `SET` statements of its session, which outlive the call: an export's join and block
  * settings went on to shape every later insert and query of a long-running collector. After each call the settings
- * it brought, other than the session's own (sent with every call), go back to their defaults.
+ * it brought go back to their defaults, except the session's own: every call sends those again, so resetting them
+ * would only add a statement to each call.
  */
 export function withStatementScopedSettings(connection: ChdbConnection, sessionSettings: ClickHouseSettings): EngineConnection {
   const reset = async (settings: object | undefined) => {

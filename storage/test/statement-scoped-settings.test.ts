@@ -50,9 +50,4 @@ describe('embedded engine: a call’s settings', () => {
     await expect(storage.client.command({ query: 'SELECT no_such_column', clickhouse_settings: changed })).rejects.toThrow(/no_such_column/);
     expect(await current()).toEqual(defaults);
   });
-
-  it('leave the session’s own settings in place', async () => {
-    await storage.client.command({ query: 'SELECT 1', clickhouse_settings: { max_block_size: '1234' } });
-    expect((await current()).timezone).toBe('UTC');
-  });
 });
