@@ -25,8 +25,10 @@ export interface ResolvedExtractionOptions {
 
 export function resolveExtractionOptions(options: ExtractionOptions = {}): ResolvedExtractionOptions {
   const horizon = options.horizonSeconds;
-  if (horizon !== undefined && !(horizon > 0 && Number.isFinite(horizon))) throw new RangeError(`horizonSeconds must be a positive number, got ${horizon}`);
-  if (options.gamma !== undefined && !(options.gamma >= 0 && options.gamma <= 1)) throw new RangeError(`gamma must be between 0 and 1, got ${options.gamma}`);
+  if (horizon !== undefined && !(horizon > 0 && Number.isFinite(horizon)))
+    throw new RangeError(`horizonSeconds must be a positive number, got ${horizon}`);
+  if (options.gamma !== undefined && !(options.gamma >= 0 && options.gamma <= 1))
+    throw new RangeError(`gamma must be between 0 and 1, got ${options.gamma}`);
   return {
     matchByTime: options.matchByTime ?? false,
     horizonNs: horizon === undefined ? null : BigInt(Math.round(horizon * 1e9)),

@@ -1,7 +1,17 @@
 export type { Triplet, LlmCall, RewardMatch, TripletReward, TripletOutcome, TripletEpisode } from './triplet.ts';
 export { REWARD_MATCHES } from './triplet.ts';
-export { TripletFilterSchema, TRIPLET_FILTER_QUERY_PARAMS, tripletFilterFromQuery, tripletFilterToQuery, type TripletFilter } from './triplet-filter.ts';
-export { resolveExtractionOptions, type ExtractionOptions, type ResolvedExtractionOptions } from './extraction-options.ts';
+export {
+  TripletFilterSchema,
+  TRIPLET_FILTER_QUERY_PARAMS,
+  tripletFilterFromQuery,
+  tripletFilterToQuery,
+  type TripletFilter,
+} from './triplet-filter.ts';
+export {
+  resolveExtractionOptions,
+  type ExtractionOptions,
+  type ResolvedExtractionOptions,
+} from './extraction-options.ts';
 export { readTriplets, tripletsFromFacts } from './triplet-export.ts';
 export { writeTripletsJsonl, readTripletsJsonl, readJsonLines } from './formats/jsonl-format.ts';
 export { writeTripletsCsv, readTripletsCsv, CSV_COLUMNS } from './formats/csv-format.ts';
@@ -26,11 +36,26 @@ export { withEpisodeReturns } from './episode-returns.ts';
 export type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
 export { decisionFactsQuery, LLM_KEYS, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
 export { readDecisionFactsSql, decisionFactsQueryFor, countDecisions } from './sql/sql-triplet-reader.ts';
-export { primaryRewardValue, parsePrimaryRewardRule, type PrimaryRewardRule, type RewardComponent } from './reward/primary-reward-rule.ts';
+export {
+  primaryRewardValue,
+  parsePrimaryRewardRule,
+  type PrimaryRewardRule,
+  type RewardComponent,
+} from './reward/primary-reward-rule.ts';
 export type { RewardFunction } from './reward/reward-function.ts';
-export { REWARD_PRESETS, realizedPnlReward, realizedReturnReward, markToMarketReturnReward, holdOpportunityCostReward } from './reward/reward-presets.ts';
+export {
+  REWARD_PRESETS,
+  realizedPnlReward,
+  realizedReturnReward,
+  markToMarketReturnReward,
+  holdOpportunityCostReward,
+} from './reward/reward-presets.ts';
 export { createSpanForest, type SpanForest, type SpanNode } from './tree/span-forest.ts';
-export { decisionFactsFromSpans, type RewardLogRecord, type StrategyVersionRecord } from './tree/decision-facts-from-spans.ts';
+export {
+  decisionFactsFromSpans,
+  type RewardLogRecord,
+  type StrategyVersionRecord,
+} from './tree/decision-facts-from-spans.ts';
 export { tripletsFromSpans } from './tree/span-tree-triplets.ts';
 export { writeTripletsParquet, readTripletsParquet, type ParquetExportResult } from './formats/parquet-format.ts';
 export { tripletProjection, canProjectInSql, TRIPLET_STRUCTURE } from './sql/triplet-projection.ts';

@@ -9,7 +9,8 @@ const CONTEXT_PREFIX = 'trading.context.';
 export function assembleTriplet(facts: DecisionFacts, options: ResolvedExtractionOptions): Triplet {
   const a = facts.attributes;
   const price = numberOrNull(a['trading.context.price']);
-  const marketReturn = facts.priceAtHorizon !== null && price !== null && price !== 0 ? (facts.priceAtHorizon - price) / price : null;
+  const marketReturn =
+    facts.priceAtHorizon !== null && price !== null && price !== 0 ? (facts.priceAtHorizon - price) / price : null;
   const triplet: Triplet = {
     decision_id: facts.decisionId,
     trace_id: facts.traceId,
@@ -41,7 +42,11 @@ export function assembleTriplet(facts: DecisionFacts, options: ResolvedExtractio
       price_at_horizon: facts.priceAtHorizon,
       market_return: marketReturn,
     },
-    episode: { id: a['trading.episode.id'] || a['trading.position.id'] || facts.positionId || null, step: null, discounted_return: null },
+    episode: {
+      id: a['trading.episode.id'] || a['trading.position.id'] || facts.positionId || null,
+      step: null,
+      discounted_return: null,
+    },
   };
   const components = computedComponents(facts.rewardComponents, triplet, options);
   triplet.reward.components = Object.fromEntries(components.map((c) => [c.name, c.value]));
@@ -54,7 +59,11 @@ export function assembleTriplet(facts: DecisionFacts, options: ResolvedExtractio
 }
 
 /** Signals first; a reward function adds its component unless a signal already carries that name. */
-function computedComponents(signals: readonly RewardComponent[], triplet: Triplet, options: ResolvedExtractionOptions): RewardComponent[] {
+function computedComponents(
+  signals: readonly RewardComponent[],
+  triplet: Triplet,
+  options: ResolvedExtractionOptions,
+): RewardComponent[] {
   const components = [...signals].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   for (const fn of options.rewardFunctions) {
     if (components.some((c) => c.name === fn.name)) continue;

@@ -15,14 +15,22 @@ import type { Triplet } from './triplet.ts';
  * stays flat in the number of decisions: the triplets themselves when the policy can be expressed in SQL, else every
  * decision's facts, assembled here with the reward functions and episode returns. A server streams one query's facts.
  */
-export async function* readTriplets(storage: Storage, filter: TripletFilter = {}, options: ExtractionOptions = {}): AsyncGenerator<Triplet> {
+export async function* readTriplets(
+  storage: Storage,
+  filter: TripletFilter = {},
+  options: ExtractionOptions = {},
+): AsyncGenerator<Triplet> {
   const resolved = resolveExtractionOptions(options);
   if (storage.kind === 'embedded' && canProjectInSql(resolved)) yield* readStagedTriplets(storage, filter, resolved);
   else yield* tripletsFromFacts(readDecisionFactsSql(storage, filter, resolved), filter, options);
 }
 
 /** The policy half shared by both engines: assemble, add episode returns, drop unrewarded when asked. */
-export async function* tripletsFromFacts(facts: AsyncIterable<DecisionFacts> | Iterable<DecisionFacts>, filter: TripletFilter, options: ExtractionOptions): AsyncGenerator<Triplet> {
+export async function* tripletsFromFacts(
+  facts: AsyncIterable<DecisionFacts> | Iterable<DecisionFacts>,
+  filter: TripletFilter,
+  options: ExtractionOptions,
+): AsyncGenerator<Triplet> {
   const resolved = resolveExtractionOptions(options);
   async function* assembled() {
     for await (const f of facts) yield assembleTriplet(f, resolved);

@@ -45,7 +45,9 @@ export const TRIPLET_FILTER_QUERY_PARAMS = {
 /** Parses `since=...&strategy_version=...` into a filter; throws a ZodError naming the bad parameter. */
 export function tripletFilterFromQuery(params: URLSearchParams | Record<string, string | undefined>): TripletFilter {
   const get = (name: string) => (params instanceof URLSearchParams ? (params.get(name) ?? undefined) : params[name]);
-  const raw = Object.fromEntries(Object.entries(TRIPLET_FILTER_QUERY_PARAMS).map(([field, param]) => [field, get(param)]));
+  const raw = Object.fromEntries(
+    Object.entries(TRIPLET_FILTER_QUERY_PARAMS).map(([field, param]) => [field, get(param)]),
+  );
   return TripletFilterSchema.parse(raw);
 }
 

@@ -4,20 +4,36 @@ import { insertLogRows, insertSpanRows, type Storage } from '@tradetrace/storage
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePrimaryRewardRule, readTriplets, readTripletsParquet, writeTripletsParquet, REWARD_PRESETS, tripletsFromSpans, type ExtractionOptions, type Triplet, type TripletFilter } from '../src/index.ts';
+import {
+  parsePrimaryRewardRule,
+  readTriplets,
+  readTripletsParquet,
+  writeTripletsParquet,
+  REWARD_PRESETS,
+  tripletsFromSpans,
+  type ExtractionOptions,
+  type Triplet,
+  type TripletFilter,
+} from '../src/index.ts';
 import { spanSetArbitrary } from './support/span-set-arbitrary.ts';
 import { openTestStorage } from './support/test-storage.ts';
 
 const optionsArbitrary: fc.Arbitrary<ExtractionOptions> = fc.record({
   matchByTime: fc.boolean(),
   horizonSeconds: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
-  primaryRule: fc.constantFrom('default', 'sum', 'last', 'component:pnl', 'weighted:pnl=1,risk=-0.5').map(parsePrimaryRewardRule),
+  primaryRule: fc
+    .constantFrom('default', 'sum', 'last', 'component:pnl', 'weighted:pnl=1,risk=-0.5')
+    .map(parsePrimaryRewardRule),
   rewardFunctions: fc.subarray(Object.values(REWARD_PRESETS)),
   gamma: fc.option(fc.constantFrom(0.5, 0.9, 1), { nil: undefined }),
 });
 
 const filterArbitrary: fc.Arbitrary<TripletFilter> = fc.record(
-  { service: fc.constantFrom('bot-a', 'bot-b'), symbol: fc.constantFrom('BTC/USDT', 'ETH/USDT'), onlyRewarded: fc.boolean() },
+  {
+    service: fc.constantFrom('bot-a', 'bot-b'),
+    symbol: fc.constantFrom('BTC/USDT', 'ETH/USDT'),
+    onlyRewarded: fc.boolean(),
+  },
   { requiredKeys: [] },
 );
 

@@ -31,7 +31,9 @@ import { decideSpan, hexId, llmSpan, SECOND, span, T0 } from './support/span-bui
 import { collect, extractWithBothEngines } from './support/both-engines.ts';
 import { openTestStorage } from './support/test-storage.ts';
 
-const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<unknown>(TRIPLET_JSON_SCHEMA);
+const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<unknown>(
+  TRIPLET_JSON_SCHEMA,
+);
 
 function expectValid(triplets: readonly Triplet[]) {
   for (const t of triplets) {
@@ -47,16 +49,54 @@ function sampleSpans() {
   for (const [i, reward] of rewards.entries()) {
     const traceId = hexId(32);
     const d = decideSpan({
-      traceId, at: T0 + BigInt(i) * 30n * SECOND, decisionId: `d${i}`, price: 100 + i, action: i % 2 ? 'sell' : 'buy',
-      attributes: { 'trading.context.note': 'comma, "quote"\nnewline', 'trading.context.trend_up': 'true', 'trading.decision.confidence': 0.5 },
+      traceId,
+      at: T0 + BigInt(i) * 30n * SECOND,
+      decisionId: `d${i}`,
+      price: 100 + i,
+      action: i % 2 ? 'sell' : 'buy',
+      attributes: {
+        'trading.context.note': 'comma, "quote"\nnewline',
+        'trading.context.trend_up': 'true',
+        'trading.decision.confidence': 0.5,
+      },
     });
-    const call = llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * 30n * SECOND + 1n, attributes: { 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: `answer ${i}` }] }]) } });
+    const call = llmSpan({
+      traceId,
+      parentSpanId: d.SpanId,
+      at: T0 + BigInt(i) * 30n * SECOND + 1n,
+      attributes: {
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'text', content: `answer ${i}` }] },
+        ]),
+      },
+    });
     spans.push(d, call);
     if (reward !== null) {
-      spans.push(span({ traceId: hexId(32), at: T0 + 3600n * SECOND, attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': `d${i}`, 'trading.reward.value': reward } }));
+      spans.push(
+        span({
+          traceId: hexId(32),
+          at: T0 + 3600n * SECOND,
+          attributes: {
+            'trading.operation.name': 'reward',
+            'trading.decision.id': `d${i}`,
+            'trading.reward.value': reward,
+          },
+        }),
+      );
     }
   }
-  spans.push(span({ traceId: hexId(32), at: T0 + 7200n * SECOND, attributes: { 'trading.operation.name': 'close_position', 'trading.decision.id': 'd0', 'trading.position.realized_pnl': 42, 'trading.position.id': 'p0' } }));
+  spans.push(
+    span({
+      traceId: hexId(32),
+      at: T0 + 7200n * SECOND,
+      attributes: {
+        'trading.operation.name': 'close_position',
+        'trading.decision.id': 'd0',
+        'trading.position.realized_pnl': 42,
+        'trading.position.id': 'p0',
+      },
+    }),
+  );
   return spans;
 }
 
@@ -66,7 +106,13 @@ describe('export formats', () => {
   const folder = mkdtempSync(join(tmpdir(), 'tt-exports-'));
   beforeAll(async () => {
     storage = await openTestStorage();
-    triplets = [...(await extractWithBothEngines(storage, sampleSpans(), [], {}, {}, [{ strategy_name: 'momentum', version: 'v1', config: '{"lookback":14,"threshold":0.02}' }])).values()];
+    triplets = [
+      ...(
+        await extractWithBothEngines(storage, sampleSpans(), [], {}, {}, [
+          { strategy_name: 'momentum', version: 'v1', config: '{"lookback":14,"threshold":0.02}' },
+        ])
+      ).values(),
+    ];
   });
   afterAll(async () => {
     await storage.close();
@@ -115,7 +161,10 @@ describe('export formats', () => {
     const assembledBack = await collect(readTripletsParquet(storage, assembled));
     expectValid(assembledBack);
     expect(assembledBack).toEqual(await collect(readTriplets(storage, {}, options)));
-    expect(assembledBack.find((t) => t.decision_id === 'd0')!.reward.components).toEqual({ primary: 3, realized_pnl: 42 });
+    expect(assembledBack.find((t) => t.decision_id === 'd0')!.reward.components).toEqual({
+      primary: 3,
+      realized_pnl: 42,
+    });
   });
 
   it.each([
@@ -123,21 +172,39 @@ describe('export formats', () => {
     ['decisions', { decisions: 2, llmMessageBytes: Number.POSITIVE_INFINITY }],
     // A range per 100 bytes of LLM messages: long prompts make smaller ranges.
     ['LLM message bytes', { decisions: Number.POSITIVE_INFINITY, llmMessageBytes: 100 }],
-  ])('stages a Parquet export in time ranges bounded by %s without changing a row or its order', async (measure, bound) => {
-    const file = join(folder, `chunked by ${measure}.parquet`);
-    const filter = { since: new Date(Number((T0 + 30n * SECOND) / 1_000_000n)), onlyRewarded: true };
-    const options = { horizonSeconds: 60, matchByTime: true };
-    const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;
-    expect(await insertTripletsStaged(storage, target, filter, resolveExtractionOptions(options), DECISION_FACTS_SETTINGS, bound)).toBe(4);
-    expect(await collect(readTripletsParquet(storage, file))).toEqual(await collect(readTriplets(storage, filter, options)));
-  });
+  ])(
+    'stages a Parquet export in time ranges bounded by %s without changing a row or its order',
+    async (measure, bound) => {
+      const file = join(folder, `chunked by ${measure}.parquet`);
+      const filter = { since: new Date(Number((T0 + 30n * SECOND) / 1_000_000n)), onlyRewarded: true };
+      const options = { horizonSeconds: 60, matchByTime: true };
+      const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;
+      expect(
+        await insertTripletsStaged(
+          storage,
+          target,
+          filter,
+          resolveExtractionOptions(options),
+          DECISION_FACTS_SETTINGS,
+          bound,
+        ),
+      ).toBe(4);
+      expect(await collect(readTripletsParquet(storage, file))).toEqual(
+        await collect(readTriplets(storage, filter, options)),
+      );
+    },
+  );
 
   it('writes Agent Lightning triplets: prompt, response, reward, metadata', async () => {
     const file = join(folder, 'al.jsonl');
     expect(await writeAgentLightning(readTriplets(storage), file)).toBe(6);
     const back = await collect(readValidatedJsonl(file, AgentLightningTripletSchema));
     expect(back.map((r) => r.reward)).toEqual(triplets.map((t) => t.reward.value));
-    expect(back[0]).toMatchObject({ prompt: [{ role: 'user', content: 'price?' }], response: [{ role: 'assistant' }], metadata: { decision_id: 'd0', reward_match: 'decision_id' } });
+    expect(back[0]).toMatchObject({
+      prompt: [{ role: 'user', content: 'price?' }],
+      response: [{ role: 'assistant' }],
+      metadata: { decision_id: 'd0', reward_match: 'decision_id' },
+    });
   });
 
   it('writes chat fine-tuning examples of the rewarded decisions only', async () => {
@@ -156,7 +223,9 @@ describe('export formats', () => {
     expect(pairs.length).toBeGreaterThan(0);
     for (const p of pairs) {
       expect(p.chosen_reward).toBeGreaterThan(p.rejected_reward);
-      const [chosen, rejected] = [p.chosen_decision_id, p.rejected_decision_id].map((id) => triplets.find((t) => t.decision_id === id)!);
+      const [chosen, rejected] = [p.chosen_decision_id, p.rejected_decision_id].map(
+        (id) => triplets.find((t) => t.decision_id === id)!,
+      );
       expect(Math.abs(Date.parse(chosen!.timestamp) - Date.parse(rejected!.timestamp))).toBeLessThanOrEqual(60_000);
       expect(p.chosen).toEqual([{ role: 'assistant', content: `answer ${chosen!.decision_id.slice(1)}` }]);
     }

@@ -34,7 +34,11 @@ describe('createSpanForest', () => {
 
   it('ignores a duplicate of a span already present (an exporter retry)', () => {
     const s = span({ traceId: hexId(32), at: T0 });
-    expect(createSpanForest([s, { ...s, SpanName: 'retry' }]).spans().map((n) => n.row!.SpanName)).toEqual(['span']);
+    expect(
+      createSpanForest([s, { ...s, SpanName: 'retry' }])
+        .spans()
+        .map((n) => n.row!.SpanName),
+    ).toEqual(['span']);
   });
 });
 
@@ -56,7 +60,12 @@ describe('decisions over broken trees (both engines)', () => {
     const orphan = llmSpan({ traceId, parentSpanId: hexId(16), at: T0 + 30n, model: 'orphan-model' });
     const t = (await extractWithBothEngines(storage, [orphan, decision, step, analysis, d])).get('d')!;
     expect(t.decision.llm_calls.map((c) => c.model)).toEqual(['analysis-model', 'decision-model']);
-    expect(t.decision.llm_calls[0]).toMatchObject({ provider: 'openai', input_messages: [{ role: 'user', content: 'price?' }], input_tokens: 12, output_tokens: 3 });
+    expect(t.decision.llm_calls[0]).toMatchObject({
+      provider: 'openai',
+      input_messages: [{ role: 'user', content: 'price?' }],
+      input_tokens: 12,
+      output_tokens: 3,
+    });
   });
 
   it('treats several roots and nested decisions: each span belongs to its nearest decision', async () => {
@@ -76,7 +85,13 @@ describe('decisions over broken trees (both engines)', () => {
   it('keeps structure by ids under clock skew: a child stamped before its parent is still in the subtree', async () => {
     const traceId = hexId(32);
     const d = decideSpan({ traceId, at: T0 + 10n * SECOND, decisionId: 'skew', service: 'bot' });
-    const call = llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + 2n * SECOND, service: 'llm-proxy', events: [rewardEvent(T0, 1)] });
+    const call = llmSpan({
+      traceId,
+      parentSpanId: d.SpanId,
+      at: T0 + 2n * SECOND,
+      service: 'llm-proxy',
+      events: [rewardEvent(T0, 1)],
+    });
     const t = (await extractWithBothEngines(storage, [call, d])).get('skew')!;
     expect(t.decision.llm_calls).toHaveLength(1);
     expect(t.reward).toMatchObject({ value: 1, match: 'ancestor' });
@@ -91,7 +106,9 @@ describe('decisions over broken trees (both engines)', () => {
     const options = resolveExtractionOptions();
     expect(decisionFactsFromSpans({ spans: forest }, {}, options)[0]!.llmCalls).toHaveLength(0);
     forest.add(step);
-    expect(decisionFactsFromSpans({ spans: forest }, {}, options)[0]!.llmCalls.map((c) => c.spanId)).toEqual([call.SpanId]);
+    expect(decisionFactsFromSpans({ spans: forest }, {}, options)[0]!.llmCalls.map((c) => c.spanId)).toEqual([
+      call.SpanId,
+    ]);
   });
 
   it('survives a parent cycle in corrupt data without hanging or inventing an owner', async () => {
@@ -108,6 +125,10 @@ describe('decisions over broken trees (both engines)', () => {
   it('names a decision by its span id when the bot gave none', async () => {
     const d = decideSpan({ traceId: hexId(32), at: T0 });
     const triplets = await extractWithBothEngines(storage, [d]);
-    expect(triplets.get(d.SpanId)).toMatchObject({ decision_id: d.SpanId, timestamp: '2026-01-01T00:00:00.000000000Z', reward: { value: null, match: 'none' } });
+    expect(triplets.get(d.SpanId)).toMatchObject({
+      decision_id: d.SpanId,
+      timestamp: '2026-01-01T00:00:00.000000000Z',
+      reward: { value: null, match: 'none' },
+    });
   });
 });

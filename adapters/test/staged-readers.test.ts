@@ -15,10 +15,30 @@ function decisions(count: number, copies: number) {
   const spans = [];
   for (let i = 0; i < count; i += 1) {
     const traceId = hexId(32);
-    const d = decideSpan({ traceId, at: T0 + BigInt(i) * SECOND, decisionId: `d${i}`, price: 100 + i, attributes: { 'trading.episode.id': `e${i % 2}` } });
+    const d = decideSpan({
+      traceId,
+      at: T0 + BigInt(i) * SECOND,
+      decisionId: `d${i}`,
+      price: 100 + i,
+      attributes: { 'trading.episode.id': `e${i % 2}` },
+    });
     // Two calls (analysis, then decision): one owner's calls are several rows of the staged LLM table.
-    spans.push(d, llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 1n, model: 'analysis-model' }), llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 2n }));
-    spans.push(span({ traceId: hexId(32), at: T0 + 3600n * SECOND, attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': `d${i}`, 'trading.reward.value': i - 2 } }));
+    spans.push(
+      d,
+      llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 1n, model: 'analysis-model' }),
+      llmSpan({ traceId, parentSpanId: d.SpanId, at: T0 + BigInt(i) * SECOND + 2n }),
+    );
+    spans.push(
+      span({
+        traceId: hexId(32),
+        at: T0 + 3600n * SECOND,
+        attributes: {
+          'trading.operation.name': 'reward',
+          'trading.decision.id': `d${i}`,
+          'trading.reward.value': i - 2,
+        },
+      }),
+    );
     // An exporter's retry stored without deduplication: the decision's four spans again.
     const own = spans.slice(-4);
     if (i === 2) for (let c = 0; c < copies; c += 1) spans.push(...own);
@@ -40,34 +60,51 @@ describe('staged facts and triplets read back a page at a time', () => {
     [1, null],
     [4, null],
     [4, 0.9],
-  ])('match the one-query reader at every page size, with %d copies of a decision\'s spans and gamma %s', async (copies, gamma) => {
-    await truncateSpans(storage);
-    await insertSpanRows(storage, decisions(6, copies));
-    const given = gamma === null ? {} : { gamma };
-    const options = resolveExtractionOptions(given);
-    const expected = await collect(readDecisionFactsInOneQuery(storage, {}, options));
-    // Spans stored twice are one decision, with each call and reward once.
-    expect(expected.map((f) => f.decisionId)).toHaveLength(6);
-    expect(expected.every((f) => f.llmCalls.length === 2 && f.rewardComponents.length === 1 && f.rewardCount === 1)).toBe(true);
-    // With gamma the order groups episodes: the even decisions first, then the odd ones.
-    expect(expected.map((f) => f.decisionId)).toEqual(gamma === null ? ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'] : ['d0', 'd2', 'd4', 'd1', 'd3', 'd5']);
-    const triplets = await collect(tripletsFromFacts(expected, {}, given));
-    // Page sizes that divide the decisions, that do not, and past everything; staged in one chunk, and in chunks of two
-    // decisions (the table made from the first chunk's columns, the others inserted).
-    const cases = [1, 2, 3, 4, 5, 100].map((pageRows) => ({ pageRows })).concat([1, 4, 100].map((pageRows) => ({ pageRows, chunkBound: { decisions: 2, llmMessageBytes: 2 ** 30 } })));
-    for (const reading of cases) {
-      const name = `${reading.pageRows} rows a page${'chunkBound' in reading ? ', chunks of 2' : ''}`;
-      expect(await collect(readStagedDecisionFacts(storage, {}, options, reading)), `facts, ${name}`).toEqual(expected);
-      // The engine projects triplets itself only without episode returns.
-      if (gamma === null) expect(await collect(readStagedTriplets(storage, {}, options, reading)), `triplets, ${name}`).toEqual(triplets);
-    }
-  });
+  ])(
+    "match the one-query reader at every page size, with %d copies of a decision's spans and gamma %s",
+    async (copies, gamma) => {
+      await truncateSpans(storage);
+      await insertSpanRows(storage, decisions(6, copies));
+      const given = gamma === null ? {} : { gamma };
+      const options = resolveExtractionOptions(given);
+      const expected = await collect(readDecisionFactsInOneQuery(storage, {}, options));
+      // Spans stored twice are one decision, with each call and reward once.
+      expect(expected.map((f) => f.decisionId)).toHaveLength(6);
+      expect(
+        expected.every((f) => f.llmCalls.length === 2 && f.rewardComponents.length === 1 && f.rewardCount === 1),
+      ).toBe(true);
+      // With gamma the order groups episodes: the even decisions first, then the odd ones.
+      expect(expected.map((f) => f.decisionId)).toEqual(
+        gamma === null ? ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'] : ['d0', 'd2', 'd4', 'd1', 'd3', 'd5'],
+      );
+      const triplets = await collect(tripletsFromFacts(expected, {}, given));
+      // Page sizes that divide the decisions, that do not, and past everything; staged in one chunk, and in chunks of two
+      // decisions (the table made from the first chunk's columns, the others inserted).
+      const cases = [1, 2, 3, 4, 5, 100]
+        .map((pageRows) => ({ pageRows }))
+        .concat([1, 4, 100].map((pageRows) => ({ pageRows, chunkBound: { decisions: 2, llmMessageBytes: 2 ** 30 } })));
+      for (const reading of cases) {
+        const name = `${reading.pageRows} rows a page${'chunkBound' in reading ? ', chunks of 2' : ''}`;
+        expect(await collect(readStagedDecisionFacts(storage, {}, options, reading)), `facts, ${name}`).toEqual(
+          expected,
+        );
+        // The engine projects triplets itself only without episode returns.
+        if (gamma === null)
+          expect(await collect(readStagedTriplets(storage, {}, options, reading)), `triplets, ${name}`).toEqual(
+            triplets,
+          );
+      }
+    },
+  );
 
   it('drops its tables when a reader stops early', async () => {
     await truncateSpans(storage);
     await insertSpanRows(storage, decisions(6, 0));
     const tables = async () => {
-      const result = await storage.client.query({ query: "SELECT count() AS n FROM system.tables WHERE is_temporary AND name LIKE 'tt\\_%'", format: 'JSONEachRow' });
+      const result = await storage.client.query({
+        query: "SELECT count() AS n FROM system.tables WHERE is_temporary AND name LIKE 'tt\\_%'",
+        format: 'JSONEachRow',
+      });
       return Number((await result.json<{ n: string }>())[0]!.n);
     };
     for await (const facts of readStagedDecisionFacts(storage, {}, resolveExtractionOptions({}), { pageRows: 2 })) {

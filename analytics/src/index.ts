@@ -12,7 +12,12 @@ export {
   sharpeStandardError,
   type SharpeEstimate,
 } from './statistics/sharpe-inference.ts';
-export { bootstrapDifference, quantileSorted, type BootstrapInterval, type TwoSampleBootstrapOptions } from './statistics/bootstrap.ts';
+export {
+  bootstrapDifference,
+  quantileSorted,
+  type BootstrapInterval,
+  type TwoSampleBootstrapOptions,
+} from './statistics/bootstrap.ts';
 export { computeVersionStats, statsFromSeries, sharpeEstimate } from './version-stats/compute-version-stats.ts';
 export { StatsFilterSchema, type StatsFilter } from './version-stats/stats-filter.ts';
 export type { VersionStats, VersionTradeSeries } from './version-stats/version-stats.ts';
@@ -32,11 +37,32 @@ export {
   type RegistryActionInput,
 } from './registry/strategy-registry.ts';
 export { diffConfigs, type ConfigChange } from './registry/config-diff.ts';
-export { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type ActiveVersion, type StrategyVersionRecord } from './registry/strategy-version-record.ts';
-export { compareVersions, decideVerdict, CompareOptionsSchema, type CompareOptions } from './comparison/compare-versions.ts';
+export {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditEntry,
+  type ActiveVersion,
+  type StrategyVersionRecord,
+} from './registry/strategy-version-record.ts';
+export {
+  compareVersions,
+  decideVerdict,
+  CompareOptionsSchema,
+  type CompareOptions,
+} from './comparison/compare-versions.ts';
 export { promoteVersion, type PromoteInput, type PromoteResult } from './comparison/promote-version.ts';
-export { applyAutoRollbackRule, AutoRollbackRuleSchema, type AutoRollbackRule, type AutoRollbackDecision } from './comparison/auto-rollback-rule.ts';
-export { VERDICTS, type Verdict, type VersionComparison, type VersionEvidence } from './comparison/version-comparison.ts';
+export {
+  applyAutoRollbackRule,
+  AutoRollbackRuleSchema,
+  type AutoRollbackRule,
+  type AutoRollbackDecision,
+} from './comparison/auto-rollback-rule.ts';
+export {
+  VERDICTS,
+  type Verdict,
+  type VersionComparison,
+  type VersionEvidence,
+} from './comparison/version-comparison.ts';
 export { wilsonInterval } from './statistics/wilson-interval.ts';
 export {
   answerActiveVersionRequest,

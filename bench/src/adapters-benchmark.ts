@@ -36,7 +36,10 @@ async function runAdaptersBenchmark(options: { quick: boolean }): Promise<Record
     const floorSeconds = (performance.now() - floorStarted) / 1000;
     // The floor must have written the same triplets, in any order.
     const [extracted, floor] = [await parquetDigest(storage, file), await parquetDigest(storage, floorFile)];
-    if (floor.rows !== decisions || floor.digest !== extracted.digest) throw new Error(`the engine's floor wrote other triplets than the extraction: ${JSON.stringify({ extracted, floor })}`);
+    if (floor.rows !== decisions || floor.digest !== extracted.digest)
+      throw new Error(
+        `the engine's floor wrote other triplets than the extraction: ${JSON.stringify({ extracted, floor })}`,
+      );
     return {
       'adapters.triplets_per_s': Math.round(decisions / seconds),
       'adapters.floor_triplets_per_s': Math.round(decisions / floorSeconds),
@@ -97,7 +100,11 @@ async function generateSpans(storage: Storage, decisions: number): Promise<void>
     map('service.name', service, 'trading.bot.id', service) AS resource,
     'd-' || toString(${n}) AS decision_id, ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'][${n} % 3 + 1] AS symbol,
     ${t0} + toIntervalMillisecond(${n} * 50) AS at`;
-  const insert = (select: string) => storage.client.command({ query: `INSERT INTO ${table} (${COLUMNS}) ${select}`, clickhouse_settings: { max_insert_threads: '2' } });
+  const insert = (select: string) =>
+    storage.client.command({
+      query: `INSERT INTO ${table} (${COLUMNS}) ${select}`,
+      clickhouse_settings: { max_insert_threads: '2' },
+    });
   // Decisions.
   await insert(`
     SELECT at, trace_id, leftPad(lower(hex(number * 4 + 1)), 16, '0'), '', '', 'decide', 'Internal', service, resource, 'bench', '0',

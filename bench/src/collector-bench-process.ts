@@ -61,7 +61,11 @@ export interface CollectorProcess {
 }
 
 export async function startCollectorProcess(dataPath: string): Promise<CollectorProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', COLLECTOR_PROCESS, dataPath, import.meta.resolve('./thread-cpu.ts')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', COLLECTOR_PROCESS, dataPath, import.meta.resolve('./thread-cpu.ts')],
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
   const pending = new Map<number, (result: unknown) => void>();
   let nextId = 1;
   const url = await new Promise<string>((resolve, reject) => {
@@ -91,14 +95,21 @@ export async function startCollectorProcess(dataPath: string): Promise<Collector
 }
 
 /** POSTs one OTLP/protobuf trace request; resolves with the status (and Retry-After) once the answer is read. */
-export function postProtobuf(baseUrl: string, body: Buffer, agent: Agent): Promise<{ status: number; retryAfter?: string }> {
+export function postProtobuf(
+  baseUrl: string,
+  body: Buffer,
+  agent: Agent,
+): Promise<{ status: number; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}/v1/traces`, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }));
-    });
+    const req = request(
+      `${baseUrl}/v1/traces`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
-

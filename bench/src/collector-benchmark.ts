@@ -72,14 +72,21 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       const due = started + i * interval;
       if (due > performance.now()) await sleep(due - performance.now());
       const sent = performance.now();
-      inFlight.push(postProtobuf(child.url, nextBody(), agent).then(() => void latencies.push(performance.now() - sent)));
+      inFlight.push(
+        postProtobuf(child.url, nextBody(), agent).then(() => void latencies.push(performance.now() - sent)),
+      );
     }
     await Promise.all(inFlight);
     await child.call('drain');
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
 
-    const engine = summarize(await child.call('engine', { bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')), repeats: repeats + 1 }));
+    const engine = summarize(
+      await child.call('engine', {
+        bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')),
+        repeats: repeats + 1,
+      }),
+    );
     const rss = await child.call('rss');
     agent.destroy();
     return {

@@ -23,12 +23,20 @@ const TRACE_MARKER = Buffer.from('feedface', 'hex');
 const DECISION_MARKER = Buffer.from('seq:', 'latin1');
 const SEQUENCE_PLACEHOLDER = '00000000';
 
-export async function requestTemplates(count: number, spans: number, shape: RequestShape = 'decision-spans'): Promise<RequestTemplate[]> {
+export async function requestTemplates(
+  count: number,
+  spans: number,
+  shape: RequestShape = 'decision-spans',
+): Promise<RequestTemplate[]> {
   const templates: RequestTemplate[] = [];
   for (let t = 0; t < count; t += 1) {
     const exporter = new InMemorySpanExporter();
     const provider = new TracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'bench-bot', 'service.version': '1.0.0', 'trading.bot.id': `bench-${t}` }),
+      resource: resourceFromAttributes({
+        'service.name': 'bench-bot',
+        'service.version': '1.0.0',
+        'trading.bot.id': `bench-${t}`,
+      }),
       spanProcessors: [new SimpleSpanProcessor({ exporter })],
       idGenerator: new MarkedIdGenerator(),
     });
@@ -37,10 +45,15 @@ export async function requestTemplates(count: number, spans: number, shape: Requ
     let decisions = 0;
     for (let i = 0; made < spans; i += 1, decisions += 1) {
       const decisionId = `${DECISION_MARKER.toString('latin1')}${SEQUENCE_PLACEHOLDER}/${t}/${i}`;
-      made += shape === 'bot-traces' && spans - made >= BOT_TRACE_MAX_SPANS ? writeBotTrace(tracer, decisionId, i) : writeDecisionSpan(tracer, decisionId, i);
+      made +=
+        shape === 'bot-traces' && spans - made >= BOT_TRACE_MAX_SPANS
+          ? writeBotTrace(tracer, decisionId, i)
+          : writeDecisionSpan(tracer, decisionId, i);
     }
     await provider.forceFlush();
-    templates.push(markedTemplate(Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!), decisions));
+    templates.push(
+      markedTemplate(Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!), decisions),
+    );
   }
   return templates;
 }
@@ -86,7 +99,8 @@ function decisionAttributes(decisionId: string, i: number) {
 /** One decide span; every fourth carries a reward event. Returns the spans written (1). */
 function writeDecisionSpan(tracer: Tracer, decisionId: string, i: number): number {
   const span = tracer.startSpan('decide BTC/USDT', { attributes: decisionAttributes(decisionId, i) });
-  if (i % 4 === 0) span.addEvent('trading.reward', { 'trading.reward.value': (i % 7) - 3, 'trading.decision.id': decisionId });
+  if (i % 4 === 0)
+    span.addEvent('trading.reward', { 'trading.reward.value': (i % 7) - 3, 'trading.decision.id': decisionId });
   span.end();
   return 1;
 }
@@ -98,7 +112,10 @@ function writeBotTrace(tracer: Tracer, decisionId: string, i: number): number {
   const action = ACTIONS[i % 3]!;
   const decide = tracer.startSpan('decide BTC/USDT', { attributes: decisionAttributes(decisionId, i) });
   const inDecision = trace.setSpan(context.active(), decide);
-  for (const [step, answer] of [['Summarize the market.', 'Momentum is rising; RSI is neutral.'], ['Buy, sell or hold?', action]] as const) {
+  for (const [step, answer] of [
+    ['Summarize the market.', 'Momentum is rising; RSI is neutral.'],
+    ['Buy, sell or hold?', action],
+  ] as const) {
     tracer
       .startSpan(
         'chat deepseek-chat',
@@ -110,9 +127,14 @@ function writeBotTrace(tracer: Tracer, decisionId: string, i: number): number {
             'gen_ai.request.model': 'deepseek-chat',
             'gen_ai.input.messages': JSON.stringify([
               { role: 'system', parts: [{ type: 'text', content: 'You are a disciplined crypto trader.' }] },
-              { role: 'user', parts: [{ type: 'text', content: `BTC/USDT at ${60_000 + i}, RSI ${40 + (i % 30)}. ${step}` }] },
+              {
+                role: 'user',
+                parts: [{ type: 'text', content: `BTC/USDT at ${60_000 + i}, RSI ${40 + (i % 30)}. ${step}` }],
+              },
             ]),
-            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: answer }], finish_reason: 'stop' }]),
+            'gen_ai.output.messages': JSON.stringify([
+              { role: 'assistant', parts: [{ type: 'text', content: answer }], finish_reason: 'stop' },
+            ]),
             'gen_ai.usage.input_tokens': 60 + (i % 40),
             'gen_ai.usage.output_tokens': 12,
           },
@@ -146,9 +168,18 @@ function writeBotTrace(tracer: Tracer, decisionId: string, i: number): number {
   const reward = tracer.startSpan('reward', {
     root: true,
     links: [{ context: decide.spanContext() }],
-    attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': decisionId, 'trading.reward.value': (i % 7) - 3 },
+    attributes: {
+      'trading.operation.name': 'reward',
+      'trading.decision.id': decisionId,
+      'trading.reward.value': (i % 7) - 3,
+    },
   });
-  reward.addEvent('trading.reward', { 'trading.decision.id': decisionId, 'trading.reward.name': 'primary', 'trading.reward.value': (i % 7) - 3, 'trading.reward.kind': 'realized' });
+  reward.addEvent('trading.reward', {
+    'trading.decision.id': decisionId,
+    'trading.reward.name': 'primary',
+    'trading.reward.value': (i % 7) - 3,
+    'trading.reward.kind': 'realized',
+  });
   reward.end();
   return spans + 1;
 }
@@ -166,6 +197,9 @@ class MarkedIdGenerator implements IdGenerator {
 
 function randomHex(length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(Math.random() * 0x1_0000_0000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }

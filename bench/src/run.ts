@@ -38,7 +38,10 @@ async function main(): Promise<void> {
     .option('--scale-max <spans>', 'largest size of the scale table (10^5, 10^6, ... up to this)', '10000000')
     .parse();
   const parsed = FlagsSchema.safeParse(program.opts());
-  if (!parsed.success) throw new Error(`invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`,
+    );
   const { quick, only, out, scaleMax } = parsed.data;
 
   const measured: Figures = {};
@@ -54,14 +57,20 @@ async function main(): Promise<void> {
     await runners[suite]();
   }
   for (const [key, { samples }] of Object.entries(measured)) {
-    if (!samples.every(Number.isFinite)) throw new Error(`benchmark figure ${key} has a sample that is not a finite number: ${samples.join(', ')}`);
+    if (!samples.every(Number.isFinite))
+      throw new Error(`benchmark figure ${key} has a sample that is not a finite number: ${samples.join(', ')}`);
   }
   const figures = Object.fromEntries(Object.entries(measured).map(([key, m]) => [key, m.median]));
   // How far repeated runs of each figure fell apart (runs: 1 for figures measured once or derived from others).
-  const spread = Object.fromEntries(Object.entries(measured).map(([key, m]) => [key, { min: m.min, max: m.max, runs: m.samples.length }]));
+  const spread = Object.fromEntries(
+    Object.entries(measured).map(([key, m]) => [key, { min: m.min, max: m.max, runs: m.samples.length }]),
+  );
 
   const goals = Object.fromEntries(
-    GOALS.filter((g) => g.key in figures).map((g) => [g.key, { goal: `${g.comparison} ${g.target}`, met: meetsGoal(g, figures[g.key]!) }]),
+    GOALS.filter((g) => g.key in figures).map((g) => [
+      g.key,
+      { goal: `${g.comparison} ${g.target}`, met: meetsGoal(g, figures[g.key]!) },
+    ]),
   );
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ machine: machineInfo(), quick, figures, spread, goals, scale }, null, 2)}\n`);
@@ -77,7 +86,16 @@ async function main(): Promise<void> {
   if (scale.length > 0) {
     process.stdout.write('\nscale\n');
     printTable(
-      ['spans', 'decisions', 'added spans', 'ingest s', 'ingest spans/s', 'export s', 'triplets/s', 'bytes/span on disk'],
+      [
+        'spans',
+        'decisions',
+        'added spans',
+        'ingest s',
+        'ingest spans/s',
+        'export s',
+        'triplets/s',
+        'bytes/span on disk',
+      ],
       scale.map((r) => [
         String(r.spans),
         String(r.decisions),
@@ -99,7 +117,9 @@ async function main(): Promise<void> {
  */
 async function runAdaptersBenchmarkProcess(quick: boolean): Promise<Record<string, number>> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'adapters-benchmark.ts');
-  const child = promisify(execFile)(process.execPath, [script, ...(quick ? ['--quick'] : [])], { maxBuffer: 1024 * 1024 });
+  const child = promisify(execFile)(process.execPath, [script, ...(quick ? ['--quick'] : [])], {
+    maxBuffer: 1024 * 1024,
+  });
   child.child.stderr?.pipe(process.stderr);
   const { stdout } = await child;
   return z.record(z.string(), z.number()).parse(JSON.parse(stdout));
@@ -111,7 +131,8 @@ function formatNumber(value: number): string {
 
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }

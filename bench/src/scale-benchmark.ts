@@ -55,22 +55,38 @@ export async function runScaleBenchmark(options: { quick: boolean; maxSpans: num
             const body = template.instantiate(sequence);
             decisions += template.decisions;
             // Backpressure (429/503) is retried after the collector's Retry-After, as an OTel exporter does.
-            for (let response = await postProtobuf(child.url, body, agent); response.status !== 200; response = await postProtobuf(child.url, body, agent)) {
-              if (response.status !== 429 && response.status !== 503) throw new Error(`the collector answered ${response.status}`);
+            for (
+              let response = await postProtobuf(child.url, body, agent);
+              response.status !== 200;
+              response = await postProtobuf(child.url, body, agent)
+            ) {
+              if (response.status !== 429 && response.status !== 503)
+                throw new Error(`the collector answered ${response.status}`);
               await new Promise((resolve) => setTimeout(resolve, Number(response.retryAfter ?? '1') * 100));
             }
           }
         }),
       );
       requestsSent = requests;
-      if (!(await child.call('drain'))) throw new Error(`the collector did not store ${size} spans within its drain timeout`);
+      if (!(await child.call('drain')))
+        throw new Error(`the collector did not store ${size} spans within its drain timeout`);
       const ingestSeconds = (performance.now() - started) / 1000;
       const stored = requests * SPANS_PER_REQUEST;
       const bytes = await child.call('disk');
       const exported = await child.call('export');
-      if (exported.count !== decisions) throw new Error(`the export of ${stored} spans wrote ${exported.count} triplets for ${decisions} decisions`);
-      rows.push({ spans: stored, added_spans: addedSpans, decisions, ingest_s: ingestSeconds, export_s: exported.seconds, bytes_per_span: bytes / stored });
-      process.stderr.write(`  scale: ${stored} spans (${decisions} decisions) stored, the last ${addedSpans} ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exported.seconds.toFixed(1)} s\n`);
+      if (exported.count !== decisions)
+        throw new Error(`the export of ${stored} spans wrote ${exported.count} triplets for ${decisions} decisions`);
+      rows.push({
+        spans: stored,
+        added_spans: addedSpans,
+        decisions,
+        ingest_s: ingestSeconds,
+        export_s: exported.seconds,
+        bytes_per_span: bytes / stored,
+      });
+      process.stderr.write(
+        `  scale: ${stored} spans (${decisions} decisions) stored, the last ${addedSpans} ingested in ${ingestSeconds.toFixed(1)} s, exported in ${exported.seconds.toFixed(1)} s\n`,
+      );
     }
   } finally {
     agent.destroy();

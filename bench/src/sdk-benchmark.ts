@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { init, semconv as A, type TradeTrace } from '@tradetrace/sdk';
-import { AsyncLocalStorageContextManager, BatchSpanProcessor, context, ExportResultCode, resourceFromAttributes, SpanKind, trace, TracerProvider, type ReadableSpan, type SpanExporter, type Tracer } from '@tradetrace/sdk/testing';
+import {
+  AsyncLocalStorageContextManager,
+  BatchSpanProcessor,
+  context,
+  ExportResultCode,
+  resourceFromAttributes,
+  SpanKind,
+  trace,
+  TracerProvider,
+  type ReadableSpan,
+  type SpanExporter,
+  type Tracer,
+} from '@tradetrace/sdk/testing';
 import { summarize, type Figures } from './repeated-measurement.ts';
 
 /**
@@ -56,18 +68,27 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 /** Runs one side in a fresh process of the same Node binary; resolves to its samples (µs per decision). */
 function measureInChildProcess(side: Side, decisions: number, repeats: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...process.execArgv, THIS_FILE, CHILD_FLAG, side, String(decisions), String(repeats)], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new Error(`sdk benchmark (${side}) failed: ${stderr || error.message}`));
-        return;
-      }
-      const samples = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as unknown;
-      if (!Array.isArray(samples) || samples.length !== repeats || !samples.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-        reject(new Error(`sdk benchmark (${side}) gave no samples: ${stdout}`));
-        return;
-      }
-      resolve(samples as number[]);
-    });
+    execFile(
+      process.execPath,
+      [...process.execArgv, THIS_FILE, CHILD_FLAG, side, String(decisions), String(repeats)],
+      { maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`sdk benchmark (${side}) failed: ${stderr || error.message}`));
+          return;
+        }
+        const samples = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as unknown;
+        if (
+          !Array.isArray(samples) ||
+          samples.length !== repeats ||
+          !samples.every((v) => typeof v === 'number' && Number.isFinite(v))
+        ) {
+          reject(new Error(`sdk benchmark (${side}) gave no samples: ${stdout}`));
+          return;
+        }
+        resolve(samples as number[]);
+      },
+    );
   });
 }
 
@@ -78,11 +99,26 @@ async function runSide(side: Side, decisions: number, repeats: number): Promise<
   let run: () => Promise<number>;
   let finish = async () => {};
   if (side === 'sdk') {
-    const sdk = init({ serviceName: 'bench-bot', botId: 'bench-1', exporter, shutdownOnExit: false, logger: { warn: () => {}, error: () => {} }, ...queue });
-    run = () => timeLoop(decisions, (i) => sdkDecision(sdk, i), () => sdk.forceFlush());
+    const sdk = init({
+      serviceName: 'bench-bot',
+      botId: 'bench-1',
+      exporter,
+      shutdownOnExit: false,
+      logger: { warn: () => {}, error: () => {} },
+      ...queue,
+    });
+    run = () =>
+      timeLoop(
+        decisions,
+        (i) => sdkDecision(sdk, i),
+        () => sdk.forceFlush(),
+      );
     finish = async () => {
       await sdk.shutdown();
-      if (sdk.stats().dropped > 0) throw new Error(`the SDK dropped ${sdk.stats().dropped} spans during the benchmark: the figures would flatter it`);
+      if (sdk.stats().dropped > 0)
+        throw new Error(
+          `the SDK dropped ${sdk.stats().dropped} spans during the benchmark: the figures would flatter it`,
+        );
     };
   } else if (side === 'raw') {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -91,13 +127,28 @@ async function runSide(side: Side, decisions: number, repeats: number): Promise<
       spanProcessors: [new BatchSpanProcessor({ exporter, ...queue })],
     });
     const raw = provider.getTracer('raw-otel');
-    run = () => timeLoop(decisions, (i) => rawDecision(raw, i), () => provider.forceFlush());
+    run = () =>
+      timeLoop(
+        decisions,
+        (i) => rawDecision(raw, i),
+        () => provider.forceFlush(),
+      );
     finish = () => provider.shutdown();
   } else if (side === 'disabled') {
     const disabled = init({ serviceName: 'bench-bot', disabled: true });
-    run = () => timeLoop(decisions, (i) => sdkDecision(disabled, i), async () => {});
+    run = () =>
+      timeLoop(
+        decisions,
+        (i) => sdkDecision(disabled, i),
+        async () => {},
+      );
   } else {
-    run = () => timeLoop(decisions, (i) => bareDecision(i), async () => {});
+    run = () =>
+      timeLoop(
+        decisions,
+        (i) => bareDecision(i),
+        async () => {},
+      );
   }
   await run();
   const samples: number[] = [];
@@ -120,7 +171,9 @@ class AcceptingExporter implements SpanExporter {
   /** Every decision gave a decision span and an LLM span that is its child: both sides did the same work. */
   checkShape(decisions: number): void {
     if (this.spans !== 2 * decisions || this.children !== decisions) {
-      throw new Error(`expected ${2 * decisions} spans of which ${decisions} children, got ${this.spans} spans of which ${this.children} children`);
+      throw new Error(
+        `expected ${2 * decisions} spans of which ${decisions} children, got ${this.spans} spans of which ${this.children} children`,
+      );
     }
   }
   async shutdown(): Promise<void> {}
@@ -130,7 +183,11 @@ class AcceptingExporter implements SpanExporter {
  * CPU µs per decision for `n` decisions, yielding to the event loop every 256 decisions as a bot would, plus a final
  * flush. Process CPU time (user + system), not wall time: other processes on the machine do not count.
  */
-async function timeLoop(n: number, decide: (i: number) => Promise<unknown>, flush: () => Promise<void>): Promise<number> {
+async function timeLoop(
+  n: number,
+  decide: (i: number) => Promise<unknown>,
+  flush: () => Promise<void>,
+): Promise<number> {
   const start = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     await decide(i);
@@ -160,11 +217,14 @@ const completion = {
 const respond = async () => completion;
 
 function sdkDecision(tt: TradeTrace, i: number): Promise<unknown> {
-  return tt.decide({ strategy, symbol, kind: 'llm', mode: 'paper', context: { price: 142.5 + (i % 7), rsi_14: 61.2 } }, async (decision) => {
-    await tt.traceLlmCall({ provider: 'deepseek', request }, respond);
-    decision.reward(0.1, { name: 'shaping' });
-    return { action: 'buy' as const, confidence: 0.7 };
-  });
+  return tt.decide(
+    { strategy, symbol, kind: 'llm', mode: 'paper', context: { price: 142.5 + (i % 7), rsi_14: 61.2 } },
+    async (decision) => {
+      await tt.traceLlmCall({ provider: 'deepseek', request }, respond);
+      decision.reward(0.1, { name: 'shaping' });
+      return { action: 'buy' as const, confidence: 0.7 };
+    },
+  );
 }
 
 function rawDecision(tracer: Tracer, i: number): Promise<unknown> {
@@ -205,7 +265,12 @@ function rawDecision(tracer: Tracer, i: number): Promise<unknown> {
         [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(response.choices.map((c) => c.message)),
       });
       llm.end();
-      span.addEvent(A.EVENT_TRADING_REWARD, { [A.ATTR_TRADING_DECISION_ID]: id, [A.ATTR_TRADING_REWARD_VALUE]: 0.1, [A.ATTR_TRADING_REWARD_NAME]: 'shaping', [A.ATTR_TRADING_REWARD_KIND]: 'realized' });
+      span.addEvent(A.EVENT_TRADING_REWARD, {
+        [A.ATTR_TRADING_DECISION_ID]: id,
+        [A.ATTR_TRADING_REWARD_VALUE]: 0.1,
+        [A.ATTR_TRADING_REWARD_NAME]: 'shaping',
+        [A.ATTR_TRADING_REWARD_KIND]: 'realized',
+      });
       span.setAttributes({ [A.ATTR_TRADING_DECISION_ACTION]: 'buy', [A.ATTR_TRADING_DECISION_CONFIDENCE]: 0.7 });
       span.end();
       return { action: 'buy' };

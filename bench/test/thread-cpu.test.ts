@@ -14,7 +14,10 @@ describe.skipIf(process.platform !== 'linux')('threadCpu (reads /proc, Linux onl
 
   it('books a thread of another name to `engine`, also after it ended', async () => {
     const before = threadCpu()!;
-    const worker = new Worker(new URL('./support/cpu-spin.ts', import.meta.url), { name: 'spinner', workerData: { seconds: 0.3 } });
+    const worker = new Worker(new URL('./support/cpu-spin.ts', import.meta.url), {
+      name: 'spinner',
+      workerData: { seconds: 0.3 },
+    });
     await new Promise((resolve) => worker.once('exit', resolve));
     const after = threadCpu()!;
     expect(after.engine - before.engine).toBeGreaterThanOrEqual(0.3);

@@ -6,7 +6,9 @@ import { CliError } from './cli-error.ts';
 export function parseOptions<S extends z.ZodType>(schema: S, options: unknown): z.output<S> {
   const result = schema.safeParse(options);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`,
+    );
     throw new CliError(`invalid options: ${problems.join('; ')}`);
   }
   return result.data;
@@ -34,6 +36,11 @@ export type StorageFlags = z.output<typeof StorageFlagsSchema>;
 /** Storage options from the shared flags: a server when --clickhouse-url is given, else the embedded folder. */
 export function storageOptionsFrom(flags: StorageFlags) {
   return flags.clickhouseUrl
-    ? { url: flags.clickhouseUrl, database: flags.database, username: flags.clickhouseUser, password: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD }
+    ? {
+        url: flags.clickhouseUrl,
+        database: flags.database,
+        username: flags.clickhouseUser,
+        password: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
+      }
     : { dataPath: flags.data, database: flags.database };
 }

@@ -34,7 +34,10 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const message = error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_') ? (error as Error).message : String((error as Error).stack ?? error);
+    const message =
+      error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_')
+        ? (error as Error).message
+        : String((error as Error).stack ?? error);
     process.stderr.write(`tradetrace: ${message}\n`);
     return 1;
   }

@@ -17,7 +17,18 @@ describe('analytics commands (as a process)', () => {
   it('versions add prints the content-hash id; stats --json reads the same folder', () => {
     const config = { lookback: 20, risk: { stop: 0.02 } };
     writeFileSync(join(root, 'v1.json'), JSON.stringify(config));
-    const added = run('versions', 'add', '--strategy', 'momentum', '--config', join(root, 'v1.json'), '--note', 'baseline', '--data', data);
+    const added = run(
+      'versions',
+      'add',
+      '--strategy',
+      'momentum',
+      '--config',
+      join(root, 'v1.json'),
+      '--note',
+      'baseline',
+      '--data',
+      data,
+    );
     expect(added.stderr).toMatch(/added momentum@/);
     expect(added.status).toBe(0);
     expect(added.stdout.trim()).toBe(strategyVersionId(config));
@@ -32,9 +43,22 @@ describe('analytics commands (as a process)', () => {
     expect(since.status).toBe(1);
     expect(since.stderr).toMatch(/--since: must be an ISO 8601 date-time/);
 
-    writeFileSync(join(root, 'bad.csv'), 'timestamp,open,high,low,close,volume\n1700000000000,10,11,9,10,1\n1700000060000,10,9,9,10,1\n');
+    writeFileSync(
+      join(root, 'bad.csv'),
+      'timestamp,open,high,low,close,volume\n1700000000000,10,11,9,10,1\n1700000060000,10,9,9,10,1\n',
+    );
     writeFileSync(join(root, 'c.json'), '{}');
-    const backtest = run('backtest', '--bot', 'bot.ts', '--csv', join(root, 'bad.csv'), '--config', join(root, 'c.json'), '--data', data);
+    const backtest = run(
+      'backtest',
+      '--bot',
+      'bot.ts',
+      '--csv',
+      join(root, 'bad.csv'),
+      '--config',
+      join(root, 'c.json'),
+      '--data',
+      data,
+    );
     expect(backtest.status).toBe(1);
     expect(backtest.stderr).toMatch(/bad\.csv line 3: high must be ≥ open, close and low/);
     expect(backtest.stderr).not.toMatch(/at .*\.ts:\d+/);

@@ -53,7 +53,9 @@ describe('tradetrace (as a process)', () => {
 
   it('collector: stores what it acknowledged and exits 0 on SIGTERM; export then reads it back', async () => {
     const data = join(root, 'collector-data');
-    const child = spawn(process.execPath, [BIN, 'collector', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, 'collector', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const lines = createInterface({ input: child.stdout! });
     let url = '';
     for await (const line of lines) {
@@ -65,7 +67,11 @@ describe('tradetrace (as a process)', () => {
     }
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(traceRequest('cli-bot')) });
+    const response = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(traceRequest('cli-bot')),
+    });
     expect(response.status).toBe(200);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -73,7 +79,12 @@ describe('tradetrace (as a process)', () => {
 
     const storage = await openStorage({ dataPath: data });
     try {
-      const rows = await (await storage.client.query({ query: `SELECT TraceId, SpanId FROM ${storage.table('otel_traces')}`, format: 'JSONEachRow' })).json();
+      const rows = await (
+        await storage.client.query({
+          query: `SELECT TraceId, SpanId FROM ${storage.table('otel_traces')}`,
+          format: 'JSONEachRow',
+        })
+      ).json();
       expect(rows).toEqual([{ TraceId: '5b8efff798038103d269b633813fc60c', SpanId: 'eee19b7ec3c1b174' }]);
     } finally {
       await storage.close();
@@ -82,8 +93,15 @@ describe('tradetrace (as a process)', () => {
     const out = join(root, 'triplets.jsonl');
     const exported = run('export', '--format', 'jsonl', '--out', out, '--data', data);
     expect(exported.status).toBe(0);
-    const triplets = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const triplets = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(triplets).toHaveLength(1);
-    expect(triplets[0]).toMatchObject({ decision_id: 'd-1', service_name: 'cli-bot', reward: { value: null, match: 'none' } });
+    expect(triplets[0]).toMatchObject({
+      decision_id: 'd-1',
+      service_name: 'cli-bot',
+      reward: { value: null, match: 'none' },
+    });
   });
 });

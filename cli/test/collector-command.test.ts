@@ -8,7 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'tradetrace-collector-command-'));
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [BIN, 'collector', '--data', join(root, 'data'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  spawnSync(process.execPath, [BIN, 'collector', '--data', join(root, 'data'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
 
 describe('tradetrace collector configuration', () => {
   afterAll(() => {

@@ -17,19 +17,31 @@ export const CollectorConfigSchema = z
     clickhouseUser: z.string().optional(),
     clickhousePassword: z.string().optional(),
     /** Database for every table. */
-    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('otel'),
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+      .default('otel'),
     /** Bearer tokens, comma-separated (`TOKEN`, `read:TOKEN`, `TOKEN@service:NAME`, `TOKEN@bot:ID`). */
     authTokens: z.string().optional(),
     /** File of bearer tokens, one entry per line. */
     authTokensFile: z.string().min(1).optional(),
     /** Largest request body, compressed and decompressed alike (at most 1 GiB: the protobuf reader's positions are 32-bit). */
-    bodyLimitBytes: z.coerce.number().int().positive().max(1024 * MiB).default(20 * MiB),
+    bodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(1024 * MiB)
+      .default(20 * MiB),
     /** Spans (or log records) per request. */
     maxItemsPerRequest: z.coerce.number().int().positive().default(100_000),
     /** Attributes kept per span, event or log record. */
     maxAttributesPerItem: z.coerce.number().int().positive().default(256),
     /** Longest attribute value kept, in characters (prompts and completions can be long). */
-    maxAttributeValueLength: z.coerce.number().int().positive().default(1 * MiB),
+    maxAttributeValueLength: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1 * MiB),
     /** Longest span, event or service name kept, in characters (they are LowCardinality key columns in ClickHouse). */
     maxNameLength: z.coerce.number().int().positive().default(1024),
     /**
@@ -40,7 +52,11 @@ export const CollectorConfigSchema = z
     /** Requests processed at once; more are answered 429 before their body is read. */
     maxConcurrentRequests: z.coerce.number().int().positive().default(64),
     /** Disk budget of the write-ahead spool; past it requests get 503 + Retry-After. */
-    spoolMaxBytes: z.coerce.number().int().positive().default(1024 * MiB),
+    spoolMaxBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * MiB),
     /**
      * Rows waiting in the spool above which an answer also waits for the request's INSERT: below it answers come as
      * soon as requests are spooled (just as durable), above it clients are slowed to ClickHouse's pace. 0: always
@@ -85,7 +101,10 @@ export function parseCollectorConfig(input: CollectorConfig): ResolvedCollectorC
     throw new CollectorConfigError(`invalid collector configuration: ${problems.join('; ')}`);
   }
   const { bodyLimitBytes, maxJsonContainersPerRequest } = result.data;
-  return { ...result.data, maxJsonContainersPerRequest: maxJsonContainersPerRequest ?? Math.floor(bodyLimitBytes / JSON_BYTES_PER_CONTAINER) };
+  return {
+    ...result.data,
+    maxJsonContainersPerRequest: maxJsonContainersPerRequest ?? Math.floor(bodyLimitBytes / JSON_BYTES_PER_CONTAINER),
+  };
 }
 
 const ENV_PREFIX = 'TRADETRACE_';
@@ -101,7 +120,8 @@ export function collectorConfigFromEnvironment(env: NodeJS.ProcessEnv): Partial<
     const value = env[toEnvName(key)];
     if (value !== undefined && value.trim() !== '') config[key] = value.trim();
   }
-  if (config.clickhousePassword === undefined && env.CLICKHOUSE_PASSWORD) config.clickhousePassword = env.CLICKHOUSE_PASSWORD;
+  if (config.clickhousePassword === undefined && env.CLICKHOUSE_PASSWORD)
+    config.clickhousePassword = env.CLICKHOUSE_PASSWORD;
   return config as Partial<CollectorConfig>;
 }
 

@@ -52,10 +52,15 @@ export function insecureBindingWarning(host: string, authEnabled: boolean): stri
 }
 
 /** Opens storage (migrating the schema) and the spool, replays what a previous run left, then serves OTLP/HTTP until closed. */
-export async function startCollector(config: CollectorConfig, options: StartCollectorOptions = {}): Promise<RunningCollector> {
+export async function startCollector(
+  config: CollectorConfig,
+  options: StartCollectorOptions = {},
+): Promise<RunningCollector> {
   const resolved = parseCollectorConfig(config);
   const { logger } = options;
-  const authorizer = createRequestAuthorizer(loadAuthTokens({ file: resolved.authTokensFile, list: resolved.authTokens }));
+  const authorizer = createRequestAuthorizer(
+    loadAuthTokens({ file: resolved.authTokensFile, list: resolved.authTokens }),
+  );
   const warning = insecureBindingWarning(resolved.host, authorizer.enabled);
   if (warning) {
     if (logger) logger.warn({ host: resolved.host }, warning);
@@ -63,7 +68,12 @@ export async function startCollector(config: CollectorConfig, options: StartColl
   }
   const storage = await openStorage(
     resolved.clickhouseUrl
-      ? { url: resolved.clickhouseUrl, database: resolved.database, username: resolved.clickhouseUser, password: resolved.clickhousePassword }
+      ? {
+          url: resolved.clickhouseUrl,
+          database: resolved.database,
+          username: resolved.clickhouseUser,
+          password: resolved.clickhousePassword,
+        }
       : { dataPath: resolved.dataPath, database: resolved.database },
   );
   let app: FastifyInstance | undefined;
@@ -82,8 +92,15 @@ export async function startCollector(config: CollectorConfig, options: StartColl
       maxJsonContainersPerRequest: resolved.maxJsonContainersPerRequest,
     };
     const realSink = createClickHouseRowSink(storage);
-    const spool = await WriteAheadSpool.open({ dir: join(resolved.dataPath, 'spool'), maxBytes: resolved.spoolMaxBytes });
-    if (spool.waiting.length > 0) logger?.info({ records: spool.waiting.length, bytes: spool.bytes }, 'replaying the spool left by the previous run');
+    const spool = await WriteAheadSpool.open({
+      dir: join(resolved.dataPath, 'spool'),
+      maxBytes: resolved.spoolMaxBytes,
+    });
+    if (spool.waiting.length > 0)
+      logger?.info(
+        { records: spool.waiting.length, bytes: spool.bytes },
+        'replaying the spool left by the previous run',
+      );
     ingest = new DurableIngest({
       spool,
       sink: options.wrapSink ? options.wrapSink(realSink) : realSink,
@@ -127,7 +144,11 @@ export async function startCollector(config: CollectorConfig, options: StartColl
             durable.stopAccepting();
             await server.close();
             const drained = await durable.drain(resolved.shutdownTimeoutMs);
-            if (!drained) logger?.warn({ backlog: durable.backlog }, 'shutdown: ClickHouse did not take the whole spool in time; the rest is replayed at the next start');
+            if (!drained)
+              logger?.warn(
+                { backlog: durable.backlog },
+                'shutdown: ClickHouse did not take the whole spool in time; the rest is replayed at the next start',
+              );
             await durable.stop();
           } finally {
             await engineMemory?.stop();

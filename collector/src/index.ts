@@ -1,4 +1,11 @@
-export { insecureBindingWarning, startCollector, type CollectorRouteContext, type CollectorRoutePlugin, type RunningCollector, type StartCollectorOptions } from './collector.ts';
+export {
+  insecureBindingWarning,
+  startCollector,
+  type CollectorRouteContext,
+  type CollectorRoutePlugin,
+  type RunningCollector,
+  type StartCollectorOptions,
+} from './collector.ts';
 export {
   CollectorConfigError,
   CollectorConfigSchema,
@@ -12,9 +19,28 @@ export { parseAuthTokens, loadAuthTokens, type AuthToken, type TokenRole } from 
 export { AuthError, createRequestAuthorizer, type RequestAuthorizer } from './auth/request-authorizer.ts';
 export { buildCollectorApp, type AppRoutePlugin, type CollectorAppOptions } from './http/collector-app.ts';
 export { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
-export { DurableIngest, IngestClosedError, type AcceptOutcome, type DurableIngestOptions } from './ingest/durable-ingest.ts';
-export { createFaultInjectingRowSink, InjectedOutageError, type FaultInjectingRowSink, type InjectedFault } from './ingest/fault-injecting-row-sink.ts';
-export { decodeOtlpBody, RequestOverLimitError, RowsTooLargeError, TooManyItemsError, TooManyJsonContainersError, type DecodedBody, type DecodedRows, type ResourceIdentity } from './ingest/otlp-body-decoding.ts';
+export {
+  DurableIngest,
+  IngestClosedError,
+  type AcceptOutcome,
+  type DurableIngestOptions,
+} from './ingest/durable-ingest.ts';
+export {
+  createFaultInjectingRowSink,
+  InjectedOutageError,
+  type FaultInjectingRowSink,
+  type InjectedFault,
+} from './ingest/fault-injecting-row-sink.ts';
+export {
+  decodeOtlpBody,
+  RequestOverLimitError,
+  RowsTooLargeError,
+  TooManyItemsError,
+  TooManyJsonContainersError,
+  type DecodedBody,
+  type DecodedRows,
+  type ResourceIdentity,
+} from './ingest/otlp-body-decoding.ts';
 export { InsertRejectedError, type RowBatch, type RowSink } from './ingest/row-sink.ts';
 export type { TelemetryIngest } from './ingest/telemetry-ingest.ts';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
@@ -26,5 +52,10 @@ export { mapToLogRows } from './otlp/log-row-mapper.ts';
 export type { IngestLimits, MappedRows } from './otlp/ingest-limits.ts';
 export { OtlpDecodeError, type DecodedResourceSpans, type DecodedSpan } from './otlp/decoded-spans.ts';
 export type { DecodedLogRecord, DecodedResourceLogs } from './otlp/decoded-logs.ts';
-export { WriteAheadSpool, SpoolFullError, type SpoolEntry, type WriteAheadSpoolOptions } from './spool/write-ahead-spool.ts';
+export {
+  WriteAheadSpool,
+  SpoolFullError,
+  type SpoolEntry,
+  type WriteAheadSpoolOptions,
+} from './spool/write-ahead-spool.ts';
 export type { BodyEncoding, TelemetrySignal } from './spool/spool-record.ts';

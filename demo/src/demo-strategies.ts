@@ -31,7 +31,8 @@ export const LLM_CONFIG: LlmConfig = {
   engine: 'llm',
   model: 'deepseek-chat',
   provider: 'deepseek',
-  systemPrompt: 'You trade perpetual futures. Answer only with JSON {"action":"buy"|"sell"|"hold","confidence":0..1,"reason":"..."}.',
+  systemPrompt:
+    'You trade perpetual futures. Answer only with JSON {"action":"buy"|"sell"|"hold","confidence":0..1,"reason":"..."}.',
   fastWindow: 5,
   slowWindow: 20,
 };
@@ -71,13 +72,20 @@ export function llmBot(client: OpenAI, tt: TradeTrace, symbol: string): Backtest
         temperature: 0,
         messages: [
           { role: 'system' as const, content: config.systemPrompt },
-          { role: 'user' as const, content: `Symbol ${symbol}. Market features: ${JSON.stringify({ return_5: features.return_5, return_20: features.return_20, volatility_20: features.volatility_20 })}` },
+          {
+            role: 'user' as const,
+            content: `Symbol ${symbol}. Market features: ${JSON.stringify({ return_5: features.return_5, return_20: features.return_20, volatility_20: features.volatility_20 })}`,
+          },
         ],
       };
-      const completion = await tt.traceLlmCall({ provider: config.provider, request }, () => client.chat.completions.create(request));
+      const completion = await tt.traceLlmCall({ provider: config.provider, request }, () =>
+        client.chat.completions.create(request),
+      );
       const parsed = LlmAnswerSchema.safeParse(safeJson(completion.choices[0]?.message.content ?? ''));
       // A model that answers off-format does not trade: the decision is recorded as a low-confidence hold.
-      return parsed.success ? { ...parsed.data, context: { ...features } } : { action: 'hold', confidence: 0, context: { ...features, off_format: true } };
+      return parsed.success
+        ? { ...parsed.data, context: { ...features } }
+        : { action: 'hold', confidence: 0, context: { ...features, off_format: true } };
     },
   };
 }

@@ -19,7 +19,9 @@ export const DemoOptionsSchema = z.object({
   candles: z.number().int().min(30).default(520),
   seed: z.number().int().default(42),
   /** Where progress and the result table go. */
-  log: z.custom<(line: string) => void>((v) => typeof v === 'function').default(() => (line: string) => process.stdout.write(`${line}\n`)),
+  log: z
+    .custom<(line: string) => void>((v) => typeof v === 'function')
+    .default(() => (line: string) => process.stdout.write(`${line}\n`)),
   /** A real OpenAI-compatible endpoint instead of the simulated one (OPENAI_BASE_URL / OPENAI_API_KEY). */
   openaiBaseUrl: z.url().optional(),
   openaiApiKey: z.string().optional(),
@@ -54,7 +56,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   if (o.endpoint !== undefined) {
     o.log(`collector: ${o.endpoint} (OTLP/HTTP; OTEL_EXPORTER_OTLP_HEADERS carries its token)`);
     const run = await runBot(o, o.endpoint);
-    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Read the results in Grafana, or: npx tradetrace export --endpoint ${o.endpoint} --format jsonl`);
+    o.log(
+      `done in ${((Date.now() - started) / 1000).toFixed(1)} s. Read the results in Grafana, or: npx tradetrace export --endpoint ${o.endpoint} --format jsonl`,
+    );
     return run;
   }
 
@@ -65,16 +69,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     o.log(`collector: ${collector.url} (OTLP/HTTP), embedded ClickHouse in ${dataPath}`);
     const run = await runBot(o, collector.url);
     // A 200 from the collector means "durable" (maybe still in its write-ahead spool): wait until ClickHouse has it all.
-    if (!(await collector.drain(120_000))) throw new Error('the collector did not write its spool into ClickHouse within 2 minutes');
+    if (!(await collector.drain(120_000)))
+      throw new Error('the collector did not write its spool into ClickHouse within 2 minutes');
     o.log('collector: every span is in ClickHouse');
 
     const versions = await computeVersionStats(collector.storage);
     const path = join(dataPath, 'triplets.jsonl');
     const count = await writeTripletsJsonl(readTriplets(collector.storage), path);
-    const engines = new Map([RULE_CONFIG, LLM_CONFIG].map((config) => [momentum.version(config).version, config.engine]));
+    const engines = new Map(
+      [RULE_CONFIG, LLM_CONFIG].map((config) => [momentum.version(config).version, config.engine]),
+    );
     printVersionTable(versions, engines, o.log);
     o.log(`triplets: ${count} (decision, context, reward) records in ${path}`);
-    o.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next: npx tradetrace stats --data ${o.dataPath}; npx tradetrace report --data ${o.dataPath} --out report.html`);
+    o.log(
+      `done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next: npx tradetrace stats --data ${o.dataPath}; npx tradetrace report --data ${o.dataPath} --out report.html`,
+    );
     return { ...run, versions, triplets: { path, count } };
   } finally {
     await collector.close();
@@ -90,19 +99,47 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
   let llmServer: SimulatedLlmServer | undefined;
   try {
     const baseURL = o.openaiBaseUrl ?? (llmServer = await startSimulatedLlmServer()).baseURL;
-    o.log(llmServer ? `LLM: simulated OpenAI-compatible server at ${baseURL} (set OPENAI_BASE_URL to use a real one)` : `LLM: ${baseURL}`);
-    const tt = init({ serviceName: 'demo-paper-bot', serviceVersion: '0.1.0', botId: 'demo-1', environment: 'demo', endpoint, maxQueueSize: 65_536, scheduledDelayMillis: 200 });
+    o.log(
+      llmServer
+        ? `LLM: simulated OpenAI-compatible server at ${baseURL} (set OPENAI_BASE_URL to use a real one)`
+        : `LLM: ${baseURL}`,
+    );
+    const tt = init({
+      serviceName: 'demo-paper-bot',
+      serviceVersion: '0.1.0',
+      botId: 'demo-1',
+      environment: 'demo',
+      endpoint,
+      maxQueueSize: 65_536,
+      scheduledDelayMillis: 200,
+    });
     const client = new OpenAI({ baseURL, apiKey: o.openaiApiKey ?? 'demo-key-not-used', maxRetries: 0 });
     const fill = FillModelSchema.parse({});
-    const markets = MARKETS.map((spec, i) => ({ symbol: spec.symbol, candles: generateCandles(spec, o.candles, o.seed + i) }));
-    o.log(`bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`);
+    const markets = MARKETS.map((spec, i) => ({
+      symbol: spec.symbol,
+      candles: generateCandles(spec, o.candles, o.seed + i),
+    }));
+    o.log(
+      `bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`,
+    );
 
     const runs = markets.flatMap(({ symbol, candles }) =>
       [
         { bot: ruleBot, config: RULE_CONFIG },
         { bot: llmBot(client, tt, symbol), config: LLM_CONFIG },
       ].map(({ bot, config }) =>
-        replayCandles({ bot, config, candles, symbol, fill, seed: o.seed, runId: `demo-${symbol.split('/')[0]!.toLowerCase()}`, tt, mode: 'paper', exchange: 'hyperliquid' }),
+        replayCandles({
+          bot,
+          config,
+          candles,
+          symbol,
+          fill,
+          seed: o.seed,
+          runId: `demo-${symbol.split('/')[0]!.toLowerCase()}`,
+          tt,
+          mode: 'paper',
+          exchange: 'hyperliquid',
+        }),
       ),
     );
     const results = await Promise.all(runs);
@@ -117,7 +154,16 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
 }
 
 function printVersionTable(rows: VersionStats[], engines: Map<string, string>, log: (line: string) => void): void {
-  const header = ['version', 'engine', 'decisions', 'closed trades', 'win rate', 'total P&L (USD)', 'Sharpe/trade', 'PSR'];
+  const header = [
+    'version',
+    'engine',
+    'decisions',
+    'closed trades',
+    'win rate',
+    'total P&L (USD)',
+    'Sharpe/trade',
+    'PSR',
+  ];
   const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
   const body = rows.map((r) => [
     `${r.strategy_name}@${r.strategy_version}`,
@@ -130,7 +176,8 @@ function printVersionTable(rows: VersionStats[], engines: Map<string, string>, l
     fixed(r.psr, 3),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   log('');
   log(line(header));
   log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -42,7 +42,8 @@ export async function startSimulatedLlmServer(): Promise<SimulatedLlmServer> {
     } catch {
       return { status: 400, body: { error: { message: 'body is not JSON' } } };
     }
-    if (!parsed.success) return { status: 400, body: { error: { message: `invalid chat request: ${parsed.error.message}` } } };
+    if (!parsed.success)
+      return { status: 400, body: { error: { message: `invalid chat request: ${parsed.error.message}` } } };
     const prompt = parsed.data.messages.map((m) => m.content).join('\n');
     const answer = decide(prompt);
     served += 1;
@@ -54,7 +55,11 @@ export async function startSimulatedLlmServer(): Promise<SimulatedLlmServer> {
         created: Math.floor(Date.now() / 1000),
         model: parsed.data.model,
         choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(answer) } }],
-        usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: 24, total_tokens: Math.ceil(prompt.length / 4) + 24 },
+        usage: {
+          prompt_tokens: Math.ceil(prompt.length / 4),
+          completion_tokens: 24,
+          total_tokens: Math.ceil(prompt.length / 4) + 24,
+        },
       },
     };
   }

@@ -15,7 +15,13 @@ type Regime = 'up' | 'down' | 'flat';
  * Seeded synthetic candles: a random walk whose drift switches between trending and flat regimes, so momentum
  * strategies have something to find and can also be wrong. The same seed always gives the same market.
  */
-export function generateCandles(spec: MarketSpec, count: number, seed: number, startTime = Date.UTC(2026, 0, 1), stepMs = 60_000): Candle[] {
+export function generateCandles(
+  spec: MarketSpec,
+  count: number,
+  seed: number,
+  startTime = Date.UTC(2026, 0, 1),
+  stepMs = 60_000,
+): Candle[] {
   const rng = xoroshiro128plus(seed);
   const uniform = () => uniformFloat64(rng);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());

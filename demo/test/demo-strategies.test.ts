@@ -21,7 +21,8 @@ describe('computeFeatures', () => {
 });
 
 describe('ruleBot', () => {
-  const decide = (closes: number[], config: StrategyConfig = RULE_CONFIG) => ruleBot.decide({ candles: candles(closes), position: null, config, now: 0 });
+  const decide = (closes: number[], config: StrategyConfig = RULE_CONFIG) =>
+    ruleBot.decide({ candles: candles(closes), position: null, config, now: 0 });
 
   it('holds while the slow average warms up, and says so', () => {
     expect(decide(ramp(100, 1, 19))).toEqual({ action: 'hold', confidence: 0, context: { warming_up: true } });

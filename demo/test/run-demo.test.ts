@@ -11,7 +11,12 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
 
   it('traces two strategy versions through the collector and writes one triplet per decision', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ dataPath: join(root, 'demo'), candles: 45, seed: 3, log: (line) => lines.push(line) });
+    const result = await runDemo({
+      dataPath: join(root, 'demo'),
+      candles: 45,
+      seed: 3,
+      log: (line) => lines.push(line),
+    });
 
     // 2 versions × 3 symbols × 45 candles (a decision at every close, holds while the averages warm up)
     expect(result.decisions).toBe(270);
@@ -19,7 +24,10 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     expect(result.versions!.map((v) => v.decisions)).toEqual([135, 135]);
     expect(result.triplets!.count).toBe(270);
 
-    const triplets = readFileSync(result.triplets!.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const triplets = readFileSync(result.triplets!.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(270);
     expect(triplets.every((t) => t.mode === 'paper' && t.exchange === 'hyperliquid')).toBe(true);
     const llm = triplets.filter((t) => t.decision.kind === 'llm');
@@ -27,14 +35,18 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     // Past the warm-up (19 candles per symbol) every LLM decision made exactly one model call.
     const asked = llm.filter((t) => t.context.warming_up !== true);
     expect(asked).toHaveLength(3 * (45 - 19));
-    expect(asked.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat')).toBe(true);
+    expect(
+      asked.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat'),
+    ).toBe(true);
     expect(llm.filter((t) => t.context.warming_up === true).every((t) => t.decision.llm_calls.length === 0)).toBe(true);
     // Every closed trade rewards the decision that opened it, found by decision id.
     const trades = result.versions!.reduce((n, v) => n + v.trades, 0);
     expect(trades).toBe(result.closedPositions);
     const rewarded = triplets.filter((t) => t.reward.match === 'decision_id');
     expect(rewarded).toHaveLength(trades);
-    expect(rewarded.every((t) => typeof t.reward.value === 'number' && t.outcome.realized_return === t.reward.value)).toBe(true);
+    expect(
+      rewarded.every((t) => typeof t.reward.value === 'number' && t.outcome.realized_return === t.reward.value),
+    ).toBe(true);
     expect(lines.some((l) => l.includes('triplets: 270'))).toBe(true);
   });
 

@@ -13,7 +13,10 @@ describe('startSimulatedLlmServer', () => {
   afterAll(() => server.close());
 
   const ask = (features: object) =>
-    client.chat.completions.create({ model: 'deepseek-chat', messages: [{ role: 'user', content: `features: ${JSON.stringify(features)}` }] });
+    client.chat.completions.create({
+      model: 'deepseek-chat',
+      messages: [{ role: 'user', content: `features: ${JSON.stringify(features)}` }],
+    });
 
   it('answers the real openai client with a JSON decision that follows the momentum in the prompt', async () => {
     const up = await ask({ return_5: 0.03, return_20: 0.05, volatility_20: 0.004 });
@@ -30,7 +33,10 @@ describe('startSimulatedLlmServer', () => {
   });
 
   it('rejects a request that is not a chat request with 400 and a message', async () => {
-    const response = await fetch(`${server.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'x' }) });
+    const response = await fetch(`${server.baseURL}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'x' }),
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/invalid chat request/);
   });

@@ -14,7 +14,8 @@ export interface ClientSpanRef {
 }
 
 export function clientSpanId(client: number, seq: number): string {
-  if (!Number.isInteger(client) || client < 0 || client >= MAX_CLIENTS) throw new RangeError(`client index ${client} outside 0..${MAX_CLIENTS - 1}`);
+  if (!Number.isInteger(client) || client < 0 || client >= MAX_CLIENTS)
+    throw new RangeError(`client index ${client} outside 0..${MAX_CLIENTS - 1}`);
   return MARKER + client.toString(16).padStart(2, '0') + seq.toString(16).padStart(12, '0');
 }
 

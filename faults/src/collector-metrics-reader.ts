@@ -2,7 +2,12 @@
 export type MetricsHeaders = Record<string, string>;
 
 /** Reads a collector's Prometheus /metrics and sums one metric's samples (every label set), optionally filtered by labels. */
-export async function readMetric(url: string, name: string, labels: Record<string, string> = {}, headers: MetricsHeaders = {}): Promise<number> {
+export async function readMetric(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+  headers: MetricsHeaders = {},
+): Promise<number> {
   const response = await fetch(`${url}/metrics`, { headers });
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
@@ -12,13 +17,18 @@ export async function readMetric(url: string, name: string, labels: Record<strin
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
     if (!match || match[1] !== name) continue;
     const labelText = match[2] ?? '';
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) sum += Number(match[3]);
+    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`)))
+      sum += Number(match[3]);
   }
   return sum;
 }
 
 /** Polls until the collector's spool is empty (every acknowledged request is in ClickHouse); false on timeout. */
-export async function waitForEmptySpool(url: string, timeoutMs: number, headers: MetricsHeaders = {}): Promise<boolean> {
+export async function waitForEmptySpool(
+  url: string,
+  timeoutMs: number,
+  headers: MetricsHeaders = {},
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await readMetric(url, 'tradetrace_collector_spool_records', {}, headers)) === 0) return true;

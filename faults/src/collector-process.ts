@@ -41,8 +41,15 @@ const KEPT_LINES = 40;
 export async function launchCollector(launch: CollectorLaunch): Promise<CollectorProcess> {
   const entry = launch.entry ?? 'cli';
   const flags = ['--host', '127.0.0.1', '--port', String(launch.port ?? 0), '--data', launch.dataPath];
-  const args = entry === 'cli' ? ['cli/src/bin.ts', 'collector', ...flags] : ['faults/src/fault-injecting-collector-main.ts', ...flags];
-  const child = spawn(NODE_BIN, args, { cwd: REPO_ROOT, env: { ...process.env, ...launch.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const args =
+    entry === 'cli'
+      ? ['cli/src/bin.ts', 'collector', ...flags]
+      : ['faults/src/fault-injecting-collector-main.ts', ...flags];
+  const child = spawn(NODE_BIN, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...launch.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (line: string) => {
     lines.push(line);
@@ -61,7 +68,13 @@ export async function launchCollector(launch: CollectorLaunch): Promise<Collecto
   const stdout = createInterface({ input: child.stdout! });
   const storageAcks: ((state: string) => void)[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the collector did not start within ${launch.startTimeoutMs ?? 120_000} ms:\n${lines.join('\n')}`)), launch.startTimeoutMs ?? 120_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`the collector did not start within ${launch.startTimeoutMs ?? 120_000} ms:\n${lines.join('\n')}`),
+        ),
+      launch.startTimeoutMs ?? 120_000,
+    );
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`the collector exited (code ${code}) before listening:\n${lines.join('\n')}`));

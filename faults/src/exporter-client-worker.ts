@@ -43,16 +43,29 @@ port.on('message', onMessage);
 const ids = sequentialIdGenerator(options.client);
 const finished = new InMemorySpanExporter();
 const provider = new TracerProvider({
-  resource: resourceFromAttributes({ 'service.name': options.serviceName, 'trading.bot.id': `fault-client-${options.client}` }),
+  resource: resourceFromAttributes({
+    'service.name': options.serviceName,
+    'trading.bot.id': `fault-client-${options.client}`,
+  }),
   idGenerator: ids,
   spanProcessors: [new SimpleSpanProcessor({ exporter: finished })],
 });
 const tracer = provider.getTracer('tradetrace-faults', '1.0.0');
 const url = `${options.url}/v1/traces`;
 const exporterConfig = { url, headers: options.headers, timeoutMillis: options.exportTimeoutMillis };
-const exporter = options.protocol === 'http/json' ? new OtlpJsonTraceExporter(exporterConfig) : new OtlpProtobufTraceExporter(exporterConfig);
+const exporter =
+  options.protocol === 'http/json'
+    ? new OtlpJsonTraceExporter(exporterConfig)
+    : new OtlpProtobufTraceExporter(exporterConfig);
 
-const report: ExporterClientReport = { client: options.client, sent: 0, acknowledgedRanges: [], failedExports: 0, exports: 0, statuses };
+const report: ExporterClientReport = {
+  client: options.client,
+  sent: 0,
+  acknowledgedRanges: [],
+  failedExports: 0,
+  exports: 0,
+  statuses,
+};
 // Loading the OTel packages takes a while in 16 threads on 2 cores: the clock starts when every client is ready.
 port.postMessage('ready');
 await started;
@@ -62,7 +75,13 @@ while (!stopRequested && Date.now() < deadline && report.sent < options.maxSpans
   const size = Math.min(options.batchSize, options.maxSpans - report.sent);
   for (let i = 0; i < size; i += 1) {
     tracer
-      .startSpan(`decide ${i % 8}`, { attributes: { 'trading.decision.id': `c${options.client}-${from + i}`, 'trading.symbol': 'SOL/USDC:USDC', 'trading.decision.confidence': (i % 100) / 100 } })
+      .startSpan(`decide ${i % 8}`, {
+        attributes: {
+          'trading.decision.id': `c${options.client}-${from + i}`,
+          'trading.symbol': 'SOL/USDC:USDC',
+          'trading.decision.confidence': (i % 100) / 100,
+        },
+      })
       .end();
   }
   const batch = finished.getFinishedSpans();

@@ -27,7 +27,8 @@ export interface ExporterClientReport {
   statuses: Record<string, number>;
 }
 
-export interface ExporterClientsOptions extends Omit<ExporterClientOptions, 'client' | 'protocol' | 'maxSpans' | 'headers' | 'exportTimeoutMillis'> {
+export interface ExporterClientsOptions
+  extends Omit<ExporterClientOptions, 'client' | 'protocol' | 'maxSpans' | 'headers' | 'exportTimeoutMillis'> {
   clients: number;
   /** Index of the first client (default 0), so groups started one after another make distinct span ids. */
   firstClient?: number;
@@ -78,7 +79,9 @@ export function startExporterClients(options: ExporterClientsOptions): ExporterC
           void worker.terminate();
         });
         worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`exporter client ${client} exited (code ${code}) without a report`)));
+        worker.once('exit', (code) =>
+          reject(new Error(`exporter client ${client} exited (code ${code}) without a report`)),
+        );
       }),
     );
   }
@@ -106,6 +109,7 @@ export function acknowledgedCount(report: ExporterClientReport): number {
 /** Sums the HTTP statuses seen by every client. */
 export function statusTotals(reports: readonly ExporterClientReport[]): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const report of reports) for (const [status, n] of Object.entries(report.statuses)) totals[status] = (totals[status] ?? 0) + n;
+  for (const report of reports)
+    for (const [status, n] of Object.entries(report.statuses)) totals[status] = (totals[status] ?? 0) + n;
   return totals;
 }

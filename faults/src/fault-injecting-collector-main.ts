@@ -6,14 +6,26 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { collectorConfigFromEnvironment, createFaultInjectingRowSink, startCollector, type FaultInjectingRowSink } from '@tradetrace/collector';
+import {
+  collectorConfigFromEnvironment,
+  createFaultInjectingRowSink,
+  startCollector,
+  type FaultInjectingRowSink,
+} from '@tradetrace/collector';
 import { pino } from 'pino';
 
-const { values } = parseArgs({ options: { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' } },
+});
 const logger = pino({ name: 'tradetrace-collector-faults' });
 let faults: FaultInjectingRowSink | undefined;
 const collector = await startCollector(
-  { ...collectorConfigFromEnvironment(process.env), host: values.host ?? '127.0.0.1', port: values.port ?? 0, dataPath: values.data ?? './data' },
+  {
+    ...collectorConfigFromEnvironment(process.env),
+    host: values.host ?? '127.0.0.1',
+    port: values.port ?? 0,
+    dataPath: values.data ?? './data',
+  },
   { logger, wrapSink: (sink) => (faults = createFaultInjectingRowSink(sink)) },
 );
 logger.info({ url: collector.url }, `collector listening on ${collector.url}`);

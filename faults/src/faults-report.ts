@@ -40,7 +40,12 @@ export function recordScenario(name: string, summary: ScenarioSummary): void {
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
 /** The counts every exporter-driven scenario reports: its span audit, the collector's peak RSS, its duration. */
-export function auditedCounts(size: FaultsSize, audit: SpanAudit, maxRssMiB: number, startedAt: number): ScenarioSummary {
+export function auditedCounts(
+  size: FaultsSize,
+  audit: SpanAudit,
+  maxRssMiB: number,
+  startedAt: number,
+): ScenarioSummary {
   return {
     size,
     sent: audit.sent,

@@ -37,6 +37,7 @@ const PLANS: Record<FaultsSize, FaultsPlan> = {
 /** The plan for this run, from FAULTS_SIZE (`ci` or unset/`full`); anything else is refused so a typo cannot silently run full size. */
 export function faultsPlan(env: NodeJS.ProcessEnv = process.env): FaultsPlan {
   const requested = env.FAULTS_SIZE?.trim() || 'full';
-  if (requested !== 'full' && requested !== 'ci') throw new Error(`FAULTS_SIZE must be "full" or "ci", not "${requested}"`);
+  if (requested !== 'full' && requested !== 'ci')
+    throw new Error(`FAULTS_SIZE must be "full" or "ci", not "${requested}"`);
   return PLANS[requested];
 }

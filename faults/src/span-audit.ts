@@ -26,7 +26,11 @@ export interface SpanAudit {
  * Reads otel_traces of a stopped collector's data folder (chDB allows one folder per process: the collector must
  * have exited) and audits every client span id; `serviceName` limits it to one service's rows.
  */
-export async function auditStoredSpans(dataPath: string, reports: readonly ExporterClientReport[], serviceName?: string): Promise<SpanAudit> {
+export async function auditStoredSpans(
+  dataPath: string,
+  reports: readonly ExporterClientReport[],
+  serviceName?: string,
+): Promise<SpanAudit> {
   const storage = await openStorage({ dataPath, database: 'otel' });
   let text: string;
   try {
@@ -41,7 +45,17 @@ export async function auditStoredSpans(dataPath: string, reports: readonly Expor
     await storage.close();
   }
   const byClient = new Map(reports.map((r) => [r.client, { report: r, copies: new Uint8Array(r.sent) }]));
-  const audit: SpanAudit = { sent: 0, acknowledged: 0, storedRows: 0, storedSpans: 0, acknowledgedStoredOnce: 0, acknowledgedMissing: 0, duplicates: 0, unknown: 0, unacknowledgedStored: 0 };
+  const audit: SpanAudit = {
+    sent: 0,
+    acknowledged: 0,
+    storedRows: 0,
+    storedSpans: 0,
+    acknowledgedStoredOnce: 0,
+    acknowledgedMissing: 0,
+    duplicates: 0,
+    unknown: 0,
+    unacknowledgedStored: 0,
+  };
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const [spanId = '', countText = '0'] = line.split('\t');

@@ -35,11 +35,15 @@ export class SpanBatchBodies {
   next(spans: number, encoding: 'protobuf' | 'json' = 'protobuf'): SpanBatchBody {
     const tracer = this.provider.getTracer('tradetrace-faults', '1.0.0');
     const from = this.ids.next;
-    for (let i = 0; i < spans; i += 1) tracer.startSpan(`decide ${i % 8}`, { attributes: { 'trading.decision.id': `d-${from + i}` } }).end();
+    for (let i = 0; i < spans; i += 1)
+      tracer.startSpan(`decide ${i % 8}`, { attributes: { 'trading.decision.id': `d-${from + i}` } }).end();
     const batch = this.finished.getFinishedSpans();
     this.finished.reset();
     this.report.sent += batch.length;
-    const serialized = encoding === 'protobuf' ? ProtobufTraceSerializer.serializeRequest(batch) : JsonTraceSerializer.serializeRequest(batch);
+    const serialized =
+      encoding === 'protobuf'
+        ? ProtobufTraceSerializer.serializeRequest(batch)
+        : JsonTraceSerializer.serializeRequest(batch);
     return { body: Buffer.from(serialized!), from, to: this.ids.next };
   }
 

@@ -20,7 +20,12 @@ const SPANS_PER_CLIENT = 1_024;
 /** Who tries to write, with which Authorization header, and what the collector must answer. */
 const ATTEMPTS = [
   { client: 0, label: 'no token', headers: {}, status: '401' },
-  { client: 1, label: 'wrong token', headers: { authorization: 'Bearer faults-not-a-configured-token-000' }, status: '401' },
+  {
+    client: 1,
+    label: 'wrong token',
+    headers: { authorization: 'Bearer faults-not-a-configured-token-000' },
+    status: '401',
+  },
   { client: 2, label: "another bot's token", headers: { authorization: `Bearer ${OTHER_BOT_TOKEN}` }, status: '403' },
 ] as const;
 
@@ -29,10 +34,21 @@ describe('auth', () => {
     const started = performance.now();
     const collector = await launchCollector({
       dataPath: data.path,
-      env: { TRADETRACE_AUTH_TOKENS: `${OWN_TOKEN}@bot:fault-client-3,${OTHER_BOT_TOKEN}@bot:fault-client-9,read:${READ_TOKEN}` },
+      env: {
+        TRADETRACE_AUTH_TOKENS: `${OWN_TOKEN}@bot:fault-client-3,${OTHER_BOT_TOKEN}@bot:fault-client-9,read:${READ_TOKEN}`,
+      },
     });
     const run = (client: number, headers: Record<string, string>) =>
-      startExporterClients({ url: collector.url, firstClient: client, clients: 1, serviceName: 'faults-auth', batchSize: 256, durationMs: 60_000, maxSpans: SPANS_PER_CLIENT, headers })
+      startExporterClients({
+        url: collector.url,
+        firstClient: client,
+        clients: 1,
+        serviceName: 'faults-auth',
+        batchSize: 256,
+        durationMs: 60_000,
+        maxSpans: SPANS_PER_CLIENT,
+        headers,
+      })
         .finished()
         .then(([report]) => report!);
     const refused: ExporterClientReport[] = [];
@@ -45,7 +61,10 @@ describe('auth', () => {
     const audit = await auditStoredSpans(data.path, [...refused, allowed]);
     recordScenario('auth', {
       ...auditedCounts(plan.size, audit, collector.rss.maxMiB, started),
-      statusesByAttempt: Object.fromEntries([...ATTEMPTS.map((a, i) => [a.label, refused[i]!.statuses]), ['own token', allowed.statuses]]),
+      statusesByAttempt: Object.fromEntries([
+        ...ATTEMPTS.map((a, i) => [a.label, refused[i]!.statuses]),
+        ['own token', allowed.statuses],
+      ]),
     });
 
     ATTEMPTS.forEach((attempt, i) => {

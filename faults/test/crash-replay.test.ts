@@ -20,7 +20,13 @@ describe('crash', () => {
     let collector: CollectorProcess = await launchCollector({ dataPath: data.path });
     const { port, url } = collector;
     // Long enough for every kill and restart; the clients are stopped once the last restart has served a while.
-    const load = startExporterClients({ url, clients, serviceName: 'faults-crash', batchSize: 512, durationMs: 30 * 60_000 });
+    const load = startExporterClients({
+      url,
+      clients,
+      serviceName: 'faults-crash',
+      batchSize: 512,
+      durationMs: 30 * 60_000,
+    });
     const upTimesMs: number[] = [];
     const restartMs: number[] = [];
     await load.started;

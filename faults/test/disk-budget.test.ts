@@ -21,7 +21,11 @@ const MAX_REQUESTS = 2_000;
 describe('disk budget', () => {
   it('the spool at its budget answers 503 + Retry-After; nothing acknowledged is dropped', async () => {
     const started = performance.now();
-    const collector = await launchCollector({ dataPath: data.path, entry: 'fault-injecting', env: { TRADETRACE_SPOOL_MAX_BYTES: String(spoolMaxBytes) } });
+    const collector = await launchCollector({
+      dataPath: data.path,
+      entry: 'fault-injecting',
+      env: { TRADETRACE_SPOOL_MAX_BYTES: String(spoolMaxBytes) },
+    });
     // ClickHouse refuses everything, so every acknowledged request stays in the spool until the budget is reached.
     await collector.setStorage('down');
     const bodies = new SpanBatchBodies(0, 'faults-disk-budget');

@@ -34,17 +34,26 @@ describe('hostile input', () => {
     const started = performance.now();
     const collector = await launchCollector({
       dataPath: data.path,
-      env: { TRADETRACE_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), TRADETRACE_MAX_ATTRIBUTE_VALUE_LENGTH: String(MAX_ATTRIBUTE_VALUE_LENGTH) },
+      env: {
+        TRADETRACE_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
+        TRADETRACE_MAX_ATTRIBUTE_VALUE_LENGTH: String(MAX_ATTRIBUTE_VALUE_LENGTH),
+      },
     });
     const url = collector.url;
     // Seeds for mutation come from client 0; the valid request at the end is client 1's, so mutants cannot pass for it.
     const seedBodies = new SpanBatchBodies(0, 'faults-hostile');
-    const seeds = { protobufBodies: [1, 16, 256].map((n) => seedBodies.next(n).body), jsonBody: seedBodies.next(16, 'json').body, bodyLimitBytes: BODY_LIMIT_BYTES };
+    const seeds = {
+      protobufBodies: [1, 16, 256].map((n) => seedBodies.next(n).body),
+      jsonBody: seedBodies.next(16, 'json').body,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+    };
     // Warm up with valid traffic, so the memory baseline includes the engine's own working set.
-    for (const body of seeds.protobufBodies) expect((await post(`${url}/v1/traces`, body, { 'content-type': 'application/x-protobuf' })).status).toBe(200);
+    for (const body of seeds.protobufBodies)
+      expect((await post(`${url}/v1/traces`, body, { 'content-type': 'application/x-protobuf' })).status).toBe(200);
     expect(await waitForEmptySpool(url, 60_000)).toBe(true);
     const warmRssMb = collector.rss.mark();
-    const engineMb = () => readMetric(url, 'tradetrace_collector_engine_memory_bytes').then((bytes) => round(bytes / 2 ** 20));
+    const engineMb = () =>
+      readMetric(url, 'tradetrace_collector_engine_memory_bytes').then((bytes) => round(bytes / 2 ** 20));
     // RSS outside V8's heap at this moment: V8 collects when it chooses, so the heap's share of a peak swings by tens
     // of MB from one quarter to the next (measured: used heap 48 -> 106 MB while the rest grew 17 MB).
     const outsideHeapMb = async () => {
@@ -62,7 +71,8 @@ describe('hostile input', () => {
     // The collector's V8 heap at the same moments, to tell a JavaScript leak from native (engine) growth.
     const quarterHeapMb: Promise<number>[] = [];
     const quarterOutsideHeapMbPending: Promise<number>[] = [];
-    const heapMb = () => readMetric(url, 'tradetrace_collector_nodejs_heap_size_used_bytes').then((bytes) => round(bytes / 2 ** 20));
+    const heapMb = () =>
+      readMetric(url, 'tradetrace_collector_nodejs_heap_size_used_bytes').then((bytes) => round(bytes / 2 ** 20));
     // And the memory the embedded engine accounts for itself (inserts, merges, caches): native, inside the same RSS.
     const quarterEngineMbPending: Promise<number>[] = [];
     const quarterSize = Math.ceil(plan.hostile.bodies / QUARTERS);
@@ -78,8 +88,12 @@ describe('hostile input', () => {
       try {
         const response = await post(`${url}${request.path}`, request.body, request.headers);
         status = String(response.status);
-        if (response.status === 200 && request.headers['content-type'] === 'application/json') JSON.parse(response.body.toString('utf8'));
-        expect(ALLOWED.has(response.status), `${request.kind} → ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`).toBe(true);
+        if (response.status === 200 && request.headers['content-type'] === 'application/json')
+          JSON.parse(response.body.toString('utf8'));
+        expect(
+          ALLOWED.has(response.status),
+          `${request.kind} → ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`,
+        ).toBe(true);
       } catch (error) {
         // Past the limit the collector answers 413 and closes the connection without reading the rest: writing
         // the rest may then fail on our side. That is the limit working; anything else is a failure.
@@ -93,9 +107,12 @@ describe('hostile input', () => {
     };
     // Each run sends a few bodies at once, as concurrent clients would (and so 10,000 fit in minutes).
     await fc.assert(
-      fc.asyncProperty(fc.array(hostileRequests(seeds), { minLength: IN_FLIGHT, maxLength: IN_FLIGHT }), async (requests) => {
-        await Promise.all(requests.map(send));
-      }),
+      fc.asyncProperty(
+        fc.array(hostileRequests(seeds), { minLength: IN_FLIGHT, maxLength: IN_FLIGHT }),
+        async (requests) => {
+          await Promise.all(requests.map(send));
+        },
+      ),
       { numRuns: Math.ceil(plan.hostile.bodies / IN_FLIGHT), seed: SEED, endOnFailure: true },
     );
     if (quarterRssMb.length < QUARTERS) {
@@ -133,7 +150,10 @@ describe('hostile input', () => {
         query_params: { valid: VALID_SERVICE, maxName: MAX_NAME_LENGTH },
         format: 'JSONEachRow',
       });
-      const [row] = (await result.json()) as Record<'garbage' | 'hostile' | 'longNames' | 'validNamed' | 'validWithAttribute', string>[];
+      const [row] = (await result.json()) as Record<
+        'garbage' | 'hostile' | 'longNames' | 'validNamed' | 'validWithAttribute',
+        string
+      >[];
       stored = {
         garbage: Number(row!.garbage),
         hostile: Number(row!.hostile),

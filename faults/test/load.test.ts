@@ -16,7 +16,13 @@ describe('load', () => {
   it(`${plan.load.clients} OTel exporters for ${plan.load.durationMs / 1000} s: every acknowledged span is stored exactly once`, async () => {
     const started = performance.now();
     const collector = await launchCollector({ dataPath: data.path });
-    const clients = startExporterClients({ url: collector.url, clients: plan.load.clients, serviceName: 'faults-load', batchSize: 512, durationMs: plan.load.durationMs });
+    const clients = startExporterClients({
+      url: collector.url,
+      clients: plan.load.clients,
+      serviceName: 'faults-load',
+      batchSize: 512,
+      durationMs: plan.load.durationMs,
+    });
     await clients.started;
     const loadStarted = performance.now();
     const reports = await clients.finished();

@@ -59,7 +59,11 @@ describe('SDK under collector failure', () => {
     const chunks: Record<Phase, { wallMs: number; cpuMs: number }[]> = { up: [], down: [], back: [] };
     let exceptionsInBot = 0;
     const perPhase = Math.floor(plan.sdk.decisions / 3);
-    const phases: [Phase, number][] = [['up', perPhase], ['down', perPhase], ['back', plan.sdk.decisions - 2 * perPhase]];
+    const phases: [Phase, number][] = [
+      ['up', perPhase],
+      ['down', perPhase],
+      ['back', plan.sdk.decisions - 2 * perPhase],
+    ];
     let exportedBeforeBack = 0;
     let exportedBeforeDown = 0;
     for (const [phase, count] of phases) {

@@ -21,8 +21,18 @@ describe('storage outage', () => {
   it(`the writer fails for ${outageMs / 1000} s mid-load: nothing lost, no duplicates, spool drained, clients get 429/503`, async () => {
     const started = performance.now();
     // A spool budget the outage fills, so the collector has to push back instead of holding the load in memory.
-    const collector = await launchCollector({ dataPath: data.path, entry: 'fault-injecting', env: { TRADETRACE_SPOOL_MAX_BYTES: String(spoolMaxBytes) } });
-    const load = startExporterClients({ url: collector.url, clients, serviceName: 'faults-outage', batchSize: 512, durationMs: beforeMs + outageMs + afterMs });
+    const collector = await launchCollector({
+      dataPath: data.path,
+      entry: 'fault-injecting',
+      env: { TRADETRACE_SPOOL_MAX_BYTES: String(spoolMaxBytes) },
+    });
+    const load = startExporterClients({
+      url: collector.url,
+      clients,
+      serviceName: 'faults-outage',
+      batchSize: 512,
+      durationMs: beforeMs + outageMs + afterMs,
+    });
     await load.started;
     await sleep(beforeMs);
     const steadyRssMb = collector.rss.mark();

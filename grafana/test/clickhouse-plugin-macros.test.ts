@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_VALUE, expandPanelSql, type QueryContext, type TemplateVariableState } from './support/clickhouse-plugin-macros.ts';
+import {
+  ALL_VALUE,
+  expandPanelSql,
+  type QueryContext,
+  type TemplateVariableState,
+} from './support/clickhouse-plugin-macros.ts';
 
 // The plugin README's examples: from = 1415792726 s, to = 1447328726 s.
 const from = new Date(1415792726_123);
@@ -24,12 +29,18 @@ describe('expandPanelSql', () => {
     });
 
     it('groups by the interval, never below one second', () => {
-      expect(expandPanelSql('$__timeInterval(column), $__interval_s', context())).toBe('toStartOfInterval(toDateTime(column), INTERVAL 20 second), 20');
-      expect(expandPanelSql('$__timeInterval(column), $__interval_s', context({}, 0.2))).toBe('toStartOfInterval(toDateTime(column), INTERVAL 1 second), 1');
+      expect(expandPanelSql('$__timeInterval(column), $__interval_s', context())).toBe(
+        'toStartOfInterval(toDateTime(column), INTERVAL 20 second), 20',
+      );
+      expect(expandPanelSql('$__timeInterval(column), $__interval_s', context({}, 0.2))).toBe(
+        'toStartOfInterval(toDateTime(column), INTERVAL 1 second), 1',
+      );
     });
 
     it('keeps nested parentheses inside a macro argument', () => {
-      expect(expandPanelSql('$__timeFilter(toDateTime(a, 3))', context())).toBe('toDateTime(a, 3) >= toDateTime(1415792726) AND toDateTime(a, 3) <= toDateTime(1447328726)');
+      expect(expandPanelSql('$__timeFilter(toDateTime(a, 3))', context())).toBe(
+        'toDateTime(a, 3) >= toDateTime(1415792726) AND toDateTime(a, 3) <= toDateTime(1447328726)',
+      );
     });
 
     it('refuses a macro the plugin does not have, and a wrong argument count', () => {
@@ -54,7 +65,9 @@ describe('expandPanelSql', () => {
 
     it('turns $__conditionalAll into 1=1 for All, and into its condition otherwise', () => {
       const sql = 'WHERE $__conditionalAll(Symbol IN (${symbol}), $symbol) AND x';
-      expect(expandPanelSql(sql, context({ symbol: { current: [ALL_VALUE], options: symbols, multi: true } }))).toBe('WHERE 1=1 AND x');
+      expect(expandPanelSql(sql, context({ symbol: { current: [ALL_VALUE], options: symbols, multi: true } }))).toBe(
+        'WHERE 1=1 AND x',
+      );
       expect(expandPanelSql(sql, context({ symbol: { current: symbols, options: symbols, multi: true } }))).toBe(
         "WHERE Symbol IN ('BTC/USDC:USDC','SOL/USDC:USDC') AND x",
       );
@@ -63,7 +76,9 @@ describe('expandPanelSql', () => {
     it('refuses unknown variables and formats tradetrace does not rely on', () => {
       expect(() => expandPanelSql('x = $nothing', context())).toThrow(/unknown template variable \$nothing/);
       expect(() => expandPanelSql("x = '${__value.raw}'", context())).toThrow(/global variable/);
-      expect(() => expandPanelSql('x IN (${s:csv})', context({ s: { current: ['a'], options: ['a'], multi: true } }))).toThrow(/plugin's own formatting/);
+      expect(() =>
+        expandPanelSql('x IN (${s:csv})', context({ s: { current: ['a'], options: ['a'], multi: true } })),
+      ).toThrow(/plugin's own formatting/);
     });
   });
 });

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { collectorConfigFromEnvironment, parseAuthTokens, parseCollectorConfig } from '@tradetrace/collector';
 import { buildProgram } from 'tradetrace';
-import { COLLECTOR_METRICS_SCRIPT, collectorMetricsStatements, METRICS_URL_IN_STACK, READ_TOKEN_VARIABLE } from './support/collector-metrics-table.ts';
+import {
+  COLLECTOR_METRICS_SCRIPT,
+  collectorMetricsStatements,
+  METRICS_URL_IN_STACK,
+  READ_TOKEN_VARIABLE,
+} from './support/collector-metrics-table.ts';
 import { DASHBOARDS_DIR, GRAFANA_DIR, readDashboardFiles, REPO_ROOT } from './support/dashboard-files.ts';
 
 /** The parts of a compose file the stack relies on. */
@@ -39,8 +44,16 @@ const read = (...path: string[]) => readFileSync(join(REPO_ROOT, ...path), 'utf8
 const composeText = read('docker-compose.yml');
 const compose = parse(composeText) as ComposeFile;
 const services = compose.services;
-const datasource = (parse(read('grafana', 'provisioning', 'datasources', 'clickhouse.yaml')) as { datasources: { jsonData: DatasourceJsonData; secureJsonData: Record<string, string> }[] }).datasources[0]!;
-const dashboardProvider = (parse(read('grafana', 'provisioning', 'dashboards', 'tradetrace.yaml')) as { providers: { options: { path: string } }[] }).providers[0]!;
+const datasource = (
+  parse(read('grafana', 'provisioning', 'datasources', 'clickhouse.yaml')) as {
+    datasources: { jsonData: DatasourceJsonData; secureJsonData: Record<string, string> }[];
+  }
+).datasources[0]!;
+const dashboardProvider = (
+  parse(read('grafana', 'provisioning', 'dashboards', 'tradetrace.yaml')) as {
+    providers: { options: { path: string } }[];
+  }
+).providers[0]!;
 const usersXml = read('grafana', 'clickhouse', 'users.d', 'tradetrace-users.xml');
 const envExample = new Map(
   read('.env.example')
@@ -48,7 +61,12 @@ const envExample = new Map(
     .filter((line) => /^[A-Z_]+=/.test(line))
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
 );
-const rootPackage = JSON.parse(read('package.json')) as { workspaces: string[]; scripts: Record<string, string>; devDependencies: Record<string, string>; engines: { node: string } };
+const rootPackage = JSON.parse(read('package.json')) as {
+  workspaces: string[];
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+  engines: { node: string };
+};
 
 /** Compose's `${VAR}`, `${VAR:-default}`, `${VAR:?message}`: the variable names. */
 function composeVariables(text: string): string[] {
@@ -56,7 +74,12 @@ function composeVariables(text: string): string[] {
 }
 
 /** A filled-in .env: .env.example with every change-me replaced by a value of its own, as the user is told to. */
-const filledEnv = new Map([...envExample].map(([name, value]) => [name, value === 'change-me' ? `${name.toLowerCase().replaceAll('_', '-')}-0123456789abcdef` : value]));
+const filledEnv = new Map(
+  [...envExample].map(([name, value]) => [
+    name,
+    value === 'change-me' ? `${name.toLowerCase().replaceAll('_', '-')}-0123456789abcdef` : value,
+  ]),
+);
 
 /** Fills `${VAR...}` from the filled-in .env, the way compose does. */
 function interpolate(value: string): string {
@@ -101,12 +124,19 @@ describe('docker-compose.yml', () => {
   it('pins the official images to exact versions', () => {
     expect(services.clickhouse!.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+\.\d+\.\d+$/);
     expect(services.grafana!.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
-    expect(services.grafana!.environment!.GF_PLUGINS_PREINSTALL_SYNC).toMatch(/^grafana-clickhouse-datasource@\d+\.\d+\.\d+$/);
+    expect(services.grafana!.environment!.GF_PLUGINS_PREINSTALL_SYNC).toMatch(
+      /^grafana-clickhouse-datasource@\d+\.\d+\.\d+$/,
+    );
   });
 
   it('keeps every service data on a declared named volume', () => {
-    const named = (service: string, target: string) => mounts(services[service]!).find((m) => m.target === target)?.source;
-    for (const [service, target] of [['clickhouse', '/var/lib/clickhouse'], ['collector', '/var/lib/tradetrace'], ['grafana', '/var/lib/grafana']] as const) {
+    const named = (service: string, target: string) =>
+      mounts(services[service]!).find((m) => m.target === target)?.source;
+    for (const [service, target] of [
+      ['clickhouse', '/var/lib/clickhouse'],
+      ['collector', '/var/lib/tradetrace'],
+      ['grafana', '/var/lib/grafana'],
+    ] as const) {
       const volume = named(service, target);
       expect(volume, `${service} ${target}`).toMatch(/^[a-z-]+$/);
       expect(Object.keys(compose.volumes)).toContain(volume);
@@ -151,7 +181,9 @@ describe('docker-compose.yml', () => {
 describe('the collector service agrees with the collector configuration', () => {
   const collector = services.collector!;
   const cli = parseCliCommand(collector.command!);
-  const environment = Object.fromEntries(Object.entries(collector.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+  const environment = Object.fromEntries(
+    Object.entries(collector.environment ?? {}).map(([k, v]) => [k, interpolate(v)]),
+  );
   const config = parseCollectorConfig({
     ...collectorConfigFromEnvironment(environment),
     host: cli.options.host as string,
@@ -199,9 +231,15 @@ describe('the collector service agrees with the collector configuration', () => 
     expect(datasource.jsonData.traces.defaultDatabase).toBe(config.database);
     expect(datasource.jsonData.logs.defaultDatabase).toBe(config.database);
     expect(new URL(METRICS_URL_IN_STACK).host).toBe(`collector:${config.port}`);
-    expect(collectorMetricsStatements('http://127.0.0.1:1/metrics', 'token').join('\n')).toContain("headers('Authorization' = 'Bearer token')");
+    expect(collectorMetricsStatements('http://127.0.0.1:1/metrics', 'token').join('\n')).toContain(
+      "headers('Authorization' = 'Bearer token')",
+    );
     expect(services.clickhouse!.environment![READ_TOKEN_VARIABLE]).toContain(`\${${READ_TOKEN_VARIABLE}:?`);
-    expect(mounts(services.clickhouse!)).toContainEqual({ source: './grafana/clickhouse/initdb', target: '/docker-entrypoint-initdb.d', mode: 'ro' });
+    expect(mounts(services.clickhouse!)).toContainEqual({
+      source: './grafana/clickhouse/initdb',
+      target: '/docker-entrypoint-initdb.d',
+      mode: 'ro',
+    });
     expect(COLLECTOR_METRICS_SCRIPT.startsWith(join(REPO_ROOT, 'grafana', 'clickhouse', 'initdb'))).toBe(true);
     for (const { dashboard } of readDashboardFiles()) {
       const tables = JSON.stringify(dashboard).match(/\b\w+\.(otel_\w+|trading_\w+|llm_\w+)/g) ?? [];
@@ -211,7 +249,9 @@ describe('the collector service agrees with the collector configuration', () => 
 
   it('is the image the demo profile runs too, and the demo sends with the collector token', () => {
     expect(services.demo!.image).toBe(collector.image);
-    expect(services.demo!.environment!.OTEL_EXPORTER_OTLP_HEADERS).toBe('Authorization=Bearer%20${TRADETRACE_INGEST_TOKEN:?set TRADETRACE_INGEST_TOKEN in .env (see .env.example)}');
+    expect(services.demo!.environment!.OTEL_EXPORTER_OTLP_HEADERS).toBe(
+      'Authorization=Bearer%20${TRADETRACE_INGEST_TOKEN:?set TRADETRACE_INGEST_TOKEN in .env (see .env.example)}',
+    );
     expect(collector.environment!.TRADETRACE_AUTH_TOKENS).toContain('${TRADETRACE_INGEST_TOKEN:?');
   });
 
@@ -267,7 +307,11 @@ interface DockerStage {
 
 function dockerStages(text: string): DockerStage[] {
   const stages: DockerStage[] = [];
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   for (const line of lines) {
     const [keyword = '', ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
@@ -283,8 +327,14 @@ describe('Dockerfile', () => {
   const stages = dockerStages(read('Dockerfile'));
   const build = stages.find((s) => s.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('npm run build')));
   const runtime = stages.at(-1)!;
-  const dockerignore = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const excluded = (path: string) => dockerignore.some((pattern) => path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), pattern)));
+  const dockerignore = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const excluded = (path: string) =>
+    dockerignore.some((pattern) =>
+      path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), pattern)),
+    );
 
   it('builds what `npm run build` builds: the same script, with every file its type check reads in the context', () => {
     expect(build, 'a stage that runs npm run build').toBeDefined();
@@ -292,10 +342,12 @@ describe('Dockerfile', () => {
     const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[] };
     for (const path of ['package.json', 'package-lock.json', 'tsconfig.json']) expect(excluded(path), path).toBe(false);
     for (const workspace of rootPackage.workspaces) {
-      for (const path of [`${workspace}/package.json`, `${workspace}/src/index.ts`, `${workspace}/test/x.test.ts`]) expect(excluded(path), path).toBe(false);
+      for (const path of [`${workspace}/package.json`, `${workspace}/src/index.ts`, `${workspace}/test/x.test.ts`])
+        expect(excluded(path), path).toBe(false);
     }
     expect(tsconfig.include.length).toBeGreaterThan(0);
-    for (const pattern of tsconfig.include) expect(excluded(pattern.replaceAll('**/', 'x/').replaceAll('*', 'x')), pattern).toBe(false);
+    for (const pattern of tsconfig.include)
+      expect(excluded(pattern.replaceAll('**/', 'x/').replaceAll('*', 'x')), pattern).toBe(false);
   });
 
   it("installs with every workspace manifest in place, without chDB's optional engine", () => {
@@ -303,9 +355,12 @@ describe('Dockerfile', () => {
     const install = build!.instructions.findIndex((i) => i.keyword === 'RUN' && /(^| )npm ci /.test(i.args));
     expect(copyAll).toBeGreaterThanOrEqual(0);
     expect(install).toBeGreaterThan(copyAll);
-    for (const workspace of rootPackage.workspaces) expect(existsSync(join(REPO_ROOT, workspace, 'package.json')), workspace).toBe(true);
+    for (const workspace of rootPackage.workspaces)
+      expect(existsSync(join(REPO_ROOT, workspace, 'package.json')), workspace).toBe(true);
     expect(build!.instructions[install]!.args).toContain('--omit=optional');
-    expect(build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run build')).toBeGreaterThan(install);
+    expect(build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run build')).toBeGreaterThan(
+      install,
+    );
   });
 
   it('runs Node >= 22.18 (native TypeScript), the major of the repository`s node devDependency', () => {
@@ -329,7 +384,9 @@ describe('Dockerfile', () => {
   it('keeps every workspace the tradetrace command imports (its @tradetrace dependencies, transitively)', () => {
     const prune = build!.instructions.find((i) => i.keyword === 'RUN' && i.args.includes('npm prune'))!.args;
     const removed = /rm -rf ([^&]+)/.exec(prune)?.[1]?.trim().split(/\s+/) ?? [];
-    const workspaceOf = new Map(rootPackage.workspaces.map((w) => [(JSON.parse(read(w, 'package.json')) as { name: string }).name, w]));
+    const workspaceOf = new Map(
+      rootPackage.workspaces.map((w) => [(JSON.parse(read(w, 'package.json')) as { name: string }).name, w]),
+    );
     const needed = new Set<string>();
     const visit = (workspace: string) => {
       if (needed.has(workspace)) return;
@@ -343,7 +400,10 @@ describe('Dockerfile', () => {
     visit('cli');
     expect([...needed]).toEqual(expect.arrayContaining(['cli', 'collector', 'storage']));
     for (const workspace of needed) {
-      expect(removed.some((pattern) => matchesGlob(`${workspace}/src/index.ts`, pattern) || matchesGlob(workspace, pattern)), workspace).toBe(false);
+      expect(
+        removed.some((pattern) => matchesGlob(`${workspace}/src/index.ts`, pattern) || matchesGlob(workspace, pattern)),
+        workspace,
+      ).toBe(false);
       expect(excluded(`${workspace}/src/index.ts`), workspace).toBe(false);
     }
   });
@@ -355,12 +415,14 @@ describe('grafana/README.md', () => {
 
   it('has a Dashboards section describing every dashboard, without screenshots', () => {
     expect(readme).toContain('## Dashboards');
-    for (const { dashboard } of readDashboardFiles()) expect(section, dashboard.title).toContain(dashboard.title.replace('tradetrace / ', ''));
+    for (const { dashboard } of readDashboardFiles())
+      expect(section, dashboard.title).toContain(dashboard.title.replace('tradetrace / ', ''));
     expect(section).not.toMatch(/!\[|<img|\.png|\.jpg/);
   });
 
   it('gives the exact docker compose steps, with the files they need', () => {
-    for (const step of ['cp .env.example .env', 'docker compose up -d --build', 'docker compose --profile demo up']) expect(section).toContain(step);
+    for (const step of ['cp .env.example .env', 'docker compose up -d --build', 'docker compose --profile demo up'])
+      expect(section).toContain(step);
     expect(section).toContain('http://127.0.0.1:3000');
   });
 });

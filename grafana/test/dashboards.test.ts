@@ -3,14 +3,26 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ALL_VALUE, expandPanelSql, type TemplateVariableState } from './support/clickhouse-plugin-macros.ts';
-import { allPanels, GRAFANA_DIR, linkedQueries, queryPanels, readDashboardFiles, variableSql, type DatasourceRef } from './support/dashboard-files.ts';
+import {
+  allPanels,
+  GRAFANA_DIR,
+  linkedQueries,
+  queryPanels,
+  readDashboardFiles,
+  variableSql,
+  type DatasourceRef,
+} from './support/dashboard-files.ts';
 
 interface ProvisionedDatasource {
   uid: string;
   type: string;
 }
 
-const provisioned = (parse(readFileSync(join(GRAFANA_DIR, 'provisioning', 'datasources', 'clickhouse.yaml'), 'utf8')) as { datasources: ProvisionedDatasource[] }).datasources;
+const provisioned = (
+  parse(readFileSync(join(GRAFANA_DIR, 'provisioning', 'datasources', 'clickhouse.yaml'), 'utf8')) as {
+    datasources: ProvisionedDatasource[];
+  }
+).datasources;
 const dashboards = readDashboardFiles();
 
 /** The variables every tradetrace dashboard offers (issue 7: service/bot, strategy name, version, symbol, mode). */
@@ -18,7 +30,9 @@ const STANDARD_VARIABLES = ['service', 'strategy', 'version', 'symbol', 'mode'];
 
 /** Names used as `$name`, `${name}` or `[[name]]`, leaving out `$__` macros and Grafana globals. */
 function referencedVariables(sql: string): string[] {
-  const names = [...sql.matchAll(/\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?:[.:][^}]*)?\}/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  const names = [...sql.matchAll(/\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?:[.:][^}]*)?\}/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? '',
+  );
   return [...new Set(names.filter((name) => !name.startsWith('__')))];
 }
 
@@ -43,7 +57,9 @@ describe('provisioned dashboards (grafana/dashboards/*.json)', () => {
     describe(file, () => {
       const datasourceRefs = (): DatasourceRef[] => [
         ...dashboard.templating.list.map((v) => v.datasource ?? {}),
-        ...allPanels(dashboard).flatMap((p) => (p.targets ? [p.datasource ?? {}, ...p.targets.map((t) => t.datasource ?? {})] : [])),
+        ...allPanels(dashboard).flatMap((p) =>
+          p.targets ? [p.datasource ?? {}, ...p.targets.map((t) => t.datasource ?? {})] : [],
+        ),
         ...allPanels(dashboard).flatMap((p) => linkedQueries(p).map((q) => q.datasource ?? {})),
       ];
 
@@ -65,21 +81,27 @@ describe('provisioned dashboards (grafana/dashboards/*.json)', () => {
       it('references only variables that exist, and each variable only ones defined before it', () => {
         const names = dashboard.templating.list.map((v) => v.name);
         dashboard.templating.list.forEach((variable, index) => {
-          for (const used of referencedVariables(variableSql(variable))) expect(names.slice(0, index), `${variable.name} uses $${used}`).toContain(used);
+          for (const used of referencedVariables(variableSql(variable)))
+            expect(names.slice(0, index), `${variable.name} uses $${used}`).toContain(used);
         });
         for (const panel of queryPanels(dashboard)) {
           for (const target of panel.targets ?? []) {
-            for (const used of referencedVariables(target.rawSql ?? '')) expect(names, `${panel.title} uses $${used}`).toContain(used);
+            for (const used of referencedVariables(target.rawSql ?? ''))
+              expect(names, `${panel.title} uses $${used}`).toContain(used);
           }
         }
       });
 
       it('expands every query with the plugin macros (no unknown macro or variable)', () => {
-        const variables = new Map<string, TemplateVariableState>(dashboard.templating.list.map((v) => [v.name, { current: ['x'], options: ['x'], multi: true }]));
+        const variables = new Map<string, TemplateVariableState>(
+          dashboard.templating.list.map((v) => [v.name, { current: ['x'], options: ['x'], multi: true }]),
+        );
         const context = { from: new Date(0), to: new Date(3_600_000), intervalSeconds: 60, variables };
         for (const panel of queryPanels(dashboard)) {
-          for (const target of panel.targets ?? []) expect(expandPanelSql(target.rawSql ?? '', context), panel.title).not.toMatch(/\$/);
-          for (const query of linkedQueries(panel)) expect(expandPanelSql(query.rawSql!.replaceAll('${__value.raw}', 'x'), context)).not.toMatch(/\$/);
+          for (const target of panel.targets ?? [])
+            expect(expandPanelSql(target.rawSql ?? '', context), panel.title).not.toMatch(/\$/);
+          for (const query of linkedQueries(panel))
+            expect(expandPanelSql(query.rawSql!.replaceAll('${__value.raw}', 'x'), context)).not.toMatch(/\$/);
         }
       });
 

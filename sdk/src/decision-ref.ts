@@ -24,5 +24,10 @@ export function spanContextFromTraceparent(traceparent: string | undefined): Spa
   if (traceparent === undefined) return undefined;
   const match = TRACEPARENT.exec(traceparent.trim().toLowerCase());
   if (!match || /^0+$/.test(match[1]!) || /^0+$/.test(match[2]!)) return undefined;
-  return { traceId: match[1]!, spanId: match[2]!, traceFlags: parseInt(match[3]!, 16) & TraceFlags.SAMPLED, isRemote: true };
+  return {
+    traceId: match[1]!,
+    spanId: match[2]!,
+    traceFlags: parseInt(match[3]!, 16) & TraceFlags.SAMPLED,
+    isRemote: true,
+  };
 }

@@ -115,11 +115,18 @@ export class HookRegistry {
 
   private failed(name: HookName, error: unknown): void {
     this.errorCount++;
-    this.reporter.report('error', `hook:${name}`, (n) => `hook ${name} threw (${n} time(s) since the last report; the bot was not affected): ${describeError(error)}`);
+    this.reporter.report(
+      'error',
+      `hook:${name}`,
+      (n) =>
+        `hook ${name} threw (${n} time(s) since the last report; the bot was not affected): ${describeError(error)}`,
+    );
   }
 
   private refresh(): void {
     this.present.clear();
-    for (const hooks of this.registered) for (const name of Object.keys(hooks) as HookName[]) if (typeof hooks[name] === 'function') this.present.add(name);
+    for (const hooks of this.registered)
+      for (const name of Object.keys(hooks) as HookName[])
+        if (typeof hooks[name] === 'function') this.present.add(name);
   }
 }

@@ -33,11 +33,15 @@ class OverlayContext implements Context {
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return this.depth < MAX_DEPTH ? new OverlayContext(this, key, value, this.depth + 1) : this.folded().setValue(key, value);
+    return this.depth < MAX_DEPTH
+      ? new OverlayContext(this, key, value, this.depth + 1)
+      : this.folded().setValue(key, value);
   }
 
   deleteValue(key: symbol): Context {
-    return this.depth < MAX_DEPTH ? new OverlayContext(this, key, DELETED, this.depth + 1) : this.folded().deleteValue(key);
+    return this.depth < MAX_DEPTH
+      ? new OverlayContext(this, key, DELETED, this.depth + 1)
+      : this.folded().deleteValue(key);
   }
 
   /** The same values in the context kind under the overlays (applied oldest first). */

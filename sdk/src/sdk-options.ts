@@ -25,7 +25,12 @@ export const SdkOptionsSchema = z.object({
   /** Extra HTTP headers, e.g. `{ authorization: 'Bearer ...' }`. */
   headers: z.record(z.string(), z.string()).default({}),
   /** Send spans to this exporter instead of OTLP (tests, benchmarks, other backends). Enables the SDK without an endpoint. */
-  exporter: z.custom<SpanExporter>((v) => isObject(v) && typeof (v as SpanExporter).export === 'function', 'an OpenTelemetry SpanExporter').optional(),
+  exporter: z
+    .custom<SpanExporter>(
+      (v) => isObject(v) && typeof (v as SpanExporter).export === 'function',
+      'an OpenTelemetry SpanExporter',
+    )
+    .optional(),
   /** Spans kept in memory while the collector is slow or down; beyond it they are dropped and counted. Default 8192. */
   maxQueueSize: z.number().int().positive().default(8192),
   /** Spans per export request. Default 512. */
@@ -57,9 +62,21 @@ export const SdkOptionsSchema = z.object({
   /** Lifecycle callbacks (more can be added later with `addHooks`). */
   hooks: z.custom<TradeTraceHooks>((v) => isObject(v), 'an object of hook functions').optional(),
   /** Reward functions applied to every position close (more with `addRewardFunction`). */
-  rewards: z.array(z.custom<RewardFunction>((v) => isObject(v) && typeof (v as RewardFunction).compute === 'function', 'a RewardFunction')).default([]),
+  rewards: z
+    .array(
+      z.custom<RewardFunction>(
+        (v) => isObject(v) && typeof (v as RewardFunction).compute === 'function',
+        'a RewardFunction',
+      ),
+    )
+    .default([]),
   /** Where the SDK reports its own trouble. Default: one `[tradetrace]` line on stderr. */
-  logger: z.custom<SdkLogger>((v) => isObject(v) && typeof (v as SdkLogger).warn === 'function' && typeof (v as SdkLogger).error === 'function', 'a logger with warn() and error()').optional(),
+  logger: z
+    .custom<SdkLogger>(
+      (v) => isObject(v) && typeof (v as SdkLogger).warn === 'function' && typeof (v as SdkLogger).error === 'function',
+      'a logger with warn() and error()',
+    )
+    .optional(),
   /** The same problem is reported at most once per this interval, ms. Default 30000. */
   warningIntervalMillis: z.number().int().nonnegative().default(30_000),
   /** Decisions (and orders) remembered so later rewards and closes can link to them. Default 10000. */

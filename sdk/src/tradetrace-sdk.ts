@@ -4,10 +4,23 @@ import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { DecisionTracer, fallbackScope, type DecisionInput, type DecisionResult, type DecisionScope } from './decision/decision-tracing.ts';
+import {
+  DecisionTracer,
+  fallbackScope,
+  type DecisionInput,
+  type DecisionResult,
+  type DecisionScope,
+} from './decision/decision-tracing.ts';
 import { BoundedExportQueue, type ExportStats } from './export/bounded-export-queue.ts';
 import { HookRegistry, type TradeTraceHooks } from './hooks.ts';
-import { instrumentAnthropicClient, instrumentOpenAIClient, type AnthropicLikeClient, type InstrumentLlmOptions, type LlmTracing, type OpenAILikeClient } from './llm/llm-instrumentation.ts';
+import {
+  instrumentAnthropicClient,
+  instrumentOpenAIClient,
+  type AnthropicLikeClient,
+  type InstrumentLlmOptions,
+  type LlmTracing,
+  type OpenAILikeClient,
+} from './llm/llm-instrumentation.ts';
 import { traceLlmCallWith, type LlmCallInput } from './llm/manual-llm-call.ts';
 import { RedactingSpanExporter } from './redaction/redacting-span-exporter.ts';
 import { SecretRedactor } from './redaction/secret-redactor.ts';
@@ -20,7 +33,12 @@ import { StrategySpanProcessor } from './strategy/strategy-span-processor.ts';
 import type { StrategyRef } from './strategy/strategy-version.ts';
 import { withActiveStrategy, type ActiveStrategy, type FeatureFlagAssignment } from './trading-context.ts';
 import type { CcxtOrderLike, CcxtTradeLike } from './trading/ccxt-shapes.ts';
-import { OrderTracer, type CancelOrderInput, type OrderLinkOptions, type SubmitOrderInput } from './trading/order-tracing.ts';
+import {
+  OrderTracer,
+  type CancelOrderInput,
+  type OrderLinkOptions,
+  type SubmitOrderInput,
+} from './trading/order-tracing.ts';
 import { closePositionWith, type PositionCloseInput } from './trading/position-close.ts';
 import { BoundedMemory, DecisionMemory, type OrderRecord } from './trading/recent-memory.ts';
 import { emitRewardWith, type RewardInput } from './trading/reward-emission.ts';
@@ -47,7 +65,10 @@ export interface TradeTrace {
   /** A tracer of the SDK's provider, for the bot's own spans: they get strategy attributes, redaction, the queue. */
   readonly tracer: Tracer;
   /** Runs the bot's decide function (sync or async) inside a `decide {symbol}` span; resolves to what it returned. */
-  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R>;
+  decide<R extends DecisionResult>(
+    input: DecisionInput,
+    decideFn: (decision: DecisionScope) => R | Promise<R>,
+  ): Promise<R>;
   /** `decide` for synchronous decide functions (backtests, tight loops): returns the result itself, no promise. */
   decideSync<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R;
 
@@ -117,7 +138,10 @@ function ensureContextManager(): void {
 function otlpExporter(options: ResolvedSdkOptions): { exporter: SpanExporter; destination: string } {
   const url = `${options.endpoint!.replace(/\/+$/, '')}/v1/traces`;
   const config = { url, headers: options.headers, timeoutMillis: options.exportTimeoutMillis };
-  return { exporter: options.protocol === 'http/json' ? new OtlpJsonExporter(config) : new OtlpProtobufExporter(config), destination: url };
+  return {
+    exporter: options.protocol === 'http/json' ? new OtlpJsonExporter(config) : new OtlpProtobufExporter(config),
+    destination: url,
+  };
 }
 
 class TracingTradeTrace implements TradeTrace {
@@ -139,7 +163,10 @@ class TracingTradeTrace implements TradeTrace {
     this.options = options;
     ensureContextManager();
     const reporter = new RateLimitedReporter(options.logger ?? CONSOLE_LOGGER, options.warningIntervalMillis);
-    const { exporter, destination } = options.exporter !== undefined ? { exporter: options.exporter, destination: 'the configured exporter' } : otlpExporter(options);
+    const { exporter, destination } =
+      options.exporter !== undefined
+        ? { exporter: options.exporter, destination: 'the configured exporter' }
+        : otlpExporter(options);
     const redactor = new SecretRedactor(options.redaction);
     this.queue = new BoundedExportQueue(
       redactor.enabled ? new RedactingSpanExporter(exporter, redactor) : exporter,
@@ -172,7 +199,12 @@ class TracingTradeTrace implements TradeTrace {
       rewardFunctions: [...options.rewards],
       defaultStrategy: undefined,
     };
-    this.llm = { tracer: this.tracer, captureMessages: options.captureMessages, injectStreamUsage: options.streamUsage, reporter };
+    this.llm = {
+      tracer: this.tracer,
+      captureMessages: options.captureMessages,
+      injectStreamUsage: options.streamUsage,
+      reporter,
+    };
     this.decisionTracer = new DecisionTracer(this.core);
     this.orderTracer = new OrderTracer(this.core);
     this.botInfo = { serviceName: options.serviceName, botId: options.botId };
@@ -180,7 +212,10 @@ class TracingTradeTrace implements TradeTrace {
     hooks.emit('onBotStart', this.botInfo);
   }
 
-  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+  decide<R extends DecisionResult>(
+    input: DecisionInput,
+    decideFn: (decision: DecisionScope) => R | Promise<R>,
+  ): Promise<R> {
     return this.decisionTracer.decide(input, decideFn);
   }
 
@@ -189,7 +224,12 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   runStrategy<T>(strategy: StrategyRef, fn: () => T, options: RunStrategyOptions = {}): T {
-    const ctx = guarded(this.core.reporter, 'runStrategy', () => withActiveStrategy(context.active(), activeStrategyOf(strategy, options)), undefined);
+    const ctx = guarded(
+      this.core.reporter,
+      'runStrategy',
+      () => withActiveStrategy(context.active(), activeStrategyOf(strategy, options)),
+      undefined,
+    );
     return ctx === undefined ? fn() : context.with(ctx, fn);
   }
 
@@ -198,11 +238,21 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   instrumentOpenAI<C extends OpenAILikeClient>(client: C, options?: InstrumentLlmOptions): C {
-    return guarded(this.core.reporter, 'instrumentOpenAI', () => instrumentOpenAIClient(this.llm, client, options), client);
+    return guarded(
+      this.core.reporter,
+      'instrumentOpenAI',
+      () => instrumentOpenAIClient(this.llm, client, options),
+      client,
+    );
   }
 
   instrumentAnthropic<C extends AnthropicLikeClient>(client: C, options?: InstrumentLlmOptions): C {
-    return guarded(this.core.reporter, 'instrumentAnthropic', () => instrumentAnthropicClient(this.llm, client, options), client);
+    return guarded(
+      this.core.reporter,
+      'instrumentAnthropic',
+      () => instrumentAnthropicClient(this.llm, client, options),
+      client,
+    );
   }
 
   traceLlmCall<R>(input: LlmCallInput, call: () => Promise<R>): Promise<R> {
@@ -302,7 +352,16 @@ function raceDeadline(promise: Promise<unknown>, deadline: number): Promise<void
   });
 }
 
-const ZERO_STATS: TradeTraceStats = Object.freeze({ ended: 0, exported: 0, droppedQueueFull: 0, droppedExportFailed: 0, droppedAtShutdown: 0, dropped: 0, queued: 0, hookErrors: 0 });
+const ZERO_STATS: TradeTraceStats = Object.freeze({
+  ended: 0,
+  exported: 0,
+  droppedQueueFull: 0,
+  droppedExportFailed: 0,
+  droppedAtShutdown: 0,
+  dropped: 0,
+  queued: 0,
+  hookErrors: 0,
+});
 const NOOP_TRACER = trace.getTracerProvider().getTracer(SDK_SCOPE_NAME, SDK_VERSION);
 const noop = () => {};
 const resolved = Promise.resolve();
@@ -311,7 +370,10 @@ const resolved = Promise.resolve();
 export const DISABLED: TradeTrace = Object.freeze({
   enabled: false,
   tracer: NOOP_TRACER,
-  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+  decide<R extends DecisionResult>(
+    input: DecisionInput,
+    decideFn: (decision: DecisionScope) => R | Promise<R>,
+  ): Promise<R> {
     // No extra async frame: an async decide function's own promise is handed back as it is.
     try {
       return Promise.resolve(decideFn(fallbackScope(input)));
@@ -319,7 +381,8 @@ export const DISABLED: TradeTrace = Object.freeze({
       return Promise.reject(error);
     }
   },
-  decideSync: <R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R => decideFn(fallbackScope(input)),
+  decideSync: <R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R): R =>
+    decideFn(fallbackScope(input)),
   runStrategy: <T>(_strategy: StrategyRef, fn: () => T): T => fn(),
   setDefaultStrategy: noop,
   instrumentOpenAI: <C>(client: C): C => client,

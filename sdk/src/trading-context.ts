@@ -51,7 +51,11 @@ export function withActiveDecision(ctx: Context, decision: ActiveDecision): Cont
 }
 
 /** Both at once: what `decide` uses. `strategy` undefined keeps the surrounding one. */
-export function withDecisionScope(ctx: Context, strategy: ActiveStrategy | undefined, decision: ActiveDecision): Context {
+export function withDecisionScope(
+  ctx: Context,
+  strategy: ActiveStrategy | undefined,
+  decision: ActiveDecision,
+): Context {
   return withValue(ctx, SCOPE_KEY, { strategy: strategy ?? scopeOf(ctx)?.strategy, decision });
 }
 

@@ -12,10 +12,21 @@ const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.rando
 describe('DecisionMemory', () => {
   it('gives back what it was told, for the last `capacity` decisions at least', () => {
     const memory = new DecisionMemory(1000);
-    const told = Array.from({ length: 2500 }, (_, i) => ({ id: i % 2 ? randomUUID() : `bot-decision-${i}`, traceId: hex(32), spanId: hex(16), symbol: `S${i % 7}/USDT`, version: `v${i % 3}` }));
+    const told = Array.from({ length: 2500 }, (_, i) => ({
+      id: i % 2 ? randomUUID() : `bot-decision-${i}`,
+      traceId: hex(32),
+      spanId: hex(16),
+      symbol: `S${i % 7}/USDT`,
+      version: `v${i % 3}`,
+    }));
     for (const d of told) memory.remember(d.id, fakeSpan(d.traceId, d.spanId), d.symbol, 'momentum', d.version);
     for (const d of told.slice(-1000)) {
-      expect(memory.get(d.id)).toEqual({ spanContext: { traceId: d.traceId, spanId: d.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false }, symbol: d.symbol, strategyName: 'momentum', strategyVersion: d.version });
+      expect(memory.get(d.id)).toEqual({
+        spanContext: { traceId: d.traceId, spanId: d.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false },
+        symbol: d.symbol,
+        strategyName: 'momentum',
+        strategyVersion: d.version,
+      });
     }
     expect(memory.get(told[0]!.id)).toBeUndefined();
     expect(memory.get('never-seen')).toBeUndefined();

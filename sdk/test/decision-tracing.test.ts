@@ -21,7 +21,22 @@ describe('decide', () => {
   it('records what the bot saw and what it chose, with typed values', async () => {
     const { tt, span } = sdk();
     const result = await tt.decide(
-      { strategy, symbol: 'SOL/USDC:USDC', kind: 'hybrid', exchange: 'binance', marketType: 'swap', mode: 'paper', context: { price: 142.5, trend: 'up', overbought: false, position: { amount: -2, side: 'short' }, closes: [1, 2, 3], skipped: undefined } },
+      {
+        strategy,
+        symbol: 'SOL/USDC:USDC',
+        kind: 'hybrid',
+        exchange: 'binance',
+        marketType: 'swap',
+        mode: 'paper',
+        context: {
+          price: 142.5,
+          trend: 'up',
+          overbought: false,
+          position: { amount: -2, side: 'short' },
+          closes: [1, 2, 3],
+          skipped: undefined,
+        },
+      },
       (decision) => {
         decision.setContext({ rsi_14: 61.25 });
         return { action: 'buy' as const, confidence: 0.8, size: 2, reason: 'breakout' };
@@ -72,7 +87,11 @@ describe('decide', () => {
     const { tt, span } = sdk();
     const boom = new RangeError('no liquidity');
     await expect(tt.decide({ strategy, symbol: 'X/USDT' }, () => Promise.reject(boom))).rejects.toBe(boom);
-    expect(() => tt.decideSync({ strategy, symbol: 'Y/USDT' }, () => { throw boom; })).toThrow(boom);
+    expect(() =>
+      tt.decideSync({ strategy, symbol: 'Y/USDT' }, () => {
+        throw boom;
+      }),
+    ).toThrow(boom);
     const failed = await span('decide X/');
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
     expect(failed.attributes[A.ATTR_ERROR_TYPE]).toBe('RangeError');
@@ -86,10 +105,16 @@ describe('decide', () => {
       symbols.map((symbol, i) =>
         tt.decide({ strategy: { name: 'momentum', version: `v${i % 3}` }, symbol, id: `d-${i}` }, async (decision) => {
           await jitter(i);
-          await tt.traceLlmCall({ provider: 'openai', request: { model: 'm', messages: [{ role: 'user', content: symbol }] } }, async () => {
-            await jitter(i + 1);
-            return { id: `r-${i}`, choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'hold' } }] };
-          });
+          await tt.traceLlmCall(
+            { provider: 'openai', request: { model: 'm', messages: [{ role: 'user', content: symbol }] } },
+            async () => {
+              await jitter(i + 1);
+              return {
+                id: `r-${i}`,
+                choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'hold' } }],
+              };
+            },
+          );
           await jitter(i + 2);
           tt.emitReward({ value: i, name: 'shaping' });
           expect(decision.id).toBe(`d-${i}`);
@@ -112,13 +137,18 @@ describe('decide', () => {
     }
     for (const decision of decisions.values()) {
       const i = Number(String(decision.attributes[A.ATTR_TRADING_DECISION_ID]).slice(2));
-      expect(decision.events.map((e) => [e.name, e.attributes?.[A.ATTR_TRADING_REWARD_VALUE]])).toEqual([[A.EVENT_TRADING_REWARD, i]]);
+      expect(decision.events.map((e) => [e.name, e.attributes?.[A.ATTR_TRADING_REWARD_VALUE]])).toEqual([
+        [A.EVENT_TRADING_REWARD, i],
+      ]);
     }
   });
 
   it('says once when what the bot saw has no price', async () => {
     const { tt, logger } = sdk();
-    for (let i = 0; i < 3; i++) await tt.decide({ strategy, symbol: 'NEWS/USDT', context: { headline_score: 0.4 } }, () => ({ action: 'hold' as const }));
+    for (let i = 0; i < 3; i++)
+      await tt.decide({ strategy, symbol: 'NEWS/USDT', context: { headline_score: 0.4 } }, () => ({
+        action: 'hold' as const,
+      }));
     await tt.decide({ strategy, symbol: 'SOL/USDT', context: { price: 1 } }, () => ({ action: 'hold' as const }));
     expect(logger.warnings.filter((w) => w.includes('trading.context.price'))).toHaveLength(1);
   });
@@ -137,7 +167,14 @@ describe('decide', () => {
 });
 
 describe('strategy versions', () => {
-  const momentum = defineStrategy('momentum', z.object({ rsiBuy: z.number().default(30), rsiSell: z.number().default(70), symbols: z.array(z.string()).default([]) }));
+  const momentum = defineStrategy(
+    'momentum',
+    z.object({
+      rsiBuy: z.number().default(30),
+      rsiSell: z.number().default(70),
+      symbols: z.array(z.string()).default([]),
+    }),
+  );
 
   it('gives the same config the same id, whatever the key order or defaults', () => {
     const a = momentum.version({ rsiBuy: 25 });
@@ -154,13 +191,20 @@ describe('strategy versions', () => {
   it('stamps every span run under a version without passing it around', async () => {
     const { tt, spans } = sdk();
     const v1 = momentum.version({ rsiBuy: 25 });
-    await tt.runStrategy(v1, async () => {
-      await tt.decide({ symbol: 'SOL/USDT', id: 'd1' }, async () => {
-        tt.tracer.startSpan('fetch ohlcv').end();
-        return { action: 'buy' as const };
-      });
-      await tt.submitOrder({ symbol: 'SOL/USDT', side: 'buy', type: 'market', amount: 1 }, async () => ({ id: 'o1', status: 'closed' }));
-    }, { featureFlag: { key: 'momentum-rollout', variant: 'treatment' } });
+    await tt.runStrategy(
+      v1,
+      async () => {
+        await tt.decide({ symbol: 'SOL/USDT', id: 'd1' }, async () => {
+          tt.tracer.startSpan('fetch ohlcv').end();
+          return { action: 'buy' as const };
+        });
+        await tt.submitOrder({ symbol: 'SOL/USDT', side: 'buy', type: 'market', amount: 1 }, async () => ({
+          id: 'o1',
+          status: 'closed',
+        }));
+      },
+      { featureFlag: { key: 'momentum-rollout', variant: 'treatment' } },
+    );
     tt.setDefaultStrategy({ name: 'fallback', version: 'f00' });
     await tt.decide({ symbol: 'BTC/USDT', id: 'd2' }, () => ({ action: 'hold' as const }));
     const all = await spans();
@@ -169,8 +213,14 @@ describe('strategy versions', () => {
       expect(s.attributes[A.ATTR_TRADING_STRATEGY_VERSION], s.name).toBe(v1.version);
     }
     const d1 = all.find((s) => s.attributes[A.ATTR_TRADING_DECISION_ID] === 'd1' && s.name.startsWith('decide'))!;
-    expect(d1.attributes).toMatchObject({ [A.ATTR_FEATURE_FLAG_KEY]: 'momentum-rollout', [A.ATTR_FEATURE_FLAG_RESULT_VARIANT]: 'treatment' });
+    expect(d1.attributes).toMatchObject({
+      [A.ATTR_FEATURE_FLAG_KEY]: 'momentum-rollout',
+      [A.ATTR_FEATURE_FLAG_RESULT_VARIANT]: 'treatment',
+    });
     expect(all.find((s) => s.name === 'fetch ohlcv')?.attributes[A.ATTR_TRADING_DECISION_ID]).toBe('d1');
-    expect(all.find((s) => s.name === 'decide BTC/USDT')?.attributes).toMatchObject({ [A.ATTR_TRADING_STRATEGY_NAME]: 'fallback', [A.ATTR_TRADING_STRATEGY_VERSION]: 'f00' });
+    expect(all.find((s) => s.name === 'decide BTC/USDT')?.attributes).toMatchObject({
+      [A.ATTR_TRADING_STRATEGY_NAME]: 'fallback',
+      [A.ATTR_TRADING_STRATEGY_VERSION]: 'f00',
+    });
   });
 });

@@ -50,9 +50,23 @@ describe('openai client (chat completions)', () => {
   it('records a GenAI child span of the decision and returns the same completion as an uninstrumented client', async () => {
     const { tt, spans } = sdk();
     const client = tt.instrumentOpenAI(openai(), { provider: 'deepseek' });
-    const plain = await openai().chat.completions.create({ model: 'deepseek-chat', messages, temperature: 0.2, max_tokens: 50, seed: 7, stop: ['\n'] });
+    const plain = await openai().chat.completions.create({
+      model: 'deepseek-chat',
+      messages,
+      temperature: 0.2,
+      max_tokens: 50,
+      seed: 7,
+      stop: ['\n'],
+    });
     const traced = await tt.decide({ strategy, symbol: 'SOL/USDC', kind: 'llm', id: 'd-1' }, async () => {
-      const completion = await client.chat.completions.create({ model: 'deepseek-chat', messages, temperature: 0.2, max_tokens: 50, seed: 7, stop: ['\n'] });
+      const completion = await client.chat.completions.create({
+        model: 'deepseek-chat',
+        messages,
+        temperature: 0.2,
+        max_tokens: 50,
+        seed: 7,
+        stop: ['\n'],
+      });
       expect(completion.choices[0]!.message.content).toBe('buy SOL now');
       return { action: 'buy' as const, completion };
     });
@@ -85,7 +99,9 @@ describe('openai client (chat completions)', () => {
       { role: 'system', parts: [{ type: 'text', content: 'You trade SOL.' }] },
       { role: 'user', parts: [{ type: 'text', content: 'Price 142.5, RSI 61. Buy, sell or hold?' }] },
     ]);
-    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'stop' }]);
+    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'stop' },
+    ]);
   });
 
   it('guesses the provider from the base URL and keeps withResponse() working', async () => {
@@ -117,7 +133,9 @@ describe('openai client (chat completions)', () => {
       [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 21,
       [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 3,
     });
-    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'stop' }]);
+    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'stop' },
+    ]);
   });
 
   it('leaves a stream alone when the caller asked for usage itself', async () => {
@@ -140,7 +158,9 @@ describe('openai client (chat completions)', () => {
     expect(l).toEqual(r);
     expect(l.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('buy SOL now');
 
-    const readable = (await client.chat.completions.create({ model: 'readable', messages, stream: true })).toReadableStream();
+    const readable = (
+      await client.chat.completions.create({ model: 'readable', messages, stream: true })
+    ).toReadableStream();
     const text = await new Response(readable).text();
     expect(text.trim().split('\n')).toHaveLength(REPLY_WORDS.length + 2);
 
@@ -191,7 +211,14 @@ describe('openai client (chat completions)', () => {
 });
 
 describe('@anthropic-ai/sdk client (messages)', () => {
-  const request = { model: 'claude-test', max_tokens: 64, system: 'You trade SOL.', messages: [{ role: 'user' as const, content: 'Buy, sell or hold?' }], temperature: 0.1, top_k: 5 };
+  const request = {
+    model: 'claude-test',
+    max_tokens: 64,
+    system: 'You trade SOL.',
+    messages: [{ role: 'user' as const, content: 'Buy, sell or hold?' }],
+    temperature: 0.1,
+    top_k: 5,
+  };
 
   it('records a GenAI span for a plain call, with cached tokens counted as input', async () => {
     const { tt, span } = sdk();
@@ -210,8 +237,12 @@ describe('@anthropic-ai/sdk client (messages)', () => {
       [A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 10,
       [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 4,
     });
-    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS]))).toEqual([{ type: 'text', content: 'You trade SOL.' }]);
-    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'end_turn' }]);
+    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS]))).toEqual([
+      { type: 'text', content: 'You trade SOL.' },
+    ]);
+    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'end_turn' },
+    ]);
   });
 
   it('streams exactly the events an uninstrumented client gets, and records usage', async () => {
@@ -222,8 +253,14 @@ describe('@anthropic-ai/sdk client (messages)', () => {
     const normalize = (events: typeof plain) => JSON.parse(JSON.stringify(events).replace(/msg_\d+/g, 'msg'));
     expect(normalize(traced)).toEqual(normalize(plain));
     const chat = await span('chat claude-test');
-    expect(chat.attributes).toMatchObject({ [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 40, [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 4, [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['end_turn'] });
-    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))[0].parts).toEqual([{ type: 'text', content: 'buy SOL now' }]);
+    expect(chat.attributes).toMatchObject({
+      [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 40,
+      [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 4,
+      [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['end_turn'],
+    });
+    expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))[0].parts).toEqual([
+      { type: 'text', content: 'buy SOL now' },
+    ]);
   });
 
   it('traces the messages.stream() helper', async () => {
@@ -238,13 +275,20 @@ describe('@anthropic-ai/sdk client (messages)', () => {
 describe('traceLlmCall (any other client)', () => {
   it('wraps a call returning an OpenAI-shaped completion', async () => {
     const { tt, span } = sdk();
-    const result = await tt.traceLlmCall({ provider: 'deepseek', request: { model: 'deepseek-chat', messages } }, async () => ({
-      id: 'resp-1',
-      model: 'deepseek-chat',
-      choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }],
-      usage: { prompt_tokens: 12, completion_tokens: 3 },
-    }));
+    const result = await tt.traceLlmCall(
+      { provider: 'deepseek', request: { model: 'deepseek-chat', messages } },
+      async () => ({
+        id: 'resp-1',
+        model: 'deepseek-chat',
+        choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }],
+        usage: { prompt_tokens: 12, completion_tokens: 3 },
+      }),
+    );
     expect(result.id).toBe('resp-1');
-    expect((await span('chat deepseek-chat')).attributes).toMatchObject({ [A.ATTR_GEN_AI_PROVIDER_NAME]: 'deepseek', [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 12, [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['stop'] });
+    expect((await span('chat deepseek-chat')).attributes).toMatchObject({
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: 'deepseek',
+      [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 12,
+      [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['stop'],
+    });
   });
 });

@@ -33,12 +33,21 @@ async function closedPort(): Promise<number> {
 async function tradingLoop(tt: TradeTrace, iterations: number): Promise<number> {
   let decisions = 0;
   for (let i = 0; i < iterations; i++) {
-    const result = await tt.decide({ strategy: { name: 'loop', version: 'v1' }, symbol: 'SOL/USDC', context: { price: 100 + i } }, async (decision) => {
-      await tt.traceLlmCall({ provider: 'openai', request: { model: 'm', messages: [] } }, async () => ({ id: `r${i}`, choices: [] }));
-      await tt.submitOrder({ symbol: 'SOL/USDC', side: 'buy', type: 'market', amount: 1 }, async () => ({ id: `o${i}`, status: 'closed' }));
-      decision.reward(0.1, { name: 'shaping' });
-      return { action: 'buy' as const };
-    });
+    const result = await tt.decide(
+      { strategy: { name: 'loop', version: 'v1' }, symbol: 'SOL/USDC', context: { price: 100 + i } },
+      async (decision) => {
+        await tt.traceLlmCall({ provider: 'openai', request: { model: 'm', messages: [] } }, async () => ({
+          id: `r${i}`,
+          choices: [],
+        }));
+        await tt.submitOrder({ symbol: 'SOL/USDC', side: 'buy', type: 'market', amount: 1 }, async () => ({
+          id: `o${i}`,
+          status: 'closed',
+        }));
+        decision.reward(0.1, { name: 'shaping' });
+        return { action: 'buy' as const };
+      },
+    );
     tt.emitReward({ decisionId: `unknown-${i}`, value: 1 });
     if (result.action === 'buy') decisions++;
     await new Promise((resolve) => setImmediate(resolve));
@@ -120,13 +129,30 @@ describe('the SDK never throws into bot code', () => {
         throw new Error('shutdown bug');
       },
     };
-    const tt = init({ serviceName: 'bot', exporter: throwing, scheduledDelayMillis: 1, shutdownOnExit: false, logger: { warn: () => { throw new Error('logger bug'); }, error: () => { throw new Error('logger bug'); } } });
+    const tt = init({
+      serviceName: 'bot',
+      exporter: throwing,
+      scheduledDelayMillis: 1,
+      shutdownOnExit: false,
+      logger: {
+        warn: () => {
+          throw new Error('logger bug');
+        },
+        error: () => {
+          throw new Error('logger bug');
+        },
+      },
+    });
     current = tt;
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     const nonsense = undefined as never;
     expect(await tt.decide(nonsense, () => ({ action: 'hold' as const }))).toEqual({ action: 'hold' });
-    expect(await tt.decide({ symbol: 'X', context: { deep: { a: { b: { c: { d: circular } } } } } as never }, () => ({ action: 'hold' as const }))).toEqual({ action: 'hold' });
+    expect(
+      await tt.decide({ symbol: 'X', context: { deep: { a: { b: { c: { d: circular } } } } } as never }, () => ({
+        action: 'hold' as const,
+      })),
+    ).toEqual({ action: 'hold' });
     expect(await tt.decide({ symbol: 'X' }, () => undefined as never)).toBeUndefined();
     tt.emitReward(nonsense);
     tt.closePosition(nonsense);
@@ -163,7 +189,13 @@ describe('the SDK never throws into bot code', () => {
       },
       shutdown: async () => {},
     };
-    const tt = init({ serviceName: 'bot', exporter: slow, maxExportBatchSize: 1, scheduledDelayMillis: 0, shutdownOnExit: false });
+    const tt = init({
+      serviceName: 'bot',
+      exporter: slow,
+      maxExportBatchSize: 1,
+      scheduledDelayMillis: 0,
+      shutdownOnExit: false,
+    });
     current = tt;
     for (let i = 0; i < 3; i++) {
       tt.decideSync({ symbol: 'X' }, () => ({ action: 'hold' as const }));

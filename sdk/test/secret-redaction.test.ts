@@ -11,7 +11,11 @@ const WORDS = [...BIP39_ENGLISH_WORDS];
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 function solanaSecretKey(seed: Uint8Array): Uint8Array {
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32);
   return Uint8Array.from([...seed, ...publicKey]);
 }
@@ -53,11 +57,31 @@ const secrets: Record<string, fc.Arbitrary<[string, string]>> = {
         return [phrase, phrase];
       }),
     ),
-  bearerToken: fc.tuple(fc.constantFrom('Bearer ', 'bearer ', 'Authorization: Bearer '), token(16, 64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/')).map(([p, t]) => [`${p}${t}`, t]),
+  bearerToken: fc
+    .tuple(
+      fc.constantFrom('Bearer ', 'bearer ', 'Authorization: Bearer '),
+      token(16, 64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/'),
+    )
+    .map(([p, t]) => [`${p}${t}`, t]),
   apiKeyAssignment: fc
-    .tuple(fc.constantFrom('api_key=', 'apiKey: ', 'API-KEY=', 'secret=', 'password: ', '"apiSecret": "', 'binance_api_secret=', "passphrase='", 'privateKey='), token(8, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/='))
+    .tuple(
+      fc.constantFrom(
+        'api_key=',
+        'apiKey: ',
+        'API-KEY=',
+        'secret=',
+        'password: ',
+        '"apiSecret": "',
+        'binance_api_secret=',
+        "passphrase='",
+        'privateKey=',
+      ),
+      token(8, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/='),
+    )
     .map(([k, v]) => [`${k}${v}`, v]),
-  providerApiKey: fc.tuple(fc.constantFrom('sk-proj-', 'sk-ant-', 'sk-', 'ghp_', 'xoxb-'), token(30, 48)).map(([prefix, t]) => [`${prefix}${t}`, t]),
+  providerApiKey: fc
+    .tuple(fc.constantFrom('sk-proj-', 'sk-ant-', 'sk-', 'ghp_', 'xoxb-'), token(30, 48))
+    .map(([prefix, t]) => [`${prefix}${t}`, t]),
   slackToken: token(10, 14).map((t) => [`xoxb-${t}`, t]),
 };
 
@@ -75,24 +99,42 @@ describe('secret redaction before export (property)', () => {
       const { tt, exporter, spans } = inMemorySdk();
       try {
         await fc.assert(
-          fc.asyncProperty(secret, filler, filler, boundary, boundary, where, async ([text, core], before, after, b1, b2, place) => {
-            exporter.reset();
-            const value = `${before}${b1}${text}${b2}${after}`;
-            const span = tt.tracer.startSpan(place === 'span name' ? `call ${value}` : 'call');
-            if (place === 'attribute') span.setAttribute('bot.note', value);
-            if (place === 'string array') span.setAttribute('bot.notes', ['ok', value]);
-            if (place === 'event') span.addEvent('log', { message: value });
-            if (place === 'llm message') span.setAttribute(A.ATTR_GEN_AI_INPUT_MESSAGES, JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: value }] }]));
-            span.end();
-            if (place === 'context') await tt.decide({ symbol: 'SOL/USDC', context: { note: value } }, () => ({ action: 'hold' as const }));
-            const exportedSpans = await spans();
-            const exported = JSON.stringify(exportedSpans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })));
-            // Scrubbing never breaks the JSON of a captured prompt.
-            if (place === 'llm message') expect(() => JSON.parse(String(exportedSpans[0]!.attributes[A.ATTR_GEN_AI_INPUT_MESSAGES]))).not.toThrow();
-            const escapedCore = JSON.stringify(core).slice(1, -1);
-            expect(exported).not.toContain(escapedCore);
-            expect(exported).toContain('[REDACTED:');
-          }),
+          fc.asyncProperty(
+            secret,
+            filler,
+            filler,
+            boundary,
+            boundary,
+            where,
+            async ([text, core], before, after, b1, b2, place) => {
+              exporter.reset();
+              const value = `${before}${b1}${text}${b2}${after}`;
+              const span = tt.tracer.startSpan(place === 'span name' ? `call ${value}` : 'call');
+              if (place === 'attribute') span.setAttribute('bot.note', value);
+              if (place === 'string array') span.setAttribute('bot.notes', ['ok', value]);
+              if (place === 'event') span.addEvent('log', { message: value });
+              if (place === 'llm message')
+                span.setAttribute(
+                  A.ATTR_GEN_AI_INPUT_MESSAGES,
+                  JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: value }] }]),
+                );
+              span.end();
+              if (place === 'context')
+                await tt.decide({ symbol: 'SOL/USDC', context: { note: value } }, () => ({ action: 'hold' as const }));
+              const exportedSpans = await spans();
+              const exported = JSON.stringify(
+                exportedSpans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
+              );
+              // Scrubbing never breaks the JSON of a captured prompt.
+              if (place === 'llm message')
+                expect(() =>
+                  JSON.parse(String(exportedSpans[0]!.attributes[A.ATTR_GEN_AI_INPUT_MESSAGES])),
+                ).not.toThrow();
+              const escapedCore = JSON.stringify(core).slice(1, -1);
+              expect(exported).not.toContain(escapedCore);
+              expect(exported).toContain('[REDACTED:');
+            },
+          ),
           { numRuns: Number(process.env.REDACTION_RUNS ?? 150) },
         );
       } finally {
@@ -105,8 +147,15 @@ describe('secret redaction before export (property)', () => {
 describe('secret redaction prechecks', () => {
   it('never skip a rule that would have matched (same result as running every rule)', () => {
     const redactor = new SecretRedactor({ patterns: [/acme_[a-z0-9]{8}/] });
-    const noise = fc.string({ unit: fc.constantFrom(...'abcXYZ019 _-+/=:.,;"\'\\[]{}~\n\tBearerkeysk-eyJ'.split('')), maxLength: 60 });
-    const piece = fc.oneof(noise, ...Object.values(secrets).map((a) => a.map(([text]) => text)), fc.constant('acme_12345678'));
+    const noise = fc.string({
+      unit: fc.constantFrom(...'abcXYZ019 _-+/=:.,;"\'\\[]{}~\n\tBearerkeysk-eyJ'.split('')),
+      maxLength: 60,
+    });
+    const piece = fc.oneof(
+      noise,
+      ...Object.values(secrets).map((a) => a.map(([text]) => text)),
+      fc.constant('acme_12345678'),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
         const text = pieces.join('');
@@ -120,7 +169,10 @@ describe('secret redaction prechecks', () => {
 describe('secret redaction short-value skip', () => {
   it('skips only values no built-in rule can match', () => {
     const redactor = new SecretRedactor();
-    const short = fc.string({ unit: fc.constantFrom(...'?&=:"\' sigkeytonapwrdxbBE0123456789abcdef-_.[],'.split('')), maxLength: SHORTEST_BUILT_IN_MATCH - 1 });
+    const short = fc.string({
+      unit: fc.constantFrom(...'?&=:"\' sigkeytonapwrdxbBE0123456789abcdef-_.[],'.split('')),
+      maxLength: SHORTEST_BUILT_IN_MATCH - 1,
+    });
     fc.assert(
       fc.property(short, (text) => {
         expect(redactor.redactTextExhaustively(text)).toBe(text);
@@ -157,16 +209,32 @@ describe('secret redaction (examples)', () => {
   it('replaces each kind of secret by a marker that says what it was', () => {
     const key = `0x${'ab'.repeat(32)}`;
     expect(redactor.redactText(`wallet ${key} loaded`)).toBe('wallet [REDACTED:private_key] loaded');
-    expect(redactor.redactText('Authorization: Bearer abcdef0123456789xyz')).toBe('Authorization: Bearer [REDACTED:bearer_token]');
-    expect(redactor.redactText('GET /v1/account?api_key=s3cr3tvalue&limit=1')).toBe('GET /v1/account?api_key=[REDACTED:secret]&limit=1');
+    expect(redactor.redactText('Authorization: Bearer abcdef0123456789xyz')).toBe(
+      'Authorization: Bearer [REDACTED:bearer_token]',
+    );
+    expect(redactor.redactText('GET /v1/account?api_key=s3cr3tvalue&limit=1')).toBe(
+      'GET /v1/account?api_key=[REDACTED:secret]&limit=1',
+    );
     expect(redactor.redactText('{"apiSecret": "hunter2hunter2"}')).toBe('{"apiSecret": "[REDACTED:secret]"}');
     expect(redactor.redactText(`phrase: ${WORDS.slice(0, 12).join(' ')}.`)).toBe('phrase: [REDACTED:seed_phrase].');
-    expect(redactor.redactText(`11 words are fine: ${WORDS.slice(0, 11).join(' ')}`)).toBe(`11 words are fine: ${WORDS.slice(0, 11).join(' ')}`);
-    expect(redactor.redactText('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig_nature-1')).toBe('token [REDACTED:jwt]');
+    expect(redactor.redactText(`11 words are fine: ${WORDS.slice(0, 11).join(' ')}`)).toBe(
+      `11 words are fine: ${WORDS.slice(0, 11).join(' ')}`,
+    );
+    expect(redactor.redactText('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig_nature-1')).toBe(
+      'token [REDACTED:jwt]',
+    );
   });
 
   it('scrubs values under secret-looking attribute keys, whatever they look like', () => {
-    expect(redactor.redactAttributes({ 'exchange.api_key': 'abc', 'wallet.private_key': 12, 'bot.mnemonic': 'x', 'gen_ai.request.seed': 7, 'gen_ai.usage.input_tokens': 5 })).toEqual({
+    expect(
+      redactor.redactAttributes({
+        'exchange.api_key': 'abc',
+        'wallet.private_key': 12,
+        'bot.mnemonic': 'x',
+        'gen_ai.request.seed': 7,
+        'gen_ai.usage.input_tokens': 5,
+      }),
+    ).toEqual({
       'exchange.api_key': '[REDACTED:secret]',
       'wallet.private_key': '[REDACTED:secret]',
       'bot.mnemonic': '[REDACTED:secret]',
@@ -191,7 +259,10 @@ describe('secret redaction (examples)', () => {
       s.setAttribute('bot.account', 'main-account-7');
       s.end();
       const exported = await span('custom');
-      expect(exported.attributes).toEqual({ note: 'token [REDACTED:custom] and [REDACTED:secret]', 'bot.account': '[REDACTED:secret]' });
+      expect(exported.attributes).toEqual({
+        note: 'token [REDACTED:custom] and [REDACTED:secret]',
+        'bot.account': '[REDACTED:secret]',
+      });
       expect(exported.resource.attributes['exchange.api_key']).toBe('[REDACTED:secret]');
       expect(exported.resource.attributes['service.name']).toBe('test-bot');
     } finally {
@@ -201,6 +272,10 @@ describe('secret redaction (examples)', () => {
 
   it('ships the BIP-39 English wordlist exactly as specified', () => {
     expect(WORDS).toHaveLength(2048);
-    expect(createHash('sha256').update(`${WORDS.join('\n')}\n`).digest('hex')).toBe('2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda');
+    expect(
+      createHash('sha256')
+        .update(`${WORDS.join('\n')}\n`)
+        .digest('hex'),
+    ).toBe('2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda');
   });
 });

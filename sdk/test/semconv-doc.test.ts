@@ -16,7 +16,10 @@ function tableRows(first: string): string[][] {
       inTable = false;
       continue;
     }
-    const cells = line.slice(1, -1).split(' | ').map((c) => c.trim());
+    const cells = line
+      .slice(1, -1)
+      .split(' | ')
+      .map((c) => c.trim());
     if (cells[0] === first) {
       inTable = true;
       continue;
@@ -31,7 +34,11 @@ function backticked(cell: string): string[] {
 }
 
 /** Every key the doc's attribute tables name (`trading.context.*` stands for the prefix). */
-const docKeys = new Set(tableRows('name').map((r) => backticked(r[0]!)[0]!).filter(Boolean));
+const docKeys = new Set(
+  tableRows('name')
+    .map((r) => backticked(r[0]!)[0]!)
+    .filter(Boolean),
+);
 
 /** Every key the constants module exports. */
 const codeKeys = new Set(
@@ -41,14 +48,23 @@ const codeKeys = new Set(
 );
 
 function documented(key: string): boolean {
-  return docKeys.has(key) || (key.startsWith(semconv.ATTR_TRADING_CONTEXT_PREFIX) && docKeys.has(`${semconv.ATTR_TRADING_CONTEXT_PREFIX}*`));
+  return (
+    docKeys.has(key) ||
+    (key.startsWith(semconv.ATTR_TRADING_CONTEXT_PREFIX) && docKeys.has(`${semconv.ATTR_TRADING_CONTEXT_PREFIX}*`))
+  );
 }
 
 describe('docs/semconv.md and sdk/src/semconv agree', () => {
   it('list exactly the same keys', () => {
     expect(docKeys.size).toBeGreaterThan(90);
-    expect([...codeKeys].filter((k) => !docKeys.has(k)), 'in the code, not in the doc').toEqual([]);
-    expect([...docKeys].filter((k) => !codeKeys.has(k)), 'in the doc, not in the code').toEqual([]);
+    expect(
+      [...codeKeys].filter((k) => !docKeys.has(k)),
+      'in the code, not in the doc',
+    ).toEqual([]);
+    expect(
+      [...docKeys].filter((k) => !codeKeys.has(k)),
+      'in the doc, not in the code',
+    ).toEqual([]);
   });
 
   it('document every row with a type, a meaning and a source', () => {
@@ -75,11 +91,17 @@ describe('docs/semconv.md and sdk/src/semconv agree', () => {
       [semconv.ATTR_TRADING_POSITION_SIDE]: semconv.POSITION_SIDES,
     };
     const rows = tableRows('attribute');
-    expect(Object.fromEntries(rows.map((r) => [backticked(r[0]!)[0], backticked(r[1]!)]))).toEqual(Object.fromEntries(Object.entries(enums).map(([k, v]) => [k, [...v]])));
+    expect(Object.fromEntries(rows.map((r) => [backticked(r[0]!)[0], backticked(r[1]!)]))).toEqual(
+      Object.fromEntries(Object.entries(enums).map(([k, v]) => [k, [...v]])),
+    );
   });
 
   it('use the OpenTelemetry names for GenAI, feature-flag, server and resource keys', () => {
-    const otel = new Set(Object.entries(incubating).filter(([name]) => name.startsWith('ATTR_')).map(([, value]) => value as string));
+    const otel = new Set(
+      Object.entries(incubating)
+        .filter(([name]) => name.startsWith('ATTR_'))
+        .map(([, value]) => value as string),
+    );
     const borrowed = [...codeKeys].filter((k) => !k.startsWith('trading.'));
     expect(borrowed.length).toBeGreaterThan(30);
     for (const key of borrowed) expect(otel.has(key), key).toBe(true);
@@ -88,7 +110,9 @@ describe('docs/semconv.md and sdk/src/semconv agree', () => {
 
 describe('instrumentation scope', () => {
   it('names the SDK version of sdk/package.json', () => {
-    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
+      version: string;
+    };
     expect(SDK_VERSION).toBe(pkg.version);
   });
 });
@@ -99,42 +123,108 @@ describe('what the SDK emits is documented', () => {
 
   it('every attribute key and event name of a full run is in docs/semconv.md', async () => {
     const { tt, spans } = made;
-    await tt.runStrategy({ name: 'momentum', version: 'abc' }, () =>
-      tt.decide(
-        { symbol: 'SOL/USDC:USDC', kind: 'llm', exchange: 'binanceusdm', marketType: 'swap', mode: 'paper', context: { price: 1, bid: 0.9, ask: 1.1, rsi_14: 50 } },
-        async (d) => {
-          await tt.traceLlmCall({ provider: 'deepseek', request: { model: 'm', messages: [{ role: 'user', content: 'x' }], temperature: 0.1, max_tokens: 5 } }, async () => ({
-            id: 'r',
-            model: 'm',
-            choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }],
-            usage: { prompt_tokens: 1, completion_tokens: 1 },
-          }));
-          await tt.submitOrder({ symbol: 'SOL/USDC:USDC', side: 'buy', type: 'limit', amount: 1, price: 1, params: { clientOrderId: 'c', timeInForce: 'GTC', postOnly: true, reduceOnly: false, stopLossPrice: 0.8, takeProfitPrice: 1.3, triggerPrice: 0.95 } }, async () => ({
-            id: 'o',
-            clientOrderId: 'c',
-            status: 'closed',
+    await tt.runStrategy(
+      { name: 'momentum', version: 'abc' },
+      () =>
+        tt.decide(
+          {
             symbol: 'SOL/USDC:USDC',
-            side: 'buy',
-            type: 'limit',
-            timeInForce: 'GTC',
-            price: 1,
-            amount: 1,
-            filled: 1,
-            remaining: 0,
-            average: 1,
-            cost: 1,
-            fee: { cost: 0.01, currency: 'USDC' },
-            trades: [{ id: 't', order: 'o', price: 1, amount: 1, cost: 1, takerOrMaker: 'maker', fee: { cost: 0.01, currency: 'USDC' } }],
-          }));
-          await tt.cancelOrder({ orderId: 'o2', symbol: 'SOL/USDC:USDC' }, async () => ({ id: 'o2', status: 'canceled' }));
-          d.reward(0.1);
-          return { action: 'buy' as const, confidence: 0.5, size: 1, reason: 'test' };
-        },
+            kind: 'llm',
+            exchange: 'binanceusdm',
+            marketType: 'swap',
+            mode: 'paper',
+            context: { price: 1, bid: 0.9, ask: 1.1, rsi_14: 50 },
+          },
+          async (d) => {
+            await tt.traceLlmCall(
+              {
+                provider: 'deepseek',
+                request: { model: 'm', messages: [{ role: 'user', content: 'x' }], temperature: 0.1, max_tokens: 5 },
+              },
+              async () => ({
+                id: 'r',
+                model: 'm',
+                choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }],
+                usage: { prompt_tokens: 1, completion_tokens: 1 },
+              }),
+            );
+            await tt.submitOrder(
+              {
+                symbol: 'SOL/USDC:USDC',
+                side: 'buy',
+                type: 'limit',
+                amount: 1,
+                price: 1,
+                params: {
+                  clientOrderId: 'c',
+                  timeInForce: 'GTC',
+                  postOnly: true,
+                  reduceOnly: false,
+                  stopLossPrice: 0.8,
+                  takeProfitPrice: 1.3,
+                  triggerPrice: 0.95,
+                },
+              },
+              async () => ({
+                id: 'o',
+                clientOrderId: 'c',
+                status: 'closed',
+                symbol: 'SOL/USDC:USDC',
+                side: 'buy',
+                type: 'limit',
+                timeInForce: 'GTC',
+                price: 1,
+                amount: 1,
+                filled: 1,
+                remaining: 0,
+                average: 1,
+                cost: 1,
+                fee: { cost: 0.01, currency: 'USDC' },
+                trades: [
+                  {
+                    id: 't',
+                    order: 'o',
+                    price: 1,
+                    amount: 1,
+                    cost: 1,
+                    takerOrMaker: 'maker',
+                    fee: { cost: 0.01, currency: 'USDC' },
+                  },
+                ],
+              }),
+            );
+            await tt.cancelOrder({ orderId: 'o2', symbol: 'SOL/USDC:USDC' }, async () => ({
+              id: 'o2',
+              status: 'canceled',
+            }));
+            d.reward(0.1);
+            return { action: 'buy' as const, confidence: 0.5, size: 1, reason: 'test' };
+          },
         ),
       { featureFlag: { key: 'ab', variant: 'b', provider: 'tradetrace' } },
     );
-    tt.recordOrderUpdate({ id: 'o', symbol: 'SOL/USDC:USDC', status: 'closed', trades: [{ id: 't2', order: 'o', price: 1, amount: 1 }] });
-    tt.closePosition({ decisionId: 'x', position: { id: 'p', symbol: 'SOL/USDC:USDC', side: 'long', contracts: 1, entryPrice: 1, leverage: 2, marginMode: 'cross', timestamp: Date.now() }, exitPrice: 2, fees: 0.1, exitReason: 'signal' });
+    tt.recordOrderUpdate({
+      id: 'o',
+      symbol: 'SOL/USDC:USDC',
+      status: 'closed',
+      trades: [{ id: 't2', order: 'o', price: 1, amount: 1 }],
+    });
+    tt.closePosition({
+      decisionId: 'x',
+      position: {
+        id: 'p',
+        symbol: 'SOL/USDC:USDC',
+        side: 'long',
+        contracts: 1,
+        entryPrice: 1,
+        leverage: 2,
+        marginMode: 'cross',
+        timestamp: Date.now(),
+      },
+      exitPrice: 2,
+      fees: 0.1,
+      exitReason: 'signal',
+    });
     tt.emitReward({ decisionId: 'x', value: 1, unit: 'USDC', horizonSeconds: 5 });
     await tt.decide({ symbol: 'X' }, () => Promise.reject(new Error('boom'))).catch(() => {});
 
@@ -142,7 +232,8 @@ describe('what the SDK emits is documented', () => {
     const keys = new Set<string>();
     for (const span of all) {
       for (const key of Object.keys(span.attributes)) keys.add(key);
-      for (const key of Object.keys(span.resource.attributes)) if (key.startsWith('trading.') || key.startsWith('service.') || key.startsWith('deployment.')) keys.add(key);
+      for (const key of Object.keys(span.resource.attributes))
+        if (key.startsWith('trading.') || key.startsWith('service.') || key.startsWith('deployment.')) keys.add(key);
       for (const event of span.events) {
         if (event.name !== 'exception') keys.add(event.name);
         if (event.name !== 'exception') for (const key of Object.keys(event.attributes ?? {})) keys.add(key);
@@ -150,6 +241,8 @@ describe('what the SDK emits is documented', () => {
     }
     expect(keys.size).toBeGreaterThan(60);
     expect([...keys].filter((k) => !documented(k))).toEqual([]);
-    expect(new Set(all.map((s) => s.attributes[semconv.ATTR_TRADING_OPERATION_NAME]).filter(Boolean))).toEqual(new Set(semconv.TRADING_OPERATIONS));
+    expect(new Set(all.map((s) => s.attributes[semconv.ATTR_TRADING_OPERATION_NAME]).filter(Boolean))).toEqual(
+      new Set(semconv.TRADING_OPERATIONS),
+    );
   });
 });

@@ -1,6 +1,16 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineReward, init, rewardFunctions, semconv as A, type CcxtOrderLike, type CcxtPositionLike, type DecisionRef, type DecisionScope, type TradeTrace } from '@tradetrace/sdk';
+import {
+  defineReward,
+  init,
+  rewardFunctions,
+  semconv as A,
+  type CcxtOrderLike,
+  type CcxtPositionLike,
+  type DecisionRef,
+  type DecisionScope,
+  type TradeTrace,
+} from '@tradetrace/sdk';
 import { InMemorySpanExporter } from '@tradetrace/sdk/testing';
 import { inMemorySdk } from './support/in-memory-sdk.ts';
 
@@ -38,8 +48,30 @@ const filledOrder: CcxtOrderLike & { info: object; datetime: string } = {
   postOnly: false,
   fee: { cost: 0.11, currency: 'USDC' },
   trades: [
-    { id: 't-1', order: '1234567', timestamp: 1_760_000_000_100, symbol: 'SOL/USDC:USDC', side: 'buy', takerOrMaker: 'taker', price: 142.5, amount: 1.5, cost: 213.75, fee: { cost: 0.08, currency: 'USDC' } },
-    { id: 't-2', order: '1234567', timestamp: 1_760_000_000_200, symbol: 'SOL/USDC:USDC', side: 'buy', takerOrMaker: 'taker', price: 142.7, amount: 0.5, cost: 71.35, fee: { cost: 0.03, currency: 'USDC' } },
+    {
+      id: 't-1',
+      order: '1234567',
+      timestamp: 1_760_000_000_100,
+      symbol: 'SOL/USDC:USDC',
+      side: 'buy',
+      takerOrMaker: 'taker',
+      price: 142.5,
+      amount: 1.5,
+      cost: 213.75,
+      fee: { cost: 0.08, currency: 'USDC' },
+    },
+    {
+      id: 't-2',
+      order: '1234567',
+      timestamp: 1_760_000_000_200,
+      symbol: 'SOL/USDC:USDC',
+      side: 'buy',
+      takerOrMaker: 'taker',
+      price: 142.7,
+      amount: 0.5,
+      cost: 71.35,
+      fee: { cost: 0.03, currency: 'USDC' },
+    },
   ],
   info: { raw: 'exchange payload' },
 };
@@ -60,8 +92,18 @@ describe('rewards', () => {
     const all = await spans();
     const decide = all.find((s) => s.name.startsWith('decide'))!;
     expect(decide.events.map((e) => e.attributes)).toEqual([
-      { [A.ATTR_TRADING_DECISION_ID]: 'd-1', [A.ATTR_TRADING_REWARD_VALUE]: 0.25, [A.ATTR_TRADING_REWARD_NAME]: 'shaping', [A.ATTR_TRADING_REWARD_KIND]: 'counterfactual' },
-      { [A.ATTR_TRADING_DECISION_ID]: 'd-1', [A.ATTR_TRADING_REWARD_VALUE]: -0.01, [A.ATTR_TRADING_REWARD_NAME]: 'latency_penalty', [A.ATTR_TRADING_REWARD_KIND]: 'realized' },
+      {
+        [A.ATTR_TRADING_DECISION_ID]: 'd-1',
+        [A.ATTR_TRADING_REWARD_VALUE]: 0.25,
+        [A.ATTR_TRADING_REWARD_NAME]: 'shaping',
+        [A.ATTR_TRADING_REWARD_KIND]: 'counterfactual',
+      },
+      {
+        [A.ATTR_TRADING_DECISION_ID]: 'd-1',
+        [A.ATTR_TRADING_REWARD_VALUE]: -0.01,
+        [A.ATTR_TRADING_REWARD_NAME]: 'latency_penalty',
+        [A.ATTR_TRADING_REWARD_KIND]: 'realized',
+      },
     ]);
     const rewards = all.filter((s) => s.name === 'reward SOL/USDC:USDC');
     expect(rewards).toHaveLength(2);
@@ -69,13 +111,25 @@ describe('rewards', () => {
       expect(reward.spanContext().traceId).not.toBe(decide.spanContext().traceId);
       expect(reward.links.map((l) => l.context.spanId)).toEqual([decide.spanContext().spanId]);
       expect(reward.events.map((e) => e.name)).toEqual([A.EVENT_TRADING_REWARD]);
-      expect(reward.attributes).toMatchObject({ [A.ATTR_TRADING_OPERATION_NAME]: 'reward', [A.ATTR_TRADING_DECISION_ID]: 'd-1', [A.ATTR_TRADING_STRATEGY_VERSION]: 'abc123', [A.ATTR_TRADING_REWARD_UNIT]: 'USDC' });
+      expect(reward.attributes).toMatchObject({
+        [A.ATTR_TRADING_OPERATION_NAME]: 'reward',
+        [A.ATTR_TRADING_DECISION_ID]: 'd-1',
+        [A.ATTR_TRADING_STRATEGY_VERSION]: 'abc123',
+        [A.ATTR_TRADING_REWARD_UNIT]: 'USDC',
+      });
     }
-    expect(rewards.map((r) => [r.attributes[A.ATTR_TRADING_REWARD_NAME], r.attributes[A.ATTR_TRADING_REWARD_VALUE]]).sort()).toEqual([
+    expect(
+      rewards.map((r) => [r.attributes[A.ATTR_TRADING_REWARD_NAME], r.attributes[A.ATTR_TRADING_REWARD_VALUE]]).sort(),
+    ).toEqual([
       ['fees', -0.11],
       ['primary', 1.5],
     ]);
-    expect(ref).toMatchObject({ decisionId: 'd-1', symbol: 'SOL/USDC:USDC', strategyName: 'momentum', strategyVersion: 'abc123' });
+    expect(ref).toMatchObject({
+      decisionId: 'd-1',
+      symbol: 'SOL/USDC:USDC',
+      strategyName: 'momentum',
+      strategyVersion: 'abc123',
+    });
     expect(ref!.traceparent).toBe(`00-${decide.spanContext().traceId}-${decide.spanContext().spanId}-01`);
   });
 
@@ -90,11 +144,18 @@ describe('rewards', () => {
     botB.tt.emitReward({ decision: ref!, value: 3 });
     const decide = await botA.span('decide ETH/USDT');
     const reward = await botB.span('reward ETH/USDT');
-    expect(reward.links[0]!.context).toMatchObject({ traceId: decide.spanContext().traceId, spanId: decide.spanContext().spanId });
-    expect(reward.attributes).toMatchObject({ [A.ATTR_TRADING_DECISION_ID]: 'remote-1', [A.ATTR_TRADING_STRATEGY_NAME]: 'momentum', [A.ATTR_TRADING_STRATEGY_VERSION]: 'abc123' });
+    expect(reward.links[0]!.context).toMatchObject({
+      traceId: decide.spanContext().traceId,
+      spanId: decide.spanContext().spanId,
+    });
+    expect(reward.attributes).toMatchObject({
+      [A.ATTR_TRADING_DECISION_ID]: 'remote-1',
+      [A.ATTR_TRADING_STRATEGY_NAME]: 'momentum',
+      [A.ATTR_TRADING_STRATEGY_VERSION]: 'abc123',
+    });
   });
 
-  it("decision.reward after the decision ended: a reward span linked to it; a non-finite one is reported", async () => {
+  it('decision.reward after the decision ended: a reward span linked to it; a non-finite one is reported', async () => {
     const { tt, spans, logger } = sdk();
     let scope: DecisionScope | undefined;
     await tt.decide({ strategy, symbol: 'SOL/USDC:USDC', id: 'd-late' }, (decision) => {
@@ -108,7 +169,12 @@ describe('rewards', () => {
     expect(decide.events).toHaveLength(0);
     const reward = all.find((s) => s.name === 'reward SOL/USDC:USDC')!;
     expect(reward.links.map((l) => l.context.spanId)).toEqual([decide.spanContext().spanId]);
-    expect(reward.attributes).toMatchObject({ [A.ATTR_TRADING_DECISION_ID]: 'd-late', [A.ATTR_TRADING_REWARD_NAME]: 'pnl', [A.ATTR_TRADING_REWARD_VALUE]: 2, [A.ATTR_TRADING_REWARD_UNIT]: 'USDC' });
+    expect(reward.attributes).toMatchObject({
+      [A.ATTR_TRADING_DECISION_ID]: 'd-late',
+      [A.ATTR_TRADING_REWARD_NAME]: 'pnl',
+      [A.ATTR_TRADING_REWARD_VALUE]: 2,
+      [A.ATTR_TRADING_REWARD_UNIT]: 'USDC',
+    });
     expect(logger.warnings.join('\n')).toMatch(/d-late with a non-finite value/);
   });
 
@@ -125,7 +191,17 @@ describe('orders and fills (CCXT shapes)', () => {
   it('traces submitOrder around the exchange call, with the fills the order carries as events', async () => {
     const { tt, spans } = sdk();
     const placed = await tt.decide({ strategy, symbol: 'SOL/USDC:USDC', id: 'd-1' }, async () => {
-      const order = await tt.submitOrder({ symbol: 'SOL/USDC:USDC', type: 'market', side: 'buy', amount: 2, params: { clientOrderId: 'tt-d1', timeInForce: 'ioc' }, exchange: 'binanceusdm' }, async () => filledOrder);
+      const order = await tt.submitOrder(
+        {
+          symbol: 'SOL/USDC:USDC',
+          type: 'market',
+          side: 'buy',
+          amount: 2,
+          params: { clientOrderId: 'tt-d1', timeInForce: 'ioc' },
+          exchange: 'binanceusdm',
+        },
+        async () => filledOrder,
+      );
       return { action: 'buy' as const, order };
     });
     expect(placed.order).toBe(filledOrder);
@@ -177,20 +253,49 @@ describe('orders and fills (CCXT shapes)', () => {
       override name = 'InsufficientFunds';
     }
     const error = new InsufficientFunds('balance 3 USDC');
-    await expect(tt.submitOrder({ symbol: 'BTC/USDT', type: 'limit', side: 'buy', amount: 1, price: 60_000 }, () => Promise.reject(error))).rejects.toBe(error);
+    await expect(
+      tt.submitOrder({ symbol: 'BTC/USDT', type: 'limit', side: 'buy', amount: 1, price: 60_000 }, () =>
+        Promise.reject(error),
+      ),
+    ).rejects.toBe(error);
     const submit = await span('submit_order BTC/USDT');
     expect(submit.status.code).toBe(SpanStatusCode.ERROR);
-    expect(submit.attributes).toMatchObject({ [A.ATTR_ERROR_TYPE]: 'InsufficientFunds', [A.ATTR_TRADING_ORDER_PRICE]: 60_000, [A.ATTR_TRADING_ORDER_TYPE]: 'limit' });
+    expect(submit.attributes).toMatchObject({
+      [A.ATTR_ERROR_TYPE]: 'InsufficientFunds',
+      [A.ATTR_TRADING_ORDER_PRICE]: 60_000,
+      [A.ATTR_TRADING_ORDER_TYPE]: 'limit',
+    });
   });
 
   it('records later updates and fills once each, linked to the submit span and its decision', async () => {
     const { tt, spans } = sdk();
-    const resting: CcxtOrderLike = { id: 'o-9', symbol: 'ETH/USDT', type: 'limit', side: 'sell', price: 3000, amount: 1, filled: 0, status: 'open', trades: [] };
+    const resting: CcxtOrderLike = {
+      id: 'o-9',
+      symbol: 'ETH/USDT',
+      type: 'limit',
+      side: 'sell',
+      price: 3000,
+      amount: 1,
+      filled: 0,
+      status: 'open',
+      trades: [],
+    };
     await tt.decide({ strategy, symbol: 'ETH/USDT', id: 'd-9' }, async () => {
-      await tt.submitOrder({ symbol: 'ETH/USDT', type: 'limit', side: 'sell', amount: 1, price: 3000, params: { postOnly: true } }, () => resting);
+      await tt.submitOrder(
+        { symbol: 'ETH/USDT', type: 'limit', side: 'sell', amount: 1, price: 3000, params: { postOnly: true } },
+        () => resting,
+      );
       return { action: 'sell' as const };
     });
-    const fill = { id: 'f-1', order: 'o-9', symbol: 'ETH/USDT', price: 3000, amount: 1, takerOrMaker: 'maker', fee: { cost: 0.3, currency: 'USDT' } };
+    const fill = {
+      id: 'f-1',
+      order: 'o-9',
+      symbol: 'ETH/USDT',
+      price: 3000,
+      amount: 1,
+      takerOrMaker: 'maker',
+      fee: { cost: 0.3, currency: 'USDT' },
+    };
     tt.recordFills([fill]);
     tt.recordOrderUpdate({ ...resting, status: 'closed', filled: 1, average: 3000, trades: [fill] });
     tt.recordFills([fill]);
@@ -209,21 +314,47 @@ describe('orders and fills (CCXT shapes)', () => {
 
   it('traces cancelOrder', async () => {
     const { tt, span } = sdk();
-    const result = await tt.cancelOrder({ orderId: 'o-1', symbol: 'BTC/USDT', decisionId: 'd-3' }, async () => ({ id: 'o-1', status: 'canceled' }));
+    const result = await tt.cancelOrder({ orderId: 'o-1', symbol: 'BTC/USDT', decisionId: 'd-3' }, async () => ({
+      id: 'o-1',
+      status: 'canceled',
+    }));
     expect(result.status).toBe('canceled');
-    expect((await span('cancel_order BTC/USDT')).attributes).toMatchObject({ [A.ATTR_TRADING_OPERATION_NAME]: 'cancel_order', [A.ATTR_TRADING_ORDER_ID]: 'o-1', [A.ATTR_TRADING_ORDER_STATUS]: 'canceled', [A.ATTR_TRADING_DECISION_ID]: 'd-3' });
+    expect((await span('cancel_order BTC/USDT')).attributes).toMatchObject({
+      [A.ATTR_TRADING_OPERATION_NAME]: 'cancel_order',
+      [A.ATTR_TRADING_ORDER_ID]: 'o-1',
+      [A.ATTR_TRADING_ORDER_STATUS]: 'canceled',
+      [A.ATTR_TRADING_DECISION_ID]: 'd-3',
+    });
   });
 });
 
 describe('position close and reward functions', () => {
-  const position: CcxtPositionLike = { id: 'p-1', symbol: 'SOL/USDC:USDC', side: 'long', contracts: 4, contractSize: 0.5, entryPrice: 140, timestamp: Date.now() - 90_000, leverage: 3, marginMode: 'isolated' };
+  const position: CcxtPositionLike = {
+    id: 'p-1',
+    symbol: 'SOL/USDC:USDC',
+    side: 'long',
+    contracts: 4,
+    contractSize: 0.5,
+    entryPrice: 140,
+    timestamp: Date.now() - 90_000,
+    leverage: 3,
+    marginMode: 'isolated',
+  };
 
   it('closes a position given as CCXT position, computing P&L and return, and applies every reward function', async () => {
-    const { tt, spans } = sdk({ rewards: [rewardFunctions.realizedPnl({ unit: 'USDC' }), rewardFunctions.feePenalty({ unit: 'USDC' })] });
-    tt.addRewardFunction(defineReward('drawdown_penalty', (c) => (c.realizedReturn !== undefined && c.realizedReturn < 0 ? c.realizedReturn * 2 : 0)));
-    tt.addRewardFunction(defineReward('broken', () => {
-      throw new Error('bug in reward fn');
-    }));
+    const { tt, spans } = sdk({
+      rewards: [rewardFunctions.realizedPnl({ unit: 'USDC' }), rewardFunctions.feePenalty({ unit: 'USDC' })],
+    });
+    tt.addRewardFunction(
+      defineReward('drawdown_penalty', (c) =>
+        c.realizedReturn !== undefined && c.realizedReturn < 0 ? c.realizedReturn * 2 : 0,
+      ),
+    );
+    tt.addRewardFunction(
+      defineReward('broken', () => {
+        throw new Error('bug in reward fn');
+      }),
+    );
     await tt.decide({ strategy, symbol: 'SOL/USDC:USDC', id: 'open-1' }, () => ({ action: 'buy' as const }));
     tt.closePosition({ decisionId: 'open-1', position, exitPrice: 150, fees: 0.4, exitReason: 'take_profit' });
 
@@ -249,7 +380,9 @@ describe('position close and reward functions', () => {
     expect(close.attributes[A.ATTR_TRADING_POSITION_REALIZED_RETURN]).toBeCloseTo(0.07, 10);
     expect(close.attributes[A.ATTR_TRADING_POSITION_DURATION_S]).toBeGreaterThanOrEqual(90);
 
-    const rewards = all.filter((s) => s.name === 'reward SOL/USDC:USDC').map((s) => [s.attributes[A.ATTR_TRADING_REWARD_NAME], s.attributes[A.ATTR_TRADING_REWARD_VALUE]]);
+    const rewards = all
+      .filter((s) => s.name === 'reward SOL/USDC:USDC')
+      .map((s) => [s.attributes[A.ATTR_TRADING_REWARD_NAME], s.attributes[A.ATTR_TRADING_REWARD_VALUE]]);
     expect(rewards.sort()).toEqual([
       ['drawdown_penalty', 0],
       ['fees', -0.4],
@@ -259,8 +392,25 @@ describe('position close and reward functions', () => {
 
   it('keeps the explicit shape the demo uses', async () => {
     const { tt, span } = sdk();
-    tt.closePosition({ decisionId: 'unknown', positionId: 'p-2', symbol: 'BTC/USDT', side: 'short', entryPrice: 100, exitPrice: 90, amount: 1, realizedPnl: 9.9, realizedReturn: 0.099, fees: 0.1, durationSeconds: 60, exitReason: 'signal' });
-    expect((await span('close_position BTC/USDT')).attributes).toMatchObject({ [A.ATTR_TRADING_POSITION_REALIZED_PNL]: 9.9, [A.ATTR_TRADING_POSITION_SIDE]: 'short', [A.ATTR_TRADING_POSITION_DURATION_S]: 60 });
+    tt.closePosition({
+      decisionId: 'unknown',
+      positionId: 'p-2',
+      symbol: 'BTC/USDT',
+      side: 'short',
+      entryPrice: 100,
+      exitPrice: 90,
+      amount: 1,
+      realizedPnl: 9.9,
+      realizedReturn: 0.099,
+      fees: 0.1,
+      durationSeconds: 60,
+      exitReason: 'signal',
+    });
+    expect((await span('close_position BTC/USDT')).attributes).toMatchObject({
+      [A.ATTR_TRADING_POSITION_REALIZED_PNL]: 9.9,
+      [A.ATTR_TRADING_POSITION_SIDE]: 'short',
+      [A.ATTR_TRADING_POSITION_DURATION_S]: 60,
+    });
   });
 });
 
@@ -271,7 +421,8 @@ describe('hooks', () => {
       hooks: {
         onBotStart: () => void seen.push('start'),
         onDecisionStart: (e: { decisionId: string }) => void seen.push(`decision-start ${e.decisionId}`),
-        onDecisionEnd: (e: { decisionId: string; action?: string }) => void seen.push(`decision-end ${e.decisionId} ${e.action}`),
+        onDecisionEnd: (e: { decisionId: string; action?: string }) =>
+          void seen.push(`decision-end ${e.decisionId} ${e.action}`),
         onOrder: (e: { operation: string }) => void seen.push(`order ${e.operation}`),
         onFill: (e: { trade: { id?: unknown } }) => void seen.push(`fill ${String(e.trade.id)}`),
         onPositionClose: (e: { positionId?: string }) => void seen.push(`close ${e.positionId}`),
@@ -291,11 +442,22 @@ describe('hooks', () => {
       },
     });
     await tt.decide({ strategy, symbol: 'SOL/USDC:USDC', id: 'h-1' }, async () => {
-      await tt.submitOrder({ symbol: 'SOL/USDC:USDC', type: 'market', side: 'buy', amount: 2 }, async () => filledOrder);
+      await tt.submitOrder(
+        { symbol: 'SOL/USDC:USDC', type: 'market', side: 'buy', amount: 2 },
+        async () => filledOrder,
+      );
       tt.emitReward({ value: 1, name: 'inside' });
       return { action: 'buy' as const };
     });
-    tt.closePosition({ decisionId: 'h-1', positionId: 'p-1', symbol: 'SOL/USDC:USDC', side: 'long', entryPrice: 1, exitPrice: 2, amount: 1 });
+    tt.closePosition({
+      decisionId: 'h-1',
+      positionId: 'p-1',
+      symbol: 'SOL/USDC:USDC',
+      side: 'long',
+      entryPrice: 1,
+      exitPrice: 2,
+      amount: 1,
+    });
     tt.emitReward({ decisionId: 'h-1', value: 2 });
     await new Promise((r) => setImmediate(r));
     await tt.shutdown();
@@ -312,7 +474,9 @@ describe('hooks', () => {
       'stop',
     ]);
     expect(tt.stats().hookErrors).toBe(4);
-    expect(logger.errors.join('\n')).toMatch(/hook onDecisionStart threw[\s\S]*hook onReward threw[\s\S]*hook onBotStop threw/);
+    expect(logger.errors.join('\n')).toMatch(
+      /hook onDecisionStart threw[\s\S]*hook onReward threw[\s\S]*hook onBotStop threw/,
+    );
   });
 });
 
@@ -327,7 +491,9 @@ describe('a disabled SDK', () => {
       const result = await tt.decide({ strategy, symbol: 'X' }, (d) => ({ action: 'hold' as const, id: d.id }));
       expect(result.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(tt.decideSync({ symbol: 'X' }, () => ({ action: 'buy' as const }))).toEqual({ action: 'buy' });
-      expect(await tt.submitOrder({ symbol: 'X', side: 'buy', type: 'market', amount: 1 }, () => 'placed')).toBe('placed');
+      expect(await tt.submitOrder({ symbol: 'X', side: 'buy', type: 'market', amount: 1 }, () => 'placed')).toBe(
+        'placed',
+      );
       expect(tt.runStrategy(strategy, () => 7)).toBe(7);
       const client = { chat: { completions: { create: () => 'untouched' } } };
       expect(tt.instrumentOpenAI(client)).toBe(client);
@@ -345,7 +511,10 @@ describe('a disabled SDK', () => {
   it('is what init gives without an endpoint, or with invalid options (reported, not thrown)', () => {
     const errors: string[] = [];
     expect(init({ serviceName: 'bot' }).enabled).toBe(false);
-    expect(init({ serviceName: '', endpoint: 'not a url', logger: { warn: () => {}, error: (m) => errors.push(m) } }).enabled).toBe(false);
+    expect(
+      init({ serviceName: '', endpoint: 'not a url', logger: { warn: () => {}, error: (m) => errors.push(m) } })
+        .enabled,
+    ).toBe(false);
     expect(errors[0]).toMatch(/invalid options/);
   });
 });

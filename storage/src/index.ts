@@ -4,7 +4,12 @@ export { StorageOptionsSchema, type StorageOptions } from './storage-options.ts'
 export { StorageError, type StorageErrorCode } from './storage-errors.ts';
 export { planSchema, runMigrations, type SchemaPlan } from './migrations/run-migrations.ts';
 export { MigrationOptionsSchema, type MigrationOptions } from './migrations/migration-options.ts';
-export { CLUSTER_WIDE_TABLES, clusterLayout, singleServerLayout, type SchemaLayout } from './migrations/schema-layout.ts';
+export {
+  CLUSTER_WIDE_TABLES,
+  clusterLayout,
+  singleServerLayout,
+  type SchemaLayout,
+} from './migrations/schema-layout.ts';
 export { TTL_COLUMNS, TTL_TABLES, type TtlTable } from './migrations/ttl-statements.ts';
 export { DEDUPLICATION_WINDOW } from './migrations/insert-deduplication.ts';
 export { REWARD_SOURCES } from './migrations/009-trading-rewards.ts';
@@ -19,5 +24,12 @@ export { RowBinaryWriter } from './row-binary/row-binary-writer.ts';
 export { encodeRowBinarySync } from './row-binary/row-binary-encoding.ts';
 export type { InsertOptions } from './insert-options.ts';
 export { LOG_ROW_LAYOUT, type LogRow } from './log-row.ts';
-export { SPAN_KIND_NAMES, SPAN_ROW_LAYOUT, STATUS_CODE_NAMES, type SpanRow, type SpanKindName, type StatusCodeName } from './span-row.ts';
+export {
+  SPAN_KIND_NAMES,
+  SPAN_ROW_LAYOUT,
+  STATUS_CODE_NAMES,
+  type SpanRow,
+  type SpanKindName,
+  type StatusCodeName,
+} from './span-row.ts';
 export type { RowLayout } from './row-binary/row-layout.ts';

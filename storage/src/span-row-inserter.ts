@@ -3,7 +3,11 @@ import { SPAN_ROW_LAYOUT, type SpanRow } from './span-row.ts';
 import type { Storage } from './storage.ts';
 
 /** Writes span rows into `otel_traces` in one INSERT; resolves once ClickHouse has them. */
-export async function insertSpanRows(storage: Storage, rows: readonly SpanRow[], options?: InsertOptions): Promise<void> {
+export async function insertSpanRows(
+  storage: Storage,
+  rows: readonly SpanRow[],
+  options?: InsertOptions,
+): Promise<void> {
   await storage.insertRows('otel_traces', SPAN_ROW_LAYOUT, rows, insertSettings(options));
 }
 

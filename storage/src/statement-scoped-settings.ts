@@ -11,10 +11,14 @@ type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'comm
  * it brought go back to their defaults, except the session's own: every call sends those again, so resetting them
  * would only add a statement to each call.
  */
-export function withStatementScopedSettings(connection: ChdbConnection, sessionSettings: ClickHouseSettings): EngineConnection {
+export function withStatementScopedSettings(
+  connection: ChdbConnection,
+  sessionSettings: ClickHouseSettings,
+): EngineConnection {
   const reset = async (settings: object | undefined) => {
     const names = Object.keys(settings ?? {}).filter((name) => !(name in sessionSettings));
-    if (names.length > 0) await connection.command({ query: `SET ${names.map((name) => `${name} = DEFAULT`).join(', ')}` });
+    if (names.length > 0)
+      await connection.command({ query: `SET ${names.map((name) => `${name} = DEFAULT`).join(', ')}` });
   };
   const scoped =
     <Params extends { clickhouse_settings?: object }, Result>(run: (params: Params) => Promise<Result>) =>

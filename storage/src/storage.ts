@@ -29,12 +29,22 @@ export interface Storage {
   /** `database.table`, quoted. */
   table(name: string): string;
   /** Inserts rows described by `layout`, encoded in RowBinary (see insertRowBinary). */
-  insertRows<Row extends object>(table: string, layout: RowLayout<Row>, rows: readonly Row[], settings: ClickHouseSettings): Promise<void>;
+  insertRows<Row extends object>(
+    table: string,
+    layout: RowLayout<Row>,
+    rows: readonly Row[],
+    settings: ClickHouseSettings,
+  ): Promise<void>;
   /**
    * Inserts rows already encoded in RowBinary (columns in `layout` order), the cheapest format for ClickHouse to parse:
    * into the embedded engine through a file, into a server as the body of an INSERT. `settings` apply to this INSERT only.
    */
-  insertRowBinary<Row extends object>(table: string, layout: RowLayout<Row>, rowBinary: Buffer, settings: ClickHouseSettings): Promise<void>;
+  insertRowBinary<Row extends object>(
+    table: string,
+    layout: RowLayout<Row>,
+    rowBinary: Buffer,
+    settings: ClickHouseSettings,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +53,10 @@ type RowBinaryInsert = Storage['insertRowBinary'];
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const parsed = StorageOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new StorageError('TT_STORAGE_BAD_OPTIONS', `invalid storage options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+    throw new StorageError(
+      'TT_STORAGE_BAD_OPTIONS',
+      `invalid storage options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+    );
   }
   const resolved = parsed.data;
   let lock: DataPathLock | undefined;
@@ -60,19 +73,33 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       const connection = createChdbConnection({ path: resolved.dataPath });
       client = createClient({
         // chDB builds on @clickhouse/client-common, which the client bundles as its own copy: same shape, other type.
-        connection: withStatementScopedSettings(connection, SESSION_SETTINGS) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+        connection: withStatementScopedSettings(connection, SESSION_SETTINGS) as unknown as NonNullable<
+          Parameters<typeof createClient>[0]
+        >['connection'],
         clickhouse_settings: SESSION_SETTINGS,
       });
-      const folder = resolved.dataPath === IN_MEMORY ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-')) : join(resolved.dataPath, 'tradetrace-inserts');
+      const folder =
+        resolved.dataPath === IN_MEMORY
+          ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-'))
+          : join(resolved.dataPath, 'tradetrace-inserts');
       const inserter = new EmbeddedRowInsert(connection, folder);
       embeddedInsert = inserter;
       insertRowBinary = async (table, layout, rowBinary, settings) => {
         if (rowBinary.length === 0) return;
-        await inserter.insertRowBinary(`${quoteIdentifier(database)}.${quoteIdentifier(table)}`, layout, rowBinary, settings);
+        await inserter.insertRowBinary(
+          `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
+          layout,
+          rowBinary,
+          settings,
+        );
       };
     } catch (error) {
       lock?.release();
-      throw new StorageError('TT_STORAGE_ENGINE_UNAVAILABLE', `could not start the embedded ClickHouse engine in ${resolved.dataPath}: ${(error as Error).message}`, { cause: error });
+      throw new StorageError(
+        'TT_STORAGE_ENGINE_UNAVAILABLE',
+        `could not start the embedded ClickHouse engine in ${resolved.dataPath}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   } else {
     client = createClient({
@@ -102,7 +129,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     database,
     kind: resolved.dataPath !== undefined ? 'embedded' : 'server',
     table: (name) => `${quoteIdentifier(database)}.${quoteIdentifier(name)}`,
-    insertRows: async (table, layout, rows, settings) => insertRowBinary(table, layout, await encodeRowBinary(rows, layout), settings),
+    insertRows: async (table, layout, rows, settings) =>
+      insertRowBinary(table, layout, await encodeRowBinary(rows, layout), settings),
     insertRowBinary,
     async close() {
       if (closed) return;

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MIGRATIONS, CLUSTER_WIDE_TABLES, DEFAULT_LLM_PRICES, llmPricingStatements, openStorage, planSchema, type Storage } from '@tradetrace/storage';
+import {
+  ALL_MIGRATIONS,
+  CLUSTER_WIDE_TABLES,
+  DEFAULT_LLM_PRICES,
+  llmPricingStatements,
+  openStorage,
+  planSchema,
+  type Storage,
+} from '@tradetrace/storage';
 
 // There is no ClickHouse cluster here: these tests check the generated DDL's structure, and that the real
 // engine's parser accepts every statement (formatQuery parses without executing).
@@ -14,8 +22,16 @@ afterAll(async () => {
 });
 
 const plan = planSchema('otel', { cluster: 'trading', ttl: { days: 90 } });
-const pricing = llmPricingStatements(plan, { ...DEFAULT_LLM_PRICES, 'my-model': { inputUsdPerMTok: 1, outputUsdPerMTok: 2, cachedInputUsdPerMTok: 0.5 } });
-const statements = [...plan.ledgerStatements(), ...ALL_MIGRATIONS.flatMap((m) => plan.migrationStatements(m)), ...plan.ttlStatements(), ...pricing];
+const pricing = llmPricingStatements(plan, {
+  ...DEFAULT_LLM_PRICES,
+  'my-model': { inputUsdPerMTok: 1, outputUsdPerMTok: 2, cachedInputUsdPerMTok: 0.5 },
+});
+const statements = [
+  ...plan.ledgerStatements(),
+  ...ALL_MIGRATIONS.flatMap((m) => plan.migrationStatements(m)),
+  ...plan.ttlStatements(),
+  ...pricing,
+];
 const singleServer = planSchema('otel');
 const singleServerTables = ALL_MIGRATIONS.flatMap((m) => singleServer.migrationStatements(m))
   .map((s) => /^CREATE TABLE IF NOT EXISTS `otel`\.`(\w+)`/.exec(s)?.[1])
@@ -23,12 +39,20 @@ const singleServerTables = ALL_MIGRATIONS.flatMap((m) => singleServer.migrationS
 
 function created(kind: 'TABLE' | 'MATERIALIZED VIEW'): Map<string, string> {
   const pattern = new RegExp(`^CREATE ${kind} IF NOT EXISTS \`otel\`\\.\`(\\w+)\``);
-  return new Map(statements.flatMap((s) => { const name = pattern.exec(s)?.[1]; return name === undefined ? [] : [[name, s] as const]; }));
+  return new Map(
+    statements.flatMap((s) => {
+      const name = pattern.exec(s)?.[1];
+      return name === undefined ? [] : [[name, s] as const];
+    }),
+  );
 }
 
 describe('planSchema with a cluster', () => {
   it('runs every statement on the cluster', () => {
-    for (const statement of statements) expect(statement).toMatch(/^(CREATE TABLE|CREATE MATERIALIZED VIEW|ALTER TABLE) IF NOT EXISTS `otel`\.`\w+` ON CLUSTER `trading`|^ALTER TABLE `otel`\.`\w+` ON CLUSTER `trading` /);
+    for (const statement of statements)
+      expect(statement).toMatch(
+        /^(CREATE TABLE|CREATE MATERIALIZED VIEW|ALTER TABLE) IF NOT EXISTS `otel`\.`\w+` ON CLUSTER `trading`|^ALTER TABLE `otel`\.`\w+` ON CLUSTER `trading` /,
+      );
   });
 
   it('creates every sharded table as a Replicated table named <name>_local, with the default replica path', () => {
@@ -54,8 +78,12 @@ describe('planSchema with a cluster', () => {
 
   it('keeps cluster-wide tables whole on every node, on one replication path for all shards', () => {
     const tables = created('TABLE');
-    expect(tables.get('llm_prices')).toContain(`ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{uuid}/all', '{replica}', UpdatedAt)`);
-    expect(tables.get('tradetrace_schema_migrations')).toContain(`ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{uuid}/all', '{replica}') ORDER BY version`);
+    expect(tables.get('llm_prices')).toContain(
+      `ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{uuid}/all', '{replica}', UpdatedAt)`,
+    );
+    expect(tables.get('tradetrace_schema_migrations')).toContain(
+      `ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{uuid}/all', '{replica}') ORDER BY version`,
+    );
     expect(tables.has('llm_prices_local')).toBe(false);
   });
 
@@ -71,7 +99,9 @@ describe('planSchema with a cluster', () => {
 
   it('puts new LLM prices into the view on every node', () => {
     expect(pricing).toHaveLength(1);
-    expect(pricing[0]).toMatch(/^ALTER TABLE `otel`\.`llm_calls_from_spans_mv_local` ON CLUSTER `trading` MODIFY QUERY WITH\n/);
+    expect(pricing[0]).toMatch(
+      /^ALTER TABLE `otel`\.`llm_calls_from_spans_mv_local` ON CLUSTER `trading` MODIFY QUERY WITH\n/,
+    );
     expect(pricing[0]).toContain("'my-model'");
     expect(pricing[0]).toContain('FROM `otel`.`otel_traces_local`');
   });
@@ -81,12 +111,18 @@ describe('planSchema with a cluster', () => {
   });
 
   it('sets the retention on the local tables', () => {
-    expect(statements).toContain('ALTER TABLE `otel`.`otel_traces_local` ON CLUSTER `trading` MODIFY TTL toDate(Timestamp) + toIntervalDay(90)');
+    expect(statements).toContain(
+      'ALTER TABLE `otel`.`otel_traces_local` ON CLUSTER `trading` MODIFY TTL toDate(Timestamp) + toIntervalDay(90)',
+    );
   });
 
   it('writes statements the ClickHouse parser accepts', async () => {
     for (const statement of statements) {
-      const result = await storage.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: statement }, format: 'JSONEachRow' });
+      const result = await storage.client.query({
+        query: 'SELECT formatQuery({q:String}) AS f',
+        query_params: { q: statement },
+        format: 'JSONEachRow',
+      });
       const [row] = await result.json<{ f: string }>();
       expect(row?.f, statement).toMatch(/^(CREATE|ALTER)/);
     }

@@ -20,7 +20,10 @@ afterAll(async () => {
 });
 
 async function count(table: string, where: string): Promise<number> {
-  const result = await storage.client.query({ query: `SELECT count() AS n FROM ${storage.table(table)} WHERE ${where}`, format: 'JSONEachRow' });
+  const result = await storage.client.query({
+    query: `SELECT count() AS n FROM ${storage.table(table)} WHERE ${where}`,
+    format: 'JSONEachRow',
+  });
   const [row] = await result.json<{ n: string }>();
   return Number(row?.n);
 }
@@ -28,7 +31,13 @@ async function count(table: string, where: string): Promise<number> {
 function batch(traceId: string) {
   return [
     spanRow({ TraceId: traceId, SpanId: 'a000000000000001', SpanName: 'decide SOL/USDC:USDC', Timestamp: at(1) }),
-    spanRow({ TraceId: traceId, SpanId: 'a000000000000002', SpanName: 'chat deepseek-chat', ParentSpanId: 'a000000000000001', Timestamp: at(2) }),
+    spanRow({
+      TraceId: traceId,
+      SpanId: 'a000000000000002',
+      SpanName: 'chat deepseek-chat',
+      ParentSpanId: 'a000000000000001',
+      Timestamp: at(2),
+    }),
   ];
 }
 
@@ -57,7 +66,7 @@ describe('insertSpanRows', () => {
     expect(await count('otel_traces', `TraceId = '${traceId}'`)).toBe(4);
   });
 
-  it('stores an identical batch once when neither insert names a token (the rows\' hash is the name)', async () => {
+  it("stores an identical batch once when neither insert names a token (the rows' hash is the name)", async () => {
     const traceId = '55555555555555555555555555555555';
     await insertSpanRows(storage, batch(traceId));
     await insertSpanRows(storage, batch(traceId));
@@ -75,8 +84,14 @@ describe('insertSpanRows', () => {
       'Events.Name': ['trading.reward'],
       'Events.Attributes': [{ 'trading.reward.value': '2' }],
     });
-    const llm = spanRow({ TraceId: traceId, SpanId: 'e000000000000002', SpanName: 'chat deepseek-chat', SpanAttributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'deepseek-chat' } });
-    for (let attempt = 0; attempt < 3; attempt += 1) await insertSpanRows(storage, [decision, llm], { deduplicationToken: 'spool-entry-6' });
+    const llm = spanRow({
+      TraceId: traceId,
+      SpanId: 'e000000000000002',
+      SpanName: 'chat deepseek-chat',
+      SpanAttributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'deepseek-chat' },
+    });
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      await insertSpanRows(storage, [decision, llm], { deduplicationToken: 'spool-entry-6' });
     expect(await count('trading_decisions', `TraceId = '${traceId}'`)).toBe(1);
     expect(await count('trading_rewards', `TraceId = '${traceId}'`)).toBe(1);
     expect(await count('llm_calls', `TraceId = '${traceId}'`)).toBe(1);
@@ -93,7 +108,11 @@ describe('insertSpanRows', () => {
 describe('insertLogRows', () => {
   it('stores a batch once when it is inserted twice with the same deduplication token', async () => {
     const rows = [
-      logRow({ EventName: 'trading.reward', LogAttributes: { 'trading.decision.id': 'dec-log-1', 'trading.reward.value': '1.5' }, Timestamp: at(5) }),
+      logRow({
+        EventName: 'trading.reward',
+        LogAttributes: { 'trading.decision.id': 'dec-log-1', 'trading.reward.value': '1.5' },
+        Timestamp: at(5),
+      }),
       logRow({ Body: 'order sent', LogAttributes: { 'trading.decision.id': 'dec-log-1' }, Timestamp: at(6) }),
     ];
     await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-1' });
@@ -102,14 +121,22 @@ describe('insertLogRows', () => {
   });
 
   it('stores the reward of a replayed log batch once', async () => {
-    const rows = [logRow({ EventName: 'trading.reward', LogAttributes: { 'trading.decision.id': 'dec-log-2', 'trading.reward.value': '0.5' }, Timestamp: at(8) })];
+    const rows = [
+      logRow({
+        EventName: 'trading.reward',
+        LogAttributes: { 'trading.decision.id': 'dec-log-2', 'trading.reward.value': '0.5' },
+        Timestamp: at(8),
+      }),
+    ];
     await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-3' });
     await insertLogRows(storage, rows, { deduplicationToken: 'logs-entry-3' });
     expect(await count('trading_rewards', `DecisionId = 'dec-log-2'`)).toBe(1);
   });
 
   it('derives TimestampTime from Timestamp as the contrib table does', async () => {
-    await insertLogRows(storage, [logRow({ Body: 'tick', Timestamp: at(7.25) })], { deduplicationToken: 'logs-entry-2' });
+    await insertLogRows(storage, [logRow({ Body: 'tick', Timestamp: at(7.25) })], {
+      deduplicationToken: 'logs-entry-2',
+    });
     const result = await storage.client.query({
       query: `SELECT toUnixTimestamp(TimestampTime) AS s, toUnixTimestamp64Nano(Timestamp) AS ns FROM ${storage.table('otel_logs')} WHERE Body = 'tick'`,
       format: 'JSONEachRow',

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertLogRows, insertSpanRows, openStorage, runMigrations, type SpanRow, type Storage } from '@tradetrace/storage';
+import {
+  insertLogRows,
+  insertSpanRows,
+  openStorage,
+  runMigrations,
+  type SpanRow,
+  type Storage,
+} from '@tradetrace/storage';
 import { LOG_ROW_LAYOUT } from '../src/log-row.ts';
 import { SPAN_ROW_LAYOUT } from '../src/span-row.ts';
 import { T0_NS, logRow, spanRow } from './fixtures/telemetry-rows.ts';
@@ -36,7 +43,10 @@ async function tableTypes(table: string): Promise<Map<string, string>> {
 }
 
 // Any string a bot may send: every Unicode plane, and lengths on both sides of the one-byte length prefix.
-const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.string({ unit: 'grapheme', minLength: 40, maxLength: 400 }));
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  fc.string({ unit: 'grapheme', minLength: 40, maxLength: 400 }),
+);
 const attributes = fc.dictionary(text, text, { maxKeys: 6 });
 const nanos = fc.bigInt({ min: T0_NS, max: T0_NS + 10n ** 15n }).map(String);
 
@@ -55,9 +65,13 @@ const spanRows = fc.array(
 
 describe('insertRows (embedded engine, RowBinary)', () => {
   it('declares every column with the type the table has', async () => {
-    for (const [table, layout] of [['otel_traces', SPAN_ROW_LAYOUT], ['otel_logs', LOG_ROW_LAYOUT]] as const) {
+    for (const [table, layout] of [
+      ['otel_traces', SPAN_ROW_LAYOUT],
+      ['otel_logs', LOG_ROW_LAYOUT],
+    ] as const) {
       const types = await tableTypes(table);
-      for (const column of layout) expect(`${column.name} ${types.get(column.name)}`).toBe(`${column.name} ${column.type}`);
+      for (const column of layout)
+        expect(`${column.name} ${types.get(column.name)}`).toBe(`${column.name} ${column.type}`);
     }
   });
 
@@ -114,10 +128,14 @@ describe('insertRows (embedded engine, RowBinary)', () => {
   });
 
   it('stores log rows with their small integers', async () => {
-    await insertLogRows(storage, [logRow({ TraceId: 'rowbinary-log', TraceFlags: 1, SeverityNumber: 17, Body: 'ü'.repeat(300) })]);
-    expect(await rows(`SELECT TraceFlags, SeverityNumber, length(Body) AS bytes FROM ${storage.table('otel_logs')} WHERE TraceId = 'rowbinary-log'`)).toEqual([
-      { TraceFlags: 1, SeverityNumber: 17, bytes: '600' },
+    await insertLogRows(storage, [
+      logRow({ TraceId: 'rowbinary-log', TraceFlags: 1, SeverityNumber: 17, Body: 'ü'.repeat(300) }),
     ]);
+    expect(
+      await rows(
+        `SELECT TraceFlags, SeverityNumber, length(Body) AS bytes FROM ${storage.table('otel_logs')} WHERE TraceId = 'rowbinary-log'`,
+      ),
+    ).toEqual([{ TraceFlags: 1, SeverityNumber: 17, bytes: '600' }]);
   });
 
   it('leaves no insert file behind', async () => {

@@ -6,7 +6,9 @@ import { logRow, spanRow } from './fixtures/telemetry-rows.ts';
 // Inserts send values by position: a column missing from the layout would silently get its default.
 describe('row layouts', () => {
   it('SPAN_ROW_LAYOUT names every field of a SpanRow once', () => {
-    expect(SPAN_ROW_LAYOUT.map((c) => c.name).sort()).toEqual(Object.keys(spanRow({ SpanId: 'a', SpanName: 'x' })).sort());
+    expect(SPAN_ROW_LAYOUT.map((c) => c.name).sort()).toEqual(
+      Object.keys(spanRow({ SpanId: 'a', SpanName: 'x' })).sort(),
+    );
   });
 
   it('LOG_ROW_LAYOUT names every field of a LogRow once', () => {

@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MIGRATIONS, DEFAULT_LLM_PRICES, StorageError, TTL_TABLES, openStorage, planSchema, runMigrations, type Storage } from '@tradetrace/storage';
+import {
+  ALL_MIGRATIONS,
+  DEFAULT_LLM_PRICES,
+  StorageError,
+  TTL_TABLES,
+  openStorage,
+  planSchema,
+  runMigrations,
+  type Storage,
+} from '@tradetrace/storage';
 
 let dataPath: string;
 let storage: Storage;
@@ -23,7 +32,9 @@ async function createStatements(): Promise<Record<string, string>> {
     query_params: { db: storage.database },
     format: 'JSONEachRow',
   });
-  return Object.fromEntries((await result.json<{ name: string; create_table_query: string }>()).map((r) => [r.name, r.create_table_query]));
+  return Object.fromEntries(
+    (await result.json<{ name: string; create_table_query: string }>()).map((r) => [r.name, r.create_table_query]),
+  );
 }
 
 describe('runMigrations', () => {
@@ -42,7 +53,10 @@ describe('runMigrations', () => {
   });
 
   it('stores the default LLM prices once', async () => {
-    const result = await storage.client.query({ query: `SELECT count() AS n, uniqExact(Model) AS models FROM ${storage.table('llm_prices')}`, format: 'JSONEachRow' });
+    const result = await storage.client.query({
+      query: `SELECT count() AS n, uniqExact(Model) AS models FROM ${storage.table('llm_prices')}`,
+      format: 'JSONEachRow',
+    });
     const models = Object.keys(DEFAULT_LLM_PRICES).length;
     expect(await result.json()).toEqual([{ n: String(models), models: String(models) }]);
   });
@@ -67,8 +81,15 @@ describe('runMigrations', () => {
   it('refuses bad options with a message naming the field', async () => {
     const run = runMigrations(storage, { ttl: { days: 0 } });
     await expect(run).rejects.toBeInstanceOf(StorageError);
-    await expect(run).rejects.toMatchObject({ code: 'TT_STORAGE_BAD_OPTIONS', message: expect.stringContaining('ttl.days') });
-    await expect(runMigrations(storage, { ttl: { tables: { otel_nope: 3 } as never } })).rejects.toMatchObject({ message: expect.stringContaining('ttl.tables') });
-    await expect(runMigrations(storage, { cluster: 'prod; DROP TABLE x' })).rejects.toMatchObject({ message: expect.stringContaining('cluster') });
+    await expect(run).rejects.toMatchObject({
+      code: 'TT_STORAGE_BAD_OPTIONS',
+      message: expect.stringContaining('ttl.days'),
+    });
+    await expect(runMigrations(storage, { ttl: { tables: { otel_nope: 3 } as never } })).rejects.toMatchObject({
+      message: expect.stringContaining('ttl.tables'),
+    });
+    await expect(runMigrations(storage, { cluster: 'prod; DROP TABLE x' })).rejects.toMatchObject({
+      message: expect.stringContaining('cluster'),
+    });
   });
 });

@@ -21,11 +21,20 @@ function section(table: string): string {
 
 describe('docs/schema.md', () => {
   const shared = new Set(identityColumns().map((c) => c.name));
-  for (const definition of [tradingDecisions, tradingOrders, tradingFills, tradingPositions, tradingRewards, llmCalls(DEFAULT_LLM_PRICES)]) {
+  for (const definition of [
+    tradingDecisions,
+    tradingOrders,
+    tradingFills,
+    tradingPositions,
+    tradingRewards,
+    llmCalls(DEFAULT_LLM_PRICES),
+  ]) {
     it(`documents every column of ${definition.table}`, () => {
       const text = section(definition.table);
       expect(text, `no section for ${definition.table}`).not.toBe('');
-      const missing = definition.columns.filter((c) => !shared.has(c.name) && !text.includes(`\`${c.name}\``)).map((c) => c.name);
+      const missing = definition.columns
+        .filter((c) => !shared.has(c.name) && !text.includes(`\`${c.name}\``))
+        .map((c) => c.name);
       expect(missing).toEqual([]);
     });
   }

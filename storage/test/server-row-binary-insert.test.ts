@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRowBinarySync, insertSpanRowBinary, openStorage, SPAN_ROW_LAYOUT, type SpanRow, type Storage } from '@tradetrace/storage';
+import {
+  encodeRowBinarySync,
+  insertSpanRowBinary,
+  openStorage,
+  SPAN_ROW_LAYOUT,
+  type SpanRow,
+  type Storage,
+} from '@tradetrace/storage';
 
 interface Received {
   query: string;
@@ -40,17 +47,37 @@ describe('inserting RowBinary into a ClickHouse server (the request on the wire)
 
   it('sends the rows as the body of INSERT ... FORMAT RowBinary, columns named, under the batch token', async () => {
     const row: SpanRow = {
-      Timestamp: '1795752204843000000', TraceId: 'ab'.repeat(16), SpanId: 'cd'.repeat(8), ParentSpanId: '', TraceState: '', SpanName: 'decide',
-      SpanKind: 'Internal', ServiceName: 'bot', ResourceAttributes: { 'service.name': 'bot' }, ScopeName: 's', ScopeVersion: '1',
-      SpanAttributes: { 'trading.operation.name': 'decide' }, Duration: 5, StatusCode: 'Unset', StatusMessage: '',
-      'Events.Timestamp': [], 'Events.Name': [], 'Events.Attributes': [], 'Links.TraceId': [], 'Links.SpanId': [], 'Links.TraceState': [], 'Links.Attributes': [],
+      Timestamp: '1795752204843000000',
+      TraceId: 'ab'.repeat(16),
+      SpanId: 'cd'.repeat(8),
+      ParentSpanId: '',
+      TraceState: '',
+      SpanName: 'decide',
+      SpanKind: 'Internal',
+      ServiceName: 'bot',
+      ResourceAttributes: { 'service.name': 'bot' },
+      ScopeName: 's',
+      ScopeVersion: '1',
+      SpanAttributes: { 'trading.operation.name': 'decide' },
+      Duration: 5,
+      StatusCode: 'Unset',
+      StatusMessage: '',
+      'Events.Timestamp': [],
+      'Events.Name': [],
+      'Events.Attributes': [],
+      'Links.TraceId': [],
+      'Links.SpanId': [],
+      'Links.TraceState': [],
+      'Links.Attributes': [],
     };
     const rowBinary = encodeRowBinarySync([row, row], SPAN_ROW_LAYOUT);
     received.length = 0;
     await insertSpanRowBinary(storage, rowBinary, { deduplicationToken: 'spool-1:3-4' });
     expect(received).toHaveLength(1);
     const [insert] = received;
-    expect(insert!.query).toBe(`INSERT INTO \`otel\`.\`otel_traces\` (${SPAN_ROW_LAYOUT.map((c) => `\`${c.name}\``).join(', ')}) FORMAT RowBinary`);
+    expect(insert!.query).toBe(
+      `INSERT INTO \`otel\`.\`otel_traces\` (${SPAN_ROW_LAYOUT.map((c) => `\`${c.name}\``).join(', ')}) FORMAT RowBinary`,
+    );
     expect(insert!.params.get('insert_deduplication_token')).toBe('spool-1:3-4');
     expect(insert!.params.get('insert_deduplicate')).toBe('1');
     expect(insert!.body.equals(rowBinary)).toBe(true);

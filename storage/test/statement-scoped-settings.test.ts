@@ -45,9 +45,16 @@ describe('embedded engine: a call’s settings', () => {
     expect(await current()).toEqual(defaults);
     await (await storage.client.exec({ query: 'SELECT 1', clickhouse_settings: changed })).stream.resume();
     expect(await current()).toEqual(defaults);
-    await storage.client.insert({ table: 'scratch', values: [{ n: 1 }], format: 'JSONEachRow', clickhouse_settings: changed });
+    await storage.client.insert({
+      table: 'scratch',
+      values: [{ n: 1 }],
+      format: 'JSONEachRow',
+      clickhouse_settings: changed,
+    });
     expect(await current()).toEqual(defaults);
-    await expect(storage.client.command({ query: 'SELECT no_such_column', clickhouse_settings: changed })).rejects.toThrow(/no_such_column/);
+    await expect(
+      storage.client.command({ query: 'SELECT no_such_column', clickhouse_settings: changed }),
+    ).rejects.toThrow(/no_such_column/);
     expect(await current()).toEqual(defaults);
   });
 });

@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LLM_PRICES, insertLogRows, insertSpanRows, openStorage, runMigrations, writeLlmPrices, type LlmPrice, type Storage } from '@tradetrace/storage';
+import {
+  DEFAULT_LLM_PRICES,
+  insertLogRows,
+  insertSpanRows,
+  openStorage,
+  runMigrations,
+  writeLlmPrices,
+  type LlmPrice,
+  type Storage,
+} from '@tradetrace/storage';
 import { at, logRow, spanRow } from './fixtures/telemetry-rows.ts';
 
 // One paper-trading episode as a bot instrumented with plain OTel SDK spans and the trading keys sends it:
@@ -11,7 +20,12 @@ import { at, logRow, spanRow } from './fixtures/telemetry-rows.ts';
 const DECISION_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const LATER_TRACE = '5cf92f3577b34da6a3ce929d0e0e4737';
 const STRATEGY = { 'trading.strategy.name': 'momentum', 'trading.strategy.version': 'v-3f2a9c' };
-const MARKET = { 'trading.symbol': 'SOL/USDC:USDC', 'trading.exchange': 'hyperliquid', 'trading.market.type': 'swap', 'trading.mode': 'paper' };
+const MARKET = {
+  'trading.symbol': 'SOL/USDC:USDC',
+  'trading.exchange': 'hyperliquid',
+  'trading.market.type': 'swap',
+  'trading.mode': 'paper',
+};
 
 const decision = spanRow({
   TraceId: DECISION_TRACE,
@@ -36,7 +50,9 @@ const decision = spanRow({
   },
   'Events.Timestamp': [at(0.8)],
   'Events.Name': ['trading.reward'],
-  'Events.Attributes': [{ 'trading.reward.value': '-0.02', 'trading.reward.name': 'latency_penalty', 'trading.reward.kind': 'realized' }],
+  'Events.Attributes': [
+    { 'trading.reward.value': '-0.02', 'trading.reward.name': 'latency_penalty', 'trading.reward.kind': 'realized' },
+  ],
 });
 
 const llmCall = spanRow({
@@ -88,7 +104,12 @@ const failedCall = spanRow({
   Timestamp: at(0.3),
   StatusCode: 'Error',
   StatusMessage: '429 Too Many Requests',
-  SpanAttributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'local-llama', 'error.type': 'RateLimitError' },
+  SpanAttributes: {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'local-llama',
+    'error.type': 'RateLimitError',
+  },
 });
 
 const order = spanRow({
@@ -119,8 +140,22 @@ const order = spanRow({
   'Events.Timestamp': [at(1.0), at(1.5)],
   'Events.Name': ['trading.order.fill', 'trading.order.fill'],
   'Events.Attributes': [
-    { 'trading.trade.id': 't-1', 'trading.fill.price': '142.5', 'trading.fill.amount': '1', 'trading.fill.fee.cost': '0.05', 'trading.fill.fee.currency': 'USDC', 'trading.fill.liquidity': 'maker' },
-    { 'trading.trade.id': 't-2', 'trading.fill.price': '142.575', 'trading.fill.amount': '2', 'trading.fill.fee.cost': '0.1', 'trading.fill.fee.currency': 'USDC', 'trading.fill.liquidity': 'taker' },
+    {
+      'trading.trade.id': 't-1',
+      'trading.fill.price': '142.5',
+      'trading.fill.amount': '1',
+      'trading.fill.fee.cost': '0.05',
+      'trading.fill.fee.currency': 'USDC',
+      'trading.fill.liquidity': 'maker',
+    },
+    {
+      'trading.trade.id': 't-2',
+      'trading.fill.price': '142.575',
+      'trading.fill.amount': '2',
+      'trading.fill.fee.cost': '0.1',
+      'trading.fill.fee.currency': 'USDC',
+      'trading.fill.liquidity': 'taker',
+    },
   ],
 });
 
@@ -168,13 +203,25 @@ const rewardSpan = spanRow({
   'Links.Attributes': [{}],
 });
 
-const httpSpan = spanRow({ TraceId: LATER_TRACE, SpanId: 'e000000000000003', SpanName: 'GET', SpanKind: 'Client', SpanAttributes: { 'http.request.method': 'GET' } });
+const httpSpan = spanRow({
+  TraceId: LATER_TRACE,
+  SpanId: 'e000000000000003',
+  SpanName: 'GET',
+  SpanKind: 'Client',
+  SpanAttributes: { 'http.request.method': 'GET' },
+});
 
 const rewardLog = logRow({
   Timestamp: at(7200),
   EventName: 'trading.reward',
   ResourceAttributes: { 'service.name': 'sol-bot', 'trading.bot.id': 'bot-7', ...STRATEGY },
-  LogAttributes: { 'trading.decision.id': 'dec-1', 'trading.reward.value': '-1.25', 'trading.reward.name': 'drawdown_penalty', 'trading.reward.kind': 'mark_to_market', 'trading.reward.horizon_s': '3600' },
+  LogAttributes: {
+    'trading.decision.id': 'dec-1',
+    'trading.reward.value': '-1.25',
+    'trading.reward.name': 'drawdown_penalty',
+    'trading.reward.kind': 'mark_to_market',
+    'trading.reward.horizon_s': '3600',
+  },
 });
 
 let dataPath: string;
@@ -184,7 +231,16 @@ beforeAll(async () => {
   dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-views-'));
   storage = await openStorage({ dataPath });
   await runMigrations(storage);
-  await insertSpanRows(storage, [decision, llmCall, datedModelCall, failedCall, order, positionClose, rewardSpan, httpSpan]);
+  await insertSpanRows(storage, [
+    decision,
+    llmCall,
+    datedModelCall,
+    failedCall,
+    order,
+    positionClose,
+    rewardSpan,
+    httpSpan,
+  ]);
   await insertLogRows(storage, [rewardLog]);
 });
 
@@ -194,12 +250,21 @@ afterAll(async () => {
 });
 
 async function rows(query: string): Promise<Record<string, unknown>[]> {
-  const result = await storage.client.query({ query, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+  const result = await storage.client.query({
+    query,
+    format: 'JSONEachRow',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
   return result.json();
 }
 
 function expectedCost(price: LlmPrice, input: number, cached: number, output: number): number {
-  return ((input - cached) * price.inputUsdPerMTok + cached * price.cachedInputUsdPerMTok + output * price.outputUsdPerMTok) / 1e6;
+  return (
+    ((input - cached) * price.inputUsdPerMTok +
+      cached * price.cachedInputUsdPerMTok +
+      output * price.outputUsdPerMTok) /
+    1e6
+  );
 }
 
 describe('trading_decisions', () => {
@@ -274,8 +339,32 @@ describe('trading_fills', () => {
       await rows(`SELECT toUnixTimestamp64Nano(Timestamp) AS ns, DecisionId, OrderId, TradeId, Side, Price, Amount, FeeCost, FeeCurrency, Liquidity, SpanId
         FROM ${storage.table('trading_fills')} ORDER BY Timestamp`),
     ).toEqual([
-      { ns: Number(at(1.0)), DecisionId: 'dec-1', OrderId: 'ord-77', TradeId: 't-1', Side: 'buy', Price: 142.5, Amount: 1, FeeCost: 0.05, FeeCurrency: 'USDC', Liquidity: 'maker', SpanId: 'd000000000000005' },
-      { ns: Number(at(1.5)), DecisionId: 'dec-1', OrderId: 'ord-77', TradeId: 't-2', Side: 'buy', Price: 142.575, Amount: 2, FeeCost: 0.1, FeeCurrency: 'USDC', Liquidity: 'taker', SpanId: 'd000000000000005' },
+      {
+        ns: Number(at(1.0)),
+        DecisionId: 'dec-1',
+        OrderId: 'ord-77',
+        TradeId: 't-1',
+        Side: 'buy',
+        Price: 142.5,
+        Amount: 1,
+        FeeCost: 0.05,
+        FeeCurrency: 'USDC',
+        Liquidity: 'maker',
+        SpanId: 'd000000000000005',
+      },
+      {
+        ns: Number(at(1.5)),
+        DecisionId: 'dec-1',
+        OrderId: 'ord-77',
+        TradeId: 't-2',
+        Side: 'buy',
+        Price: 142.575,
+        Amount: 2,
+        FeeCost: 0.1,
+        FeeCurrency: 'USDC',
+        Liquidity: 'taker',
+        SpanId: 'd000000000000005',
+      },
     ]);
   });
 });
@@ -311,15 +400,65 @@ describe('trading_rewards', () => {
       await rows(`SELECT toUnixTimestamp64Nano(Timestamp) AS ns, Source, DecisionId, Name, Value, Kind, Unit, HorizonS, StrategyVersion, BotId, TraceId, LinkedTraceId, LinkedSpanId
         FROM ${storage.table('trading_rewards')} ORDER BY Timestamp`),
     ).toEqual([
-      { ns: Number(at(0.8)), Source: 'span_event', DecisionId: 'dec-1', Name: 'latency_penalty', Value: -0.02, Kind: 'realized', Unit: '', HorizonS: null, StrategyVersion: 'v-3f2a9c', BotId: 'bot-7', TraceId: DECISION_TRACE, LinkedTraceId: '', LinkedSpanId: '' },
-      { ns: Number(at(3600.1)), Source: 'span', DecisionId: 'dec-1', Name: 'primary', Value: 7.5, Kind: 'realized', Unit: 'USDC', HorizonS: null, StrategyVersion: 'v-3f2a9c', BotId: 'bot-7', TraceId: LATER_TRACE, LinkedTraceId: DECISION_TRACE, LinkedSpanId: 'd000000000000001' },
-      { ns: Number(at(7200)), Source: 'log', DecisionId: 'dec-1', Name: 'drawdown_penalty', Value: -1.25, Kind: 'mark_to_market', Unit: '', HorizonS: 3600, StrategyVersion: 'v-3f2a9c', BotId: 'bot-7', TraceId: '', LinkedTraceId: '', LinkedSpanId: '' },
+      {
+        ns: Number(at(0.8)),
+        Source: 'span_event',
+        DecisionId: 'dec-1',
+        Name: 'latency_penalty',
+        Value: -0.02,
+        Kind: 'realized',
+        Unit: '',
+        HorizonS: null,
+        StrategyVersion: 'v-3f2a9c',
+        BotId: 'bot-7',
+        TraceId: DECISION_TRACE,
+        LinkedTraceId: '',
+        LinkedSpanId: '',
+      },
+      {
+        ns: Number(at(3600.1)),
+        Source: 'span',
+        DecisionId: 'dec-1',
+        Name: 'primary',
+        Value: 7.5,
+        Kind: 'realized',
+        Unit: 'USDC',
+        HorizonS: null,
+        StrategyVersion: 'v-3f2a9c',
+        BotId: 'bot-7',
+        TraceId: LATER_TRACE,
+        LinkedTraceId: DECISION_TRACE,
+        LinkedSpanId: 'd000000000000001',
+      },
+      {
+        ns: Number(at(7200)),
+        Source: 'log',
+        DecisionId: 'dec-1',
+        Name: 'drawdown_penalty',
+        Value: -1.25,
+        Kind: 'mark_to_market',
+        Unit: '',
+        HorizonS: 3600,
+        StrategyVersion: 'v-3f2a9c',
+        BotId: 'bot-7',
+        TraceId: '',
+        LinkedTraceId: '',
+        LinkedSpanId: '',
+      },
     ]);
   });
 
   it('leaves out a reward whose value is not a number', async () => {
-    await insertLogRows(storage, [logRow({ EventName: 'trading.reward', Timestamp: at(9000), LogAttributes: { 'trading.decision.id': 'dec-bad', 'trading.reward.value': 'n/a' } })]);
-    expect(await rows(`SELECT DecisionId FROM ${storage.table('trading_rewards')} WHERE DecisionId = 'dec-bad'`)).toEqual([]);
+    await insertLogRows(storage, [
+      logRow({
+        EventName: 'trading.reward',
+        Timestamp: at(9000),
+        LogAttributes: { 'trading.decision.id': 'dec-bad', 'trading.reward.value': 'n/a' },
+      }),
+    ]);
+    expect(
+      await rows(`SELECT DecisionId FROM ${storage.table('trading_rewards')} WHERE DecisionId = 'dec-bad'`),
+    ).toEqual([]);
   });
 });
 
@@ -327,24 +466,65 @@ describe('llm_calls', () => {
   it('holds tokens, latency, errors and the cost from the price table', async () => {
     const deepseek = DEFAULT_LLM_PRICES['deepseek-chat'];
     const gpt4oMini = DEFAULT_LLM_PRICES['gpt-4o-mini'];
-    if (deepseek === undefined || gpt4oMini === undefined) throw new Error('default prices lack deepseek-chat or gpt-4o-mini');
-    const calls = await rows(`SELECT SpanId, ParentSpanId, Operation, Provider, RequestModel, ResponseModel, FinishReasons, InputTokens, OutputTokens, CachedInputTokens,
+    if (deepseek === undefined || gpt4oMini === undefined)
+      throw new Error('default prices lack deepseek-chat or gpt-4o-mini');
+    const calls =
+      await rows(`SELECT SpanId, ParentSpanId, Operation, Provider, RequestModel, ResponseModel, FinishReasons, InputTokens, OutputTokens, CachedInputTokens,
       LatencyMs, IsError, ErrorType, PriceModel, CostUsd, StrategyVersion FROM ${storage.table('llm_calls')} ORDER BY SpanId`);
     expect(calls).toEqual([
       {
-        SpanId: 'd000000000000002', ParentSpanId: 'd000000000000001', Operation: 'chat', Provider: 'deepseek', RequestModel: 'deepseek-chat', ResponseModel: 'deepseek-chat',
-        FinishReasons: ['stop'], InputTokens: 1200, OutputTokens: 300, CachedInputTokens: 200, LatencyMs: 640, IsError: false, ErrorType: '',
-        PriceModel: 'deepseek-chat', CostUsd: expect.closeTo(expectedCost(deepseek, 1200, 200, 300), 12), StrategyVersion: 'v-3f2a9c',
+        SpanId: 'd000000000000002',
+        ParentSpanId: 'd000000000000001',
+        Operation: 'chat',
+        Provider: 'deepseek',
+        RequestModel: 'deepseek-chat',
+        ResponseModel: 'deepseek-chat',
+        FinishReasons: ['stop'],
+        InputTokens: 1200,
+        OutputTokens: 300,
+        CachedInputTokens: 200,
+        LatencyMs: 640,
+        IsError: false,
+        ErrorType: '',
+        PriceModel: 'deepseek-chat',
+        CostUsd: expect.closeTo(expectedCost(deepseek, 1200, 200, 300), 12),
+        StrategyVersion: 'v-3f2a9c',
       },
       {
-        SpanId: 'd000000000000003', ParentSpanId: 'd000000000000001', Operation: 'chat', Provider: 'openai', RequestModel: 'gpt-4o-mini', ResponseModel: 'gpt-4o-mini-2024-07-18',
-        FinishReasons: [], InputTokens: 500, OutputTokens: 40, CachedInputTokens: null, LatencyMs: 1, IsError: false, ErrorType: '',
-        PriceModel: 'gpt-4o-mini', CostUsd: expect.closeTo(expectedCost(gpt4oMini, 500, 0, 40), 12), StrategyVersion: '',
+        SpanId: 'd000000000000003',
+        ParentSpanId: 'd000000000000001',
+        Operation: 'chat',
+        Provider: 'openai',
+        RequestModel: 'gpt-4o-mini',
+        ResponseModel: 'gpt-4o-mini-2024-07-18',
+        FinishReasons: [],
+        InputTokens: 500,
+        OutputTokens: 40,
+        CachedInputTokens: null,
+        LatencyMs: 1,
+        IsError: false,
+        ErrorType: '',
+        PriceModel: 'gpt-4o-mini',
+        CostUsd: expect.closeTo(expectedCost(gpt4oMini, 500, 0, 40), 12),
+        StrategyVersion: '',
       },
       {
-        SpanId: 'd000000000000004', ParentSpanId: 'd000000000000001', Operation: 'chat', Provider: 'openai', RequestModel: 'local-llama', ResponseModel: '',
-        FinishReasons: [], InputTokens: null, OutputTokens: null, CachedInputTokens: null, LatencyMs: 1, IsError: true, ErrorType: 'RateLimitError',
-        PriceModel: '', CostUsd: null, StrategyVersion: '',
+        SpanId: 'd000000000000004',
+        ParentSpanId: 'd000000000000001',
+        Operation: 'chat',
+        Provider: 'openai',
+        RequestModel: 'local-llama',
+        ResponseModel: '',
+        FinishReasons: [],
+        InputTokens: null,
+        OutputTokens: null,
+        CachedInputTokens: null,
+        LatencyMs: 1,
+        IsError: true,
+        ErrorType: 'RateLimitError',
+        PriceModel: '',
+        CostUsd: null,
+        StrategyVersion: '',
       },
     ]);
   });
@@ -353,22 +533,44 @@ describe('llm_calls', () => {
     const override = { 'deepseek-chat': { inputUsdPerMTok: 1, outputUsdPerMTok: 2, cachedInputUsdPerMTok: 0.5 } };
     expect(await writeLlmPrices(storage, override)).toEqual(['deepseek-chat']);
     expect(await writeLlmPrices(storage, override)).toEqual([]);
-    await insertSpanRows(storage, [{ ...llmCall, TraceId: '6df92f3577b34da6a3ce929d0e0e4738', SpanId: 'f000000000000001', Timestamp: at(10) }]);
-    const costs = await rows(`SELECT SpanId, CostUsd FROM ${storage.table('llm_calls')} WHERE RequestModel = 'deepseek-chat' ORDER BY SpanId`);
+    await insertSpanRows(storage, [
+      { ...llmCall, TraceId: '6df92f3577b34da6a3ce929d0e0e4738', SpanId: 'f000000000000001', Timestamp: at(10) },
+    ]);
+    const costs = await rows(
+      `SELECT SpanId, CostUsd FROM ${storage.table('llm_calls')} WHERE RequestModel = 'deepseek-chat' ORDER BY SpanId`,
+    );
     const deepseek = DEFAULT_LLM_PRICES['deepseek-chat'];
     if (deepseek === undefined) throw new Error('default prices lack deepseek-chat');
     expect(costs).toEqual([
       { SpanId: 'd000000000000002', CostUsd: expect.closeTo(expectedCost(deepseek, 1200, 200, 300), 12) },
-      { SpanId: 'f000000000000001', CostUsd: expect.closeTo(expectedCost({ inputUsdPerMTok: 1, outputUsdPerMTok: 2, cachedInputUsdPerMTok: 0.5 }, 1200, 200, 300), 12) },
+      {
+        SpanId: 'f000000000000001',
+        CostUsd: expect.closeTo(
+          expectedCost({ inputUsdPerMTok: 1, outputUsdPerMTok: 2, cachedInputUsdPerMTok: 0.5 }, 1200, 200, 300),
+          12,
+        ),
+      },
     ]);
   });
 });
 
 describe('otel_traces_trace_id_ts', () => {
   it('holds the first and last second of each trace', async () => {
-    expect(await rows(`SELECT TraceId, toUnixTimestamp(min(Start)) AS start, toUnixTimestamp(max(End)) AS end FROM ${storage.table('otel_traces_trace_id_ts')} WHERE TraceId IN ('${DECISION_TRACE}', '${LATER_TRACE}') GROUP BY TraceId ORDER BY TraceId`)).toEqual([
-      { TraceId: DECISION_TRACE, start: Math.floor(Number(BigInt(at(0)) / 1_000_000_000n)), end: Math.floor(Number(BigInt(at(0.9)) / 1_000_000_000n)) },
-      { TraceId: LATER_TRACE, start: Math.floor(Number(BigInt(at(0)) / 1_000_000_000n)), end: Math.floor(Number(BigInt(at(3600.1)) / 1_000_000_000n)) },
+    expect(
+      await rows(
+        `SELECT TraceId, toUnixTimestamp(min(Start)) AS start, toUnixTimestamp(max(End)) AS end FROM ${storage.table('otel_traces_trace_id_ts')} WHERE TraceId IN ('${DECISION_TRACE}', '${LATER_TRACE}') GROUP BY TraceId ORDER BY TraceId`,
+      ),
+    ).toEqual([
+      {
+        TraceId: DECISION_TRACE,
+        start: Math.floor(Number(BigInt(at(0)) / 1_000_000_000n)),
+        end: Math.floor(Number(BigInt(at(0.9)) / 1_000_000_000n)),
+      },
+      {
+        TraceId: LATER_TRACE,
+        start: Math.floor(Number(BigInt(at(0)) / 1_000_000_000n)),
+        end: Math.floor(Number(BigInt(at(3600.1)) / 1_000_000_000n)),
+      },
     ]);
   });
 });

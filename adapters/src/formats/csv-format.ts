@@ -8,11 +8,39 @@ import { writeChunks, type ExportTarget } from './line-output.ts';
 
 /** One flat column per scalar field; nested values (LLM calls, context, components) as JSON text. */
 export const CSV_COLUMNS = [
-  'decision_id', 'trace_id', 'span_id', 'timestamp', 'service_name', 'bot_id', 'strategy_name', 'strategy_version', 'strategy_config', 'symbol', 'exchange', 'mode',
-  'decision_action', 'decision_kind', 'decision_confidence', 'decision_size', 'decision_llm_calls', 'context',
-  'reward_value', 'reward_components', 'reward_kind', 'reward_match', 'reward_count',
-  'outcome_orders', 'outcome_filled_amount', 'outcome_realized_pnl', 'outcome_realized_return', 'outcome_horizon_s', 'outcome_price_at_horizon', 'outcome_market_return',
-  'episode_id', 'episode_step', 'episode_discounted_return',
+  'decision_id',
+  'trace_id',
+  'span_id',
+  'timestamp',
+  'service_name',
+  'bot_id',
+  'strategy_name',
+  'strategy_version',
+  'strategy_config',
+  'symbol',
+  'exchange',
+  'mode',
+  'decision_action',
+  'decision_kind',
+  'decision_confidence',
+  'decision_size',
+  'decision_llm_calls',
+  'context',
+  'reward_value',
+  'reward_components',
+  'reward_kind',
+  'reward_match',
+  'reward_count',
+  'outcome_orders',
+  'outcome_filled_amount',
+  'outcome_realized_pnl',
+  'outcome_realized_return',
+  'outcome_horizon_s',
+  'outcome_price_at_horizon',
+  'outcome_market_return',
+  'episode_id',
+  'episode_step',
+  'episode_discounted_return',
 ] as const;
 
 type CsvRecord = Record<(typeof CSV_COLUMNS)[number], string>;
@@ -21,11 +49,39 @@ const text = (v: string | number | null) => (v === null ? '' : String(v));
 
 function toCsvRecord(t: Triplet): string[] {
   return [
-    t.decision_id, t.trace_id, t.span_id, t.timestamp, t.service_name, t.bot_id, t.strategy_name, t.strategy_version, JSON.stringify(t.strategy_config), t.symbol, t.exchange, t.mode,
-    t.decision.action, t.decision.kind, text(t.decision.confidence), text(t.decision.size), JSON.stringify(t.decision.llm_calls), JSON.stringify(t.context),
-    text(t.reward.value), JSON.stringify(t.reward.components), text(t.reward.kind), t.reward.match, text(t.reward.count),
-    text(t.outcome.orders), text(t.outcome.filled_amount), text(t.outcome.realized_pnl), text(t.outcome.realized_return), text(t.outcome.horizon_s), text(t.outcome.price_at_horizon), text(t.outcome.market_return),
-    text(t.episode.id), text(t.episode.step), text(t.episode.discounted_return),
+    t.decision_id,
+    t.trace_id,
+    t.span_id,
+    t.timestamp,
+    t.service_name,
+    t.bot_id,
+    t.strategy_name,
+    t.strategy_version,
+    JSON.stringify(t.strategy_config),
+    t.symbol,
+    t.exchange,
+    t.mode,
+    t.decision.action,
+    t.decision.kind,
+    text(t.decision.confidence),
+    text(t.decision.size),
+    JSON.stringify(t.decision.llm_calls),
+    JSON.stringify(t.context),
+    text(t.reward.value),
+    JSON.stringify(t.reward.components),
+    text(t.reward.kind),
+    t.reward.match,
+    text(t.reward.count),
+    text(t.outcome.orders),
+    text(t.outcome.filled_amount),
+    text(t.outcome.realized_pnl),
+    text(t.outcome.realized_return),
+    text(t.outcome.horizon_s),
+    text(t.outcome.price_at_horizon),
+    text(t.outcome.market_return),
+    text(t.episode.id),
+    text(t.episode.step),
+    text(t.episode.discounted_return),
   ];
 }
 
@@ -46,18 +102,32 @@ const nullableNumber = z.string().transform((s, ctx) => {
 });
 const number = nullableNumber.refine((n) => n !== null, 'must not be empty').transform((n) => n!);
 const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not JSON' });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 const CsvRecordSchema = z.object({
   strategy_config: json(z.unknown()),
-  decision_llm_calls: json(z.array(z.object({ model: z.string(), provider: z.string(), input_messages: z.unknown(), output_messages: z.unknown(), input_tokens: z.number().nullable(), output_tokens: z.number().nullable() }))),
+  decision_llm_calls: json(
+    z.array(
+      z.object({
+        model: z.string(),
+        provider: z.string(),
+        input_messages: z.unknown(),
+        output_messages: z.unknown(),
+        input_tokens: z.number().nullable(),
+        output_tokens: z.number().nullable(),
+      }),
+    ),
+  ),
   context: json(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
   decision_confidence: nullableNumber,
   decision_size: nullableNumber,
@@ -85,20 +155,53 @@ export async function* readTripletsCsv(source: string | Readable): AsyncGenerato
     const parsed = CsvRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw Object.assign(new Error(`CSV row ${row}, column ${String(issue.path[0])}: ${issue.message}`), { code: 'TT_ADAPTERS_BAD_CSV' });
+      throw Object.assign(new Error(`CSV row ${row}, column ${String(issue.path[0])}: ${issue.message}`), {
+        code: 'TT_ADAPTERS_BAD_CSV',
+      });
     }
     const r = parsed.data;
     yield {
-      decision_id: raw.decision_id, trace_id: raw.trace_id, span_id: raw.span_id, timestamp: raw.timestamp, service_name: raw.service_name, bot_id: raw.bot_id,
-      strategy_name: raw.strategy_name, strategy_version: raw.strategy_version, strategy_config: r.strategy_config, symbol: raw.symbol, exchange: raw.exchange, mode: raw.mode,
-      decision: { action: raw.decision_action, kind: raw.decision_kind, confidence: r.decision_confidence, size: r.decision_size, llm_calls: r.decision_llm_calls },
-      context: r.context,
-      reward: { value: r.reward_value, components: r.reward_components, kind: raw.reward_kind === '' ? null : raw.reward_kind, match: r.reward_match, count: r.reward_count },
-      outcome: {
-        orders: r.outcome_orders, filled_amount: r.outcome_filled_amount, realized_pnl: r.outcome_realized_pnl, realized_return: r.outcome_realized_return,
-        horizon_s: r.outcome_horizon_s, price_at_horizon: r.outcome_price_at_horizon, market_return: r.outcome_market_return,
+      decision_id: raw.decision_id,
+      trace_id: raw.trace_id,
+      span_id: raw.span_id,
+      timestamp: raw.timestamp,
+      service_name: raw.service_name,
+      bot_id: raw.bot_id,
+      strategy_name: raw.strategy_name,
+      strategy_version: raw.strategy_version,
+      strategy_config: r.strategy_config,
+      symbol: raw.symbol,
+      exchange: raw.exchange,
+      mode: raw.mode,
+      decision: {
+        action: raw.decision_action,
+        kind: raw.decision_kind,
+        confidence: r.decision_confidence,
+        size: r.decision_size,
+        llm_calls: r.decision_llm_calls,
       },
-      episode: { id: raw.episode_id === '' ? null : raw.episode_id, step: r.episode_step, discounted_return: r.episode_discounted_return },
+      context: r.context,
+      reward: {
+        value: r.reward_value,
+        components: r.reward_components,
+        kind: raw.reward_kind === '' ? null : raw.reward_kind,
+        match: r.reward_match,
+        count: r.reward_count,
+      },
+      outcome: {
+        orders: r.outcome_orders,
+        filled_amount: r.outcome_filled_amount,
+        realized_pnl: r.outcome_realized_pnl,
+        realized_return: r.outcome_realized_return,
+        horizon_s: r.outcome_horizon_s,
+        price_at_horizon: r.outcome_price_at_horizon,
+        market_return: r.outcome_market_return,
+      },
+      episode: {
+        id: raw.episode_id === '' ? null : raw.episode_id,
+        step: r.episode_step,
+        discounted_return: r.episode_discounted_return,
+      },
     };
   }
 }

@@ -19,7 +19,9 @@ export async function* readJsonLines<T = unknown>(source: string | Readable): As
     try {
       yield JSON.parse(text) as T;
     } catch (error) {
-      throw Object.assign(new Error(`line ${line} is not JSON: ${(error as Error).message}`), { code: 'TT_ADAPTERS_BAD_JSONL' });
+      throw Object.assign(new Error(`line ${line} is not JSON: ${(error as Error).message}`), {
+        code: 'TT_ADAPTERS_BAD_JSONL',
+      });
     }
   }
 }

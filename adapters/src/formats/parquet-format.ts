@@ -27,7 +27,12 @@ export interface ParquetExportResult {
  * writes the file directly, in steps of bounded memory (sql/staged-extraction.ts); a server streams
  * `FORMAT Parquet` to this machine.
  */
-export async function writeTripletsParquet(storage: Storage, path: string, filter: TripletFilter = {}, options: ExtractionOptions = {}): Promise<ParquetExportResult> {
+export async function writeTripletsParquet(
+  storage: Storage,
+  path: string,
+  filter: TripletFilter = {},
+  options: ExtractionOptions = {},
+): Promise<ParquetExportResult> {
   const resolved = resolveExtractionOptions(options);
   const file = resolve(path);
   const target = `FUNCTION file(${sqlString(file)}, 'Parquet', ${sqlString(TRIPLET_STRUCTURE)})`;
@@ -39,14 +44,24 @@ export async function writeTripletsParquet(storage: Storage, path: string, filte
     output_format_parquet_row_group_size_bytes: '8388608',
   } as const;
   if (canProjectInSql(resolved)) {
-    if (storage.kind === 'embedded') return { count: await insertTripletsStaged(storage, target, filter, resolved, settings), pushedDown: true };
+    if (storage.kind === 'embedded')
+      return { count: await insertTripletsStaged(storage, target, filter, resolved, settings), pushedDown: true };
     const projected = projectedTriplets(await decisionFactsQueryFor(storage, filter, resolved), resolved, filter);
-    const result = await storage.client.exec({ query: `${projected.query} FORMAT Parquet`, query_params: projected.params, clickhouse_settings: settings });
+    const result = await storage.client.exec({
+      query: `${projected.query} FORMAT Parquet`,
+      query_params: projected.params,
+      clickhouse_settings: settings,
+    });
     await pipeline(result.stream, createWriteStream(file));
     return { count: null, pushedDown: true };
   }
   if (storage.kind !== 'embedded') {
-    throw Object.assign(new Error('Parquet with reward functions or episode returns needs the embedded engine (--data): a server cannot write to this machine'), { code: 'TT_ADAPTERS_PARQUET_UNSUPPORTED' });
+    throw Object.assign(
+      new Error(
+        'Parquet with reward functions or episode returns needs the embedded engine (--data): a server cannot write to this machine',
+      ),
+      { code: 'TT_ADAPTERS_PARQUET_UNSUPPORTED' },
+    );
   }
   let count = 0;
   const rows = Readable.from(

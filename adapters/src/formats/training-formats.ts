@@ -56,12 +56,26 @@ export function toAgentLightning(t: Triplet): AgentLightningTriplet {
   const call = finalCall(t);
   return {
     prompt: call ? call.input_messages : { context: t.context, symbol: t.symbol },
-    response: call ? call.output_messages : { action: t.decision.action, confidence: t.decision.confidence, size: t.decision.size },
+    response: call
+      ? call.output_messages
+      : { action: t.decision.action, confidence: t.decision.confidence, size: t.decision.size },
     reward: t.reward.value,
     metadata: {
-      decision_id: t.decision_id, trace_id: t.trace_id, span_id: t.span_id, timestamp: t.timestamp, service_name: t.service_name,
-      strategy_name: t.strategy_name, strategy_version: t.strategy_version, strategy_config: t.strategy_config, symbol: t.symbol, action: t.decision.action,
-      reward_components: t.reward.components, reward_match: t.reward.match, reward_kind: t.reward.kind, outcome: t.outcome, episode: t.episode,
+      decision_id: t.decision_id,
+      trace_id: t.trace_id,
+      span_id: t.span_id,
+      timestamp: t.timestamp,
+      service_name: t.service_name,
+      strategy_name: t.strategy_name,
+      strategy_version: t.strategy_version,
+      strategy_config: t.strategy_config,
+      symbol: t.symbol,
+      action: t.decision.action,
+      reward_components: t.reward.components,
+      reward_match: t.reward.match,
+      reward_kind: t.reward.kind,
+      outcome: t.outcome,
+      episode: t.episode,
     },
   };
 }
@@ -74,7 +88,11 @@ export async function writeAgentLightning(triplets: AsyncIterable<Triplet>, targ
  * Chat fine-tuning examples from the decisions worth imitating: an LLM decision whose reward is at least
  * `minReward` (default: above 0). A threshold, not a top-k, so the export streams.
  */
-export async function writeOpenAiChat(triplets: AsyncIterable<Triplet>, target: ExportTarget, options: { minReward?: number } = {}): Promise<number> {
+export async function writeOpenAiChat(
+  triplets: AsyncIterable<Triplet>,
+  target: ExportTarget,
+  options: { minReward?: number } = {},
+): Promise<number> {
   async function* examples() {
     for await (const t of triplets) {
       const call = finalCall(t);
@@ -92,7 +110,11 @@ export async function writeOpenAiChat(triplets: AsyncIterable<Triplet>, target: 
  * of each other (default 300) — whose rewards differ by more than `minMargin` (default 0). Each decision is paired
  * with the most different one still in its window; only the window is held in memory.
  */
-export async function writePreferencePairs(triplets: AsyncIterable<Triplet>, target: ExportTarget, options: { windowSeconds?: number; minMargin?: number } = {}): Promise<number> {
+export async function writePreferencePairs(
+  triplets: AsyncIterable<Triplet>,
+  target: ExportTarget,
+  options: { windowSeconds?: number; minMargin?: number } = {},
+): Promise<number> {
   const windowMs = (options.windowSeconds ?? 300) * 1000;
   const margin = options.minMargin ?? 0;
   const recent = new Map<string, Triplet[]>();
@@ -103,7 +125,13 @@ export async function writePreferencePairs(triplets: AsyncIterable<Triplet>, tar
       const key = `${t.strategy_name}\u0000${t.symbol}`;
       const now = Date.parse(t.timestamp);
       const window = (recent.get(key) ?? []).filter((o) => now - Date.parse(o.timestamp) <= windowMs);
-      const other = window.reduce<Triplet | undefined>((best, o) => (!best || Math.abs(o.reward.value! - t.reward.value!) > Math.abs(best.reward.value! - t.reward.value!) ? o : best), undefined);
+      const other = window.reduce<Triplet | undefined>(
+        (best, o) =>
+          !best || Math.abs(o.reward.value! - t.reward.value!) > Math.abs(best.reward.value! - t.reward.value!)
+            ? o
+            : best,
+        undefined,
+      );
       window.push(t);
       recent.set(key, window);
       if (!other || Math.abs(other.reward.value! - t.reward.value!) <= margin) continue;
@@ -128,7 +156,11 @@ export async function* readValidatedJsonl<T>(source: string | Readable, schema: 
   for await (const record of readJsonLines(source)) {
     n += 1;
     const parsed = schema.safeParse(record);
-    if (!parsed.success) throw Object.assign(new Error(`record ${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`), { code: 'TT_ADAPTERS_BAD_RECORD' });
+    if (!parsed.success)
+      throw Object.assign(
+        new Error(`record ${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`),
+        { code: 'TT_ADAPTERS_BAD_RECORD' },
+      );
     yield parsed.data;
   }
 }

@@ -28,7 +28,9 @@ export function primaryRewardValue(components: readonly RewardComponent[], rule:
     case 'sum':
       return sum(components.map((c) => c.value));
     case 'last':
-      return components.reduce((a, b) => (b.observedNs > a.observedNs || (b.observedNs === a.observedNs && b.name > a.name) ? b : a)).value;
+      return components.reduce((a, b) =>
+        b.observedNs > a.observedNs || (b.observedNs === a.observedNs && b.name > a.name) ? b : a,
+      ).value;
     case 'component':
       return byName.get(rule.name) ?? null;
     case 'weighted': {
@@ -53,7 +55,9 @@ export function parsePrimaryRewardRule(text: string): PrimaryRewardRule {
       const [name, weight] = pair.split('=');
       const value = Number(weight);
       if (!name || weight === undefined || weight.trim() === '' || !Number.isFinite(value)) {
-        throw new Error(`bad weight "${pair}" in reward rule "${text}": write name=number, e.g. weighted:pnl=1,risk=-0.5`);
+        throw new Error(
+          `bad weight "${pair}" in reward rule "${text}": write name=number, e.g. weighted:pnl=1,risk=-0.5`,
+        );
       }
       weights[name] = value;
     }

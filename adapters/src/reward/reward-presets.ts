@@ -36,7 +36,8 @@ export const holdOpportunityCostReward: RewardFunction = {
   name: 'hold_opportunity_cost',
   kind: 'counterfactual',
   match: 'time',
-  compute: (t) => (t.decision.action !== 'hold' || t.outcome.market_return === null ? null : -Math.abs(t.outcome.market_return)),
+  compute: (t) =>
+    t.decision.action !== 'hold' || t.outcome.market_return === null ? null : -Math.abs(t.outcome.market_return),
 };
 
 export const REWARD_PRESETS: Readonly<Record<string, RewardFunction>> = {

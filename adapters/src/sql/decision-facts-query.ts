@@ -45,7 +45,11 @@ export interface DecisionFactsQueryInput {
 }
 
 /** The query's input for this storage: which of the optional tables exist. */
-export async function decisionFactsInputFor(storage: Storage, filter: TripletFilter, options: ResolvedExtractionOptions): Promise<DecisionFactsQueryInput> {
+export async function decisionFactsInputFor(
+  storage: Storage,
+  filter: TripletFilter,
+  options: ResolvedExtractionOptions,
+): Promise<DecisionFactsQueryInput> {
   const result = await storage.client.query({
     query: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('otel_logs', 'strategy_versions')`,
     query_params: { db: storage.database },
@@ -64,16 +68,31 @@ export interface SortKeyPart<Row> {
 
 /** The order of the facts rows (docs/triplets.md): by time, then ids; grouped by episode first when `gamma` is set. */
 export function decisionFactsOrder(options: ResolvedExtractionOptions): SortKeyPart<DecisionFactsRow>[] {
-  const ids = (['decision_id', 'trace_id', 'span_id'] as const).map((column) => ({ expression: column, type: 'String', column }));
+  const ids = (['decision_id', 'trace_id', 'span_id'] as const).map((column) => ({
+    expression: column,
+    type: 'String',
+    column,
+  }));
   const time = { expression: 'toInt64(start_ns)', type: 'Int64', column: 'start_ns' } as const;
-  return [...(options.gamma === null ? [] : [{ expression: 'episode_key', type: 'String', column: 'episode_key' } as const]), time, ...ids];
+  return [
+    ...(options.gamma === null ? [] : [{ expression: 'episode_key', type: 'String', column: 'episode_key' } as const]),
+    time,
+    ...ids,
+  ];
 }
 
 /**
  * The steps of a staged extraction, in order: each one's narrow result (`decisionFactsStep`) goes to a table that
  * the later steps read instead of computing it again.
  */
-export const STAGED_STEPS = ['all_decisions', 'slow_owners', 'llm', 'observations', 'rewards', 'decision_facts'] as const;
+export const STAGED_STEPS = [
+  'all_decisions',
+  'slow_owners',
+  'llm',
+  'observations',
+  'rewards',
+  'decision_facts',
+] as const;
 export type StagedStep = (typeof STAGED_STEPS)[number];
 export type StagedTables = Partial<Record<StagedStep, string>>;
 
@@ -94,7 +113,16 @@ const PARENT_KEY = 'sipHash128(TraceId, ParentSpanId)';
 /** A decision span's payload columns (`decision_spans`), as the merge carries them. */
 const DECISION_COLUMNS = ['TraceId', 'SpanId', 'Timestamp', 'ServiceName', 'bot_id', 'SpanAttributes', 'decision_id'];
 /** The attributes of an LLM span the facts carry, in the order of an LLM call's values (LLM_CALL). */
-export const LLM_KEYS: readonly string[] = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
+export const LLM_KEYS: readonly string[] = [
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'gen_ai.provider.name',
+  'gen_ai.system',
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+];
 
 /** The column an LLM key's value is selected as. */
 const llmColumn = (key: string) => `k_${key.replaceAll('.', '_')}`;
@@ -103,7 +131,8 @@ const llmColumn = (key: string) => `k_${key.replaceAll('.', '_')}`;
  * owner's trace its span id names it. Filtering each decision's few calls costs less memory than a `LIMIT 1 BY` over
  * every call (1M bench decisions: a staged chunk's peak RSS 770-880 -> 735-800 MB).
  */
-const oneCopyOfEachCall = (calls: string) => `arrayFilter((call, n) -> indexOf(arrayMap(other -> other.1, ${calls}), call.1) = n, ${calls}, arrayEnumerate(${calls}))`;
+const oneCopyOfEachCall = (calls: string) =>
+  `arrayFilter((call, n) -> indexOf(arrayMap(other -> other.1, ${calls}), call.1) = n, ${calls}, arrayEnumerate(${calls}))`;
 /** An LLM call as the facts carry it: (span id, start ns, ...values of LLM_KEYS). */
 const LLM_CALL = `tuple(SpanId, toString(toUnixTimestamp64Nano(Timestamp)), ${LLM_KEYS.map(llmColumn).join(', ')})`;
 
@@ -118,7 +147,8 @@ export function decisionFilterSql(filter: TripletFilter): { conditions: string[]
   if (filter.since) bind('since', 'DateTime64(9)', filter.since.getTime() / 1000, 'Timestamp >= ?');
   if (filter.until) bind('until', 'DateTime64(9)', filter.until.getTime() / 1000, 'Timestamp < ?');
   if (filter.service) bind('service', 'String', filter.service, 'toString(ServiceName) = ?');
-  if (filter.strategyVersion) bind('strategy_version', 'String', filter.strategyVersion, `SpanAttributes['trading.strategy.version'] = ?`);
+  if (filter.strategyVersion)
+    bind('strategy_version', 'String', filter.strategyVersion, `SpanAttributes['trading.strategy.version'] = ?`);
   if (filter.symbol) bind('symbol', 'String', filter.symbol, `SpanAttributes['trading.symbol'] = ?`);
   if (filter.mode) bind('mode', 'String', filter.mode, `SpanAttributes['trading.mode'] = ?`);
   return { conditions, params };
@@ -139,7 +169,8 @@ export const DECIDE_CONDITION = DECIDE;
 export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryInput): DecisionFactsQuery {
   const { cte, select, params } = decisionFactsParts(storage, input, input.staged ?? {});
   // Staged: the steps' tables stand in for the fact CTEs, and the table the rows go to orders them.
-  if (input.staged) return { query: withCtes(cte, ['llm', 'decision_facts', 'decision_spans', 'decisions'], select), params };
+  if (input.staged)
+    return { query: withCtes(cte, ['llm', 'decision_facts', 'decision_spans', 'decisions'], select), params };
   const order = decisionFactsOrder(input.options).map((part) => part.expression);
   return { query: withCtes(cte, [...FACT_STEPS, ...PAYLOAD_STEPS], `${select}\nORDER BY ${order.join(', ')}`), params };
 }
@@ -148,15 +179,36 @@ export function decisionFactsQuery(storage: Storage, input: DecisionFactsQueryIn
  * One step of a staged extraction: that CTE's rows for every decision, the earlier steps read from `tables`. LLM calls
  * carry their owner's time (`owner_ts`), so that a chunk of decisions finds its calls by time range.
  */
-export function decisionFactsStep(storage: Storage, input: DecisionFactsQueryInput, step: StagedStep, tables: StagedTables): DecisionFactsQuery {
+export function decisionFactsStep(
+  storage: Storage,
+  input: DecisionFactsQueryInput,
+  step: StagedStep,
+  tables: StagedTables,
+): DecisionFactsQuery {
   const { cte, params } = decisionFactsParts(storage, input, tables);
   // Calls without an owner got the default key: the join drops them.
-  const select = step === 'llm' ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN all_decisions AS d ON d.k = l.owner_k' : `SELECT * FROM ${step}`;
+  const select =
+    step === 'llm'
+      ? 'SELECT l.*, d.Timestamp AS owner_ts FROM llm AS l INNER JOIN all_decisions AS d ON d.k = l.owner_k'
+      : `SELECT * FROM ${step}`;
   return { query: withCtes(cte, STEP_CTES[step], select), params };
 }
 
 /** The CTEs that make the narrow facts, then those that merge them with the payloads, each in dependency order. */
-const FACT_STEPS = ['all_decisions', 'slow_starts', 'slow_owners', 'observations', 'unlinked', 'owners', 'attached', 'rewards', 'positions', 'orders', 'prices', 'decision_facts'] as const;
+const FACT_STEPS = [
+  'all_decisions',
+  'slow_starts',
+  'slow_owners',
+  'observations',
+  'unlinked',
+  'owners',
+  'attached',
+  'rewards',
+  'positions',
+  'orders',
+  'prices',
+  'decision_facts',
+] as const;
 const PAYLOAD_STEPS = ['llm_spans', 'llm', 'decision_spans', 'merged', 'decisions'] as const;
 type CteName = (typeof FACT_STEPS)[number] | (typeof PAYLOAD_STEPS)[number];
 const STEP_CTES: Record<StagedStep, readonly CteName[]> = {
@@ -170,10 +222,17 @@ const STEP_CTES: Record<StagedStep, readonly CteName[]> = {
 
 /** `WITH` the named CTEs (an empty one is not part of this query, e.g. prices without a horizon), then `tail`. */
 function withCtes(cte: Record<CteName, string>, names: readonly CteName[], tail: string): string {
-  return `\nWITH\n${names.map((name) => cte[name]).filter((text) => text !== '').join(',\n')}\n${tail}`;
+  return `\nWITH\n${names
+    .map((name) => cte[name])
+    .filter((text) => text !== '')
+    .join(',\n')}\n${tail}`;
 }
 
-function decisionFactsParts(storage: Storage, { filter, options, withLogs, withRegistry, staged }: DecisionFactsQueryInput, tables: StagedTables) {
+function decisionFactsParts(
+  storage: Storage,
+  { filter, options, withLogs, withRegistry, staged }: DecisionFactsQueryInput,
+  tables: StagedTables,
+) {
   const spans = storage.table('otel_traces');
   const { conditions: where, params } = decisionFilterSql(filter);
   const horizon = options.horizonNs;
@@ -327,7 +386,10 @@ rewards AS (
   FROM (SELECT SpanAttributes FROM ${spans} ${HAS_OPERATION} WHERE SpanAttributes['trading.operation.name'] = 'submit_order' AND SpanAttributes['trading.decision.id'] != '' LIMIT 1 BY TraceId, SpanId)
   GROUP BY decision_id
 )`,
-    prices: horizon === null ? '' : `prices AS (
+    prices:
+      horizon === null
+        ? ''
+        : `prices AS (
   SELECT SpanAttributes['trading.symbol'] AS symbol, Timestamp AS ts, toFloat64OrNull(SpanAttributes['trading.context.price']) AS price
   FROM ${spans} ${HAS_OPERATION} WHERE ${DECIDE} AND price IS NOT NULL AND isFinite(assumeNotNull(price))
 )`,
@@ -336,14 +398,18 @@ decision_facts AS (
   SELECT d.k AS k, d.Timestamp AS Timestamp,
          tuple(r.found, r.components, r.reward_count, r.best_rank, p.found, p.realized_pnl, p.realized_return, o.orders, o.filled_amount,
                if(o.position_id = '' OR (p.position_id != '' AND p.position_id < o.position_id), p.position_id, o.position_id),
-               ${horizon === null ? 'CAST(NULL, \'Nullable(Float64)\')' : 'px.price'}, ${withRegistry ? 'sv.config' : "''"}) AS facts
+               ${horizon === null ? "CAST(NULL, 'Nullable(Float64)')" : 'px.price'}, ${withRegistry ? 'sv.config' : "''"}) AS facts
   FROM all_decisions AS d
   LEFT JOIN rewards AS r ON r.decision_id = d.decision_id
   LEFT JOIN positions AS p ON p.decision_id = d.decision_id
   LEFT JOIN orders AS o ON o.decision_id = d.decision_id
   ${priceJoin}
-  ${withRegistry ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
-    ON sv.strategy_name = d.strategy_name AND sv.version = d.strategy_version` : ''}
+  ${
+    withRegistry
+      ? `LEFT JOIN (SELECT strategy_name, version, argMax(config, created_at) AS config FROM ${storage.table('strategy_versions')} GROUP BY strategy_name, version) AS sv
+    ON sv.strategy_name = d.strategy_name AND sv.version = d.strategy_version`
+      : ''
+  }
 )`,
     decision_spans: `decision_spans AS (
   SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
@@ -364,12 +430,13 @@ merged AS (
   )
   GROUP BY k HAVING notEmpty(ds)
 )`,
-    decisions: staged === undefined
-      ? `decisions AS (
+    decisions:
+      staged === undefined
+        ? `decisions AS (
   SELECT ${DECISION_COLUMNS.map((c, i) => `d.${i + 1} AS ${c}`).join(', ')}, ${oneCopyOfEachCall('calls')} AS calls, fs[1] AS f
   FROM merged ARRAY JOIN ds AS d
 )`
-      : `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins, which cost
+        : `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins, which cost
 -- less than the aggregation (1M bench decisions in chunks of 60k: 0.62 -> 0.39 s per chunk).
 decisions AS (
   SELECT ${DECISION_COLUMNS.map((c) => `d.${c} AS ${c}`).join(', ')}, ${oneCopyOfEachCall('c.calls')} AS calls, fa.facts AS f
@@ -394,13 +461,21 @@ FROM decisions AS d`;
   // A staged chunk reads the facts and LLM calls of the decisions in the filter's time range (the filter's own bounds,
   // bound above as parameters).
   const timeRange = (column: string) => {
-    const bounds = [filter.since && `${column} >= {since:DateTime64(9)}`, filter.until && `${column} < {until:DateTime64(9)}`].filter(Boolean);
+    const bounds = [
+      filter.since && `${column} >= {since:DateTime64(9)}`,
+      filter.until && `${column} < {until:DateTime64(9)}`,
+    ].filter(Boolean);
     return bounds.length > 0 ? ` WHERE ${bounds.join(' AND ')}` : '';
   };
   for (const step of STAGED_STEPS) {
     const table = tables[step];
     if (table === undefined) continue;
-    const range = step === 'decision_facts' ? timeRange('Timestamp') : step === 'llm' && tables.decision_facts !== undefined ? timeRange('owner_ts') : '';
+    const range =
+      step === 'decision_facts'
+        ? timeRange('Timestamp')
+        : step === 'llm' && tables.decision_facts !== undefined
+          ? timeRange('owner_ts')
+          : '';
     cte[step] = `${step} AS (SELECT * FROM ${table}${range})`;
   }
   return { cte, select, params };

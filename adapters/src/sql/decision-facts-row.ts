@@ -22,7 +22,14 @@ export function decisionFactsFromRow(row: DecisionFactsRow): DecisionFacts {
       startNs: BigInt(startNs!),
       attributes: Object.fromEntries(LLM_KEYS.map((key, i) => [key, values[i] ?? '']).filter(([, v]) => v !== '')),
     })),
-    rewardComponents: hasReward ? row.reward_components.map(([name, value, kind, observedNs]) => ({ name, value, kind, observedNs: BigInt(observedNs) })) : [],
+    rewardComponents: hasReward
+      ? row.reward_components.map(([name, value, kind, observedNs]) => ({
+          name,
+          value,
+          kind,
+          observedNs: BigInt(observedNs),
+        }))
+      : [],
     rewardMatch: hasReward ? (MATCH_BY_RANK[Number(row.reward_rank)] ?? 'none') : 'none',
     rewardCount: hasReward ? Number(row.reward_count) : 0,
     orders: Number(row.orders ?? 0),

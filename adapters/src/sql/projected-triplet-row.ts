@@ -7,7 +7,12 @@ import type { Triplet } from '../triplet.ts';
  */
 export type ProjectedTripletRow = Omit<Triplet, 'strategy_config' | 'decision' | 'context' | 'reward' | 'outcome'> & {
   strategy_config: string;
-  decision: Omit<Triplet['decision'], 'llm_calls'> & { llm_calls: (Omit<Triplet['decision']['llm_calls'][number], 'input_messages' | 'output_messages'> & { input_messages: string; output_messages: string })[] };
+  decision: Omit<Triplet['decision'], 'llm_calls'> & {
+    llm_calls: (Omit<Triplet['decision']['llm_calls'][number], 'input_messages' | 'output_messages'> & {
+      input_messages: string;
+      output_messages: string;
+    })[];
+  };
   context: Record<string, string>;
   reward: Omit<Triplet['reward'], 'count'> & { count: string | number };
   outcome: Omit<Triplet['outcome'], 'orders'> & { orders: string | number };
@@ -20,7 +25,11 @@ export function toProjectedRow(t: Triplet): ProjectedTripletRow {
     strategy_config: t.strategy_config === null ? '' : JSON.stringify(t.strategy_config),
     decision: {
       ...t.decision,
-      llm_calls: t.decision.llm_calls.map((c) => ({ ...c, input_messages: c.input_messages === null ? '' : JSON.stringify(c.input_messages), output_messages: c.output_messages === null ? '' : JSON.stringify(c.output_messages) })),
+      llm_calls: t.decision.llm_calls.map((c) => ({
+        ...c,
+        input_messages: c.input_messages === null ? '' : JSON.stringify(c.input_messages),
+        output_messages: c.output_messages === null ? '' : JSON.stringify(c.output_messages),
+      })),
     },
     context: Object.fromEntries(Object.entries(t.context).map(([k, v]) => [k, String(v)])),
   };
@@ -33,7 +42,11 @@ export function fromProjectedRow(row: ProjectedTripletRow): Triplet {
     strategy_config: parseJsonOrText(row.strategy_config),
     decision: {
       ...row.decision,
-      llm_calls: row.decision.llm_calls.map((c) => ({ ...c, input_messages: parseJsonOrText(c.input_messages), output_messages: parseJsonOrText(c.output_messages) })),
+      llm_calls: row.decision.llm_calls.map((c) => ({
+        ...c,
+        input_messages: parseJsonOrText(c.input_messages),
+        output_messages: parseJsonOrText(c.output_messages),
+      })),
     },
     context: contextOf(Object.fromEntries(Object.entries(row.context).map(([k, v]) => [`trading.context.${k}`, v]))),
     reward: { ...row.reward, count: Number(row.reward.count) },

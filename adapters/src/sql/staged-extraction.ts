@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Storage } from '@tradetrace/storage';
 import type { ResolvedExtractionOptions } from '../extraction-options.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
-import { DECISION_FACTS_SETTINGS, decisionFactsInputFor, decisionFactsQuery, decisionFactsStep, decisionFilterSql, STAGED_STEPS, type DecisionFactsQuery, type SortKeyPart, type StagedStep, type StagedTables } from './decision-facts-query.ts';
+import {
+  DECISION_FACTS_SETTINGS,
+  decisionFactsInputFor,
+  decisionFactsQuery,
+  decisionFactsStep,
+  decisionFilterSql,
+  STAGED_STEPS,
+  type DecisionFactsQuery,
+  type SortKeyPart,
+  type StagedStep,
+  type StagedTables,
+} from './decision-facts-query.ts';
 import type { ProjectedTripletRow } from './projected-triplet-row.ts';
 import { projectedTriplets, TRIPLET_STRUCTURE } from './triplet-projection.ts';
 
@@ -23,7 +34,14 @@ export interface ChunkBound {
 }
 
 /** How each step's table is sorted: by the key its readers look rows up by, the facts by the time ranges of the chunks. */
-const STEP_ORDER: Record<StagedStep, string> = { all_decisions: 'k', slow_owners: 'span_k', llm: 'owner_ts', observations: 'tuple()', rewards: 'decision_id', decision_facts: 'Timestamp' };
+const STEP_ORDER: Record<StagedStep, string> = {
+  all_decisions: 'k',
+  slow_owners: 'span_k',
+  llm: 'owner_ts',
+  observations: 'tuple()',
+  rewards: 'decision_id',
+  decision_facts: 'Timestamp',
+};
 
 /**
  * A step writes parts of 16 MiB (the default squashes up to 256 MiB in memory before writing one) and its aggregations
@@ -42,7 +60,11 @@ export interface StagedOutput<Row> {
 
 /** The triplets the engine projects itself (TRIPLET_STRUCTURE), in the output order: RFC 3339 text with nine fraction digits sorts as the time it spells. */
 export function projectedTripletsOutput(options: ResolvedExtractionOptions): StagedOutput<ProjectedTripletRow> {
-  const sortKey = (['timestamp', 'decision_id', 'trace_id', 'span_id'] as const).map((column) => ({ expression: column, type: 'String', column }));
+  const sortKey = (['timestamp', 'decision_id', 'trace_id', 'span_id'] as const).map((column) => ({
+    expression: column,
+    type: 'String',
+    column,
+  }));
   return { structure: TRIPLET_STRUCTURE, sortKey, rows: (facts, chunk) => projectedTriplets(facts, options, chunk) };
 }
 
@@ -71,13 +93,18 @@ export async function stageExtraction<Row>(
 ): Promise<StagedRows> {
   const input = await decisionFactsInputFor(storage, filter, options);
   const unique = randomUUID().replaceAll('-', '');
-  const tables = Object.fromEntries(STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`])) as Required<StagedTables>;
+  const tables = Object.fromEntries(
+    STAGED_STEPS.map((step) => [step, `tt_${step}_${unique}`]),
+  ) as Required<StagedTables>;
   const target = `tt_rows_${unique}`;
   const orderBy = output.sortKey.map((part) => part.expression).join(', ');
   // Tries every table, then reports the first failure.
   const drop = async (names: string[]) => {
     let failure: unknown;
-    for (const table of names) await storage.client.command({ query: `DROP TEMPORARY TABLE IF EXISTS ${table}` }).catch((error: unknown) => (failure ??= error));
+    for (const table of names)
+      await storage.client
+        .command({ query: `DROP TEMPORARY TABLE IF EXISTS ${table}` })
+        .catch((error: unknown) => (failure ??= error));
     if (failure !== undefined) throw failure;
   };
   let staged = false;
@@ -85,15 +112,24 @@ export async function stageExtraction<Row>(
     const done: StagedTables = {};
     for (const step of STAGED_STEPS) {
       const { query, params } = decisionFactsStep(storage, input, step, done);
-      await runAndPurge(storage, `CREATE TEMPORARY TABLE ${tables[step]} ENGINE = MergeTree ORDER BY ${STEP_ORDER[step]} AS ${query} ${STEP_SETTINGS}`, params, settings);
+      await runAndPurge(
+        storage,
+        `CREATE TEMPORARY TABLE ${tables[step]} ENGINE = MergeTree ORDER BY ${STEP_ORDER[step]} AS ${query} ${STEP_SETTINGS}`,
+        params,
+        settings,
+      );
       done[step] = tables[step];
     }
-    const chunks = (await chunkFilters(storage, tables, filter, chunkBound)).map((chunk) => output.rows(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), chunk));
+    const chunks = (await chunkFilters(storage, tables, filter, chunkBound)).map((chunk) =>
+      output.rows(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), chunk),
+    );
     const create = `CREATE TEMPORARY TABLE ${target} ${output.structure === undefined ? '' : `(${output.structure})`} ENGINE = MergeTree ORDER BY (${orderBy})`;
     // Without a structure, the first chunk's query gives the columns (`EMPTY AS`: its rows are not made).
-    if (output.structure === undefined) await runAndPurge(storage, `${create} EMPTY AS ${chunks[0]!.query}`, chunks[0]!.params, settings);
+    if (output.structure === undefined)
+      await runAndPurge(storage, `${create} EMPTY AS ${chunks[0]!.query}`, chunks[0]!.params, settings);
     else await runAndPurge(storage, create, {}, settings);
-    for (const chunk of chunks) await runAndPurge(storage, `INSERT INTO ${target} ${chunk.query}`, chunk.params, settings);
+    for (const chunk of chunks)
+      await runAndPurge(storage, `INSERT INTO ${target} ${chunk.query}`, chunk.params, settings);
     staged = true;
     return { table: target, orderBy, drop: () => drop([target]) };
   } finally {
@@ -146,7 +182,9 @@ export async function* readStagedRows<Row extends object>(
  */
 function afterKey<Row>(key: readonly SortKeyPart<Row>[], i = 0): string {
   const [part, value] = [key[i]!.expression, `{k${i}:${key[i]!.type}}`];
-  return i === key.length - 1 ? `${part} > ${value}` : `${part} > ${value} OR (${part} = ${value} AND (${afterKey(key, i + 1)}))`;
+  return i === key.length - 1
+    ? `${part} > ${value}`
+    : `${part} > ${value} OR (${part} = ${value} AND (${afterKey(key, i + 1)}))`;
 }
 
 /** Stages the triplets the engine projects itself and inserts them into `target` (an `INSERT INTO` target) in order. Returns the rows inserted. */
@@ -158,10 +196,25 @@ export async function insertTripletsStaged(
   settings: QuerySettings,
   chunkBound: ChunkBound = CHUNK_BOUND,
 ): Promise<number> {
-  const staged = await stageExtraction(storage, filter, options, settings, projectedTripletsOutput(options), chunkBound);
+  const staged = await stageExtraction(
+    storage,
+    filter,
+    options,
+    settings,
+    projectedTripletsOutput(options),
+    chunkBound,
+  );
   try {
-    await runAndPurge(storage, `INSERT INTO ${target} SELECT * FROM ${staged.table} ORDER BY ${staged.orderBy}`, {}, settings);
-    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${staged.table}`, format: 'JSONEachRow' });
+    await runAndPurge(
+      storage,
+      `INSERT INTO ${target} SELECT * FROM ${staged.table} ORDER BY ${staged.orderBy}`,
+      {},
+      settings,
+    );
+    const result = await storage.client.query({
+      query: `SELECT count() AS n FROM ${staged.table}`,
+      format: 'JSONEachRow',
+    });
     return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
   } finally {
     await staged.drop();
@@ -172,7 +225,12 @@ export async function insertTripletsStaged(
  * Runs one statement, then hands the engine's freed pages back: its allocator keeps what a step freed, and purging
  * after each bounds the peak by the largest step instead of what the earlier ones left (1M decisions: 1.0 -> 0.9 GB).
  */
-async function runAndPurge(storage: Storage, query: string, params: DecisionFactsQuery['params'], settings: QuerySettings): Promise<void> {
+async function runAndPurge(
+  storage: Storage,
+  query: string,
+  params: DecisionFactsQuery['params'],
+  settings: QuerySettings,
+): Promise<void> {
   await storage.client.command({ query, query_params: params, clickhouse_settings: settings });
   await storage.client.command({ query: 'SYSTEM JEMALLOC PURGE' });
 }
@@ -181,7 +239,12 @@ async function runAndPurge(storage: Storage, query: string, params: DecisionFact
  * The filter split into time ranges within `bound` (equal numbers of decisions, as many ranges as the larger of
  * the two measures needs), at millisecond bounds (the filter's precision); decisions of one instant always fall in one range.
  */
-async function chunkFilters(storage: Storage, tables: Required<StagedTables>, filter: TripletFilter, bound: ChunkBound): Promise<TripletFilter[]> {
+async function chunkFilters(
+  storage: Storage,
+  tables: Required<StagedTables>,
+  filter: TripletFilter,
+  bound: ChunkBound,
+): Promise<TripletFilter[]> {
   const { conditions, params } = decisionFilterSql({ since: filter.since, until: filter.until });
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   // LLM calls fall in a range by their owner's time, under the name the range conditions use.
@@ -192,7 +255,9 @@ async function chunkFilters(storage: Storage, tables: Required<StagedTables>, fi
     format: 'JSONEachRow',
   });
   const [size] = await sized.json<{ decisions: string; bytes: string }>();
-  const chunks = Math.ceil(Math.max(Number(size?.decisions ?? 0) / bound.decisions, Number(size?.bytes ?? 0) / bound.llmMessageBytes));
+  const chunks = Math.ceil(
+    Math.max(Number(size?.decisions ?? 0) / bound.decisions, Number(size?.bytes ?? 0) / bound.llmMessageBytes),
+  );
   if (chunks <= 1) return [filter];
   const levels = Array.from({ length: chunks - 1 }, (_, i) => (i + 1) / chunks).join(', ');
   const result = await storage.client.query({

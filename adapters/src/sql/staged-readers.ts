@@ -22,7 +22,8 @@ export async function* readStagedDecisionFacts(
   { pageRows = PAGE_ROWS, chunkBound }: { pageRows?: number; chunkBound?: ChunkBound } = {},
 ): AsyncGenerator<DecisionFacts> {
   const output: StagedOutput<DecisionFactsRow> = { sortKey: decisionFactsOrder(options), rows: (facts) => facts };
-  for await (const row of readStagedRows<DecisionFactsRow>(storage, filter, options, output, { pageRows, chunkBound })) yield decisionFactsFromRow(row);
+  for await (const row of readStagedRows<DecisionFactsRow>(storage, filter, options, output, { pageRows, chunkBound }))
+    yield decisionFactsFromRow(row);
 }
 
 /**
@@ -36,5 +37,12 @@ export async function* readStagedTriplets(
   { pageRows = PAGE_ROWS, chunkBound }: { pageRows?: number; chunkBound?: ChunkBound } = {},
 ): AsyncGenerator<Triplet> {
   const settings = { output_format_json_named_tuples_as_objects: 1 } as const;
-  for await (const row of readStagedRows<ProjectedTripletRow>(storage, filter, options, projectedTripletsOutput(options), { pageRows, settings, chunkBound })) yield fromProjectedRow(row);
+  for await (const row of readStagedRows<ProjectedTripletRow>(
+    storage,
+    filter,
+    options,
+    projectedTripletsOutput(options),
+    { pageRows, settings, chunkBound },
+  ))
+    yield fromProjectedRow(row);
 }

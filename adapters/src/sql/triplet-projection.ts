@@ -3,9 +3,11 @@ import type { PrimaryRewardRule } from '../reward/primary-reward-rule.ts';
 import type { TripletFilter } from '../triplet-filter.ts';
 import type { DecisionFactsQuery } from './decision-facts-query.ts';
 
-const LLM_CALL_TYPE = 'Tuple(model String, provider String, input_messages String, output_messages String, input_tokens Nullable(Float64), output_tokens Nullable(Float64))';
+const LLM_CALL_TYPE =
+  'Tuple(model String, provider String, input_messages String, output_messages String, input_tokens Nullable(Float64), output_tokens Nullable(Float64))';
 const DECISION_TYPE = `Tuple(action String, kind String, confidence Nullable(Float64), size Nullable(Float64), llm_calls Array(${LLM_CALL_TYPE}))`;
-const REWARD_TYPE = 'Tuple(value Nullable(Float64), components Map(String, Float64), kind Nullable(String), match String, count UInt64)';
+const REWARD_TYPE =
+  'Tuple(value Nullable(Float64), components Map(String, Float64), kind Nullable(String), match String, count UInt64)';
 const OUTCOME_TYPE =
   'Tuple(orders UInt64, filled_amount Float64, realized_pnl Nullable(Float64), realized_return Nullable(Float64), horizon_s Nullable(Float64), price_at_horizon Nullable(Float64), market_return Nullable(Float64))';
 const EPISODE_TYPE = 'Tuple(id Nullable(String), step Nullable(UInt32), discounted_return Nullable(Float64))';
@@ -50,7 +52,8 @@ const num = (expr: string) => `if(isFinite(ifNull(toFloat64OrNull(${expr}), nan)
  * policies SQL can express; a test holds the two equal.
  */
 export function tripletProjection(facts: DecisionFactsQuery, options: ResolvedExtractionOptions): DecisionFactsQuery {
-  if (!canProjectInSql(options)) throw new Error('reward functions and episode returns run in TypeScript; they cannot be projected in SQL');
+  if (!canProjectInSql(options))
+    throw new Error('reward functions and episode returns run in TypeScript; they cannot be projected in SQL');
   const params = { ...facts.params, ...ruleParams(options.primaryRule) };
   const attr = (key: string) => `f.attributes['${key}']`;
   const horizon = options.horizonNs === null ? 'NULL' : `${Number(options.horizonNs) / 1e9}`;
@@ -87,9 +90,16 @@ FROM (${facts.query}) AS f`;
 }
 
 /** The projection of the triplets the filter keeps: `onlyRewarded` needs the reward, so it applies to the projection. */
-export function projectedTriplets(facts: DecisionFactsQuery, options: ResolvedExtractionOptions, filter: TripletFilter): DecisionFactsQuery {
+export function projectedTriplets(
+  facts: DecisionFactsQuery,
+  options: ResolvedExtractionOptions,
+  filter: TripletFilter,
+): DecisionFactsQuery {
   const projected = tripletProjection(facts, options);
-  return { query: `SELECT * FROM (${projected.query})${filter.onlyRewarded ? ` WHERE isNotNull(tupleElement(reward, 'value'))` : ''}`, params: projected.params };
+  return {
+    query: `SELECT * FROM (${projected.query})${filter.onlyRewarded ? ` WHERE isNotNull(tupleElement(reward, 'value'))` : ''}`,
+    params: projected.params,
+  };
 }
 
 function ruleParams(rule: PrimaryRewardRule): Record<string, unknown> {

@@ -35,11 +35,17 @@ const RANKS: readonly RewardMatch[] = ['decision_id', 'link', 'ancestor', 'time'
  * trees in memory — for streams of spans, custom pipelines and tests. Decisions come out in the SQL engine's order.
  */
 export function decisionFactsFromSpans(
-  input: { spans: Iterable<SpanRow> | SpanForest; logs?: Iterable<RewardLogRecord>; strategyVersions?: Iterable<StrategyVersionRecord> },
+  input: {
+    spans: Iterable<SpanRow> | SpanForest;
+    logs?: Iterable<RewardLogRecord>;
+    strategyVersions?: Iterable<StrategyVersionRecord>;
+  },
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
 ): DecisionFacts[] {
-  const configs = new Map([...(input.strategyVersions ?? [])].map((v) => [`${v.strategy_name}\u0000${v.version}`, v.config]));
+  const configs = new Map(
+    [...(input.strategyVersions ?? [])].map((v) => [`${v.strategy_name}\u0000${v.version}`, v.config]),
+  );
   const forest = 'add' in input.spans ? input.spans : createSpanForest(input.spans);
   const spans = forest.spans();
   const isDecide = (n: SpanNode) => n.row!.SpanAttributes['trading.operation.name'] === 'decide';
@@ -61,7 +67,8 @@ export function decisionFactsFromSpans(
 
   const llmCalls = new Map<SpanNode, LlmCallFacts[]>();
   const observations: Observation[] = [];
-  const getOrCreate = <K, V>(map: Map<K, V>, key: K, make: () => V): V => map.get(key) ?? map.set(key, make()).get(key)!;
+  const getOrCreate = <K, V>(map: Map<K, V>, key: K, make: () => V): V =>
+    map.get(key) ?? map.set(key, make()).get(key)!;
   const positions = new Map<string, { pnl: number; ret: number; positionId: string }>();
   const orders = new Map<string, { count: number; filled: number; positionId: string }>();
 
@@ -70,7 +77,8 @@ export function decisionFactsFromSpans(
     const a = row.SpanAttributes;
     if (!isDecide(node) && (a['gen_ai.operation.name'] || a['gen_ai.request.model'])) {
       const owner = ownerOf(node);
-      if (owner) getOrCreate(llmCalls, owner, () => []).push({ spanId: row.SpanId, startNs: node.startNs, attributes: a });
+      if (owner)
+        getOrCreate(llmCalls, owner, () => []).push({ spanId: row.SpanId, startNs: node.startNs, attributes: a });
     }
     const links = row['Links.TraceId'].map((traceId, i) => ({ traceId, spanId: row['Links.SpanId'][i] ?? '' }));
     const base = { traceId: row.TraceId, spanId: row.SpanId, serviceName: row.ServiceName, links };
@@ -79,7 +87,11 @@ export function decisionFactsFromSpans(
       if (name !== 'trading.reward') return;
       hasRewardEvent = true;
       const ev = row['Events.Attributes'][i] ?? {};
-      observations.push({ ...base, ...signal(ev, BigInt(row['Events.Timestamp'][i] ?? '0')), decisionId: ev['trading.decision.id'] || a['trading.decision.id'] || '' });
+      observations.push({
+        ...base,
+        ...signal(ev, BigInt(row['Events.Timestamp'][i] ?? '0')),
+        decisionId: ev['trading.decision.id'] || a['trading.decision.id'] || '',
+      });
     });
     const op = a['trading.operation.name'];
     if (op === 'reward' && a['trading.reward.value'] && !hasRewardEvent) {
@@ -102,7 +114,14 @@ export function decisionFactsFromSpans(
   for (const log of input.logs ?? []) {
     const la = log.LogAttributes;
     if (!la['trading.reward.value']) continue;
-    observations.push({ traceId: log.TraceId, spanId: log.SpanId, serviceName: log.ServiceName, links: [], ...signal(la, BigInt(log.Timestamp)), decisionId: la['trading.decision.id'] ?? '' });
+    observations.push({
+      traceId: log.TraceId,
+      spanId: log.SpanId,
+      serviceName: log.ServiceName,
+      links: [],
+      ...signal(la, BigInt(log.Timestamp)),
+      decisionId: la['trading.decision.id'] ?? '',
+    });
   }
 
   const attached = attachObservations(observations, forest, allDecisions, ownerOf, options.matchByTime);
@@ -123,7 +142,10 @@ export function decisionFactsFromSpans(
       serviceName: row.ServiceName,
       botId: row.ResourceAttributes['trading.bot.id'] ?? '',
       attributes: row.SpanAttributes,
-      strategyConfig: configs.get(`${row.SpanAttributes['trading.strategy.name'] ?? ''}\u0000${row.SpanAttributes['trading.strategy.version'] ?? ''}`) ?? '',
+      strategyConfig:
+        configs.get(
+          `${row.SpanAttributes['trading.strategy.name'] ?? ''}\u0000${row.SpanAttributes['trading.strategy.version'] ?? ''}`,
+        ) ?? '',
       llmCalls: llmCalls.get(node) ?? [],
       rewardComponents: reward?.components ?? [],
       rewardMatch: reward ? RANKS[reward.rank]! : 'none',
@@ -133,11 +155,27 @@ export function decisionFactsFromSpans(
       realizedPnl: position ? position.pnl : null,
       realizedReturn: position ? position.ret : null,
       positionId: minNonEmpty(order?.positionId ?? '', position?.positionId ?? ''),
-      priceAtHorizon: prices === null ? null : priceAtOrAfter(prices.get(row.SpanAttributes['trading.symbol'] ?? '') ?? [], node.startNs + options.horizonNs!),
+      priceAtHorizon:
+        prices === null
+          ? null
+          : priceAtOrAfter(
+              prices.get(row.SpanAttributes['trading.symbol'] ?? '') ?? [],
+              node.startNs + options.horizonNs!,
+            ),
     };
   });
-  const key = (f: DecisionFacts) => (options.gamma === null ? '' : f.attributes['trading.episode.id'] || f.attributes['trading.position.id'] || f.positionId);
-  return facts.sort((x, y) => compare(key(x), key(y)) || (x.startNs < y.startNs ? -1 : x.startNs > y.startNs ? 1 : 0) || compare(x.decisionId, y.decisionId) || compare(x.traceId, y.traceId) || compare(x.spanId, y.spanId));
+  const key = (f: DecisionFacts) =>
+    options.gamma === null
+      ? ''
+      : f.attributes['trading.episode.id'] || f.attributes['trading.position.id'] || f.positionId;
+  return facts.sort(
+    (x, y) =>
+      compare(key(x), key(y)) ||
+      (x.startNs < y.startNs ? -1 : x.startNs > y.startNs ? 1 : 0) ||
+      compare(x.decisionId, y.decisionId) ||
+      compare(x.traceId, y.traceId) ||
+      compare(x.spanId, y.spanId),
+  );
 }
 
 /** Each observation goes to decisions by the most explicit thing it carries; a decision keeps its best level. */
@@ -150,8 +188,10 @@ function attachObservations(
 ): Map<string, { rank: number; count: number; components: RewardComponent[] }> {
   const idOf = (n: SpanNode) => decisionIdOf(n.row!.SpanAttributes, n.row!.SpanId);
   const byService = new Map<string, SpanNode[]>();
-  for (const d of allDecisions) (byService.get(d.row!.ServiceName) ?? byService.set(d.row!.ServiceName, []).get(d.row!.ServiceName)!).push(d);
-  for (const list of byService.values()) list.sort((x, y) => (x.startNs < y.startNs ? -1 : x.startNs > y.startNs ? 1 : 0));
+  for (const d of allDecisions)
+    (byService.get(d.row!.ServiceName) ?? byService.set(d.row!.ServiceName, []).get(d.row!.ServiceName)!).push(d);
+  for (const list of byService.values())
+    list.sort((x, y) => (x.startNs < y.startNs ? -1 : x.startNs > y.startNs ? 1 : 0));
 
   const found = new Map<string, { rank: number; observations: Observation[] }>();
   const attach = (decisionId: string, rank: number, o: Observation) => {
@@ -188,7 +228,12 @@ function attachObservations(
     const latest = new Map<string, Observation>();
     for (const o of list) {
       const seen = latest.get(o.name);
-      if (!seen || o.ts > seen.ts || (o.ts === seen.ts && (o.value! > seen.value! || (o.value === seen.value && o.kind > seen.kind)))) latest.set(o.name, o);
+      if (
+        !seen ||
+        o.ts > seen.ts ||
+        (o.ts === seen.ts && (o.value! > seen.value! || (o.value === seen.value && o.kind > seen.kind)))
+      )
+        latest.set(o.name, o);
     }
     result.set(decisionId, {
       rank,
@@ -199,7 +244,10 @@ function attachObservations(
   return result;
 }
 
-function signal(attributes: Readonly<Record<string, string>>, ts: bigint): Pick<Observation, 'name' | 'value' | 'kind' | 'ts'> {
+function signal(
+  attributes: Readonly<Record<string, string>>,
+  ts: bigint,
+): Pick<Observation, 'name' | 'value' | 'kind' | 'ts'> {
   return {
     name: attributes['trading.reward.name'] || 'primary',
     value: strictNumber(attributes['trading.reward.value']),

@@ -37,7 +37,8 @@ export function createSpanForest(rows: Iterable<SpanRow> = []): SpanForest {
     let trace = traces.get(traceId);
     if (!trace) traces.set(traceId, (trace = new Map()));
     let node = trace.get(spanId);
-    if (!node) trace.set(spanId, (node = { traceId, spanId, row: null, parent: null, children: [], startNs: 0n, endNs: 0n }));
+    if (!node)
+      trace.set(spanId, (node = { traceId, spanId, row: null, parent: null, children: [], startNs: 0n, endNs: 0n }));
     return node;
   };
 

@@ -1,6 +1,13 @@
 import { expect } from 'vitest';
 import { insertLogRows, insertSpanRows, type LogRow, type SpanRow, type Storage } from '@tradetrace/storage';
-import { readTriplets, tripletsFromSpans, type ExtractionOptions, type StrategyVersionRecord, type Triplet, type TripletFilter } from '../../src/index.ts';
+import {
+  readTriplets,
+  tripletsFromSpans,
+  type ExtractionOptions,
+  type StrategyVersionRecord,
+  type Triplet,
+  type TripletFilter,
+} from '../../src/index.ts';
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
@@ -26,7 +33,17 @@ export async function extractWithBothEngines(
   await insertLogRows(storage, logs);
   await storage.client.command({ query: `TRUNCATE TABLE ${storage.table('strategy_versions')}` });
   if (strategyVersions.length > 0) {
-    await storage.client.insert({ table: storage.table('strategy_versions'), values: strategyVersions.map((v) => ({ ...v, parent_version: '', note: '', author: 'test', created_at: '2026-01-01 00:00:00' })), format: 'JSONEachRow' });
+    await storage.client.insert({
+      table: storage.table('strategy_versions'),
+      values: strategyVersions.map((v) => ({
+        ...v,
+        parent_version: '',
+        note: '',
+        author: 'test',
+        created_at: '2026-01-01 00:00:00',
+      })),
+      format: 'JSONEachRow',
+    });
   }
   const sql = await collect(readTriplets(storage, filter, options));
   const tree = await collect(tripletsFromSpans({ spans, logs, strategyVersions }, filter, options));

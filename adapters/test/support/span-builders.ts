@@ -27,7 +27,8 @@ export interface SpanSpec {
 
 /** One `otel_traces` row as the contrib exporter would store it. */
 export function span(spec: SpanSpec): SpanRow {
-  const text = (record: Record<string, string | number>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
+  const text = (record: Record<string, string | number>) =>
+    Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
   return {
     Timestamp: spec.at.toString(),
     TraceId: spec.traceId,
@@ -54,7 +55,15 @@ export function span(spec: SpanSpec): SpanRow {
   };
 }
 
-export function decideSpan(spec: Omit<SpanSpec, 'attributes'> & { decisionId?: string; symbol?: string; action?: string; price?: number; attributes?: Record<string, string | number> }): SpanRow {
+export function decideSpan(
+  spec: Omit<SpanSpec, 'attributes'> & {
+    decisionId?: string;
+    symbol?: string;
+    action?: string;
+    price?: number;
+    attributes?: Record<string, string | number>;
+  },
+): SpanRow {
   return span({
     name: 'decide',
     ...spec,
@@ -90,5 +99,9 @@ export function llmSpan(spec: SpanSpec & { model?: string }): SpanRow {
 }
 
 export function rewardEvent(at: bigint, value: number, extra: Record<string, string | number> = {}) {
-  return { at, name: 'trading.reward', attributes: { 'trading.reward.value': value, 'trading.reward.kind': 'realized', ...extra } };
+  return {
+    at,
+    name: 'trading.reward',
+    attributes: { 'trading.reward.value': value, 'trading.reward.kind': 'realized', ...extra },
+  };
 }

@@ -23,12 +23,21 @@ const decisionPlan = fc.record({
   llmDepths: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 3 }),
   /** An LLM call under a parent that never arrives. */
   orphanLlm: fc.boolean(),
-  inTreeRewards: fc.array(fc.record({ onDecision: fc.boolean(), namesDecision: fc.boolean(), name: rewardName, value: rewardValue }), { maxLength: 2 }),
+  inTreeRewards: fc.array(
+    fc.record({ onDecision: fc.boolean(), namesDecision: fc.boolean(), name: rewardName, value: rewardValue }),
+    { maxLength: 2 },
+  ),
   remoteRewards: fc.array(
-    fc.record({ via: fc.constantFrom('span_did', 'span_link', 'event_did', 'log_did', 'log_span', 'unattached', 'unattached_log'), name: rewardName, value: rewardValue }),
+    fc.record({
+      via: fc.constantFrom('span_did', 'span_link', 'event_did', 'log_did', 'log_span', 'unattached', 'unattached_log'),
+      name: rewardName,
+      value: rewardValue,
+    }),
     { maxLength: 3 },
   ),
-  closes: fc.array(fc.record({ pnl: rewardValue, ret: rewardValue, position: fc.constantFrom('p1', 'p2', '') }), { maxLength: 2 }),
+  closes: fc.array(fc.record({ pnl: rewardValue, ret: rewardValue, position: fc.constantFrom('p1', 'p2', '') }), {
+    maxLength: 2,
+  }),
   orders: fc.array(fc.record({ filled: rewardValue, position: fc.constantFrom('p1', 'p3', '') }), { maxLength: 2 }),
   /** Every span of the decision stored twice, as an exporter's retry without deduplication leaves them. */
   retried: fc.boolean(),
@@ -53,7 +62,9 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
     const first = spans.length;
     const traceId = ids(32);
     const decisionId = plan.namedId ? `dec-${next}` : undefined;
-    const root = plan.nestedUnderRoot ? span({ traceId, spanId: ids(16), at: at(), service: plan.service, name: 'loop' }) : undefined;
+    const root = plan.nestedUnderRoot
+      ? span({ traceId, spanId: ids(16), at: at(), service: plan.service, name: 'loop' })
+      : undefined;
     if (root) spans.push(root);
     const decision = decideSpan({
       traceId,
@@ -73,7 +84,14 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
     for (const depth of plan.llmDepths) {
       let parent = decision.SpanId;
       for (let level = 1; level < depth; level += 1) {
-        const step = span({ traceId, spanId: ids(16), parentSpanId: parent, at: at(), service: plan.service, name: 'step' });
+        const step = span({
+          traceId,
+          spanId: ids(16),
+          parentSpanId: parent,
+          at: at(),
+          service: plan.service,
+          name: 'step',
+        });
         spans.push(step);
         subtree.push(step);
         parent = step.SpanId;
@@ -82,31 +100,105 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
       spans.push(call);
       subtree.push(call);
     }
-    if (plan.orphanLlm) spans.push(llmSpan({ traceId, spanId: ids(16), parentSpanId: ids(16), at: at(), service: plan.service }));
+    if (plan.orphanLlm)
+      spans.push(llmSpan({ traceId, spanId: ids(16), parentSpanId: ids(16), at: at(), service: plan.service }));
     for (const r of plan.inTreeRewards) {
       const host = r.onDecision ? decision : subtree[subtree.length - 1]!;
       const extra = { 'trading.reward.name': r.name, ...(r.namesDecision ? { 'trading.decision.id': did } : {}) };
       host['Events.Name'].push('trading.reward');
       host['Events.Timestamp'].push(at().toString());
-      host['Events.Attributes'].push(Object.fromEntries(Object.entries(rewardEvent(0n, r.value, extra).attributes).map(([k, v]) => [k, String(v)])));
+      host['Events.Attributes'].push(
+        Object.fromEntries(Object.entries(rewardEvent(0n, r.value, extra).attributes).map(([k, v]) => [k, String(v)])),
+      );
     }
     for (const r of plan.remoteRewards) {
-      const attrs = { 'trading.reward.value': String(r.value), 'trading.reward.name': r.name, 'trading.reward.kind': 'realized' };
+      const attrs = {
+        'trading.reward.value': String(r.value),
+        'trading.reward.name': r.name,
+        'trading.reward.kind': 'realized',
+      };
       const remoteTrace = ids(32);
-      if (r.via === 'span_did') spans.push(span({ traceId: remoteTrace, at: at(), service: 'settler', attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': did, ...attrs } }));
-      if (r.via === 'span_link') spans.push(span({ traceId: remoteTrace, at: at(), service: 'settler', attributes: { 'trading.operation.name': 'reward', ...attrs }, links: [{ traceId, spanId: decision.SpanId }] }));
-      if (r.via === 'event_did') spans.push(span({ traceId: remoteTrace, at: at(), service: 'settler', events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name, 'trading.decision.id': did })] }));
-      if (r.via === 'unattached') spans.push(span({ traceId: remoteTrace, at: at(), service: plan.service, events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name })] }));
+      if (r.via === 'span_did')
+        spans.push(
+          span({
+            traceId: remoteTrace,
+            at: at(),
+            service: 'settler',
+            attributes: { 'trading.operation.name': 'reward', 'trading.decision.id': did, ...attrs },
+          }),
+        );
+      if (r.via === 'span_link')
+        spans.push(
+          span({
+            traceId: remoteTrace,
+            at: at(),
+            service: 'settler',
+            attributes: { 'trading.operation.name': 'reward', ...attrs },
+            links: [{ traceId, spanId: decision.SpanId }],
+          }),
+        );
+      if (r.via === 'event_did')
+        spans.push(
+          span({
+            traceId: remoteTrace,
+            at: at(),
+            service: 'settler',
+            events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name, 'trading.decision.id': did })],
+          }),
+        );
+      if (r.via === 'unattached')
+        spans.push(
+          span({
+            traceId: remoteTrace,
+            at: at(),
+            service: plan.service,
+            events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name })],
+          }),
+        );
       if (r.via === 'log_did' || r.via === 'log_span' || r.via === 'unattached_log') {
         const target = subtree[subtree.length - 1]!;
-        logs.push(logRow(at(), plan.service, r.via === 'log_span' ? target : undefined, r.via === 'log_did' ? { ...attrs, 'trading.decision.id': did } : attrs));
+        logs.push(
+          logRow(
+            at(),
+            plan.service,
+            r.via === 'log_span' ? target : undefined,
+            r.via === 'log_did' ? { ...attrs, 'trading.decision.id': did } : attrs,
+          ),
+        );
       }
     }
     for (const c of plan.closes) {
-      spans.push(span({ traceId: ids(32), at: at(), service: plan.service, attributes: { 'trading.operation.name': 'close_position', 'trading.decision.id': did, 'trading.position.realized_pnl': c.pnl, 'trading.position.realized_return': c.ret, ...(c.position ? { 'trading.position.id': c.position } : {}) } }));
+      spans.push(
+        span({
+          traceId: ids(32),
+          at: at(),
+          service: plan.service,
+          attributes: {
+            'trading.operation.name': 'close_position',
+            'trading.decision.id': did,
+            'trading.position.realized_pnl': c.pnl,
+            'trading.position.realized_return': c.ret,
+            ...(c.position ? { 'trading.position.id': c.position } : {}),
+          },
+        }),
+      );
     }
     for (const o of plan.orders) {
-      spans.push(span({ traceId, parentSpanId: decision.SpanId, spanId: ids(16), at: at(), service: plan.service, attributes: { 'trading.operation.name': 'submit_order', 'trading.decision.id': did, 'trading.order.filled': o.filled, ...(o.position ? { 'trading.position.id': o.position } : {}) } }));
+      spans.push(
+        span({
+          traceId,
+          parentSpanId: decision.SpanId,
+          spanId: ids(16),
+          at: at(),
+          service: plan.service,
+          attributes: {
+            'trading.operation.name': 'submit_order',
+            'trading.decision.id': did,
+            'trading.order.filled': o.filled,
+            ...(o.position ? { 'trading.position.id': o.position } : {}),
+          },
+        }),
+      );
     }
     if (plan.retried) spans.push(...spans.slice(first));
   }
@@ -137,7 +229,7 @@ function logRow(at: bigint, service: string, host: SpanRow | undefined, attribut
 /** Deterministic Fisher–Yates, so the engines see spans out of order and late. */
 function shuffle<T>(items: T[], seed: number): T[] {
   let state = seed >>> 0 || 1;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];

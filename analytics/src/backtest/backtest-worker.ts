@@ -12,9 +12,22 @@ async function runWorker(data: BacktestWorkerData): Promise<BacktestWorkerMessag
   if (!bot || typeof bot.decide !== 'function' || typeof bot.strategy?.version !== 'function') {
     return { ok: false, message: `${data.botModule} must default-export a backtest bot ({ strategy, decide })` };
   }
-  const tt = init({ serviceName: data.serviceName, endpoint: data.endpoint, botId: `${data.runId}:${data.versionIndex}` });
+  const tt = init({
+    serviceName: data.serviceName,
+    endpoint: data.endpoint,
+    botId: `${data.runId}:${data.versionIndex}`,
+  });
   try {
-    const result = await replayCandles({ bot, config: data.config, candles: data.candles, symbol: data.symbol, fill: data.fill, seed: data.seed, runId: data.runId, tt });
+    const result = await replayCandles({
+      bot,
+      config: data.config,
+      candles: data.candles,
+      symbol: data.symbol,
+      fill: data.fill,
+      seed: data.seed,
+      runId: data.runId,
+      tt,
+    });
     await tt.forceFlush();
     return { ok: true, result: { ...result, droppedSpans: tt.stats().dropped } };
   } finally {
@@ -24,5 +37,9 @@ async function runWorker(data: BacktestWorkerData): Promise<BacktestWorkerMessag
 
 runWorker(workerData as BacktestWorkerData).then(
   (message) => parentPort?.postMessage(message),
-  (error: unknown) => parentPort?.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies BacktestWorkerMessage),
+  (error: unknown) =>
+    parentPort?.postMessage({
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies BacktestWorkerMessage),
 );

@@ -62,7 +62,15 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
     const fees = current.entryFee + fill.fee;
     const realizedPnl = direction * (fill.price - current.entryPrice) * current.amount - fees;
     const realizedReturn = realizedPnl / (current.entryPrice * current.amount);
-    const trade: BacktestTrade = { decisionId: current.decisionId, side: current.side, entryPrice: current.entryPrice, exitPrice: fill.price, realizedPnl, realizedReturn, exitReason };
+    const trade: BacktestTrade = {
+      decisionId: current.decisionId,
+      side: current.side,
+      entryPrice: current.entryPrice,
+      exitPrice: fill.price,
+      realizedPnl,
+      realizedReturn,
+      exitReason,
+    };
     trades.push(trade);
     input.tt.closePosition({
       decisionId: current.decisionId,
@@ -114,7 +122,12 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
         context: { price: candle.close, candle_time_ms: candle.timestamp, position: view?.side ?? 'flat' },
       },
       async (scope) => {
-        const chosen = await input.bot.decide({ candles: history, position: view, config: strategy.config, now: clock.now() });
+        const chosen = await input.bot.decide({
+          candles: history,
+          position: view,
+          config: strategy.config,
+          now: clock.now(),
+        });
         if (chosen.context) scope.setContext(chosen.context);
         return { action: chosen.action, ...(chosen.confidence !== undefined ? { confidence: chosen.confidence } : {}) };
       },

@@ -38,14 +38,32 @@ function runWorker(data: BacktestWorkerData): Promise<BacktestResult> {
     worker.once('message', (message: BacktestWorkerMessage) => {
       settled = true;
       if (message.ok) resolvePromise(message.result);
-      else reject(new AnalyticsError('TT_ANALYTICS_BACKTEST_FAILED', `backtest of version #${data.versionIndex + 1} failed: ${message.message}`));
+      else
+        reject(
+          new AnalyticsError(
+            'TT_ANALYTICS_BACKTEST_FAILED',
+            `backtest of version #${data.versionIndex + 1} failed: ${message.message}`,
+          ),
+        );
     });
     worker.once('error', (error) => {
       settled = true;
-      reject(new AnalyticsError('TT_ANALYTICS_BACKTEST_FAILED', `backtest worker #${data.versionIndex + 1} crashed: ${error.message}`, { cause: error }));
+      reject(
+        new AnalyticsError(
+          'TT_ANALYTICS_BACKTEST_FAILED',
+          `backtest worker #${data.versionIndex + 1} crashed: ${error.message}`,
+          { cause: error },
+        ),
+      );
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new AnalyticsError('TT_ANALYTICS_BACKTEST_FAILED', `backtest worker #${data.versionIndex + 1} exited with code ${code} before reporting`));
+      if (!settled)
+        reject(
+          new AnalyticsError(
+            'TT_ANALYTICS_BACKTEST_FAILED',
+            `backtest worker #${data.versionIndex + 1} exited with code ${code} before reporting`,
+          ),
+        );
     });
   });
 }

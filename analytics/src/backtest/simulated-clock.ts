@@ -12,7 +12,8 @@ export class SimulatedClock {
   }
 
   advanceTo(timestamp: number): void {
-    if (timestamp < this.current) throw new RangeError(`simulated time cannot go back from ${this.current} to ${timestamp}`);
+    if (timestamp < this.current)
+      throw new RangeError(`simulated time cannot go back from ${this.current} to ${timestamp}`);
     this.current = timestamp;
   }
 }

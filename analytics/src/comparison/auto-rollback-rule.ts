@@ -36,15 +36,27 @@ export async function applyAutoRollbackRule(storage: Storage, rule: AutoRollback
   if (!parsed.enabled) return { rolledBack: false, reason: 'rule disabled', entry: null };
   const active = await getActiveVersion(storage, parsed.strategyName);
   if (!active) return { rolledBack: false, reason: 'no active version', entry: null };
-  const [series] = await readTradeSeries(storage, { strategyName: parsed.strategyName, versions: [active.version], since: active.activatedBy.at });
+  const [series] = await readTradeSeries(storage, {
+    strategyName: parsed.strategyName,
+    versions: [active.version],
+    since: active.activatedBy.at,
+  });
   const recent = (series?.returns ?? []).slice(-parsed.window);
   if (recent.length < parsed.window) {
-    return { rolledBack: false, reason: `${recent.length} trades since activation, ${parsed.window} needed`, entry: null };
+    return {
+      rolledBack: false,
+      reason: `${recent.length} trades since activation, ${parsed.window} needed`,
+      entry: null,
+    };
   }
   const estimate = sharpeEstimate(recent);
   const belowFloor = 1 - probabilisticSharpeRatio(estimate, parsed.floorSharpe);
   if (!(belowFloor >= parsed.confidence)) {
-    return { rolledBack: false, reason: `P(Sharpe < ${parsed.floorSharpe}) = ${belowFloor.toFixed(3)} over the last ${recent.length} trades, below ${parsed.confidence}`, entry: null };
+    return {
+      rolledBack: false,
+      reason: `P(Sharpe < ${parsed.floorSharpe}) = ${belowFloor.toFixed(3)} over the last ${recent.length} trades, below ${parsed.confidence}`,
+      entry: null,
+    };
   }
   const reason = `automatic rollback: Sharpe ${estimate.sharpe.toFixed(3)} over the last ${recent.length} trades of ${active.version}; P(Sharpe < ${parsed.floorSharpe}) = ${belowFloor.toFixed(3)} ≥ ${parsed.confidence}`;
   const entry = await rollbackVersion(storage, { strategyName: parsed.strategyName, actor: parsed.actor, reason });

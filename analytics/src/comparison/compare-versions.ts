@@ -6,7 +6,12 @@ import { mean } from '../statistics/moments.ts';
 import { sharpeRatio } from '../statistics/return-ratios.ts';
 import { statsFromSeries } from '../version-stats/compute-version-stats.ts';
 import { StatsFilterSchema } from '../version-stats/stats-filter.ts';
-import { readDecisionCounts, readPrimaryRewards, readTradeSeries, versionKey } from '../version-stats/trading-table-queries.ts';
+import {
+  readDecisionCounts,
+  readPrimaryRewards,
+  readTradeSeries,
+  versionKey,
+} from '../version-stats/trading-table-queries.ts';
 import type { VersionStats } from '../version-stats/version-stats.ts';
 import type { Verdict, VersionComparison, VersionEvidence } from './version-comparison.ts';
 
@@ -24,8 +29,10 @@ export const CompareOptionsSchema = z.object({
 });
 export type CompareOptions = z.input<typeof CompareOptionsSchema>;
 
-const format = (value: number | null, digits = 3) => (value === null || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
-const formatInterval = (interval: BootstrapInterval) => `${format(interval.estimate)} [${format(interval.lower)}, ${format(interval.upper)}]`;
+const format = (value: number | null, digits = 3) =>
+  value === null || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
+const formatInterval = (interval: BootstrapInterval) =>
+  `${format(interval.estimate)} [${format(interval.lower)}, ${format(interval.upper)}]`;
 
 function evidence(stats: VersionStats | undefined, version: string, rewards: number): VersionEvidence {
   const sharpeValue = stats?.sharpe ?? null;
@@ -54,12 +61,16 @@ export function decideVerdict(
   const halfWidth = (sharpeDifference.upper - sharpeDifference.lower) / 2;
   const excludesZero = sharpeDifference.lower > 0 || sharpeDifference.upper < 0;
   // The interval narrows like 1/√n: trades needed for it to just exclude 0 at the observed difference.
-  const tradesNeeded = excludesZero || !(Math.abs(sharpeDifference.estimate) > 0) || !Number.isFinite(halfWidth)
-    ? null
-    : Math.ceil(fewest * (halfWidth / Math.abs(sharpeDifference.estimate)) ** 2);
-  reasons.push(`Sharpe per trade: A ${format(a.sharpe)} (PSR ${format(a.psr)}, DSR ${format(a.dsr)}), B ${format(b.sharpe)} (PSR ${format(b.psr)}, DSR ${format(b.dsr)})`);
+  const tradesNeeded =
+    excludesZero || !(Math.abs(sharpeDifference.estimate) > 0) || !Number.isFinite(halfWidth)
+      ? null
+      : Math.ceil(fewest * (halfWidth / Math.abs(sharpeDifference.estimate)) ** 2);
+  reasons.push(
+    `Sharpe per trade: A ${format(a.sharpe)} (PSR ${format(a.psr)}, DSR ${format(a.dsr)}), B ${format(b.sharpe)} (PSR ${format(b.psr)}, DSR ${format(b.dsr)})`,
+  );
   reasons.push(`Sharpe difference B − A: ${formatInterval(sharpeDifference)} (95% bootstrap)`);
-  if (rewardDifference) reasons.push(`mean reward difference B − A: ${formatInterval(rewardDifference)} (95% bootstrap)`);
+  if (rewardDifference)
+    reasons.push(`mean reward difference B − A: ${formatInterval(rewardDifference)} (95% bootstrap)`);
   if (fewest < minTrades) {
     reasons.push(`too few closed trades: A ${a.trades}, B ${b.trades}; at least ${minTrades} each are needed`);
     return { verdict: 'not enough evidence', reasons, tradesNeeded: tradesNeeded ?? minTrades };
@@ -69,18 +80,24 @@ export function decideVerdict(
     return { verdict: 'keep A', reasons, tradesNeeded: null };
   }
   if (!(sharpeDifference.lower > 0)) {
-    reasons.push(`the interval of the Sharpe difference includes 0${tradesNeeded !== null ? `; about ${tradesNeeded} trades per version would be needed at this difference` : ''}`);
+    reasons.push(
+      `the interval of the Sharpe difference includes 0${tradesNeeded !== null ? `; about ${tradesNeeded} trades per version would be needed at this difference` : ''}`,
+    );
     return { verdict: 'not enough evidence', reasons, tradesNeeded };
   }
   if (b.min_trl === null || b.trades < b.min_trl) {
-    reasons.push(`B's track record is too short to show a positive Sharpe: ${b.trades} trades, min_trl ${format(b.min_trl, 1)}`);
+    reasons.push(
+      `B's track record is too short to show a positive Sharpe: ${b.trades} trades, min_trl ${format(b.min_trl, 1)}`,
+    );
     return { verdict: 'not enough evidence', reasons, tradesNeeded: b.min_trl === null ? null : Math.ceil(b.min_trl) };
   }
   if (rewardDifference && rewardDifference.upper < 0) {
     reasons.push('the Sharpe favours B but the mean reward favours A: the evidence conflicts');
     return { verdict: 'not enough evidence', reasons, tradesNeeded: null };
   }
-  reasons.push(`B beats A: the Sharpe difference interval lies above 0 and B's ${b.trades} trades exceed its min_trl ${format(b.min_trl, 1)}`);
+  reasons.push(
+    `B beats A: the Sharpe difference interval lies above 0 and B's ${b.trades} trades exceed its min_trl ${format(b.min_trl, 1)}`,
+  );
   return { verdict: 'promote B', reasons, tradesNeeded: null };
 }
 
@@ -94,7 +111,11 @@ export async function compareVersions(storage: Storage, options: CompareOptions)
     readPrimaryRewards(storage, filter),
   ]);
   // DSR deflates over every version of the strategy, not only the two compared.
-  const stats = statsFromSeries(series, new Map([...decisionCounts].map(([key, count]) => [key, count.decisions])), rewards);
+  const stats = statsFromSeries(
+    series,
+    new Map([...decisionCounts].map(([key, count]) => [key, count.decisions])),
+    rewards,
+  );
   const statsOf = (version: string) => stats.find((row) => row.strategy_version === version);
   const returnsOf = (version: string) => series.find((s) => s.strategyVersion === version)?.returns ?? [];
   const rewardsOf = (version: string) => rewards.get(versionKey(parsed.strategyName, version)) ?? [];
@@ -102,7 +123,10 @@ export async function compareVersions(storage: Storage, options: CompareOptions)
   const b = evidence(statsOf(parsed.b), parsed.b, rewardsOf(parsed.b).length);
   const bootstrap = { resamples: parsed.resamples, seed: parsed.seed };
   const sharpeDifference = bootstrapDifference(returnsOf(parsed.a), returnsOf(parsed.b), sharpeRatio, bootstrap);
-  const rewardDifference = a.rewards > 0 && b.rewards > 0 ? bootstrapDifference(rewardsOf(parsed.a), rewardsOf(parsed.b), mean, bootstrap) : null;
+  const rewardDifference =
+    a.rewards > 0 && b.rewards > 0
+      ? bootstrapDifference(rewardsOf(parsed.a), rewardsOf(parsed.b), mean, bootstrap)
+      : null;
   const { verdict, reasons, tradesNeeded } = decideVerdict(a, b, sharpeDifference, rewardDifference, parsed.minTrades);
   return {
     strategy_name: parsed.strategyName,

@@ -1,6 +1,11 @@
 import type { Storage } from '@tradetrace/storage';
 import { AnalyticsError } from '../analytics-error.ts';
-import { getActiveVersion, recordActivation, showVersion, type RegistryActionInput } from '../registry/strategy-registry.ts';
+import {
+  getActiveVersion,
+  recordActivation,
+  showVersion,
+  type RegistryActionInput,
+} from '../registry/strategy-registry.ts';
 import type { AuditEntry } from '../registry/strategy-version-record.ts';
 import { compareVersions, type CompareOptions } from './compare-versions.ts';
 import type { VersionComparison } from './version-comparison.ts';
@@ -23,10 +28,23 @@ export async function promoteVersion(storage: Storage, input: PromoteInput): Pro
   const candidate = await showVersion(storage, input.strategyName, input.version);
   const active = await getActiveVersion(storage, input.strategyName);
   if (!active) {
-    const entry = await recordActivation(storage, { ...input, version: candidate.version, reason: joinReasons(input.reason, 'no active version to compare against') }, 'promote');
+    const entry = await recordActivation(
+      storage,
+      {
+        ...input,
+        version: candidate.version,
+        reason: joinReasons(input.reason, 'no active version to compare against'),
+      },
+      'promote',
+    );
     return { entry, comparison: null };
   }
-  const comparison = await compareVersions(storage, { ...input.comparison, strategyName: input.strategyName, a: active.version, b: candidate.version });
+  const comparison = await compareVersions(storage, {
+    ...input.comparison,
+    strategyName: input.strategyName,
+    a: active.version,
+    b: candidate.version,
+  });
   if (comparison.verdict !== 'promote B' && !input.force) {
     throw new AnalyticsError(
       'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE',
@@ -34,7 +52,11 @@ export async function promoteVersion(storage: Storage, input: PromoteInput): Pro
     );
   }
   const verdictNote = `verdict "${comparison.verdict}"${input.force && comparison.verdict !== 'promote B' ? ' (forced)' : ''}: ${comparison.reasons.at(-1)}`;
-  const entry = await recordActivation(storage, { ...input, version: candidate.version, reason: joinReasons(input.reason, verdictNote) }, 'promote');
+  const entry = await recordActivation(
+    storage,
+    { ...input, version: candidate.version, reason: joinReasons(input.reason, verdictNote) },
+    'promote',
+  );
   return { entry, comparison };
 }
 

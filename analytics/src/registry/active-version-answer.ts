@@ -20,7 +20,10 @@ export type ActiveVersionRequest = z.input<typeof ActiveVersionRequestSchema>;
 export interface ActiveVersionAnswer {
   status: 200 | 304 | 404;
   headers: Record<string, string>;
-  body: { strategy_name: string; version: string; config: unknown; activated_at: string; action: string } | { code: string; message: string } | null;
+  body:
+    | { strategy_name: string; version: string; config: unknown; activated_at: string; action: string }
+    | { code: string; message: string }
+    | null;
 }
 
 export interface AnswerOptions {
@@ -33,7 +36,11 @@ export interface AnswerOptions {
 const quote = (version: string) => `"${version}"`;
 
 /** Answers one request; a long-poll returns as soon as the active version differs from `If-None-Match`. */
-export async function answerActiveVersionRequest(storage: Storage, request: ActiveVersionRequest, options: AnswerOptions = {}): Promise<ActiveVersionAnswer> {
+export async function answerActiveVersionRequest(
+  storage: Storage,
+  request: ActiveVersionRequest,
+  options: AnswerOptions = {},
+): Promise<ActiveVersionAnswer> {
   const parsed = parseInput(ActiveVersionRequestSchema, request, 'active version request');
   const deadline = Date.now() + parsed.waitSeconds * 1000;
   for (;;) {
@@ -43,7 +50,10 @@ export async function answerActiveVersionRequest(storage: Storage, request: Acti
         status: 404,
         headers: {},
         // The query API's error shape: { code, message } (docs/errors.md).
-        body: { code: 'TT_ANALYTICS_NO_ACTIVE_VERSION', message: `strategy "${parsed.strategyName}" has no active version; activate one with \`tradetrace versions activate\`` },
+        body: {
+          code: 'TT_ANALYTICS_NO_ACTIVE_VERSION',
+          message: `strategy "${parsed.strategyName}" has no active version; activate one with \`tradetrace versions activate\``,
+        },
       };
     }
     const etag = quote(active.version);
@@ -51,7 +61,13 @@ export async function answerActiveVersionRequest(storage: Storage, request: Acti
       return {
         status: 200,
         headers: { etag, 'cache-control': 'no-cache' },
-        body: { strategy_name: active.strategyName, version: active.version, config: active.config, activated_at: active.activatedBy.at, action: active.activatedBy.action },
+        body: {
+          strategy_name: active.strategyName,
+          version: active.version,
+          config: active.config,
+          activated_at: active.activatedBy.at,
+          action: active.activatedBy.action,
+        },
       };
     }
     if (Date.now() >= deadline || options.signal?.aborted) return { status: 304, headers: { etag }, body: null };

@@ -6,14 +6,17 @@ export interface ConfigChange {
   to?: unknown;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Field-by-field differences from `from` to `to`, recursing into objects and arrays, sorted by path. */
 export function diffConfigs(from: unknown, to: unknown, path = ''): ConfigChange[] {
   const bothObjects = isPlainObject(from) && isPlainObject(to);
   const bothArrays = Array.isArray(from) && Array.isArray(to);
   if (!bothObjects && !bothArrays) {
-    return Object.is(from, to) || JSON.stringify(from) === JSON.stringify(to) ? [] : [{ path: path || '(root)', kind: 'changed', from, to }];
+    return Object.is(from, to) || JSON.stringify(from) === JSON.stringify(to)
+      ? []
+      : [{ path: path || '(root)', kind: 'changed', from, to }];
   }
   const a = from as Record<string, unknown>;
   const b = to as Record<string, unknown>;

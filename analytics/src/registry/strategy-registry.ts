@@ -98,7 +98,8 @@ async function selectRows<T>(storage: Storage, query: string, params: Record<str
   return result.json<T>();
 }
 
-const VERSION_COLUMNS = 'strategy_name, version, parent_version, config, note, author, toString(toUnixTimestamp64Micro(created_at)) AS created_at_us';
+const VERSION_COLUMNS =
+  'strategy_name, version, parent_version, config, note, author, toString(toUnixTimestamp64Micro(created_at)) AS created_at_us';
 
 /** Every version, newest first; one strategy when `strategyName` is given. */
 export async function listVersions(storage: Storage, strategyName?: string): Promise<StrategyVersionRecord[]> {
@@ -113,7 +114,11 @@ ORDER BY strategy_name, created_at DESC, version`,
 }
 
 /** A version by id or unique id prefix; TT_ANALYTICS_VERSION_NOT_FOUND when none or several match. */
-export async function showVersion(storage: Storage, strategyName: string, versionOrPrefix: string): Promise<StrategyVersionRecord> {
+export async function showVersion(
+  storage: Storage,
+  strategyName: string,
+  versionOrPrefix: string,
+): Promise<StrategyVersionRecord> {
   const rows = await selectRows<VersionRow>(
     storage,
     `SELECT ${VERSION_COLUMNS} FROM ${storage.table(VERSIONS_TABLE)} FINAL
@@ -122,8 +127,14 @@ WHERE strategy_name = {name:String} AND startsWith(version, {prefix:String}) ORD
   );
   const [row] = rows;
   if (rows.length !== 1 || row === undefined || versionOrPrefix === '') {
-    const why = rows.length > 1 ? `several versions start with "${versionOrPrefix}": give more digits` : `no such version; see \`tradetrace versions list --strategy ${strategyName}\``;
-    throw new AnalyticsError('TT_ANALYTICS_VERSION_NOT_FOUND', `strategy "${strategyName}" version "${versionOrPrefix}": ${why}`);
+    const why =
+      rows.length > 1
+        ? `several versions start with "${versionOrPrefix}": give more digits`
+        : `no such version; see \`tradetrace versions list --strategy ${strategyName}\``;
+    throw new AnalyticsError(
+      'TT_ANALYTICS_VERSION_NOT_FOUND',
+      `strategy "${strategyName}" version "${versionOrPrefix}": ${why}`,
+    );
   }
   return toRecord(row);
 }
@@ -204,7 +215,10 @@ export async function addVersion(storage: Storage, input: AddVersionInput): Prom
   } catch (error) {
     if ((error as AnalyticsError).code !== 'TT_ANALYTICS_VERSION_NOT_FOUND') throw error;
   }
-  const parent = parsed.parentVersion === undefined ? undefined : (await showVersion(storage, parsed.strategyName, parsed.parentVersion)).version;
+  const parent =
+    parsed.parentVersion === undefined
+      ? undefined
+      : (await showVersion(storage, parsed.strategyName, parsed.parentVersion)).version;
   const createdAt = BigInt(Date.now()) * 1000n;
   await storage.client.insert({
     table: storage.table(VERSIONS_TABLE),
@@ -221,7 +235,14 @@ export async function addVersion(storage: Storage, input: AddVersionInput): Prom
       },
     ],
   });
-  await appendAudit(storage, { strategyName: parsed.strategyName, action: 'add', version, previousVersion: null, actor: parsed.author || 'unknown', reason: parsed.note });
+  await appendAudit(storage, {
+    strategyName: parsed.strategyName,
+    action: 'add',
+    version,
+    previousVersion: null,
+    actor: parsed.author || 'unknown',
+    reason: parsed.note,
+  });
   return { record: await showVersion(storage, parsed.strategyName, version), created: true };
 }
 
@@ -235,11 +256,21 @@ export async function recordActivation(
   const record = await showVersion(storage, parsed.strategyName, input.version);
   const active = await getActiveVersion(storage, parsed.strategyName);
   if (active?.version === record.version) return null;
-  return appendAudit(storage, { strategyName: parsed.strategyName, action, version: record.version, previousVersion: active?.version ?? null, actor: parsed.actor, reason: parsed.reason });
+  return appendAudit(storage, {
+    strategyName: parsed.strategyName,
+    action,
+    version: record.version,
+    previousVersion: active?.version ?? null,
+    actor: parsed.actor,
+    reason: parsed.reason,
+  });
 }
 
 /** Makes a version active (no evidence asked; `promoteVersion` asks for it). */
-export function activateVersion(storage: Storage, input: RegistryActionInput & { version: string }): Promise<AuditEntry | null> {
+export function activateVersion(
+  storage: Storage,
+  input: RegistryActionInput & { version: string },
+): Promise<AuditEntry | null> {
   return recordActivation(storage, input, 'activate');
 }
 
@@ -250,13 +281,28 @@ export async function rollbackVersion(storage: Storage, input: RegistryActionInp
   const current = stack.at(-1);
   const target = stack.at(-2);
   if (!current || !target) {
-    throw new AnalyticsError('TT_ANALYTICS_NOTHING_TO_ROLL_BACK', `strategy "${parsed.strategyName}" has no earlier active version to roll back to; activate one with \`tradetrace versions activate\``);
+    throw new AnalyticsError(
+      'TT_ANALYTICS_NOTHING_TO_ROLL_BACK',
+      `strategy "${parsed.strategyName}" has no earlier active version to roll back to; activate one with \`tradetrace versions activate\``,
+    );
   }
-  return appendAudit(storage, { strategyName: parsed.strategyName, action: 'rollback', version: target.version, previousVersion: current.version, actor: parsed.actor, reason: parsed.reason });
+  return appendAudit(storage, {
+    strategyName: parsed.strategyName,
+    action: 'rollback',
+    version: target.version,
+    previousVersion: current.version,
+    actor: parsed.actor,
+    reason: parsed.reason,
+  });
 }
 
 /** Field-by-field config changes from version `from` to version `to`. */
-export async function diffVersions(storage: Storage, strategyName: string, from: string, to: string): Promise<ConfigChange[]> {
+export async function diffVersions(
+  storage: Storage,
+  strategyName: string,
+  from: string,
+  to: string,
+): Promise<ConfigChange[]> {
   const [a, b] = await Promise.all([showVersion(storage, strategyName, from), showVersion(storage, strategyName, to)]);
   return diffConfigs(a.config, b.config);
 }

@@ -40,7 +40,16 @@ async function readLlmModels(storage: Storage, filter: { since?: string; until?:
     query_params: params,
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ model: string; calls: string; errors: string; p50: number; p95: number; input_tokens: string; output_tokens: string; cost: number | null }>();
+  const rows = await result.json<{
+    model: string;
+    calls: string;
+    errors: string;
+    p50: number;
+    p95: number;
+    input_tokens: string;
+    output_tokens: string;
+    cost: number | null;
+  }>();
   return rows.map((row) => ({
     model: row.model || '(unknown)',
     calls: Number(row.calls),
@@ -57,7 +66,11 @@ async function readLlmModels(storage: Storage, filter: { since?: string; until?:
  * One comparison per strategy with two or more traded versions: the active version (else the one with the most
  * trades) against the best-Sharpe other version.
  */
-async function strategyComparisons(storage: Storage, versions: readonly ReportVersion[], filter: { since?: string; until?: string; mode?: 'live' | 'paper' | 'backtest' }): Promise<VersionComparison[]> {
+async function strategyComparisons(
+  storage: Storage,
+  versions: readonly ReportVersion[],
+  filter: { since?: string; until?: string; mode?: 'live' | 'paper' | 'backtest' },
+): Promise<VersionComparison[]> {
   const byStrategy = new Map<string, ReportVersion[]>();
   for (const v of versions) {
     if (v.stats.trades === 0) continue;
@@ -67,17 +80,36 @@ async function strategyComparisons(storage: Storage, versions: readonly ReportVe
   for (const [strategyName, candidates] of byStrategy) {
     if (candidates.length < 2) continue;
     const active = await getActiveVersion(storage, strategyName);
-    const incumbent = candidates.find((c) => c.stats.strategy_version === active?.version) ?? [...candidates].sort((x, y) => y.stats.trades - x.stats.trades)[0]!;
-    const challenger = candidates.filter((c) => c !== incumbent).sort((x, y) => (y.stats.sharpe ?? -Infinity) - (x.stats.sharpe ?? -Infinity))[0]!;
-    comparisons.push(await compareVersions(storage, { strategyName, a: incumbent.stats.strategy_version, b: challenger.stats.strategy_version, filter }));
+    const incumbent =
+      candidates.find((c) => c.stats.strategy_version === active?.version) ??
+      [...candidates].sort((x, y) => y.stats.trades - x.stats.trades)[0]!;
+    const challenger = candidates
+      .filter((c) => c !== incumbent)
+      .sort((x, y) => (y.stats.sharpe ?? -Infinity) - (x.stats.sharpe ?? -Infinity))[0]!;
+    comparisons.push(
+      await compareVersions(storage, {
+        strategyName,
+        a: incumbent.stats.strategy_version,
+        b: challenger.stats.strategy_version,
+        filter,
+      }),
+    );
   }
   return comparisons;
 }
 
 /** Reads everything the report shows. */
-export async function collectReportData(storage: Storage, filter: StatsFilter = {}, title = 'tradetrace report'): Promise<ReportData> {
+export async function collectReportData(
+  storage: Storage,
+  filter: StatsFilter = {},
+  title = 'tradetrace report',
+): Promise<ReportData> {
   const resolved = parseInput(StatsFilterSchema, filter, 'report filter');
-  const [stats, series, rewards] = await Promise.all([computeVersionStats(storage, resolved), readTradeSeries(storage, resolved), readPrimaryRewards(storage, resolved)]);
+  const [stats, series, rewards] = await Promise.all([
+    computeVersionStats(storage, resolved),
+    readTradeSeries(storage, resolved),
+    readPrimaryRewards(storage, resolved),
+  ]);
   const versions: ReportVersion[] = stats.map((row) => {
     const key = versionKey(row.strategy_name, row.strategy_version);
     const returns = series.find((s) => versionKey(s.strategyName, s.strategyVersion) === key)?.returns ?? [];
@@ -92,10 +124,17 @@ export async function collectReportData(storage: Storage, filter: StatsFilter = 
       drawdown: drawdownCurve(returns),
       rewards: rewards.get(key) ?? [],
       winRate: { value: row.win_rate, lower: finiteOrNull(interval.lower), upper: finiteOrNull(interval.upper) },
-      sharpe: { value: finiteOrNull(estimate.sharpe), lower: finiteOrNull(estimate.sharpe - Z95 * se), upper: finiteOrNull(estimate.sharpe + Z95 * se) },
+      sharpe: {
+        value: finiteOrNull(estimate.sharpe),
+        lower: finiteOrNull(estimate.sharpe - Z95 * se),
+        upper: finiteOrNull(estimate.sharpe + Z95 * se),
+      },
     };
   });
   const comparisonFilter = { since: resolved.since, until: resolved.until, mode: resolved.mode };
-  const [llmModels, comparisons] = await Promise.all([readLlmModels(storage, resolved), strategyComparisons(storage, versions, comparisonFilter)]);
+  const [llmModels, comparisons] = await Promise.all([
+    readLlmModels(storage, resolved),
+    strategyComparisons(storage, versions, comparisonFilter),
+  ]);
   return { title, generatedAt: new Date().toISOString(), versions, llmModels, comparisons };
 }

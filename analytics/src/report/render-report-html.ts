@@ -15,12 +15,41 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const fmt = (value: number | null | undefined, digits = 3) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 3) =>
+  value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
 function statsTable(data: ReportData): string {
-  const head = ['version', 'decisions', 'trades', 'win rate', 'total pnl', 'sharpe', 'sortino', 'max dd', 'profit factor', 'psr', 'dsr', 'min trl', 'mean reward'];
+  const head = [
+    'version',
+    'decisions',
+    'trades',
+    'win rate',
+    'total pnl',
+    'sharpe',
+    'sortino',
+    'max dd',
+    'profit factor',
+    'psr',
+    'dsr',
+    'min trl',
+    'mean reward',
+  ];
   const rows = data.versions.map(({ label, stats: s }) =>
-    [label, String(s.decisions), String(s.trades), fmt(s.win_rate), fmt(s.total_pnl, 2), fmt(s.sharpe), fmt(s.sortino), fmt(s.max_drawdown), fmt(s.profit_factor, 2), fmt(s.psr), fmt(s.dsr), fmt(s.min_trl, 1), fmt(s.mean_reward, 4)]
+    [
+      label,
+      String(s.decisions),
+      String(s.trades),
+      fmt(s.win_rate),
+      fmt(s.total_pnl, 2),
+      fmt(s.sharpe),
+      fmt(s.sortino),
+      fmt(s.max_drawdown),
+      fmt(s.profit_factor, 2),
+      fmt(s.psr),
+      fmt(s.dsr),
+      fmt(s.min_trl, 1),
+      fmt(s.mean_reward, 4),
+    ]
       .map((cell) => `<td>${escapeHtml(cell)}</td>`)
       .join(''),
   );
@@ -30,9 +59,13 @@ function statsTable(data: ReportData): string {
 function verdicts(data: ReportData): string {
   if (data.comparisons.length === 0) return '<p class="muted">No strategy has two traded versions to compare.</p>';
   return data.comparisons
-    .map((c) => `<div class="verdict verdict-${c.verdict === 'promote B' ? 'promote' : c.verdict === 'keep A' ? 'keep' : 'undecided'}">
+    .map(
+      (
+        c,
+      ) => `<div class="verdict verdict-${c.verdict === 'promote B' ? 'promote' : c.verdict === 'keep A' ? 'keep' : 'undecided'}">
 <h3>${escapeHtml(c.strategy_name)}: A = ${escapeHtml(c.a.version)}, B = ${escapeHtml(c.b.version)} → <strong>${escapeHtml(c.verdict)}</strong></h3>
-<ul>${c.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul></div>`)
+<ul>${c.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul></div>`,
+    )
     .join('\n');
 }
 
@@ -91,13 +124,14 @@ td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}td:first-child,th:f
 
 /** One self-contained HTML page: Chart.js, the data and the drawing code inline; no network needed to view it. */
 export function renderReportHtml(data: ReportData, chartLibrary: string = readChartJsBundle()): string {
-  const llmSection = data.llmModels.length > 0
-    ? `<div class="grid"><div><h3>LLM latency per model</h3><div class="chart"><canvas id="chart-llm-latency"></canvas></div></div>
+  const llmSection =
+    data.llmModels.length > 0
+      ? `<div class="grid"><div><h3>LLM latency per model</h3><div class="chart"><canvas id="chart-llm-latency"></canvas></div></div>
 <div><h3>LLM cost per model</h3><div class="chart"><canvas id="chart-llm-cost"></canvas></div></div></div>
 <table><thead><tr><th>model</th><th>calls</th><th>errors</th><th>p50 ms</th><th>p95 ms</th><th>tokens in</th><th>tokens out</th><th>cost USD</th></tr></thead><tbody>
 ${data.llmModels.map((m) => `<tr><td>${escapeHtml(m.model)}</td><td>${m.calls}</td><td>${m.errors}</td><td>${fmt(m.latencyP50Ms, 0)}</td><td>${fmt(m.latencyP95Ms, 0)}</td><td>${m.inputTokens}</td><td>${m.outputTokens}</td><td>${fmt(m.costUsd, 4)}</td></tr>`).join('')}
 </tbody></table>`
-    : '<p class="muted">No LLM calls recorded.</p>';
+      : '<p class="muted">No LLM calls recorded.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head>

@@ -31,7 +31,8 @@ export function expectedMaxSharpe(sharpeVariance: number, trials: number): numbe
   if (trials < 2) return Number.NaN;
   return (
     Math.sqrt(sharpeVariance) *
-    ((1 - EULER_GAMMA) * standardNormalQuantile(1 - 1 / trials) + EULER_GAMMA * standardNormalQuantile(1 - 1 / (trials * Math.E)))
+    ((1 - EULER_GAMMA) * standardNormalQuantile(1 - 1 / trials) +
+      EULER_GAMMA * standardNormalQuantile(1 - 1 / (trials * Math.E)))
   );
 }
 

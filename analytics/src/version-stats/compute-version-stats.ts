@@ -4,7 +4,12 @@ import { maxDrawdown } from '../statistics/equity-curve.ts';
 import { mean, populationVariance, sampleMoments } from '../statistics/moments.ts';
 import { expectancy, profitFactor, winRate } from '../statistics/pnl-ratios.ts';
 import { annualize, sharpeRatio, sortinoRatio } from '../statistics/return-ratios.ts';
-import { deflatedSharpeRatio, minimumTrackRecordLength, probabilisticSharpeRatio, type SharpeEstimate } from '../statistics/sharpe-inference.ts';
+import {
+  deflatedSharpeRatio,
+  minimumTrackRecordLength,
+  probabilisticSharpeRatio,
+  type SharpeEstimate,
+} from '../statistics/sharpe-inference.ts';
 import { StatsFilterSchema, type StatsFilter } from './stats-filter.ts';
 import { readDecisionCounts, readPrimaryRewards, readTradeSeries, versionKey } from './trading-table-queries.ts';
 import type { VersionStats, VersionTradeSeries } from './version-stats.ts';
@@ -17,7 +22,12 @@ export function finiteOrNull(value: number): number | null {
 /** The per-trade Sharpe ratio with the moments the PSR family needs. */
 export function sharpeEstimate(returns: readonly number[]): SharpeEstimate {
   const moments = sampleMoments(returns);
-  return { sharpe: sharpeRatio(returns), observations: returns.length, skewness: moments.skewness, kurtosis: moments.kurtosis };
+  return {
+    sharpe: sharpeRatio(returns),
+    observations: returns.length,
+    skewness: moments.skewness,
+    kurtosis: moments.kurtosis,
+  };
 }
 
 /**
@@ -30,7 +40,9 @@ export function statsFromSeries(
   rewards: ReadonlyMap<string, readonly number[]>,
   periodsPerYear?: number,
 ): VersionStats[] {
-  const estimates = new Map(series.map((s) => [versionKey(s.strategyName, s.strategyVersion), sharpeEstimate(s.returns)]));
+  const estimates = new Map(
+    series.map((s) => [versionKey(s.strategyName, s.strategyVersion), sharpeEstimate(s.returns)]),
+  );
   const sharpesByStrategy = new Map<string, number[]>();
   for (const s of series) {
     const sr = estimates.get(versionKey(s.strategyName, s.strategyVersion))!.sharpe;
@@ -43,7 +55,10 @@ export function statsFromSeries(
     const key = versionKey(s.strategyName, s.strategyVersion);
     const estimate = estimates.get(key)!;
     const peers = sharpesByStrategy.get(s.strategyName) ?? [];
-    const dsr = peers.length >= 2 && Number.isFinite(estimate.sharpe) ? deflatedSharpeRatio(estimate, populationVariance(peers), peers.length) : Number.NaN;
+    const dsr =
+      peers.length >= 2 && Number.isFinite(estimate.sharpe)
+        ? deflatedSharpeRatio(estimate, populationVariance(peers), peers.length)
+        : Number.NaN;
     const versionRewards = rewards.get(key) ?? [];
     return {
       strategy_name: s.strategyName,
@@ -77,9 +92,17 @@ export async function computeVersionStats(storage: Storage, filter: StatsFilter 
   const series = new Map(trades.map((s) => [versionKey(s.strategyName, s.strategyVersion), s]));
   // A version that decided but never closed a trade still gets a row.
   for (const [key, count] of decisionCounts) {
-    if (!series.has(key)) series.set(key, { strategyName: count.strategyName, strategyVersion: count.strategyVersion, returns: [], pnls: [] });
+    if (!series.has(key))
+      series.set(key, {
+        strategyName: count.strategyName,
+        strategyVersion: count.strategyVersion,
+        returns: [],
+        pnls: [],
+      });
   }
-  const ordered = [...series.values()].sort((a, b) => a.strategyName.localeCompare(b.strategyName) || a.strategyVersion.localeCompare(b.strategyVersion));
+  const ordered = [...series.values()].sort(
+    (a, b) => a.strategyName.localeCompare(b.strategyName) || a.strategyVersion.localeCompare(b.strategyVersion),
+  );
   const decisions = new Map([...decisionCounts].map(([key, count]) => [key, count.decisions]));
   return statsFromSeries(ordered, decisions, rewards, resolved.periodsPerYear);
 }

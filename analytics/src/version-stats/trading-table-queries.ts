@@ -18,7 +18,7 @@ const DECISIONS_BY_ID = (decisions: string) => `SELECT
 
 /** WHERE clause over columns `at`, `mode`, `strategy_name`, `strategy_version` and the matching query parameters. */
 function filterClause(filter: ResolvedStatsFilter): { where: string; params: Record<string, unknown> } {
-  const conditions: string[] = ['strategy_name != \'\''];
+  const conditions: string[] = ["strategy_name != ''"];
   const params: Record<string, unknown> = {};
   if (filter.since !== undefined) {
     conditions.push('at >= parseDateTime64BestEffort({since:String}, 9)');
@@ -54,7 +54,12 @@ export const versionKey = (name: string, version: string) => `${name}\u0000${ver
 /** Per-trade realized returns and pnl of every version, in close order. */
 export async function readTradeSeries(storage: Storage, filter: ResolvedStatsFilter): Promise<VersionTradeSeries[]> {
   const { where, params } = filterClause(filter);
-  const rows = await queryRows<{ strategy_name: string; strategy_version: string; realized_return: number; realized_pnl: number | null }>(
+  const rows = await queryRows<{
+    strategy_name: string;
+    strategy_version: string;
+    realized_return: number;
+    realized_pnl: number | null;
+  }>(
     storage,
     `SELECT strategy_name, strategy_version, realized_return, realized_pnl FROM (
   SELECT
@@ -87,7 +92,10 @@ ORDER BY strategy_name, strategy_version, at, span_id`,
 }
 
 /** Number of decisions per version. */
-export async function readDecisionCounts(storage: Storage, filter: ResolvedStatsFilter): Promise<Map<string, { strategyName: string; strategyVersion: string; decisions: number }>> {
+export async function readDecisionCounts(
+  storage: Storage,
+  filter: ResolvedStatsFilter,
+): Promise<Map<string, { strategyName: string; strategyVersion: string; decisions: number }>> {
   const { where, params } = filterClause(filter);
   const rows = await queryRows<{ strategy_name: string; strategy_version: string; decisions: string | number }>(
     storage,
@@ -99,11 +107,19 @@ WHERE ${where}
 GROUP BY strategy_name, strategy_version`,
     params,
   );
-  return new Map(rows.map((row) => [versionKey(row.strategy_name, row.strategy_version), { strategyName: row.strategy_name, strategyVersion: row.strategy_version, decisions: Number(row.decisions) }]));
+  return new Map(
+    rows.map((row) => [
+      versionKey(row.strategy_name, row.strategy_version),
+      { strategyName: row.strategy_name, strategyVersion: row.strategy_version, decisions: Number(row.decisions) },
+    ]),
+  );
 }
 
 /** Values of the `primary` reward per version, in time order (`trading_rewards` holds each reward once). */
-export async function readPrimaryRewards(storage: Storage, filter: ResolvedStatsFilter): Promise<Map<string, number[]>> {
+export async function readPrimaryRewards(
+  storage: Storage,
+  filter: ResolvedStatsFilter,
+): Promise<Map<string, number[]>> {
   const rewardsTable = storage.table('trading_rewards');
   const { where, params } = filterClause(filter);
   const rows = await queryRows<{ strategy_name: string; strategy_version: string; value: number }>(

@@ -11,12 +11,15 @@ import type { BacktestResult } from '../../src/backtest/backtest-result.ts';
 import { computeVersionStats } from '../../src/version-stats/compute-version-stats.ts';
 
 const BOT = new URL('./fixtures/sma-cross-bot.ts', import.meta.url).pathname;
-const CONFIGS = [{ fast: 3, slow: 8 }, { fast: 5, slow: 20 }];
+const CONFIGS = [
+  { fast: 3, slow: 8 },
+  { fast: 5, slow: 20 },
+];
 
 /** A seeded random walk written as CSV, so the test reads candles the way a user's file is read. */
 function syntheticCsv(count: number): string {
   let state = 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let price = 100;
   const lines = ['timestamp,open,high,low,close,volume'];
   for (let i = 0; i < count; i++) {
@@ -45,11 +48,25 @@ afterAll(async () => {
 });
 
 const withoutRunId = (results: BacktestResult[]) =>
-  results.map((r) => ({ ...r, runId: undefined, trades: r.trades.map((t) => ({ ...t, decisionId: t.decisionId.replace(`${r.runId}:`, '') })) }));
+  results.map((r) => ({
+    ...r,
+    runId: undefined,
+    trades: r.trades.map((t) => ({ ...t, decisionId: t.decisionId.replace(`${r.runId}:`, '') })),
+  }));
 
 describe('runBacktests', () => {
   it('replays two versions in worker threads deterministically: same seed, same trades and same triplets', async () => {
-    const run = (runId: string, seed: number, configs = CONFIGS) => runBacktests({ botModule: BOT, configs, candles, seed, runId, endpoint: collector.url, symbol: 'BTC/USDT', concurrency: 2 });
+    const run = (runId: string, seed: number, configs = CONFIGS) =>
+      runBacktests({
+        botModule: BOT,
+        configs,
+        candles,
+        seed,
+        runId,
+        endpoint: collector.url,
+        symbol: 'BTC/USDT',
+        concurrency: 2,
+      });
     const first = await run('run-a', 42);
     const second = await run('run-b', 42);
     const otherSeed = await run('run-c', 43, CONFIGS.slice(0, 1));
@@ -60,7 +77,9 @@ describe('runBacktests', () => {
     expect(new Set(first.map((r) => r.strategyVersion)).size).toBe(2);
     expect(withoutRunId(second)).toEqual(withoutRunId(first));
     // Another seed draws other slippage: same signals, different fills.
-    expect(otherSeed[0]!.trades.map((t) => t.decisionId.replace('run-c:', ''))).toEqual(first[0]!.trades.map((t) => t.decisionId.replace('run-a:', '')));
+    expect(otherSeed[0]!.trades.map((t) => t.decisionId.replace('run-c:', ''))).toEqual(
+      first[0]!.trades.map((t) => t.decisionId.replace('run-a:', '')),
+    );
     expect(otherSeed[0]!.totalPnl).not.toBe(first[0]!.totalPnl);
 
     // What landed in ClickHouse through the SDK, the OTLP exporter and the collector.
@@ -73,7 +92,15 @@ describe('runBacktests', () => {
       const comparable = (runId: string) =>
         triplets
           .filter((t) => t.decision_id.startsWith(`${runId}:`))
-          .map((t) => ({ id: t.decision_id.slice(runId.length + 1), strategy: [t.strategy_name, t.strategy_version], mode: t.mode, decision: t.decision, context: t.context, reward: t.reward, outcome: t.outcome }))
+          .map((t) => ({
+            id: t.decision_id.slice(runId.length + 1),
+            strategy: [t.strategy_name, t.strategy_version],
+            mode: t.mode,
+            decision: t.decision,
+            context: t.context,
+            reward: t.reward,
+            outcome: t.outcome,
+          }))
           .sort((x, y) => x.id.localeCompare(y.id));
       const a = comparable('run-a');
       expect(a).toHaveLength(2 * candles.length);

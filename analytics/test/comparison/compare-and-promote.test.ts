@@ -11,17 +11,36 @@ import { tradeRows } from '../support/trading-span-rows.ts';
 
 let dataPath: string;
 let storage: Storage;
-const ids: Record<'flat' | 'strong' | 'young' | 'weak' | 'crashing', string> = { flat: '', strong: '', young: '', weak: '', crashing: '' };
+const ids: Record<'flat' | 'strong' | 'young' | 'weak' | 'crashing', string> = {
+  flat: '',
+  strong: '',
+  young: '',
+  weak: '',
+  crashing: '',
+};
 
 function returns(seed: number, count: number, drift: number, spread: number): number[] {
   let state = seed;
-  const next = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
   return Array.from({ length: count }, () => drift + (next() - 0.5) * spread);
 }
 
 async function storeTrades(version: string, series: number[], startMs: number): Promise<void> {
   const rows: SpanRow[] = [];
-  series.forEach((r, i) => rows.push(...tradeRows({ strategy: 'gamma', version, mode: 'paper', decisionId: `${version}-${startMs}-${i}`, atMs: startMs + i * 1000, realizedReturn: r, realizedPnl: r * 100, reward: r })));
+  series.forEach((r, i) =>
+    rows.push(
+      ...tradeRows({
+        strategy: 'gamma',
+        version,
+        mode: 'paper',
+        decisionId: `${version}-${startMs}-${i}`,
+        atMs: startMs + i * 1000,
+        realizedReturn: r,
+        realizedPnl: r * 100,
+        reward: r,
+      }),
+    ),
+  );
   await insertSpanRows(storage, rows);
 }
 
@@ -29,8 +48,17 @@ beforeAll(async () => {
   dataPath = mkdtempSync(join(tmpdir(), 'tt-compare-'));
   storage = await openStorage({ dataPath });
   await runMigrations(storage);
-  const configs = { flat: { edge: 0 }, strong: { edge: 1 }, young: { edge: 2 }, weak: { edge: -1 }, crashing: { edge: -5 } };
-  for (const [key, config] of Object.entries(configs)) ids[key as keyof typeof ids] = (await addVersion(storage, { strategyName: 'gamma', config, author: 'test' })).record.version;
+  const configs = {
+    flat: { edge: 0 },
+    strong: { edge: 1 },
+    young: { edge: 2 },
+    weak: { edge: -1 },
+    crashing: { edge: -5 },
+  };
+  for (const [key, config] of Object.entries(configs))
+    ids[key as keyof typeof ids] = (
+      await addVersion(storage, { strategyName: 'gamma', config, author: 'test' })
+    ).record.version;
   const past = Date.parse('2026-01-01T00:00:00Z');
   await storeTrades(ids.flat, returns(1, 120, 0, 0.02), past);
   await storeTrades(ids.strong, returns(2, 120, 0.012, 0.02), past);
@@ -78,34 +106,65 @@ describe('compareVersions', () => {
 describe('promoteVersion', () => {
   it('refuses without evidence unless forced, and records the verdict in the audit trail', async () => {
     await activateVersion(storage, { strategyName: 'gamma', version: ids.flat, actor: 'ana' });
-    await expect(promoteVersion(storage, { strategyName: 'gamma', version: ids.young, actor: 'ana' })).rejects.toMatchObject({ code: 'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE' });
+    await expect(
+      promoteVersion(storage, { strategyName: 'gamma', version: ids.young, actor: 'ana' }),
+    ).rejects.toMatchObject({ code: 'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE' });
     expect((await getActiveVersion(storage, 'gamma'))?.version).toBe(ids.flat);
 
-    const forced = await promoteVersion(storage, { strategyName: 'gamma', version: ids.young, actor: 'ana', reason: 'hunch', force: true });
+    const forced = await promoteVersion(storage, {
+      strategyName: 'gamma',
+      version: ids.young,
+      actor: 'ana',
+      reason: 'hunch',
+      force: true,
+    });
     expect(forced.entry?.reason).toMatch(/^hunch; verdict "not enough evidence" \(forced\)/);
     expect((await getActiveVersion(storage, 'gamma'))?.version).toBe(ids.young);
 
-    await activateVersion(storage, { strategyName: 'gamma', version: ids.flat, actor: 'ana', reason: 'back to baseline' });
+    await activateVersion(storage, {
+      strategyName: 'gamma',
+      version: ids.flat,
+      actor: 'ana',
+      reason: 'back to baseline',
+    });
     const promoted = await promoteVersion(storage, { strategyName: 'gamma', version: ids.strong, actor: 'ana' });
     expect(promoted.comparison?.verdict).toBe('promote B');
     expect((await getActiveVersion(storage, 'gamma'))?.version).toBe(ids.strong);
-    expect((await readAuditTrail(storage, 'gamma')).filter((e) => e.action === 'promote').map((e) => e.version)).toEqual([ids.young, ids.strong]);
+    expect(
+      (await readAuditTrail(storage, 'gamma')).filter((e) => e.action === 'promote').map((e) => e.version),
+    ).toEqual([ids.young, ids.strong]);
   });
 });
 
 describe('applyAutoRollbackRule', () => {
   it('is off by default, waits for a full window, then rolls back a failing version and says why', async () => {
-    await activateVersion(storage, { strategyName: 'gamma', version: ids.crashing, actor: 'ana', reason: 'experiment' });
+    await activateVersion(storage, {
+      strategyName: 'gamma',
+      version: ids.crashing,
+      actor: 'ana',
+      reason: 'experiment',
+    });
     const after = Date.now() + 1000;
-    expect(await applyAutoRollbackRule(storage, { strategyName: 'gamma', window: 30 })).toMatchObject({ rolledBack: false, reason: 'rule disabled' });
+    expect(await applyAutoRollbackRule(storage, { strategyName: 'gamma', window: 30 })).toMatchObject({
+      rolledBack: false,
+      reason: 'rule disabled',
+    });
 
     await storeTrades(ids.crashing, returns(9, 10, -0.01, 0.01), after);
-    expect(await applyAutoRollbackRule(storage, { enabled: true, strategyName: 'gamma', window: 30 })).toMatchObject({ rolledBack: false, reason: '10 trades since activation, 30 needed' });
+    expect(await applyAutoRollbackRule(storage, { enabled: true, strategyName: 'gamma', window: 30 })).toMatchObject({
+      rolledBack: false,
+      reason: '10 trades since activation, 30 needed',
+    });
 
     await storeTrades(ids.crashing, returns(10, 30, -0.01, 0.01), after + 100_000);
     const decision = await applyAutoRollbackRule(storage, { enabled: true, strategyName: 'gamma', window: 30 });
     expect(decision.rolledBack).toBe(true);
-    expect(decision.entry).toMatchObject({ action: 'rollback', version: ids.strong, previousVersion: ids.crashing, actor: 'auto-rollback' });
+    expect(decision.entry).toMatchObject({
+      action: 'rollback',
+      version: ids.strong,
+      previousVersion: ids.crashing,
+      actor: 'auto-rollback',
+    });
     expect(decision.reason).toMatch(/P\(Sharpe < 0\) = 1\.000/);
     expect((await getActiveVersion(storage, 'gamma'))?.version).toBe(ids.strong);
   });

@@ -34,11 +34,18 @@ beforeAll(async () => {
     res.on('close', () => abort.abort());
     answerActiveVersionRequest(
       storage,
-      { strategyName: decodeURIComponent(match[1]!), ifNoneMatch: req.headers['if-none-match'], waitSeconds: url.searchParams.get('wait') ?? 0 },
+      {
+        strategyName: decodeURIComponent(match[1]!),
+        ifNoneMatch: req.headers['if-none-match'],
+        waitSeconds: url.searchParams.get('wait') ?? 0,
+      },
       { checkMillis: 50, signal: abort.signal },
     ).then(
       (answer) => {
-        res.writeHead(answer.status, { ...answer.headers, ...(answer.body ? { 'content-type': 'application/json' } : {}) });
+        res.writeHead(answer.status, {
+          ...answer.headers,
+          ...(answer.body ? { 'content-type': 'application/json' } : {}),
+        });
         res.end(answer.body ? JSON.stringify(answer.body) : undefined);
       },
       (error: Error) => res.writeHead(500).end(error.message),
@@ -55,9 +62,14 @@ afterAll(async () => {
   rmSync(dataPath, { recursive: true, force: true });
 });
 
-const momentum = defineStrategy('momentum', z.object({ lookback: z.number().int().positive(), threshold: z.number().default(0.5) }));
+const momentum = defineStrategy(
+  'momentum',
+  z.object({ lookback: z.number().int().positive(), threshold: z.number().default(0.5) }),
+);
 
-function nextChange<C>(poller: ReturnType<typeof pollActiveVersion<typeof momentum.schema>>): Promise<StrategyVersion<C>> {
+function nextChange<C>(
+  poller: ReturnType<typeof pollActiveVersion<typeof momentum.schema>>,
+): Promise<StrategyVersion<C>> {
   return new Promise((resolve) => {
     const off = poller.onChange((next) => {
       off();
@@ -68,20 +80,35 @@ function nextChange<C>(poller: ReturnType<typeof pollActiveVersion<typeof moment
 
 describe('active version follows the registry without a restart', () => {
   it('a running bot picks up an activation, then a rollback, and ignores a config its schema rejects', async () => {
-    const v1 = (await addVersion(storage, { strategyName: 'momentum', config: { lookback: 20, threshold: 0.5 }, author: 'test' })).record.version;
-    const v2 = (await addVersion(storage, { strategyName: 'momentum', config: { lookback: 50, threshold: 0.7 }, author: 'test' })).record.version;
-    const broken = (await addVersion(storage, { strategyName: 'momentum', config: { lookback: 'fifty' }, author: 'test' })).record.version;
+    const v1 = (
+      await addVersion(storage, { strategyName: 'momentum', config: { lookback: 20, threshold: 0.5 }, author: 'test' })
+    ).record.version;
+    const v2 = (
+      await addVersion(storage, { strategyName: 'momentum', config: { lookback: 50, threshold: 0.7 }, author: 'test' })
+    ).record.version;
+    const broken = (
+      await addVersion(storage, { strategyName: 'momentum', config: { lookback: 'fifty' }, author: 'test' })
+    ).record.version;
     await activateVersion(storage, { strategyName: 'momentum', version: v1, actor: 'test' });
 
     const fallback = momentum.version({ lookback: 10 });
     const exporter = new InMemorySpanExporter();
     const tt = init({ serviceName: 'momentum-bot', exporter, scheduledDelayMillis: 0, shutdownOnExit: false });
-    const bot = pollActiveVersion({ endpoint, strategy: momentum, fallback, waitSeconds: 2, intervalMillis: 20, tradeTrace: tt });
+    const bot = pollActiveVersion({
+      endpoint,
+      strategy: momentum,
+      fallback,
+      waitSeconds: 2,
+      intervalMillis: 20,
+      tradeTrace: tt,
+    });
     /** The version the bot's next decision span carries. */
     const decidedVersion = async (id: string) => {
       await tt.decide({ id, symbol: 'BTC/USDT' }, () => ({ action: 'hold' as const }));
       await tt.forceFlush();
-      return exporter.getFinishedSpans().find((span) => span.attributes['trading.decision.id'] === id)?.attributes['trading.strategy.version'];
+      return exporter.getFinishedSpans().find((span) => span.attributes['trading.decision.id'] === id)?.attributes[
+        'trading.strategy.version'
+      ];
     };
     try {
       expect(bot.current()?.version).toBe(fallback.version);
@@ -103,7 +130,10 @@ describe('active version follows the registry without a restart', () => {
       // A config that fails the bot's schema never replaces the running one; the poller reports it instead.
       const rejected = new Promise<string>((resolve) => {
         const report = (message: string) => message.includes(broken) && resolve(message);
-        diag.setLogger({ error: report, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
+        diag.setLogger(
+          { error: report, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
+          DiagLogLevel.ERROR,
+        );
       });
       await activateVersion(storage, { strategyName: 'momentum', version: broken, actor: 'test' });
       expect(await rejected).toMatch(/does not fit the strategy's schema/);
@@ -119,10 +149,15 @@ describe('active version follows the registry without a restart', () => {
     const first = await fetch(`${endpoint}/api/v1/strategies/momentum/active`);
     const etag = first.headers.get('etag')!;
     expect(first.status).toBe(200);
-    const unchanged = await fetch(`${endpoint}/api/v1/strategies/momentum/active?wait=0.2`, { headers: { 'if-none-match': etag } });
+    const unchanged = await fetch(`${endpoint}/api/v1/strategies/momentum/active?wait=0.2`, {
+      headers: { 'if-none-match': etag },
+    });
     expect(unchanged.status).toBe(304);
     const missing = await fetch(`${endpoint}/api/v1/strategies/nobody/active`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ code: 'TT_ANALYTICS_NO_ACTIVE_VERSION', message: expect.stringContaining('"nobody" has no active version') });
+    expect(await missing.json()).toMatchObject({
+      code: 'TT_ANALYTICS_NO_ACTIVE_VERSION',
+      message: expect.stringContaining('"nobody" has no active version'),
+    });
   });
 });

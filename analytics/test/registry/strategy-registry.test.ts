@@ -36,7 +36,12 @@ const V3 = { threshold: 0.7, model: 'deepseek-chat', risk: { max_leverage: 3 } }
 describe('strategy registry', () => {
   describe('.addVersion', () => {
     it('gives a version the content hash of its config, as the SDK does', async () => {
-      const { record, created } = await addVersion(storage, { strategyName: 'mean-revert', config: V1, note: 'baseline', author: 'ana' });
+      const { record, created } = await addVersion(storage, {
+        strategyName: 'mean-revert',
+        config: V1,
+        note: 'baseline',
+        author: 'ana',
+      });
       expect(created).toBe(true);
       expect(record.version).toBe(strategyVersionId(V1));
       expect(record.config).toEqual(V1);
@@ -45,7 +50,12 @@ describe('strategy registry', () => {
 
     it('is immutable: the same config (keys in another order) is the same version, stored once, unchanged', async () => {
       const reordered = { risk: { max_leverage: 2 }, model: 'gpt-4o-mini', threshold: 0.5 };
-      const again = await addVersion(storage, { strategyName: 'mean-revert', config: reordered, note: 'an attempt to overwrite the note', author: 'bob' });
+      const again = await addVersion(storage, {
+        strategyName: 'mean-revert',
+        config: reordered,
+        note: 'an attempt to overwrite the note',
+        author: 'bob',
+      });
       expect(again.created).toBe(false);
       expect(again.record.note).toBe('baseline');
       expect(again.record.author).toBe('ana');
@@ -54,14 +64,23 @@ describe('strategy registry', () => {
     });
 
     it('records the parent (full id from a prefix) and refuses an unknown parent', async () => {
-      const { record } = await addVersion(storage, { strategyName: 'mean-revert', config: V2, parentVersion: strategyVersionId(V1).slice(0, 5), author: 'ana' });
+      const { record } = await addVersion(storage, {
+        strategyName: 'mean-revert',
+        config: V2,
+        parentVersion: strategyVersionId(V1).slice(0, 5),
+        author: 'ana',
+      });
       expect(record.parentVersion).toBe(strategyVersionId(V1));
-      await expect(addVersion(storage, { strategyName: 'mean-revert', config: V3, parentVersion: 'ffffffffffff' })).rejects.toMatchObject({ code: 'TT_ANALYTICS_VERSION_NOT_FOUND' });
+      await expect(
+        addVersion(storage, { strategyName: 'mean-revert', config: V3, parentVersion: 'ffffffffffff' }),
+      ).rejects.toMatchObject({ code: 'TT_ANALYTICS_VERSION_NOT_FOUND' });
     });
 
     it('rejects a config that is not a JSON object, naming the field', async () => {
       await expect(addVersion(storage, { strategyName: '', config: V3 })).rejects.toThrow(/strategyName/);
-      await expect(addVersion(storage, { strategyName: 'x', config: [1, 2] as never })).rejects.toMatchObject({ code: 'TT_ANALYTICS_BAD_INPUT' });
+      await expect(addVersion(storage, { strategyName: 'x', config: [1, 2] as never })).rejects.toMatchObject({
+        code: 'TT_ANALYTICS_BAD_INPUT',
+      });
     });
   });
 
@@ -87,7 +106,9 @@ describe('strategy registry', () => {
   describe('activation, rollback and the audit trail', () => {
     it('has no active version before an activation, and nothing to roll back', async () => {
       expect(await getActiveVersion(storage, 'mean-revert')).toBeNull();
-      await expect(rollbackVersion(storage, { strategyName: 'mean-revert', actor: 'ana' })).rejects.toMatchObject({ code: 'TT_ANALYTICS_NOTHING_TO_ROLL_BACK' });
+      await expect(rollbackVersion(storage, { strategyName: 'mean-revert', actor: 'ana' })).rejects.toMatchObject({
+        code: 'TT_ANALYTICS_NOTHING_TO_ROLL_BACK',
+      });
     });
 
     it('activates, and a rollback re-activates the previously active version, recorded as a rollback', async () => {
@@ -99,19 +120,36 @@ describe('strategy registry', () => {
       expect((await getActiveVersion(storage, 'mean-revert'))?.version).toBe(v3);
 
       const first = await rollbackVersion(storage, { strategyName: 'mean-revert', actor: 'ops', reason: 'drawdown' });
-      expect(first).toMatchObject({ action: 'rollback', version: v2, previousVersion: v3, actor: 'ops', reason: 'drawdown' });
+      expect(first).toMatchObject({
+        action: 'rollback',
+        version: v2,
+        previousVersion: v3,
+        actor: 'ops',
+        reason: 'drawdown',
+      });
       const active = await getActiveVersion(storage, 'mean-revert');
       expect(active?.version).toBe(v2);
       expect(active?.config).toEqual(V2);
 
       await rollbackVersion(storage, { strategyName: 'mean-revert', actor: 'ops', reason: 'still bad' });
       expect((await getActiveVersion(storage, 'mean-revert'))?.version).toBe(v1);
-      await expect(rollbackVersion(storage, { strategyName: 'mean-revert', actor: 'ops' })).rejects.toMatchObject({ code: 'TT_ANALYTICS_NOTHING_TO_ROLL_BACK' });
+      await expect(rollbackVersion(storage, { strategyName: 'mean-revert', actor: 'ops' })).rejects.toMatchObject({
+        code: 'TT_ANALYTICS_NOTHING_TO_ROLL_BACK',
+      });
     });
 
     it('keeps every add, activation and rollback in order, append-only', async () => {
       const trail = await readAuditTrail(storage, 'mean-revert');
-      expect(trail.map((e) => e.action)).toEqual(['add', 'add', 'add', 'activate', 'activate', 'activate', 'rollback', 'rollback']);
+      expect(trail.map((e) => e.action)).toEqual([
+        'add',
+        'add',
+        'add',
+        'activate',
+        'activate',
+        'activate',
+        'rollback',
+        'rollback',
+      ]);
       const times = trail.map((e) => e.at);
       expect([...times].sort()).toEqual(times);
       expect(new Set(times).size).toBe(times.length);
@@ -122,7 +160,9 @@ describe('strategy registry', () => {
     });
 
     it('refuses to activate an unknown version', async () => {
-      await expect(activateVersion(storage, { strategyName: 'mean-revert', version: 'abcdef123456', actor: 'ana' })).rejects.toMatchObject({ code: 'TT_ANALYTICS_VERSION_NOT_FOUND' });
+      await expect(
+        activateVersion(storage, { strategyName: 'mean-revert', version: 'abcdef123456', actor: 'ana' }),
+      ).rejects.toMatchObject({ code: 'TT_ANALYTICS_VERSION_NOT_FOUND' });
     });
   });
 });

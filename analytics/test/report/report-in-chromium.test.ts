@@ -11,10 +11,21 @@ import { renderReportHtml } from '../../src/report/render-report-html.ts';
 import { llmCallRow, tradeRows } from '../support/trading-span-rows.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) {
-  console.warn(`SKIPPED: report-in-chromium needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium); .ci/run installs it in CI`);
+  console.warn(
+    `SKIPPED: report-in-chromium needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium); .ci/run installs it in CI`,
+  );
 }
 
 const T0 = Date.parse('2026-04-01T00:00:00Z');
@@ -30,13 +41,28 @@ beforeAll(async () => {
   const rows: SpanRow[] = [];
   let state = 99;
   const noise = () => ((state = (state * 48271) % 2147483647) / 2147483647 - 0.5) * 0.03;
-  for (const [version, drift] of [['c0ffee000001', 0.001], ['c0ffee000002', 0.004]] as const) {
+  for (const [version, drift] of [
+    ['c0ffee000001', 0.001],
+    ['c0ffee000002', 0.004],
+  ] as const) {
     for (let i = 0; i < 60; i++) {
       const r = drift + noise();
-      rows.push(...tradeRows({ strategy: 'momentum', version, mode: 'paper', decisionId: `${version}-${i}`, atMs: T0 + i * 60_000, realizedReturn: r, realizedPnl: r * 500, reward: r }));
+      rows.push(
+        ...tradeRows({
+          strategy: 'momentum',
+          version,
+          mode: 'paper',
+          decisionId: `${version}-${i}`,
+          atMs: T0 + i * 60_000,
+          realizedReturn: r,
+          realizedPnl: r * 500,
+          reward: r,
+        }),
+      );
     }
   }
-  for (let i = 0; i < 20; i++) rows.push(llmCallRow(i % 2 ? 'gpt-4o-mini' : 'deepseek-chat', T0 + i * 1000, 300 + i * 25, 800, 120));
+  for (let i = 0; i < 20; i++)
+    rows.push(llmCallRow(i % 2 ? 'gpt-4o-mini' : 'deepseek-chat', T0 + i * 1000, 300 + i * 25, 800, 120));
   await insertSpanRows(storage, rows);
   data = await collectReportData(storage, {}, 'Report <test> & co');
   htmlPath = join(dir, 'report.html');
@@ -56,7 +82,8 @@ describe('report', () => {
     expect(data.llmModels.every((m) => m.calls === 10 && m.inputTokens === 8000)).toBe(true);
     expect(data.comparisons).toHaveLength(1);
     expect(['promote B', 'keep A', 'not enough evidence']).toContain(data.comparisons[0]!.verdict);
-    for (const v of data.versions) expect(v.winRate.lower! <= v.winRate.value! && v.winRate.value! <= v.winRate.upper!).toBe(true);
+    for (const v of data.versions)
+      expect(v.winRate.lower! <= v.winRate.value! && v.winRate.value! <= v.winRate.upper!).toBe(true);
   });
 
   it('is one self-contained file: no external script, stylesheet or image', () => {
@@ -66,40 +93,49 @@ describe('report', () => {
     expect(html).toContain('Report &#60;test&#62; &#38; co');
   });
 
-  it.skipIf(!haveChromium && !process.env.CI)('renders in headless Chromium offline: no console errors, the expected series, a screenshot', async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('request', (request) => requests.push(request.url()));
-      await page.goto(pathToFileURL(htmlPath).href);
-      await page.waitForSelector('body[data-rendered="true"]');
-      const series = await page.evaluate(() => {
-        const charts = (globalThis as unknown as { Chart: { instances: Record<string, { canvas: { id: string }; data: { datasets: unknown[] } }> } }).Chart.instances;
-        return Object.fromEntries(Object.values(charts).map((chart) => [chart.canvas.id, chart.data.datasets.length]));
-      });
-      expect(problems).toEqual([]);
-      expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
-      expect(series).toEqual({
-        'chart-equity': data.versions.length,
-        'chart-drawdown': data.versions.length,
-        'chart-rewards': data.versions.filter((v) => v.rewards.length > 0).length,
-        'chart-win-rate': 2,
-        'chart-sharpe': 2,
-        'chart-llm-latency': 2,
-        'chart-llm-cost': 1,
-      });
-      const screenshot = join(dir, 'report.png');
-      await page.screenshot({ path: screenshot, fullPage: true });
-      expect(readFileSync(screenshot).subarray(1, 4).toString()).toBe('PNG');
-      expect(statSync(screenshot).size).toBeGreaterThan(10_000);
-    } finally {
-      await browser.close();
-    }
-  });
+  it.skipIf(!haveChromium && !process.env.CI)(
+    'renders in headless Chromium offline: no console errors, the expected series, a screenshot',
+    async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
+        const problems: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') problems.push(message.text());
+        });
+        page.on('pageerror', (error) => problems.push(error.message));
+        page.on('request', (request) => requests.push(request.url()));
+        await page.goto(pathToFileURL(htmlPath).href);
+        await page.waitForSelector('body[data-rendered="true"]');
+        const series = await page.evaluate(() => {
+          const charts = (
+            globalThis as unknown as {
+              Chart: { instances: Record<string, { canvas: { id: string }; data: { datasets: unknown[] } }> };
+            }
+          ).Chart.instances;
+          return Object.fromEntries(
+            Object.values(charts).map((chart) => [chart.canvas.id, chart.data.datasets.length]),
+          );
+        });
+        expect(problems).toEqual([]);
+        expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
+        expect(series).toEqual({
+          'chart-equity': data.versions.length,
+          'chart-drawdown': data.versions.length,
+          'chart-rewards': data.versions.filter((v) => v.rewards.length > 0).length,
+          'chart-win-rate': 2,
+          'chart-sharpe': 2,
+          'chart-llm-latency': 2,
+          'chart-llm-cost': 1,
+        });
+        const screenshot = join(dir, 'report.png');
+        await page.screenshot({ path: screenshot, fullPage: true });
+        expect(readFileSync(screenshot).subarray(1, 4).toString()).toBe('PNG');
+        expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

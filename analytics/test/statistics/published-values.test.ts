@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { maxDrawdown } from '../../src/statistics/equity-curve.ts';
 import { annualize, sharpeRatio } from '../../src/statistics/return-ratios.ts';
-import { deflatedSharpeRatio, expectedMaxSharpe, probabilisticSharpeRatio } from '../../src/statistics/sharpe-inference.ts';
+import {
+  deflatedSharpeRatio,
+  expectedMaxSharpe,
+  probabilisticSharpeRatio,
+} from '../../src/statistics/sharpe-inference.ts';
 
 // empyrical's test series: daily returns in percent, the leading NaN is dropped as empyrical does.
 const EMPYRICAL_DAILY = [Number.NaN, 1, 10, -4, 2, 3, 2, 1, -10].map((p) => p / 100).filter((r) => !Number.isNaN(r));

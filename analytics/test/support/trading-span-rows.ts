@@ -5,7 +5,12 @@ import type { SpanRow } from '@tradetrace/storage';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-function row(name: string, atMs: number, attributes: Record<string, string | number>, extra: Partial<SpanRow> = {}): SpanRow {
+function row(
+  name: string,
+  atMs: number,
+  attributes: Record<string, string | number>,
+  extra: Partial<SpanRow> = {},
+): SpanRow {
   return {
     Timestamp: `${BigInt(Math.round(atMs)) * 1_000_000n}`,
     TraceId: hex(16),
@@ -59,7 +64,13 @@ export function tradeRows(trade: TradeFixture): SpanRow[] {
   if (trade.reward !== undefined) {
     decision['Events.Timestamp'] = [decision.Timestamp];
     decision['Events.Name'] = ['trading.reward'];
-    decision['Events.Attributes'] = [{ 'trading.reward.value': String(trade.reward), 'trading.reward.name': 'primary', 'trading.decision.id': trade.decisionId }];
+    decision['Events.Attributes'] = [
+      {
+        'trading.reward.value': String(trade.reward),
+        'trading.reward.name': 'primary',
+        'trading.decision.id': trade.decisionId,
+      },
+    ];
   }
   const close = row(`close_position BTC/USDT`, trade.atMs + 1, {
     'trading.operation.name': 'close_position',
@@ -75,7 +86,13 @@ export function tradeRows(trade: TradeFixture): SpanRow[] {
 }
 
 /** A decision that did not trade. */
-export function holdDecisionRow(strategy: string, version: string, mode: TradeFixture['mode'], decisionId: string, atMs: number): SpanRow {
+export function holdDecisionRow(
+  strategy: string,
+  version: string,
+  mode: TradeFixture['mode'],
+  decisionId: string,
+  atMs: number,
+): SpanRow {
   return row('decide BTC/USDT', atMs, {
     'trading.operation.name': 'decide',
     'trading.decision.id': decisionId,
@@ -88,7 +105,13 @@ export function holdDecisionRow(strategy: string, version: string, mode: TradeFi
 }
 
 /** An LLM chat span (OTel GenAI conventions). */
-export function llmCallRow(model: string, atMs: number, latencyMs: number, inputTokens: number, outputTokens: number): SpanRow {
+export function llmCallRow(
+  model: string,
+  atMs: number,
+  latencyMs: number,
+  inputTokens: number,
+  outputTokens: number,
+): SpanRow {
   return row(
     `chat ${model}`,
     atMs,
@@ -106,7 +129,11 @@ export function llmCallRow(model: string, atMs: number, latencyMs: number, input
 
 /** A late reward as the SDK sends it after the decision ended: a `reward` span that also carries the event. */
 export function rewardSpanRow(decisionId: string, value: number, atMs: number): SpanRow {
-  const attributes = { 'trading.decision.id': decisionId, 'trading.reward.value': String(value), 'trading.reward.name': 'primary' };
+  const attributes = {
+    'trading.decision.id': decisionId,
+    'trading.reward.value': String(value),
+    'trading.reward.name': 'primary',
+  };
   const span = row('reward BTC/USDT', atMs, { 'trading.operation.name': 'reward', ...attributes });
   span['Events.Timestamp'] = [span.Timestamp];
   span['Events.Name'] = ['trading.reward'];

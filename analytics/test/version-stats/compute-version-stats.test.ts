@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 /** Seeded returns so every run stores the same series. */
 function series(seed: number, count: number, drift: number): number[] {
   let state = seed;
-  const next = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
   return Array.from({ length: count }, () => drift + (next() - 0.5) * 0.04);
 }
 
@@ -34,12 +34,31 @@ beforeAll(async () => {
   const rows: SpanRow[] = [];
   for (const v of VERSIONS) {
     v.returns.forEach((r, i) => {
-      rows.push(...tradeRows({ strategy: v.strategy, version: v.version, mode: v.mode, decisionId: `${v.version}-${i}`, atMs: T0 + i * HOUR, realizedReturn: r, realizedPnl: r * 1000, reward: r * 10 }));
+      rows.push(
+        ...tradeRows({
+          strategy: v.strategy,
+          version: v.version,
+          mode: v.mode,
+          decisionId: `${v.version}-${i}`,
+          atMs: T0 + i * HOUR,
+          realizedReturn: r,
+          realizedPnl: r * 1000,
+          reward: r * 10,
+        }),
+      );
     });
     rows.push(holdDecisionRow(v.strategy, v.version, v.mode, `${v.version}-hold`, T0 + 500 * HOUR));
   }
   // A close span without strategy attributes: its decision (matched by id) supplies them.
-  const [decision, close] = tradeRows({ strategy: 'beta', version: 'bbbb00000001', mode: 'live', decisionId: 'orphan-close', atMs: T0 + 600 * HOUR, realizedReturn: 0.01, realizedPnl: 10 });
+  const [decision, close] = tradeRows({
+    strategy: 'beta',
+    version: 'bbbb00000001',
+    mode: 'live',
+    decisionId: 'orphan-close',
+    atMs: T0 + 600 * HOUR,
+    realizedReturn: 0.01,
+    realizedPnl: 10,
+  });
   delete close!.SpanAttributes['trading.strategy.name'];
   delete close!.SpanAttributes['trading.strategy.version'];
   rows.push(decision!, close!, rewardSpanRow('orphan-close', 5, T0 + 601 * HOUR));
@@ -63,9 +82,28 @@ function shape(xs: number[]) {
 describe('computeVersionStats', () => {
   it('returns one row per strategy version with the fixed field names', async () => {
     const stats = await computeVersionStats(storage);
-    expect(stats.map((s) => `${s.strategy_name}@${s.strategy_version}`)).toEqual(VERSIONS.map((v) => `${v.strategy}@${v.version}`));
+    expect(stats.map((s) => `${s.strategy_name}@${s.strategy_version}`)).toEqual(
+      VERSIONS.map((v) => `${v.strategy}@${v.version}`),
+    );
     expect(Object.keys(stats[0]!).sort()).toEqual(
-      ['strategy_name', 'strategy_version', 'decisions', 'trades', 'win_rate', 'total_pnl', 'mean_return', 'sharpe', 'sortino', 'max_drawdown', 'profit_factor', 'expectancy', 'psr', 'dsr', 'min_trl', 'mean_reward'].sort(),
+      [
+        'strategy_name',
+        'strategy_version',
+        'decisions',
+        'trades',
+        'win_rate',
+        'total_pnl',
+        'mean_return',
+        'sharpe',
+        'sortino',
+        'max_drawdown',
+        'profit_factor',
+        'expectancy',
+        'psr',
+        'dsr',
+        'min_trl',
+        'mean_reward',
+      ].sort(),
     );
   });
 
@@ -76,10 +114,21 @@ describe('computeVersionStats', () => {
       expect(row.trades).toBe(v.returns.length);
       expect(row.decisions).toBe(v.returns.length + 1);
       expect(row.win_rate).toBeCloseTo(v.returns.filter((r) => r > 0).length / v.returns.length, 12);
-      expect(row.total_pnl).toBeCloseTo(v.returns.reduce((a, r) => a + r * 1000, 0), 6);
+      expect(row.total_pnl).toBeCloseTo(
+        v.returns.reduce((a, r) => a + r * 1000, 0),
+        6,
+      );
       expect(row.sharpe).toBeCloseTo(mean(v.returns) / sd(v.returns), 10);
       const { skewness, kurtosis } = shape(v.returns);
-      expect(row.psr).toBeCloseTo(probabilisticSharpeRatio({ sharpe: mean(v.returns) / sd(v.returns), observations: v.returns.length, skewness, kurtosis }), 10);
+      expect(row.psr).toBeCloseTo(
+        probabilisticSharpeRatio({
+          sharpe: mean(v.returns) / sd(v.returns),
+          observations: v.returns.length,
+          skewness,
+          kurtosis,
+        }),
+        10,
+      );
     }
   });
 
@@ -90,7 +139,11 @@ describe('computeVersionStats', () => {
     const variance = sharpes.reduce((a, s) => a + (s - mean(sharpes)) ** 2, 0) / sharpes.length;
     for (const v of alpha) {
       const { skewness, kurtosis } = shape(v.returns);
-      const expected = deflatedSharpeRatio({ sharpe: mean(v.returns) / sd(v.returns), observations: v.returns.length, skewness, kurtosis }, variance, alpha.length);
+      const expected = deflatedSharpeRatio(
+        { sharpe: mean(v.returns) / sd(v.returns), observations: v.returns.length, skewness, kurtosis },
+        variance,
+        alpha.length,
+      );
       expect(stats.find((s) => s.strategy_version === v.version)!.dsr).toBeCloseTo(expected, 10);
     }
     expect(stats.find((s) => s.strategy_name === 'beta')!.dsr).toBeNull();
@@ -106,7 +159,10 @@ describe('computeVersionStats', () => {
 
   it('annualizes sharpe and sortino only when asked, keeping PSR per trade; filters versions given as a query string', async () => {
     const [perTrade] = await computeVersionStats(storage, { versions: ['aaaa00000001'] });
-    const [annual] = await computeVersionStats(storage, { versions: 'aaaa00000001,zzzz' as never, periodsPerYear: '252' as never });
+    const [annual] = await computeVersionStats(storage, {
+      versions: 'aaaa00000001,zzzz' as never,
+      periodsPerYear: '252' as never,
+    });
     expect(annual!.strategy_version).toBe('aaaa00000001');
     expect(annual!.sharpe).toBeCloseTo(perTrade!.sharpe! * Math.sqrt(252), 10);
     expect(annual!.sortino).toBeCloseTo(perTrade!.sortino! * Math.sqrt(252), 10);
@@ -114,7 +170,10 @@ describe('computeVersionStats', () => {
   });
 
   it('narrows by --since/--until', async () => {
-    const window = await computeVersionStats(storage, { since: new Date(T0 + 10 * HOUR).toISOString(), until: new Date(T0 + 20 * HOUR).toISOString() });
+    const window = await computeVersionStats(storage, {
+      since: new Date(T0 + 10 * HOUR).toISOString(),
+      until: new Date(T0 + 20 * HOUR).toISOString(),
+    });
     const first = window.find((s) => s.strategy_version === 'aaaa00000001')!;
     expect(first.trades).toBe(10);
     expect(first.decisions).toBe(10);
@@ -131,6 +190,8 @@ describe('computeVersionStats', () => {
 
   it('rejects a malformed filter naming the field', async () => {
     await expect(computeVersionStats(storage, { since: 'last tuesday' })).rejects.toThrow(/since/);
-    await expect(computeVersionStats(storage, { mode: 'demo' as never })).rejects.toMatchObject({ code: 'TT_ANALYTICS_BAD_INPUT' });
+    await expect(computeVersionStats(storage, { mode: 'demo' as never })).rejects.toMatchObject({
+      code: 'TT_ANALYTICS_BAD_INPUT',
+    });
   });
 });

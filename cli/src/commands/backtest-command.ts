@@ -33,7 +33,9 @@ async function readText(path: string, flag: string): Promise<string> {
 export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
-    .description('replay OHLCV candles through a bot for several versions in parallel, traced with trading.mode=backtest')
+    .description(
+      'replay OHLCV candles through a bot for several versions in parallel, traced with trading.mode=backtest',
+    )
     .requiredOption('--bot <module>', 'module that default-exports a BacktestBot ({ strategy, decide })')
     .requiredOption('--csv <file>', 'candles: timestamp,open,high,low,close,volume')
     .requiredOption('--config <file...>', 'one JSON config file per version')
@@ -73,7 +75,10 @@ export function registerBacktestCommand(program: Command): void {
           endpoint: flags.endpoint ?? collector!.url,
         });
         const dropped = results.reduce((sum, r) => sum + r.droppedSpans, 0);
-        if (dropped > 0) process.stderr.write(`warning: ${dropped} spans could not be delivered to the collector; stats for this run are incomplete\n`);
+        if (dropped > 0)
+          process.stderr.write(
+            `warning: ${dropped} spans could not be delivered to the collector; stats for this run are incomplete\n`,
+          );
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
           return;
@@ -81,10 +86,18 @@ export function registerBacktestCommand(program: Command): void {
         process.stdout.write(
           formatTable(
             ['strategy@version', 'decisions', 'trades', 'win', 'total pnl'],
-            results.map((r) => [`${r.strategyName}@${r.strategyVersion}`, String(r.decisions), String(r.trades.length), fixed(r.trades.length ? r.trades.filter((t) => t.realizedPnl > 0).length / r.trades.length : null), fixed(r.totalPnl, 2)]),
+            results.map((r) => [
+              `${r.strategyName}@${r.strategyVersion}`,
+              String(r.decisions),
+              String(r.trades.length),
+              fixed(r.trades.length ? r.trades.filter((t) => t.realizedPnl > 0).length / r.trades.length : null),
+              fixed(r.totalPnl, 2),
+            ]),
           ),
         );
-        process.stderr.write(`replayed ${candles.length} candles for ${results.length} versions (trading.mode=backtest)${collector ? `; spans stored in ${flags.data}: see \`tradetrace stats --mode backtest --data ${flags.data}\`` : ''}\n`);
+        process.stderr.write(
+          `replayed ${candles.length} candles for ${results.length} versions (trading.mode=backtest)${collector ? `; spans stored in ${flags.data}: see \`tradetrace stats --mode backtest --data ${flags.data}\`` : ''}\n`,
+        );
       } finally {
         await collector?.close();
       }

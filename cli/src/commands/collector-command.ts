@@ -40,7 +40,9 @@ export function registerCollectorCommand(program: Command): void {
   addStorageFlags(
     program
       .command('collector')
-      .description('receive OTLP/HTTP traces and logs (protobuf or JSON), spool them durably and store them in ClickHouse')
+      .description(
+        'receive OTLP/HTTP traces and logs (protobuf or JSON), spool them durably and store them in ClickHouse',
+      )
       .option('--config <file>', 'JSON configuration file (field names as in docs/collector.md)')
       .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
       .option('--port <port>', 'port to listen on, 0 for any (default 4318)')
@@ -50,19 +52,28 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-attributes-per-item <n>', 'attributes kept per span/event/log record (default 256)')
       .option('--max-attribute-value-length <n>', 'longest attribute value kept, in characters (default 1 MiB)')
       .option('--max-name-length <n>', 'longest span, event or service name kept, in characters (default 1024)')
-      .option('--max-json-containers-per-request <n>', 'objects and arrays in one OTLP/JSON body, checked before parsing (default: one per 10 bytes of the body limit)')
+      .option(
+        '--max-json-containers-per-request <n>',
+        'objects and arrays in one OTLP/JSON body, checked before parsing (default: one per 10 bytes of the body limit)',
+      )
       .option('--max-concurrent-requests <n>', 'requests processed at once before 429 (default 64)')
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
       .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
-      .option('--ack-wait-backlog-rows <n>', 'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)')
+      .option(
+        '--ack-wait-backlog-rows <n>',
+        'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)',
+      )
       .option('--ack-wait-for-insert-ms <n>', 'longest such wait; 0: answer once spooled (default 2000)')
       .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
   ).action(async (raw: Record<string, unknown>, command: Command) => {
     const config = resolveConfig(raw, command);
     const logger = pino({ name: 'tradetrace-collector' });
     const collector = await startCollector(config, { logger, routes: QUERY_API_ROUTES });
-    logger.info({ url: collector.url, storage: collector.storage.kind, database: collector.storage.database }, `collector listening on ${collector.url}`);
+    logger.info(
+      { url: collector.url, storage: collector.storage.kind, database: collector.storage.database },
+      `collector listening on ${collector.url}`,
+    );
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down: refusing new requests, inserting the spool');
@@ -92,14 +103,22 @@ function resolveConfig(raw: Record<string, unknown>, command: Command): Collecto
   for (const [flag, field] of Object.entries(FLAG_FIELDS)) {
     if (raw[flag] !== undefined && command.getOptionValueSource(flag) !== 'default') fromFlags[field] = raw[flag];
   }
-  const merged = { dataPath: raw.data, database: raw.database, ...fromFile, ...collectorConfigFromEnvironment(process.env), ...fromFlags };
+  const merged = {
+    dataPath: raw.data,
+    database: raw.database,
+    ...fromFile,
+    ...collectorConfigFromEnvironment(process.env),
+    ...fromFlags,
+  };
   const result = CollectorConfigSchema.safeParse(merged);
   if (!result.success) {
     const flagOf = (field: PropertyKey | undefined) => {
       const flag = Object.entries(FLAG_FIELDS).find(([, f]) => f === field)?.[0] ?? String(field);
       return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     };
-    throw new CliError(`invalid collector configuration: ${result.error.issues.map((i) => `${flagOf(i.path[0])}: ${i.message}`).join('; ')}`);
+    throw new CliError(
+      `invalid collector configuration: ${result.error.issues.map((i) => `${flagOf(i.path[0])}: ${i.message}`).join('; ')}`,
+    );
   }
   return merged as CollectorConfig;
 }

@@ -16,7 +16,9 @@ const CompareFlagsSchema = StorageFlagsSchema.extend(WindowFlagsSchema.shape).ex
 /** The strategy both versions belong to, from the registry, when --strategy is not given. */
 async function strategyOf(storage: Storage, a: string, b: string): Promise<string> {
   const versions = await listVersions(storage);
-  const names = new Set(versions.filter((v) => v.version.startsWith(a) || v.version.startsWith(b)).map((v) => v.strategyName));
+  const names = new Set(
+    versions.filter((v) => v.version.startsWith(a) || v.version.startsWith(b)).map((v) => v.strategyName),
+  );
   if (names.size !== 1) throw new CliError(`cannot tell which strategy ${a} and ${b} belong to; pass --strategy NAME`);
   return [...names][0]!;
 }
@@ -62,7 +64,9 @@ export function registerCompareCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`${strategyName}: A = ${comparison.a.version} (${comparison.a.trades} trades), B = ${comparison.b.version} (${comparison.b.trades} trades)\nverdict: ${comparison.verdict}\n`);
+      process.stdout.write(
+        `${strategyName}: A = ${comparison.a.version} (${comparison.a.trades} trades), B = ${comparison.b.version} (${comparison.b.trades} trades)\nverdict: ${comparison.verdict}\n`,
+      );
       for (const reason of comparison.reasons) process.stdout.write(`  - ${reason}\n`);
     } finally {
       await storage.close();

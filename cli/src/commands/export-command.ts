@@ -53,7 +53,9 @@ const ExportFlagsSchema = StorageFlagsSchema.extend({
   matchByTime: z.boolean().optional(),
   rewardRule: z.string().optional(),
   rewardFn: z.string().optional(),
-  gamma: number('must be a number between 0 and 1').refine((g) => g >= 0 && g <= 1, 'must be between 0 and 1').optional(),
+  gamma: number('must be a number between 0 and 1')
+    .refine((g) => g >= 0 && g <= 1, 'must be between 0 and 1')
+    .optional(),
   minReward: number('must be a number').optional(),
   pairWindow: duration.optional(),
   minMargin: number('must be a number').optional(),
@@ -78,9 +80,15 @@ export function registerExportCommand(program: Command): void {
       .option('--mode <mode>', 'only decisions in this mode (live, paper, backtest)')
       .option('--only-rewarded', 'only decisions with a reward')
       .option('--horizon <duration>', 'mark-to-market horizon, e.g. 15m: price_at_horizon and market_return')
-      .option('--match-by-time', 'last resort: match unattached rewards to the latest earlier decision of their service')
+      .option(
+        '--match-by-time',
+        'last resort: match unattached rewards to the latest earlier decision of their service',
+      )
       .option('--reward-rule <rule>', 'primary reward: default, sum, last, component:NAME, weighted:NAME=W,...')
-      .option('--reward-fn <list>', `reward functions: comma list of presets (${Object.keys(REWARD_PRESETS).join(', ')}) or module paths exporting a RewardFunction`)
+      .option(
+        '--reward-fn <list>',
+        `reward functions: comma list of presets (${Object.keys(REWARD_PRESETS).join(', ')}) or module paths exporting a RewardFunction`,
+      )
       .option('--gamma <gamma>', 'discount of episode returns (orders output by episode)')
       .option('--min-reward <value>', 'openai-chat: keep decisions with at least this reward (default: above 0)')
       .option('--pair-window <duration>', 'preference-pairs: how close in time two decisions must be (default 5m)')
@@ -90,22 +98,35 @@ export function registerExportCommand(program: Command): void {
     const flags = parseOptions(ExportFlagsSchema, raw);
     const filter = parseFilter(flags);
     const options = await extractionOptions(flags);
-    if (flags.format === 'parquet' && !flags.out) throw new CliError('--out: parquet needs a file (the engine writes it)');
+    if (flags.format === 'parquet' && !flags.out)
+      throw new CliError('--out: parquet needs a file (the engine writes it)');
     const started = Date.now();
-    const count = flags.endpoint ? await exportFromEndpoint(flags, filter, options) : await exportFromStorage(flags, filter, options);
+    const count = flags.endpoint
+      ? await exportFromEndpoint(flags, filter, options)
+      : await exportFromStorage(flags, filter, options);
     const where = flags.out ? `to ${flags.out}` : 'to standard output';
-    process.stderr.write(`tradetrace: wrote ${count ?? 'all'} ${flags.format} records ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `tradetrace: wrote ${count ?? 'all'} ${flags.format} records ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   });
 }
 
 function parseFilter(flags: ExportFlags): TripletFilter {
   const parsed = TripletFilterSchema.safeParse({
-    since: flags.since, until: flags.until, service: flags.service, strategyVersion: flags.strategyVersion,
-    symbol: flags.symbol, mode: flags.mode, onlyRewarded: flags.onlyRewarded,
+    since: flags.since,
+    until: flags.until,
+    service: flags.service,
+    strategyVersion: flags.strategyVersion,
+    symbol: flags.symbol,
+    mode: flags.mode,
+    onlyRewarded: flags.onlyRewarded,
   });
   if (!parsed.success) {
-    const flag = (path: PropertyKey | undefined) => `--${String(path ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new CliError(`invalid options: ${parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('; ')}`);
+    const flag = (path: PropertyKey | undefined) =>
+      `--${String(path ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new CliError(
+      `invalid options: ${parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('; ')}`,
+    );
   }
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as TripletFilter;
 }
@@ -122,7 +143,10 @@ async function extractionOptions(flags: ExportFlags): Promise<ExtractionOptions>
       throw new CliError(`--reward-rule: ${(error as Error).message}`);
     }
   }
-  if (flags.rewardFn) options.rewardFunctions = await Promise.all(flags.rewardFn.split(',').map((name) => loadRewardFunction(name.trim())));
+  if (flags.rewardFn)
+    options.rewardFunctions = await Promise.all(
+      flags.rewardFn.split(',').map((name) => loadRewardFunction(name.trim())),
+    );
   return options;
 }
 
@@ -130,7 +154,10 @@ async function extractionOptions(flags: ExportFlags): Promise<ExtractionOptions>
 async function loadRewardFunction(name: string): Promise<RewardFunction> {
   const preset = REWARD_PRESETS[name];
   if (preset) return preset;
-  if (!/[./]/.test(name)) throw new CliError(`--reward-fn: unknown preset "${name}"; presets: ${Object.keys(REWARD_PRESETS).join(', ')}, or a module path`);
+  if (!/[./]/.test(name))
+    throw new CliError(
+      `--reward-fn: unknown preset "${name}"; presets: ${Object.keys(REWARD_PRESETS).join(', ')}, or a module path`,
+    );
   const module = (await import(pathToFileURL(resolve(name)).href)) as { default?: Partial<RewardFunction> };
   const fn = module.default;
   if (!fn || typeof fn.compute !== 'function' || typeof fn.name !== 'string' || typeof fn.kind !== 'string') {
@@ -139,13 +166,19 @@ async function loadRewardFunction(name: string): Promise<RewardFunction> {
   return { match: 'decision_id', ...fn } as RewardFunction;
 }
 
-async function exportFromStorage(flags: ExportFlags, filter: TripletFilter, options: ExtractionOptions): Promise<number | null> {
+async function exportFromStorage(
+  flags: ExportFlags,
+  filter: TripletFilter,
+  options: ExtractionOptions,
+): Promise<number | null> {
   let storage: Storage;
   try {
     storage = await openStorage(storageOptionsFrom(flags));
   } catch (error) {
     if ((error as { code?: string }).code === 'TT_STORAGE_DATA_PATH_LOCKED') {
-      throw new CliError(`${(error as Error).message}\n  e.g. tradetrace export --endpoint http://127.0.0.1:4318 --format ${flags.format}${flags.out ? ` --out ${flags.out}` : ''}`);
+      throw new CliError(
+        `${(error as Error).message}\n  e.g. tradetrace export --endpoint http://127.0.0.1:4318 --format ${flags.format}${flags.out ? ` --out ${flags.out}` : ''}`,
+      );
     }
     throw error;
   }
@@ -160,11 +193,20 @@ async function exportFromStorage(flags: ExportFlags, filter: TripletFilter, opti
   }
 }
 
-async function exportFromEndpoint(flags: ExportFlags, filter: TripletFilter, options: ExtractionOptions): Promise<number> {
+async function exportFromEndpoint(
+  flags: ExportFlags,
+  filter: TripletFilter,
+  options: ExtractionOptions,
+): Promise<number> {
   if (Object.keys(options).length > 0) {
-    throw new CliError('--horizon, --match-by-time, --reward-rule, --reward-fn and --gamma need the data itself (--data or --clickhouse-url); the collector serves triplets with the default rules');
+    throw new CliError(
+      '--horizon, --match-by-time, --reward-rule, --reward-fn and --gamma need the data itself (--data or --clickhouse-url); the collector serves triplets with the default rules',
+    );
   }
-  if (flags.format === 'parquet') throw new CliError('--format parquet is written by the engine: use --data (with the collector stopped) or --clickhouse-url');
+  if (flags.format === 'parquet')
+    throw new CliError(
+      '--format parquet is written by the engine: use --data (with the collector stopped) or --clickhouse-url',
+    );
   const token = flags.token ?? (process.env.TRADETRACE_TOKEN || undefined);
   return writeFormat(flags, withProgress(readTripletsFromEndpoint(flags.endpoint!, filter, token), flags, 0));
 }
@@ -182,7 +224,10 @@ function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Prom
     case 'openai-chat':
       return writeOpenAiChat(triplets, target, flags.minReward === undefined ? {} : { minReward: flags.minReward });
     case 'preference-pairs':
-      return writePreferencePairs(triplets, target, { ...(flags.pairWindow === undefined ? {} : { windowSeconds: flags.pairWindow }), ...(flags.minMargin === undefined ? {} : { minMargin: flags.minMargin }) });
+      return writePreferencePairs(triplets, target, {
+        ...(flags.pairWindow === undefined ? {} : { windowSeconds: flags.pairWindow }),
+        ...(flags.minMargin === undefined ? {} : { minMargin: flags.minMargin }),
+      });
   }
 }
 
@@ -191,10 +236,21 @@ function showProgress(flags: ExportFlags): boolean {
 }
 
 /** A progress bar on stderr when it is a terminal; a counter when the total is unknown (collector stream). */
-async function* withProgress(triplets: AsyncIterable<Triplet>, flags: ExportFlags, total: number): AsyncGenerator<Triplet> {
+async function* withProgress(
+  triplets: AsyncIterable<Triplet>,
+  flags: ExportFlags,
+  total: number,
+): AsyncGenerator<Triplet> {
   if (!showProgress(flags)) return yield* triplets;
   const bar = new SingleBar(
-    { stream: process.stderr, format: total > 0 ? 'exporting [{bar}] {percentage}% | {value}/{total} decisions | {eta_formatted} left' : 'exporting {value} triplets', hideCursor: true },
+    {
+      stream: process.stderr,
+      format:
+        total > 0
+          ? 'exporting [{bar}] {percentage}% | {value}/{total} decisions | {eta_formatted} left'
+          : 'exporting {value} triplets',
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);

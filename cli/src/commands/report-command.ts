@@ -17,7 +17,9 @@ export function registerReportCommand(program: Command): void {
     addWindowFlags(
       program
         .command('report')
-        .description('one self-contained HTML page: equity, drawdown, rewards, win rate and Sharpe with intervals, LLM cost/latency, verdicts')
+        .description(
+          'one self-contained HTML page: equity, drawdown, rewards, win rate and Sharpe with intervals, LLM cost/latency, verdicts',
+        )
         .option('--out <file>', 'where to write the page', 'report.html')
         .option('--title <text>', 'page title', 'tradetrace report'),
     ),
@@ -26,9 +28,15 @@ export function registerReportCommand(program: Command): void {
     const storage = await openStorage(storageOptionsFrom(flags));
     try {
       await runMigrations(storage);
-      const data = await collectReportData(storage, { since: flags.since, until: flags.until, mode: flags.mode }, flags.title);
+      const data = await collectReportData(
+        storage,
+        { since: flags.since, until: flags.until, mode: flags.mode },
+        flags.title,
+      );
       await writeFile(flags.out, renderReportHtml(data));
-      process.stderr.write(`wrote ${resolve(flags.out)} (${data.versions.length} versions, ${data.comparisons.length} comparisons); open it in a browser, no network needed\n`);
+      process.stderr.write(
+        `wrote ${resolve(flags.out)} (${data.versions.length} versions, ${data.comparisons.length} comparisons); open it in a browser, no network needed\n`,
+      );
     } finally {
       await storage.close();
     }

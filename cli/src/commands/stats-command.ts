@@ -21,7 +21,8 @@ export const WindowFlagsSchema = z.object({
 /** Prints rows as an aligned text table. */
 export function formatTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -48,14 +49,34 @@ export function registerStatsCommand(program: Command): void {
     const storage = await openStorage(storageOptionsFrom(flags));
     try {
       await runMigrations(storage);
-      const stats = await computeVersionStats(storage, { since: flags.since, until: flags.until, mode: flags.mode, strategyName: flags.strategy, periodsPerYear: flags.periodsPerYear });
+      const stats = await computeVersionStats(storage, {
+        since: flags.since,
+        until: flags.until,
+        mode: flags.mode,
+        strategyName: flags.strategy,
+        periodsPerYear: flags.periodsPerYear,
+      });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
         return;
       }
       process.stdout.write(
         formatTable(
-          ['strategy@version', 'decisions', 'trades', 'win', 'pnl', 'sharpe', 'sortino', 'max_dd', 'pf', 'psr', 'dsr', 'min_trl', 'reward'],
+          [
+            'strategy@version',
+            'decisions',
+            'trades',
+            'win',
+            'pnl',
+            'sharpe',
+            'sortino',
+            'max_dd',
+            'pf',
+            'psr',
+            'dsr',
+            'min_trl',
+            'reward',
+          ],
           stats.map((s) => [
             `${s.strategy_name}@${s.strategy_version}`,
             String(s.decisions),

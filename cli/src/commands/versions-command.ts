@@ -1,11 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { activateVersion, addVersion, applyAutoRollbackRule, diffVersions, getActiveVersion, listVersions, promoteVersion, readAuditTrail, rollbackVersion, showVersion } from '@tradetrace/analytics';
+import {
+  activateVersion,
+  addVersion,
+  applyAutoRollbackRule,
+  diffVersions,
+  getActiveVersion,
+  listVersions,
+  promoteVersion,
+  readAuditTrail,
+  rollbackVersion,
+  showVersion,
+} from '@tradetrace/analytics';
 import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
-import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom, type StorageFlags } from '../cli-options.ts';
+import {
+  addStorageFlags,
+  parseOptions,
+  StorageFlagsSchema,
+  storageOptionsFrom,
+  type StorageFlags,
+} from '../cli-options.ts';
 import { formatTable } from './stats-command.ts';
 
 const defaultActor = () => {
@@ -47,29 +64,67 @@ async function readConfigFile(path: string): Promise<unknown> {
 }
 
 export function registerVersionsCommand(program: Command): void {
-  const versions = program.command('versions').description('strategy version registry: immutable configs, activation, promotion, rollback');
+  const versions = program
+    .command('versions')
+    .description('strategy version registry: immutable configs, activation, promotion, rollback');
   const strategyOption = (command: Command, required = true) =>
-    addStorageFlags(required ? command.requiredOption('--strategy <name>', 'strategy name') : command.option('--strategy <name>', 'strategy name'));
+    addStorageFlags(
+      required
+        ? command.requiredOption('--strategy <name>', 'strategy name')
+        : command.option('--strategy <name>', 'strategy name'),
+    );
   const actionOptions = (command: Command) =>
-    strategyOption(command).option('--actor <name>', 'who does it (audit trail)', defaultActor()).option('--reason <text>', 'why (audit trail)', '');
+    strategyOption(command)
+      .option('--actor <name>', 'who does it (audit trail)', defaultActor())
+      .option('--reason <text>', 'why (audit trail)', '');
 
-  strategyOption(versions.command('list').description('versions, newest first, with the active one marked').option('--json', 'print JSON'), false).action(async (raw: unknown) => {
-    const flags = parseOptions(StorageFlagsSchema.extend({ strategy: z.string().min(1).optional(), json: z.boolean().default(false) }), raw);
+  strategyOption(
+    versions
+      .command('list')
+      .description('versions, newest first, with the active one marked')
+      .option('--json', 'print JSON'),
+    false,
+  ).action(async (raw: unknown) => {
+    const flags = parseOptions(
+      StorageFlagsSchema.extend({ strategy: z.string().min(1).optional(), json: z.boolean().default(false) }),
+      raw,
+    );
     await withStorage(flags, async (storage) => {
       const records = await listVersions(storage, flags.strategy);
       const active = new Map<string, string | undefined>();
-      for (const name of new Set(records.map((r) => r.strategyName))) active.set(name, (await getActiveVersion(storage, name))?.version);
+      for (const name of new Set(records.map((r) => r.strategyName)))
+        active.set(name, (await getActiveVersion(storage, name))?.version);
       const rows = records.map((r) => ({ ...r, active: active.get(r.strategyName) === r.version }));
       if (flags.json) return print(rows);
-      process.stdout.write(formatTable(['strategy', 'version', 'active', 'parent', 'created', 'author', 'note'], rows.map((r) => [r.strategyName, r.version, r.active ? '*' : '', r.parentVersion ?? '', r.createdAt, r.author, r.note])));
+      process.stdout.write(
+        formatTable(
+          ['strategy', 'version', 'active', 'parent', 'created', 'author', 'note'],
+          rows.map((r) => [
+            r.strategyName,
+            r.version,
+            r.active ? '*' : '',
+            r.parentVersion ?? '',
+            r.createdAt,
+            r.author,
+            r.note,
+          ]),
+        ),
+      );
     });
   });
 
-  strategyOption(versions.command('show').description('one version: config and audit trail').argument('<version>', 'version id or unique prefix')).action(async (version: string, raw: unknown) => {
+  strategyOption(
+    versions
+      .command('show')
+      .description('one version: config and audit trail')
+      .argument('<version>', 'version id or unique prefix'),
+  ).action(async (version: string, raw: unknown) => {
     const flags = parseOptions(StrategyFlagSchema, raw);
     await withStorage(flags, async (storage) => {
       const record = await showVersion(storage, flags.strategy, version);
-      const trail = (await readAuditTrail(storage, flags.strategy)).filter((e) => e.version === record.version || e.previousVersion === record.version);
+      const trail = (await readAuditTrail(storage, flags.strategy)).filter(
+        (e) => e.version === record.version || e.previousVersion === record.version,
+      );
       const active = await getActiveVersion(storage, flags.strategy);
       print({ ...record, active: active?.version === record.version, audit: trail });
     });
@@ -84,20 +139,52 @@ export function registerVersionsCommand(program: Command): void {
       .option('--note <text>', 'what changed and why', '')
       .option('--author <name>', 'who wrote it', defaultActor()),
   ).action(async (raw: unknown) => {
-    const flags = parseOptions(StrategyFlagSchema.extend({ config: z.string().min(1), parent: z.string().min(1).optional(), note: z.string(), author: z.string() }), raw);
+    const flags = parseOptions(
+      StrategyFlagSchema.extend({
+        config: z.string().min(1),
+        parent: z.string().min(1).optional(),
+        note: z.string(),
+        author: z.string(),
+      }),
+      raw,
+    );
     const config = await readConfigFile(flags.config);
     await withStorage(flags, async (storage) => {
-      const { record, created } = await addVersion(storage, { strategyName: flags.strategy, config: config as Record<string, never>, parentVersion: flags.parent, note: flags.note, author: flags.author });
-      process.stderr.write(created ? `added ${flags.strategy}@${record.version}\n` : `${flags.strategy}@${record.version} exists already (same config); nothing changed\n`);
+      const { record, created } = await addVersion(storage, {
+        strategyName: flags.strategy,
+        config: config as Record<string, never>,
+        parentVersion: flags.parent,
+        note: flags.note,
+        author: flags.author,
+      });
+      process.stderr.write(
+        created
+          ? `added ${flags.strategy}@${record.version}\n`
+          : `${flags.strategy}@${record.version} exists already (same config); nothing changed\n`,
+      );
       process.stdout.write(`${record.version}\n`);
     });
   });
 
-  actionOptions(versions.command('activate').description('make a version active (bots pick it up without a restart)').argument('<version>', 'version id or prefix')).action(async (version: string, raw: unknown) => {
+  actionOptions(
+    versions
+      .command('activate')
+      .description('make a version active (bots pick it up without a restart)')
+      .argument('<version>', 'version id or prefix'),
+  ).action(async (version: string, raw: unknown) => {
     const flags = parseOptions(ActionFlagsSchema, raw);
     await withStorage(flags, async (storage) => {
-      const entry = await activateVersion(storage, { strategyName: flags.strategy, version, actor: flags.actor, reason: flags.reason });
-      process.stdout.write(entry ? `activated ${flags.strategy}@${entry.version} (was ${entry.previousVersion ?? 'none'})\n` : `${flags.strategy}@${version} is already active\n`);
+      const entry = await activateVersion(storage, {
+        strategyName: flags.strategy,
+        version,
+        actor: flags.actor,
+        reason: flags.reason,
+      });
+      process.stdout.write(
+        entry
+          ? `activated ${flags.strategy}@${entry.version} (was ${entry.previousVersion ?? 'none'})\n`
+          : `${flags.strategy}@${version} is already active\n`,
+      );
     });
   });
 
@@ -109,49 +196,94 @@ export function registerVersionsCommand(program: Command): void {
       .option('--force', 'promote without evidence (the verdict is still recorded)')
       .option('--min-trades <n>', 'closed trades each side needs before a verdict', '30'),
   ).action(async (version: string, raw: unknown) => {
-    const flags = parseOptions(ActionFlagsSchema.extend({ force: z.boolean().default(false), minTrades: z.coerce.number().int().positive() }), raw);
+    const flags = parseOptions(
+      ActionFlagsSchema.extend({ force: z.boolean().default(false), minTrades: z.coerce.number().int().positive() }),
+      raw,
+    );
     await withStorage(flags, async (storage) => {
-      const { entry, comparison } = await promoteVersion(storage, { strategyName: flags.strategy, version, actor: flags.actor, reason: flags.reason, force: flags.force, comparison: { minTrades: flags.minTrades } });
+      const { entry, comparison } = await promoteVersion(storage, {
+        strategyName: flags.strategy,
+        version,
+        actor: flags.actor,
+        reason: flags.reason,
+        force: flags.force,
+        comparison: { minTrades: flags.minTrades },
+      });
       if (comparison) for (const reason of comparison.reasons) process.stderr.write(`  - ${reason}\n`);
-      process.stdout.write(entry ? `promoted ${flags.strategy}@${entry.version} (was ${entry.previousVersion ?? 'none'})\n` : `${flags.strategy}@${version} is already active\n`);
+      process.stdout.write(
+        entry
+          ? `promoted ${flags.strategy}@${entry.version} (was ${entry.previousVersion ?? 'none'})\n`
+          : `${flags.strategy}@${version} is already active\n`,
+      );
     });
   });
 
-  actionOptions(versions.command('rollback').description('re-activate the previously active version')).action(async (raw: unknown) => {
-    const flags = parseOptions(ActionFlagsSchema, raw);
-    await withStorage(flags, async (storage) => {
-      const entry = await rollbackVersion(storage, { strategyName: flags.strategy, actor: flags.actor, reason: flags.reason });
-      process.stdout.write(`rolled back ${flags.strategy} from ${entry.previousVersion} to ${entry.version}\n`);
-    });
-  });
-
-  strategyOption(versions.command('diff').description('field-by-field config change').argument('<from>', 'version id or prefix').argument('<to>', 'version id or prefix').option('--json', 'print JSON')).action(
-    async (from: string, to: string, raw: unknown) => {
-      const flags = parseOptions(StrategyFlagSchema.extend({ json: z.boolean().default(false) }), raw);
+  actionOptions(versions.command('rollback').description('re-activate the previously active version')).action(
+    async (raw: unknown) => {
+      const flags = parseOptions(ActionFlagsSchema, raw);
       await withStorage(flags, async (storage) => {
-        const changes = await diffVersions(storage, flags.strategy, from, to);
-        if (flags.json) return print(changes);
-        if (changes.length === 0) process.stdout.write('no differences\n');
-        for (const c of changes) {
-          const line = c.kind === 'added' ? `+ ${c.path}: ${JSON.stringify(c.to)}` : c.kind === 'removed' ? `- ${c.path}: ${JSON.stringify(c.from)}` : `~ ${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`;
-          process.stdout.write(`${line}\n`);
-        }
+        const entry = await rollbackVersion(storage, {
+          strategyName: flags.strategy,
+          actor: flags.actor,
+          reason: flags.reason,
+        });
+        process.stdout.write(`rolled back ${flags.strategy} from ${entry.previousVersion} to ${entry.version}\n`);
       });
     },
   );
 
+  strategyOption(
+    versions
+      .command('diff')
+      .description('field-by-field config change')
+      .argument('<from>', 'version id or prefix')
+      .argument('<to>', 'version id or prefix')
+      .option('--json', 'print JSON'),
+  ).action(async (from: string, to: string, raw: unknown) => {
+    const flags = parseOptions(StrategyFlagSchema.extend({ json: z.boolean().default(false) }), raw);
+    await withStorage(flags, async (storage) => {
+      const changes = await diffVersions(storage, flags.strategy, from, to);
+      if (flags.json) return print(changes);
+      if (changes.length === 0) process.stdout.write('no differences\n');
+      for (const c of changes) {
+        const line =
+          c.kind === 'added'
+            ? `+ ${c.path}: ${JSON.stringify(c.to)}`
+            : c.kind === 'removed'
+              ? `- ${c.path}: ${JSON.stringify(c.from)}`
+              : `~ ${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`;
+        process.stdout.write(`${line}\n`);
+      }
+    });
+  });
+
   addStorageFlags(
     versions
       .command('auto-rollback')
-      .description('apply the automatic rollback rule once: roll back when the active version is below the floor with enough evidence')
+      .description(
+        'apply the automatic rollback rule once: roll back when the active version is below the floor with enough evidence',
+      )
       .requiredOption('--strategy <name>', 'strategy name')
       .option('--floor <sharpe>', 'per-trade Sharpe the active version must stay above', '0')
-      .option('--window <trades>', 'the active version\'s last N trades since activation', '50')
+      .option('--window <trades>', "the active version's last N trades since activation", '50')
       .option('--confidence <p>', 'probability that the Sharpe is below the floor before acting', '0.95'),
   ).action(async (raw: unknown) => {
-    const flags = parseOptions(StrategyFlagSchema.extend({ floor: z.coerce.number(), window: z.coerce.number().int().min(5), confidence: z.coerce.number().gt(0.5).lt(1) }), raw);
+    const flags = parseOptions(
+      StrategyFlagSchema.extend({
+        floor: z.coerce.number(),
+        window: z.coerce.number().int().min(5),
+        confidence: z.coerce.number().gt(0.5).lt(1),
+      }),
+      raw,
+    );
     await withStorage(flags, async (storage) => {
-      const decision = await applyAutoRollbackRule(storage, { enabled: true, strategyName: flags.strategy, floorSharpe: flags.floor, window: flags.window, confidence: flags.confidence });
+      const decision = await applyAutoRollbackRule(storage, {
+        enabled: true,
+        strategyName: flags.strategy,
+        floorSharpe: flags.floor,
+        window: flags.window,
+        confidence: flags.confidence,
+      });
       process.stdout.write(`${decision.rolledBack ? 'rolled back' : 'no rollback'}: ${decision.reason}\n`);
     });
   });

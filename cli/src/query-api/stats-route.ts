@@ -10,7 +10,8 @@ export const statsRoute: CollectorRoutePlugin = (app, { storage }) => {
     try {
       return await computeVersionStats(storage, request.query as StatsFilter);
     } catch (error) {
-      if (error instanceof AnalyticsError && error.code === 'TT_ANALYTICS_BAD_INPUT') return reply.code(400).send({ code: error.code, message: error.message });
+      if (error instanceof AnalyticsError && error.code === 'TT_ANALYTICS_BAD_INPUT')
+        return reply.code(400).send({ code: error.code, message: error.message });
       throw error;
     }
   });

@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import { readTriplets, TRIPLET_FILTER_QUERY_PARAMS, tripletFilterFromQuery, type TripletFilter } from '@tradetrace/adapters';
+import {
+  readTriplets,
+  TRIPLET_FILTER_QUERY_PARAMS,
+  tripletFilterFromQuery,
+  type TripletFilter,
+} from '@tradetrace/adapters';
 import type { CollectorRoutePlugin } from '@tradetrace/collector';
 import { ZodError } from 'zod';
 

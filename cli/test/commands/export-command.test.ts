@@ -22,7 +22,9 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 /** Runs the CLI in this process; returns the exit code and what it wrote to stderr. */
 async function tradetrace(...args: string[]): Promise<{ code: number; stderr: string }> {
   const chunks: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
+  const spy = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
   try {
     return { code: await runCli(['node', 'tradetrace', ...args]), stderr: chunks.join('') };
   } finally {
@@ -36,10 +38,29 @@ describe('tradetrace export', () => {
   let collector: RunningCollector | undefined;
 
   beforeAll(async () => {
-    collector = await startCollector({ port: 0, dataPath, authTokens: `${INGEST},read:${READ}` }, { routes: [tripletsRoute] });
-    const tt = init({ serviceName: 'export-bot', endpoint: collector.url, protocol: 'http/protobuf', scheduledDelayMillis: 10, headers: { authorization: `Bearer ${INGEST}` } });
+    collector = await startCollector(
+      { port: 0, dataPath, authTokens: `${INGEST},read:${READ}` },
+      { routes: [tripletsRoute] },
+    );
+    const tt = init({
+      serviceName: 'export-bot',
+      endpoint: collector.url,
+      protocol: 'http/protobuf',
+      scheduledDelayMillis: 10,
+      headers: { authorization: `Bearer ${INGEST}` },
+    });
     for (const [i, version] of ['v1', 'v2', 'v2', 'v2'].entries()) {
-      await tt.decide({ strategy: { name: 'momentum', version }, symbol: 'BTC/USDT', kind: 'rule', id: `e-${i}`, mode: 'paper', context: { price: 100 + i } }, async () => ({ action: 'buy' as const }));
+      await tt.decide(
+        {
+          strategy: { name: 'momentum', version },
+          symbol: 'BTC/USDT',
+          kind: 'rule',
+          id: `e-${i}`,
+          mode: 'paper',
+          context: { price: 100 + i },
+        },
+        async () => ({ action: 'buy' as const }),
+      );
       if (i !== 3) tt.emitReward({ decisionId: `e-${i}`, value: i + 0.5 });
     }
     await tt.shutdown();
@@ -53,7 +74,20 @@ describe('tradetrace export', () => {
 
   it('reads from a running collector with --endpoint, filters and token passed through', async () => {
     const file = join(out, 'endpoint.csv');
-    const run = await tradetrace('export', '--endpoint', collector!.url, '--token', READ, '--format', 'csv', '--out', file, '--strategy-version', 'v2', '--only-rewarded');
+    const run = await tradetrace(
+      'export',
+      '--endpoint',
+      collector!.url,
+      '--token',
+      READ,
+      '--format',
+      'csv',
+      '--out',
+      file,
+      '--strategy-version',
+      'v2',
+      '--only-rewarded',
+    );
     expect(run).toMatchObject({ code: 0 });
     const triplets = await collect(readTripletsCsv(file));
     expect(triplets.map((t) => [t.decision_id, t.reward.value, t.reward.match])).toEqual([
@@ -82,22 +116,52 @@ describe('tradetrace export', () => {
     const run = await tradetrace('export', '--endpoint', collector!.url, '--format', 'xml');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/--format: must be one of jsonl, csv, parquet/);
-    expect((await tradetrace('export', '--endpoint', collector!.url, '--since', 'yesterday')).stderr).toMatch(/--since: must be an RFC 3339 time/);
-    expect((await tradetrace('export', '--endpoint', collector!.url, '--horizon', '15m')).stderr).toMatch(/--horizon.*need the data itself/);
+    expect((await tradetrace('export', '--endpoint', collector!.url, '--since', 'yesterday')).stderr).toMatch(
+      /--since: must be an RFC 3339 time/,
+    );
+    expect((await tradetrace('export', '--endpoint', collector!.url, '--horizon', '15m')).stderr).toMatch(
+      /--horizon.*need the data itself/,
+    );
   });
 
   it('reads the data folder once the collector is gone: jsonl with options, and Parquet written by the engine', async () => {
     await collector!.close();
     collector = undefined;
     const jsonl = join(out, 'data.jsonl');
-    expect((await tradetrace('export', '--data', dataPath, '--format', 'jsonl', '--out', jsonl, '--reward-rule', 'sum', '--horizon', '1s')).code).toBe(0);
+    expect(
+      (
+        await tradetrace(
+          'export',
+          '--data',
+          dataPath,
+          '--format',
+          'jsonl',
+          '--out',
+          jsonl,
+          '--reward-rule',
+          'sum',
+          '--horizon',
+          '1s',
+        )
+      ).code,
+    ).toBe(0);
     const triplets: Triplet[] = await collect(readTripletsJsonl(jsonl));
     expect(triplets.map((t) => t.decision_id)).toEqual(['e-0', 'e-1', 'e-2', 'e-3']);
     expect(triplets[3]!.reward).toMatchObject({ value: null, match: 'none' });
     expect(triplets.every((t) => t.outcome.horizon_s === 1)).toBe(true);
 
     const parquet = join(out, 'data.parquet');
-    const run = await tradetrace('export', '--data', dataPath, '--format', 'parquet', '--out', parquet, '--symbol', 'BTC/USDT');
+    const run = await tradetrace(
+      'export',
+      '--data',
+      dataPath,
+      '--format',
+      'parquet',
+      '--out',
+      parquet,
+      '--symbol',
+      'BTC/USDT',
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('wrote 4 parquet records');
     const storage = await openStorage({ dataPath });

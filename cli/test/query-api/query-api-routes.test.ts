@@ -15,10 +15,29 @@ describe('query API on the collector', () => {
 
   beforeAll(async () => {
     dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-query-api-'));
-    collector = await startCollector({ port: 0, dataPath, authTokens: `${INGEST},read:${READ}` }, { routes: QUERY_API_ROUTES });
-    const tt = init({ serviceName: 'query-bot', endpoint: collector.url, protocol: 'http/protobuf', scheduledDelayMillis: 10, headers: { authorization: `Bearer ${INGEST}` } });
+    collector = await startCollector(
+      { port: 0, dataPath, authTokens: `${INGEST},read:${READ}` },
+      { routes: QUERY_API_ROUTES },
+    );
+    const tt = init({
+      serviceName: 'query-bot',
+      endpoint: collector.url,
+      protocol: 'http/protobuf',
+      scheduledDelayMillis: 10,
+      headers: { authorization: `Bearer ${INGEST}` },
+    });
     for (const [i, version] of ['v1', 'v2', 'v2'].entries()) {
-      await tt.decide({ strategy: { name: 'momentum', version }, symbol: 'BTC/USDT', kind: 'rule', id: `q-${i}`, mode: 'paper', context: { price: 100 + i } }, async () => ({ action: 'buy' as const }));
+      await tt.decide(
+        {
+          strategy: { name: 'momentum', version },
+          symbol: 'BTC/USDT',
+          kind: 'rule',
+          id: `q-${i}`,
+          mode: 'paper',
+          context: { price: 100 + i },
+        },
+        async () => ({ action: 'buy' as const }),
+      );
       tt.emitReward({ decisionId: `q-${i}`, value: i });
     }
     await tt.shutdown();
@@ -30,7 +49,8 @@ describe('query API on the collector', () => {
     rmSync(dataPath, { recursive: true, force: true });
   });
 
-  const get = (query: string, token = READ, path = '/api/v1/triplets') => fetch(`${collector.url}${path}${query}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (query: string, token = READ, path = '/api/v1/triplets') =>
+    fetch(`${collector.url}${path}${query}`, { headers: { authorization: `Bearer ${token}` } });
 
   it('streams one triplet per line as NDJSON, filtered by strategy version', async () => {
     const response = await get('?strategy_version=v2');
@@ -45,7 +65,10 @@ describe('query API on the collector', () => {
   it('names the bad query parameter', async () => {
     const response = await get('?since=yesterday');
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ code: 'TT_QUERY_BAD_FILTER', message: expect.stringMatching(/^invalid triplet filter: since: /) });
+    expect(await response.json()).toEqual({
+      code: 'TT_QUERY_BAD_FILTER',
+      message: expect.stringMatching(/^invalid triplet filter: since: /),
+    });
   });
 
   it('needs a read token', async () => {

@@ -12,7 +12,9 @@ export interface AuthToken {
   binding?: { kind: 'service' | 'bot'; value: string };
 }
 
-const TOKEN = z.string().regex(/^[A-Za-z0-9._~+/=-]{16,}$/, 'a token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = -');
+const TOKEN = z
+  .string()
+  .regex(/^[A-Za-z0-9._~+/=-]{16,}$/, 'a token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = -');
 
 /**
  * Parses token entries: `TOKEN` (an ingest token), `read:TOKEN`, `ingest:TOKEN`, and a binding after `@`:
@@ -35,14 +37,16 @@ function parseEntry(entry: string, where: string): AuthToken {
   const colon = head.indexOf(':');
   const roleText = colon < 0 ? 'ingest' : head.slice(0, colon);
   const tokenText = colon < 0 ? head : head.slice(colon + 1);
-  if (roleText !== 'ingest' && roleText !== 'read') throw new CollectorConfigError(`${where}: unknown role "${roleText}"; use ingest: or read:`);
+  if (roleText !== 'ingest' && roleText !== 'read')
+    throw new CollectorConfigError(`${where}: unknown role "${roleText}"; use ingest: or read:`);
   const token = TOKEN.safeParse(tokenText);
   if (!token.success) throw new CollectorConfigError(`${where}: ${token.error.issues[0]?.message}`);
   const result: AuthToken = { token: token.data, role: roleText };
   if (bindingText !== undefined) {
     const match = /^(service|bot):(.+)$/.exec(bindingText);
     if (!match) throw new CollectorConfigError(`${where}: a binding is written @service:NAME or @bot:ID`);
-    if (roleText !== 'ingest') throw new CollectorConfigError(`${where}: only ingest tokens can be bound to a service or bot`);
+    if (roleText !== 'ingest')
+      throw new CollectorConfigError(`${where}: only ingest tokens can be bound to a service or bot`);
     result.binding = { kind: match[1] as 'service' | 'bot', value: match[2]! };
   }
   return result;

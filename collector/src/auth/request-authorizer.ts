@@ -31,12 +31,14 @@ export function createRequestAuthorizer(tokens: readonly AuthToken[]): RequestAu
     authenticate(authorization, role) {
       if (entries.length === 0) return undefined;
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!match) throw new AuthError(401, 'this collector requires a bearer token: send Authorization: Bearer <token>');
+      if (!match)
+        throw new AuthError(401, 'this collector requires a bearer token: send Authorization: Bearer <token>');
       const presented = Buffer.from(match[1]!);
       // Constant-time comparison, so response timing does not reveal how much of a token was right.
       const found = entries.find((e) => e.bytes.length === presented.length && timingSafeEqual(e.bytes, presented));
       if (!found) throw new AuthError(401, 'the bearer token is not valid for this collector');
-      if (found.role !== role) throw new AuthError(403, `this token is a ${found.role} token; the request needs a ${role} token`);
+      if (found.role !== role)
+        throw new AuthError(403, `this token is a ${found.role} token; the request needs a ${role} token`);
       return found;
     },
     checkIdentities(token, identities) {
@@ -46,7 +48,10 @@ export function createRequestAuthorizer(tokens: readonly AuthToken[]): RequestAu
         const actual = binding.kind === 'service' ? identity.serviceName : identity.botId;
         if (actual !== binding.value) {
           const label = binding.kind === 'service' ? 'service.name' : 'trading.bot.id';
-          throw new AuthError(403, `this token may only write as ${label}="${binding.value}", the request has ${label}="${actual}"`);
+          throw new AuthError(
+            403,
+            `this token may only write as ${label}="${binding.value}", the request has ${label}="${actual}"`,
+          );
         }
       }
     },

@@ -68,8 +68,12 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
 
   app.removeAllContentTypeParsers();
   // Bodies arrive as buffers; decoding errors are answered by the route in the request's own encoding.
-  app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
-  app.addHook('preParsing', async (request, _reply, payload) => decodeRequestBody(payload, request.headers['content-encoding']));
+  app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit }, (_request, body, done) =>
+    done(null, body),
+  );
+  app.addHook('preParsing', async (request, _reply, payload) =>
+    decodeRequestBody(payload, request.headers['content-encoding']),
+  );
 
   const tokens = new WeakMap<FastifyRequest, AuthToken | undefined>();
   const tokenOf = (request: FastifyRequest) => tokens.get(request);
@@ -98,7 +102,10 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).type(JSON_TYPE).send(JSON.stringify({ code: 5, message: `no route for ${request.method} ${request.url}` }));
+    void reply
+      .code(404)
+      .type(JSON_TYPE)
+      .send(JSON.stringify({ code: 5, message: `no route for ${request.method} ${request.url}` }));
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -121,7 +128,13 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
       } catch (error) {
         if (error instanceof OtlpDecodeError) {
           metrics.rejected.inc({ signal, reason: 'undecodable' });
-          return sendStatus(reply, encoding, 400, GRPC_INVALID_ARGUMENT, `invalid OTLP ${encoding} ${signal} request: ${error.message}`);
+          return sendStatus(
+            reply,
+            encoding,
+            400,
+            GRPC_INVALID_ARGUMENT,
+            `invalid OTLP ${encoding} ${signal} request: ${error.message}`,
+          );
         }
         throw error;
       }
@@ -152,7 +165,13 @@ function encodingOf(request: FastifyRequest): OtlpEncoding {
   return (request.headers['content-type'] ?? '').toLowerCase().startsWith(PROTOBUF) ? 'protobuf' : 'json';
 }
 
-function sendStatus(reply: FastifyReply, encoding: OtlpEncoding, httpStatus: number, grpcCode: number, message: string): FastifyReply {
+function sendStatus(
+  reply: FastifyReply,
+  encoding: OtlpEncoding,
+  httpStatus: number,
+  grpcCode: number,
+  message: string,
+): FastifyReply {
   return reply
     .code(httpStatus)
     .type(encoding === 'protobuf' ? PROTOBUF : JSON_TYPE)
@@ -164,7 +183,13 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
   const encoding = encodingOf(request);
   if (error instanceof AuthError) {
     if (error.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
-    return sendStatus(reply, encoding, error.statusCode, error.statusCode === 401 ? GRPC_UNAUTHENTICATED : GRPC_PERMISSION_DENIED, error.message);
+    return sendStatus(
+      reply,
+      encoding,
+      error.statusCode,
+      error.statusCode === 401 ? GRPC_UNAUTHENTICATED : GRPC_PERMISSION_DENIED,
+      error.message,
+    );
   }
   if (error instanceof TooManyRequestsError) {
     void reply.header('retry-after', '1');
@@ -184,10 +209,22 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
   }
   const e = error as { statusCode?: number; code?: string; message?: string };
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return sendStatus(reply, encoding, 415, GRPC_INVALID_ARGUMENT, `unsupported Content-Type "${request.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`);
+    return sendStatus(
+      reply,
+      encoding,
+      415,
+      GRPC_INVALID_ARGUMENT,
+      `unsupported Content-Type "${request.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`,
+    );
   }
   if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-    return sendStatus(reply, encoding, 400, GRPC_INVALID_ARGUMENT, `the gzip body could not be decompressed: ${e.message}`);
+    return sendStatus(
+      reply,
+      encoding,
+      400,
+      GRPC_INVALID_ARGUMENT,
+      `the gzip body could not be decompressed: ${e.message}`,
+    );
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     // Over the limit: answer now and close the connection instead of reading (or inflating) the rest.
@@ -196,5 +233,11 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
   }
   request.log.error({ err: error }, 'could not make the request durable');
   void reply.header('retry-after', '5');
-  return sendStatus(reply, encoding, 503, GRPC_UNAVAILABLE, `the request could not be stored now: ${e.message ?? String(error)}; retry later`);
+  return sendStatus(
+    reply,
+    encoding,
+    503,
+    GRPC_UNAVAILABLE,
+    `the request could not be stored now: ${e.message ?? String(error)}; retry later`,
+  );
 }

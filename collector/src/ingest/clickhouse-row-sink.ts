@@ -5,7 +5,24 @@ import { InsertRejectedError, type RowBatch, type RowSink } from './row-sink.ts'
  * ClickHouse error codes that mean "these rows are bad", not "the server is unwell": parse and type errors,
  * values out of range, strings too large. Anything else is treated as transient and retried.
  */
-const CONTENT_ERROR_CODES = new Set(['6', '26', '27', '32', '33', '38', '41', '53', '62', '69', '70', '72', '117', '131', '190', '349']);
+const CONTENT_ERROR_CODES = new Set([
+  '6',
+  '26',
+  '27',
+  '32',
+  '33',
+  '38',
+  '41',
+  '53',
+  '62',
+  '69',
+  '70',
+  '72',
+  '117',
+  '131',
+  '190',
+  '349',
+]);
 
 /** The real sink: inserts into the storage's tables with the batch's deduplication token. */
 export function createClickHouseRowSink(storage: Storage): RowSink {

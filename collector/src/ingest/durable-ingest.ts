@@ -107,7 +107,12 @@ export class DurableIngest {
   }
 
   /** Makes a decoded request durable; resolves when it is safe to acknowledge. Rejects with SpoolFullError past the budget. */
-  async accept(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, decoded: DecodedRows): Promise<AcceptOutcome> {
+  async accept(
+    signal: TelemetrySignal,
+    encoding: BodyEncoding,
+    body: Buffer,
+    decoded: DecodedRows,
+  ): Promise<AcceptOutcome> {
     if (this.closed) throw new IngestClosedError();
     const requestHash = createHash('sha256').update(signal).update(encoding).update(body).digest('base64url');
     const earlier = this.recent.get(requestHash);
@@ -132,7 +137,8 @@ export class DurableIngest {
     }
     this.updateGauges();
     this.wake?.();
-    if (this.healthy && this.maxAckWaitMs > 0 && this.spool.waitingRows > this.ackWaitBacklogRows) await this.storedOrTimeout(entry.id);
+    if (this.healthy && this.maxAckWaitMs > 0 && this.spool.waitingRows > this.ackWaitBacklogRows)
+      await this.storedOrTimeout(entry.id);
     return 'spooled';
   }
 
@@ -198,7 +204,8 @@ export class DurableIngest {
   private notifyStored(through: number): void {
     const roomAgain = this.spool.waitingRows <= this.ackWaitBacklogRows;
     let done = 0;
-    while (done < this.storedWaiters.length && (roomAgain || this.storedWaiters[done]!.id <= through)) this.storedWaiters[done++]!.resolve();
+    while (done < this.storedWaiters.length && (roomAgain || this.storedWaiters[done]!.id <= through))
+      this.storedWaiters[done++]!.resolve();
     if (done > 0) this.storedWaiters = this.storedWaiters.slice(done);
   }
 
@@ -234,7 +241,10 @@ export class DurableIngest {
         this.lastError = (error as Error).message;
         // The waiting requests are spooled: answer them now rather than after the outage.
         this.notifyStored(Number.MAX_SAFE_INTEGER);
-        this.logger?.warn({ err: error, retryInMs: retryDelay, backlog: waiting.length }, 'ClickHouse insert failed; the spool keeps the data and will retry');
+        this.logger?.warn(
+          { err: error, retryInMs: retryDelay, backlog: waiting.length },
+          'ClickHouse insert failed; the spool keeps the data and will retry',
+        );
         await this.sleep(retryDelay);
         retryDelay = Math.min(retryDelay * 2, this.maxRetryDelayMs);
       }
@@ -245,7 +255,9 @@ export class DurableIngest {
   /** Inserts the batch at the head of the spool (the one in flight at a crash, if any), isolating poison records. */
   private async shipNextBatch(waiting: readonly SpoolEntry[]): Promise<void> {
     const inflight = this.spool.inflight;
-    const batch = inflight ? waiting.filter((e) => e.id >= inflight.from && e.id <= inflight.to) : this.takeBatch(waiting);
+    const batch = inflight
+      ? waiting.filter((e) => e.id >= inflight.from && e.id <= inflight.to)
+      : this.takeBatch(waiting);
     if (batch.length === 0) {
       await this.spool.commit(inflight!.to);
       this.notifyStored(inflight!.to);
@@ -311,7 +323,11 @@ export class DurableIngest {
 
   private async decodeAgain(entry: SpoolEntry): Promise<DecodedRows> {
     // The request was accepted already: lower request limits configured since must not refuse it now.
-    const limits = { ...this.limits, maxItemsPerRequest: Number.POSITIVE_INFINITY, maxJsonContainersPerRequest: Number.POSITIVE_INFINITY };
+    const limits = {
+      ...this.limits,
+      maxItemsPerRequest: Number.POSITIVE_INFINITY,
+      maxJsonContainersPerRequest: Number.POSITIVE_INFINITY,
+    };
     return decodeOtlpBody(entry.signal, entry.encoding, await this.spool.readBody(entry), limits).decoded;
   }
 
@@ -322,9 +338,18 @@ export class DurableIngest {
   }
 
   private async deadLetter(entry: SpoolEntry, error: Error): Promise<void> {
-    const path = await writeDeadLetter(this.deadLetterDir, this.spool.spoolId, entry, await this.spool.readBody(entry), error.message);
+    const path = await writeDeadLetter(
+      this.deadLetterDir,
+      this.spool.spoolId,
+      entry,
+      await this.spool.readBody(entry),
+      error.message,
+    );
     this.metrics.deadLetters.inc({ signal: entry.signal });
-    this.logger?.error({ id: entry.id, signal: entry.signal, reason: error.message, path }, 'a spooled request was refused for its content and moved to the dead-letter folder');
+    this.logger?.error(
+      { id: entry.id, signal: entry.signal, reason: error.message, path },
+      'a spooled request was refused for its content and moved to the dead-letter folder',
+    );
     await this.commit([entry], entry.id);
   }
 

@@ -36,7 +36,8 @@ export function createFaultInjectingRowSink(inner: RowSink): FaultInjectingRowSi
     },
     async insert(batch) {
       if (fault.kind === 'down') throw new InjectedOutageError();
-      if (fault.kind === 'reject' && fault.when(batch)) throw new InsertRejectedError('fault injected: batch refused as poison');
+      if (fault.kind === 'reject' && fault.when(batch))
+        throw new InsertRejectedError('fault injected: batch refused as poison');
       await inner.insert(batch);
       storedBatches += 1;
     },

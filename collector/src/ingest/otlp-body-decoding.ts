@@ -1,6 +1,11 @@
 import { encodeRowBinarySync, LOG_ROW_LAYOUT, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import type { BodyEncoding, TelemetrySignal } from '../spool/spool-record.ts';
-import { MAX_REPEATED_ROW_BYTES, partialSuccessMessage, type IngestLimits, type MappingOutcome } from '../otlp/ingest-limits.ts';
+import {
+  MAX_REPEATED_ROW_BYTES,
+  partialSuccessMessage,
+  type IngestLimits,
+  type MappingOutcome,
+} from '../otlp/ingest-limits.ts';
 import { mapToLogRows } from '../otlp/log-row-mapper.ts';
 import { decodeLogsRequestJson } from '../otlp/otlp-logs-json-decoder.ts';
 import { decodeLogsRequestProtobuf } from '../otlp/otlp-logs-protobuf-decoder.ts';
@@ -57,7 +62,9 @@ export class TooManyJsonContainersError extends RequestOverLimitError {
   readonly code = 'TT_COLLECTOR_TOO_MANY_JSON_CONTAINERS';
 
   constructor(limit: number) {
-    super(`the JSON body holds more than ${limit} objects and arrays (maxJsonContainersPerRequest); send smaller batches or use protobuf`);
+    super(
+      `the JSON body holds more than ${limit} objects and arrays (maxJsonContainersPerRequest); send smaller batches or use protobuf`,
+    );
     this.name = 'TooManyJsonContainersError';
   }
 }
@@ -67,7 +74,9 @@ export class RowsTooLargeError extends RequestOverLimitError {
   readonly code = 'TT_COLLECTOR_ROWS_TOO_LARGE';
 
   constructor(bytes: number) {
-    super(`the request's rows would repeat ${Math.round(bytes / 2 ** 20)} MiB of resource and scope data (one copy per span, at most ${MAX_REPEATED_ROW_BYTES / 2 ** 20} MiB); send fewer spans per request or smaller resources`);
+    super(
+      `the request's rows would repeat ${Math.round(bytes / 2 ** 20)} MiB of resource and scope data (one copy per span, at most ${MAX_REPEATED_ROW_BYTES / 2 ** 20} MiB); send fewer spans per request or smaller resources`,
+    );
     this.name = 'RowsTooLargeError';
   }
 }
@@ -76,7 +85,12 @@ export class RowsTooLargeError extends RequestOverLimitError {
  * Decodes a body into rows; throws OtlpDecodeError (400) or a RequestOverLimitError (413). Protobuf spans, nearly
  * all the traffic, are transcoded straight into RowBinary; JSON and logs are decoded into rows, then encoded.
  */
-export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, limits: IngestLimits): DecodedBody {
+export function decodeOtlpBody(
+  signal: TelemetrySignal,
+  encoding: BodyEncoding,
+  body: Buffer,
+  limits: IngestLimits,
+): DecodedBody {
   if (encoding === 'json' && exceedsJsonContainers(body, limits.maxJsonContainersPerRequest)) {
     throw new TooManyJsonContainersError(limits.maxJsonContainersPerRequest);
   }
@@ -84,22 +98,50 @@ export function decodeOtlpBody(signal: TelemetrySignal, encoding: BodyEncoding, 
     if (signal === 'traces' && encoding === 'protobuf') {
       const spans = transcodeTraceRequest(body, limits);
       refuseOversized(spans.itemCount, spans.repeatedBytes, limits, 'spans');
-      return result({ signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount }, spans, spans.itemCount, 'spans', spans.resources);
+      return result(
+        { signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount },
+        spans,
+        spans.itemCount,
+        'spans',
+        spans.resources,
+      );
     }
     if (signal === 'traces') {
       const resources = decodeTraceRequestJson(body);
-      const extent = resources.map((r) => ({ resourceAttributes: r.resourceAttributes, scopes: r.scopeSpans.map((s) => ({ scope: s.scope, items: s.spans.length })) }));
+      const extent = resources.map((r) => ({
+        resourceAttributes: r.resourceAttributes,
+        scopes: r.scopeSpans.map((s) => ({ scope: s.scope, items: s.spans.length })),
+      }));
       const itemCount = checkExtent(extent, limits, 'spans');
       const mapped = mapToSpanRows(resources, limits);
-      const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT), rowCount: mapped.rows.length };
-      return result(rows, mapped, itemCount, 'spans', resources.map((r) => r.resourceAttributes));
+      const rows = {
+        signal,
+        rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT),
+        rowCount: mapped.rows.length,
+      };
+      return result(
+        rows,
+        mapped,
+        itemCount,
+        'spans',
+        resources.map((r) => r.resourceAttributes),
+      );
     }
     const resources = encoding === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
-    const extent = resources.map((r) => ({ resourceAttributes: r.resourceAttributes, scopes: r.scopeLogs.map((s) => ({ scope: s.scope, items: s.logRecords.length })) }));
+    const extent = resources.map((r) => ({
+      resourceAttributes: r.resourceAttributes,
+      scopes: r.scopeLogs.map((s) => ({ scope: s.scope, items: s.logRecords.length })),
+    }));
     const itemCount = checkExtent(extent, limits, 'log records');
     const mapped = mapToLogRows(resources, limits);
     const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT), rowCount: mapped.rows.length };
-    return result(rows, mapped, itemCount, 'log records', resources.map((r) => r.resourceAttributes));
+    return result(
+      rows,
+      mapped,
+      itemCount,
+      'log records',
+      resources.map((r) => r.resourceAttributes),
+    );
   } catch (error) {
     // Input so deep or large that the engine itself gives up is still the client's bad input, not our failure.
     if (error instanceof RangeError) throw new OtlpDecodeError(`the request could not be decoded: ${error.message}`);
@@ -137,12 +179,21 @@ function refuseOversized(items: number, repeatedBytes: number, limits: IngestLim
   if (repeatedBytes > MAX_REPEATED_ROW_BYTES) throw new RowsTooLargeError(repeatedBytes);
 }
 
-function result(decoded: DecodedRows, outcome: MappingOutcome, itemCount: number, itemName: string, resources: Record<string, string>[]): DecodedBody {
+function result(
+  decoded: DecodedRows,
+  outcome: MappingOutcome,
+  itemCount: number,
+  itemName: string,
+  resources: Record<string, string>[],
+): DecodedBody {
   return {
     decoded,
     itemCount,
     rejected: outcome.rejected,
     message: partialSuccessMessage(outcome, itemName),
-    identities: resources.map((attributes) => ({ serviceName: attributes['service.name'] ?? '', botId: attributes[BOT_ID_KEY] ?? '' })),
+    identities: resources.map((attributes) => ({
+      serviceName: attributes['service.name'] ?? '',
+      botId: attributes[BOT_ID_KEY] ?? '',
+    })),
   };
 }

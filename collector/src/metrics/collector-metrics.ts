@@ -31,16 +31,71 @@ export function createCollectorMetrics(): CollectorMetrics {
   const registers = [registry];
   return {
     registry,
-    received: new Counter({ name: 'tradetrace_collector_received_items_total', help: 'Spans and log records received in decodable requests', labelNames: ['signal'], registers }),
-    accepted: new Counter({ name: 'tradetrace_collector_accepted_items_total', help: 'Spans and log records made durable and acknowledged', labelNames: ['signal'], registers }),
-    rejected: new Counter({ name: 'tradetrace_collector_rejected_items_total', help: 'Spans and log records refused, by reason', labelNames: ['signal', 'reason'], registers }),
-    requests: new Counter({ name: 'tradetrace_collector_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers }),
-    batchRows: new Histogram({ name: 'tradetrace_collector_insert_batch_rows', help: 'Rows per INSERT', labelNames: ['signal'], buckets: [1, 16, 128, 512, 2048, 8192, 32768, 131072], registers }),
-    insertSeconds: new Histogram({ name: 'tradetrace_collector_insert_duration_seconds', help: 'INSERT latency', labelNames: ['signal', 'outcome'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers }),
-    storedRows: new Counter({ name: 'tradetrace_collector_stored_rows_total', help: 'Rows stored in ClickHouse', labelNames: ['signal'], registers }),
-    spoolBytes: new Gauge({ name: 'tradetrace_collector_spool_bytes', help: 'Bytes of the write-ahead spool on disk', registers }),
-    spoolRecords: new Gauge({ name: 'tradetrace_collector_spool_records', help: 'Spooled requests not yet stored in ClickHouse', registers }),
-    deadLetters: new Counter({ name: 'tradetrace_collector_dead_letters_total', help: 'Spooled requests moved to the dead-letter folder', labelNames: ['signal'], registers }),
-    dedupHits: new Counter({ name: 'tradetrace_collector_dedup_hits_total', help: 'Retried requests acknowledged without being stored twice', labelNames: ['signal'], registers }),
+    received: new Counter({
+      name: 'tradetrace_collector_received_items_total',
+      help: 'Spans and log records received in decodable requests',
+      labelNames: ['signal'],
+      registers,
+    }),
+    accepted: new Counter({
+      name: 'tradetrace_collector_accepted_items_total',
+      help: 'Spans and log records made durable and acknowledged',
+      labelNames: ['signal'],
+      registers,
+    }),
+    rejected: new Counter({
+      name: 'tradetrace_collector_rejected_items_total',
+      help: 'Spans and log records refused, by reason',
+      labelNames: ['signal', 'reason'],
+      registers,
+    }),
+    requests: new Counter({
+      name: 'tradetrace_collector_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['route', 'status'],
+      registers,
+    }),
+    batchRows: new Histogram({
+      name: 'tradetrace_collector_insert_batch_rows',
+      help: 'Rows per INSERT',
+      labelNames: ['signal'],
+      buckets: [1, 16, 128, 512, 2048, 8192, 32768, 131072],
+      registers,
+    }),
+    insertSeconds: new Histogram({
+      name: 'tradetrace_collector_insert_duration_seconds',
+      help: 'INSERT latency',
+      labelNames: ['signal', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers,
+    }),
+    storedRows: new Counter({
+      name: 'tradetrace_collector_stored_rows_total',
+      help: 'Rows stored in ClickHouse',
+      labelNames: ['signal'],
+      registers,
+    }),
+    spoolBytes: new Gauge({
+      name: 'tradetrace_collector_spool_bytes',
+      help: 'Bytes of the write-ahead spool on disk',
+      registers,
+    }),
+    spoolRecords: new Gauge({
+      name: 'tradetrace_collector_spool_records',
+      help: 'Spooled requests not yet stored in ClickHouse',
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'tradetrace_collector_dead_letters_total',
+      help: 'Spooled requests moved to the dead-letter folder',
+      labelNames: ['signal'],
+      registers,
+    }),
+    dedupHits: new Counter({
+      name: 'tradetrace_collector_dedup_hits_total',
+      help: 'Retried requests acknowledged without being stored twice',
+      labelNames: ['signal'],
+      registers,
+    }),
   };
 }

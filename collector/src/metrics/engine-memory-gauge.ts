@@ -24,7 +24,10 @@ export function sampleEngineMemory(registry: Registry, storage: Storage, interva
   let sampling: Promise<void> | undefined;
   const sample = async () => {
     try {
-      const result = await storage.client.query({ query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'", format: 'JSONEachRow' });
+      const result = await storage.client.query({
+        query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
+        format: 'JSONEachRow',
+      });
       const [row] = (await result.json()) as { value: string }[];
       if (row) gauge.set({ engine: storage.kind }, Number(row.value));
     } catch {

@@ -1,5 +1,13 @@
 /** An OTLP AnyValue after decoding, whichever encoding it came in. */
-export type AnyValue = string | boolean | number | bigint | Uint8Array | null | AnyValue[] | { [key: string]: AnyValue };
+export type AnyValue =
+  | string
+  | boolean
+  | number
+  | bigint
+  | Uint8Array
+  | null
+  | AnyValue[]
+  | { [key: string]: AnyValue };
 
 /**
  * Renders an attribute value for a `Map(String, String)` column the way the OpenTelemetry Collector's pdata
@@ -16,7 +24,8 @@ export function renderAnyValue(value: AnyValue): string {
       return String(value);
     default:
       if (value === null) return '';
-      if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+      if (value instanceof Uint8Array)
+        return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
       return JSON.stringify(toJson(value));
   }
 }
@@ -53,6 +62,7 @@ export function putAttribute(target: Record<string, string>, key: string, value:
 
 /** Sets an own property, `__proto__` included (assigning that one would set the prototype, or be ignored). */
 export function setAttribute(target: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

@@ -73,6 +73,7 @@ export function limitName(name: string, limits: IngestLimits, counter: { truncat
 export function partialSuccessMessage(mapped: MappingOutcome, itemName: string): string {
   const parts: string[] = [];
   if (mapped.rejected > 0) parts.push(`${mapped.rejected} ${itemName} refused: ${mapped.rejectionMessage}`);
-  if (mapped.truncated > 0) parts.push(`${mapped.truncated} attributes or names dropped or truncated by the collector's limits`);
+  if (mapped.truncated > 0)
+    parts.push(`${mapped.truncated} attributes or names dropped or truncated by the collector's limits`);
   return parts.join('; ');
 }

@@ -46,10 +46,11 @@ export function mapToLogRows(resources: readonly DecodedResourceLogs[], limits: 
 
 function findProblem(record: DecodedLogRecord): string | undefined {
   if (!isStorableTime(record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano)) {
-    return 'a log record\'s time (or observed time when it has none) must lie between 2001-09-09 and 2262 (unix nanoseconds)';
+    return "a log record's time (or observed time when it has none) must lie between 2001-09-09 and 2262 (unix nanoseconds)";
   }
-  if (record.traceId !== '' && !TRACE_ID.test(record.traceId)) return 'a log record\'s traceId must be empty or 16 bytes';
-  if (record.spanId !== '' && !SPAN_ID.test(record.spanId)) return 'a log record\'s spanId must be empty or 8 bytes';
+  if (record.traceId !== '' && !TRACE_ID.test(record.traceId))
+    return "a log record's traceId must be empty or 16 bytes";
+  if (record.spanId !== '' && !SPAN_ID.test(record.spanId)) return "a log record's spanId must be empty or 8 bytes";
   if (record.severityNumber > 24) return `a log record's severityNumber ${record.severityNumber} is outside 0..24`;
   return undefined;
 }

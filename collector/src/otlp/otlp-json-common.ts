@@ -41,7 +41,9 @@ export function readAnyValue(value: unknown, path: string, depth = 0): AnyValue 
   if (o.doubleValue !== undefined) return asDouble(o.doubleValue, `${path}.doubleValue`);
   if (o.arrayValue !== undefined) {
     const array = asObject(o.arrayValue, `${path}.arrayValue`);
-    return asArray(array.values, `${path}.arrayValue.values`).map((item, i) => readAnyValue(item, `${path}.arrayValue.values[${i}]`, depth + 1));
+    return asArray(array.values, `${path}.arrayValue.values`).map((item, i) =>
+      readAnyValue(item, `${path}.arrayValue.values[${i}]`, depth + 1),
+    );
   }
   if (o.kvlistValue !== undefined) {
     const list = asObject(o.kvlistValue, `${path}.kvlistValue`);
@@ -57,7 +59,8 @@ export function readAnyValue(value: unknown, path: string, depth = 0): AnyValue 
 }
 
 export function asObject(value: unknown, path: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OtlpDecodeError(`${path} must be an object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new OtlpDecodeError(`${path} must be an object`);
   return value as Json;
 }
 
@@ -87,7 +90,8 @@ const DECIMAL = /^-?\d{1,20}$/;
 
 export function asUint64(value: unknown, path: string): bigint {
   const result = asInt64(value, path);
-  if (result < 0n || result > 0xffff_ffff_ffff_ffffn) throw new OtlpDecodeError(`${path} must be an unsigned 64-bit integer`);
+  if (result < 0n || result > 0xffff_ffff_ffff_ffffn)
+    throw new OtlpDecodeError(`${path} must be an unsigned 64-bit integer`);
   return result;
 }
 

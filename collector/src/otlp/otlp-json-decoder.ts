@@ -1,5 +1,15 @@
 import type { DecodedEvent, DecodedLink, DecodedResourceSpans, DecodedSpan } from './decoded-spans.ts';
-import { asArray, asEnum, asId, asObject, asString, asUint64, parseJsonBody, readAttributes, type Json } from './otlp-json-common.ts';
+import {
+  asArray,
+  asEnum,
+  asId,
+  asObject,
+  asString,
+  asUint64,
+  parseJsonBody,
+  readAttributes,
+  type Json,
+} from './otlp-json-common.ts';
 
 /**
  * Decodes an `ExportTraceServiceRequest` in the OTLP/JSON encoding: lowerCamelCase keys, ids as hex (base64 is
@@ -8,7 +18,9 @@ import { asArray, asEnum, asId, asObject, asString, asUint64, parseJsonBody, rea
  */
 export function decodeTraceRequestJson(body: Buffer | string): DecodedResourceSpans[] {
   const request = asObject(parseJsonBody(body), '$');
-  return asArray(request.resourceSpans, '$.resourceSpans').map((item, i) => readResourceSpans(item, `$.resourceSpans[${i}]`));
+  return asArray(request.resourceSpans, '$.resourceSpans').map((item, i) =>
+    readResourceSpans(item, `$.resourceSpans[${i}]`),
+  );
 }
 
 function readResourceSpans(value: unknown, path: string): DecodedResourceSpans {
@@ -21,7 +33,10 @@ function readResourceSpans(value: unknown, path: string): DecodedResourceSpans {
       const ss = asObject(item, p);
       const scope = ss.scope === undefined || ss.scope === null ? {} : asObject(ss.scope, `${p}.scope`);
       return {
-        scope: { name: asString(scope.name, `${p}.scope.name`), version: asString(scope.version, `${p}.scope.version`) },
+        scope: {
+          name: asString(scope.name, `${p}.scope.name`),
+          version: asString(scope.version, `${p}.scope.version`),
+        },
         spans: asArray(ss.spans, `${p}.spans`).map((span, j) => readSpan(span, `${p}.spans[${j}]`)),
       };
     }),
@@ -67,5 +82,12 @@ function readLink(value: unknown, path: string): DecodedLink {
   };
 }
 
-const SPAN_KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const SPAN_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];

@@ -1,11 +1,24 @@
 import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
 import type { DecodedLogRecord, DecodedResourceLogs } from './decoded-logs.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
-import { asArray, asEnum, asId, asInt64, asObject, asString, asUint64, parseJsonBody, readAnyValue, readAttributes } from './otlp-json-common.ts';
+import {
+  asArray,
+  asEnum,
+  asId,
+  asInt64,
+  asObject,
+  asString,
+  asUint64,
+  parseJsonBody,
+  readAnyValue,
+  readAttributes,
+} from './otlp-json-common.ts';
 
 const SEVERITY_NUMBERS = [
   'SEVERITY_NUMBER_UNSPECIFIED',
-  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) => ['', '2', '3', '4'].map((n) => `SEVERITY_NUMBER_${level}${n}`)),
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) =>
+    ['', '2', '3', '4'].map((n) => `SEVERITY_NUMBER_${level}${n}`),
+  ),
 ];
 
 /** Decodes an `ExportLogsServiceRequest` in the OTLP/JSON encoding (same rules as the trace decoder). */
@@ -26,10 +39,15 @@ export function decodeLogsRequestJson(body: Buffer | string): DecodedResourceLog
           scope: {
             name: asString(scope.name, `${p}.scope.name`),
             version: asString(scope.version, `${p}.scope.version`),
-            attributes: scope.attributes === undefined ? emptyAttributes() : readAttributes(scope.attributes, `${p}.scope.attributes`),
+            attributes:
+              scope.attributes === undefined
+                ? emptyAttributes()
+                : readAttributes(scope.attributes, `${p}.scope.attributes`),
           },
           schemaUrl: asString(sl.schemaUrl, `${p}.schemaUrl`),
-          logRecords: asArray(sl.logRecords, `${p}.logRecords`).map((record, k) => readLogRecord(record, `${p}.logRecords[${k}]`)),
+          logRecords: asArray(sl.logRecords, `${p}.logRecords`).map((record, k) =>
+            readLogRecord(record, `${p}.logRecords[${k}]`),
+          ),
         };
       }),
     };

@@ -1,6 +1,16 @@
 import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
 import type { DecodedLogRecord, DecodedLogScope, DecodedResourceLogs } from './decoded-logs.ts';
-import { I32, I64, LEN, readAnyValue, readKeyValueField, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
+import {
+  I32,
+  I64,
+  LEN,
+  readAnyValue,
+  readKeyValueField,
+  readResource,
+  readScope,
+  tag,
+  VARINT,
+} from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
 
 /** Decodes an `ExportLogsServiceRequest` (field numbers from opentelemetry-proto's logs.proto). Throws OtlpDecodeError on malformed input. */
@@ -57,17 +67,38 @@ function readLogRecord(reader: ProtobufWireReader): DecodedLogRecord {
   while (!reader.done) {
     const t = reader.tag();
     switch (t) {
-      case tag(1, I64): record.timeUnixNano = reader.fixed64(); break;
-      case tag(2, VARINT): record.severityNumber = reader.uint32(); break;
-      case tag(3, LEN): record.severityText = reader.recurringString(false); break;
-      case tag(5, LEN): record.body = renderAnyValue(readAnyValue(reader.message())); break;
-      case tag(6, LEN): readKeyValueField(reader, record.attributes); break;
-      case tag(8, I32): record.flags = reader.fixed32(); break;
-      case tag(9, LEN): record.traceId = reader.hex(); break;
-      case tag(10, LEN): record.spanId = reader.hex(); break;
-      case tag(11, I64): record.observedTimeUnixNano = reader.fixed64(); break;
-      case tag(12, LEN): record.eventName = reader.recurringString(false); break;
-      default: reader.skip(t & 7);
+      case tag(1, I64):
+        record.timeUnixNano = reader.fixed64();
+        break;
+      case tag(2, VARINT):
+        record.severityNumber = reader.uint32();
+        break;
+      case tag(3, LEN):
+        record.severityText = reader.recurringString(false);
+        break;
+      case tag(5, LEN):
+        record.body = renderAnyValue(readAnyValue(reader.message()));
+        break;
+      case tag(6, LEN):
+        readKeyValueField(reader, record.attributes);
+        break;
+      case tag(8, I32):
+        record.flags = reader.fixed32();
+        break;
+      case tag(9, LEN):
+        record.traceId = reader.hex();
+        break;
+      case tag(10, LEN):
+        record.spanId = reader.hex();
+        break;
+      case tag(11, I64):
+        record.observedTimeUnixNano = reader.fixed64();
+        break;
+      case tag(12, LEN):
+        record.eventName = reader.recurringString(false);
+        break;
+      default:
+        reader.skip(t & 7);
     }
   }
   return record;

@@ -13,7 +13,10 @@ export const tag = (field: number, wireType: number): number => (field << 3) | w
 export const MAX_ANY_VALUE_DEPTH = 32;
 
 /** Reads an `InstrumentationScope`. */
-export function readScope(reader: ProtobufWireReader, scope: { name: string; version: string; attributes?: Record<string, string> }): void {
+export function readScope(
+  reader: ProtobufWireReader,
+  scope: { name: string; version: string; attributes?: Record<string, string> },
+): void {
   while (!reader.done) {
     const t = reader.tag();
     if (t === tag(1, LEN)) scope.name = reader.recurringString(false);
@@ -63,19 +66,35 @@ function readKeyValue(reader: ProtobufWireReader, depth = 0): [string, AnyValue]
 }
 
 export function readAnyValue(reader: ProtobufWireReader, depth = 0): AnyValue {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw new OtlpDecodeError(`attribute values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+  if (depth > MAX_ANY_VALUE_DEPTH)
+    throw new OtlpDecodeError(`attribute values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   let value: AnyValue = null;
   while (!reader.done) {
     const t = reader.tag();
     switch (t) {
-      case tag(1, LEN): value = reader.recurringString(false); break;
-      case tag(2, VARINT): value = reader.bool(); break;
-      case tag(3, VARINT): value = reader.int64(); break;
-      case tag(4, I64): value = reader.double(); break;
-      case tag(5, LEN): value = readArray(reader.message(), depth + 1); break;
-      case tag(6, LEN): value = readKeyValueList(reader.message(), depth + 1); break;
-      case tag(7, LEN): value = reader.bytes(); break;
-      default: reader.skip(t & 7);
+      case tag(1, LEN):
+        value = reader.recurringString(false);
+        break;
+      case tag(2, VARINT):
+        value = reader.bool();
+        break;
+      case tag(3, VARINT):
+        value = reader.int64();
+        break;
+      case tag(4, I64):
+        value = reader.double();
+        break;
+      case tag(5, LEN):
+        value = readArray(reader.message(), depth + 1);
+        break;
+      case tag(6, LEN):
+        value = readKeyValueList(reader.message(), depth + 1);
+        break;
+      case tag(7, LEN):
+        value = reader.bytes();
+        break;
+      default:
+        reader.skip(t & 7);
     }
   }
   return value;

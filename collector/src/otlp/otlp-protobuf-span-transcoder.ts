@@ -70,7 +70,13 @@ class SpanFields {
   statusMessage: Range = { start: ABSENT, end: ABSENT };
 
   reset(): void {
-    this.traceId.start = this.spanId.start = this.parentSpanId.start = this.traceState.start = this.name.start = this.statusMessage.start = ABSENT;
+    this.traceId.start =
+      this.spanId.start =
+      this.parentSpanId.start =
+      this.traceState.start =
+      this.name.start =
+      this.statusMessage.start =
+        ABSENT;
     this.kind = 0;
     this.start = this.end = 0n;
     this.attributes.clear();
@@ -141,13 +147,23 @@ class SpanTranscoder {
       } else reader.skip(t & 7);
     }
     // Counted before any row is made, so that an oversized request costs no more than this walk.
-    const repeatedBytes = scopes.reduce((sum, { resource, scope, spans }) => sum + spans.length * (resource.length + scope.length), 0);
+    const repeatedBytes = scopes.reduce(
+      (sum, { resource, scope, spans }) => sum + spans.length * (resource.length + scope.length),
+      0,
+    );
     if (this.itemCount <= this.limits.maxItemsPerRequest && repeatedBytes <= MAX_REPEATED_ROW_BYTES) {
       for (const { resource, scope, spans } of scopes) {
         for (let i = 0; i < spans.length; i += 1) this.spanRow(spans.start(i), spans.end(i), resource, scope);
       }
     }
-    return { ...this.outcome, rowBinary: this.writer.bytes(), rowCount: this.rowCount, itemCount: this.itemCount, resources, repeatedBytes };
+    return {
+      ...this.outcome,
+      rowBinary: this.writer.bytes(),
+      rowCount: this.rowCount,
+      itemCount: this.itemCount,
+      resources,
+      repeatedBytes,
+    };
   }
 
   /** A `ResourceSpans`: its resource (the wire may carry it after the spans) and where its scopes' spans are. */
@@ -158,7 +174,8 @@ class SpanTranscoder {
     shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
     shared.stringMap(attributes);
     const resource = Buffer.from(shared.bytes());
-    for (let i = 0; i < scopeSpans.length; i += 1) scopes.push(this.scopeSpans(scopeSpans.start(i), scopeSpans.end(i), resource));
+    for (let i = 0; i < scopeSpans.length; i += 1)
+      scopes.push(this.scopeSpans(scopeSpans.start(i), scopeSpans.end(i), resource));
     return attributes;
   }
 
@@ -177,7 +194,11 @@ class SpanTranscoder {
    * A `ResourceSpans` or `ScopeSpans` message: field 1 (its resource or scope) goes to `readHeader`, each time it
    * occurs; field 2's occurrences (its scopes or spans) come back as positions.
    */
-  private headerAndChildren(start: number, end: number, readHeader: (header: ProtobufWireReader) => void): MessagePositions {
+  private headerAndChildren(
+    start: number,
+    end: number,
+    readHeader: (header: ProtobufWireReader) => void,
+  ): MessagePositions {
     const reader = new ProtobufWireReader(this.body, start, end);
     const children = new MessagePositions();
     while (!reader.done) {
@@ -245,19 +266,44 @@ class SpanTranscoder {
     while (!reader.done) {
       const t = reader.tag();
       switch (t) {
-        case tag(1, LEN): delimited(reader, span.traceId); break;
-        case tag(2, LEN): delimited(reader, span.spanId); break;
-        case tag(3, LEN): delimited(reader, span.traceState); break;
-        case tag(4, LEN): delimited(reader, span.parentSpanId); break;
-        case tag(5, LEN): delimited(reader, span.name); break;
-        case tag(6, VARINT): span.kind = reader.uint32(); break;
-        case tag(7, I64): span.start = reader.fixed64(); break;
-        case tag(8, I64): span.end = reader.fixed64(); break;
-        case tag(9, LEN): span.attributes.push(reader.skipDelimited(), reader.pos); break;
-        case tag(11, LEN): span.events.push(reader.skipDelimited(), reader.pos); break;
-        case tag(13, LEN): span.links.push(reader.skipDelimited(), reader.pos); break;
-        case tag(15, LEN): this.readStatus(reader.message(), span); break;
-        default: reader.skip(t & 7);
+        case tag(1, LEN):
+          delimited(reader, span.traceId);
+          break;
+        case tag(2, LEN):
+          delimited(reader, span.spanId);
+          break;
+        case tag(3, LEN):
+          delimited(reader, span.traceState);
+          break;
+        case tag(4, LEN):
+          delimited(reader, span.parentSpanId);
+          break;
+        case tag(5, LEN):
+          delimited(reader, span.name);
+          break;
+        case tag(6, VARINT):
+          span.kind = reader.uint32();
+          break;
+        case tag(7, I64):
+          span.start = reader.fixed64();
+          break;
+        case tag(8, I64):
+          span.end = reader.fixed64();
+          break;
+        case tag(9, LEN):
+          span.attributes.push(reader.skipDelimited(), reader.pos);
+          break;
+        case tag(11, LEN):
+          span.events.push(reader.skipDelimited(), reader.pos);
+          break;
+        case tag(13, LEN):
+          span.links.push(reader.skipDelimited(), reader.pos);
+          break;
+        case tag(15, LEN):
+          this.readStatus(reader.message(), span);
+          break;
+        default:
+          reader.skip(t & 7);
       }
     }
     return span;
@@ -292,7 +338,13 @@ class SpanTranscoder {
   /** The span's `i`th link, read into the reused LinkFields. */
   private readLink(i: number): LinkFields {
     const link = this.link;
-    link.traceId.start = link.traceId.end = link.spanId.start = link.spanId.end = link.traceState.start = link.traceState.end = ABSENT;
+    link.traceId.start =
+      link.traceId.end =
+      link.spanId.start =
+      link.spanId.end =
+      link.traceState.start =
+      link.traceState.end =
+        ABSENT;
     link.attributes.clear();
     const reader = this.itemReader.at(this.span.links.start(i), this.span.links.end(i));
     while (!reader.done) {
@@ -326,7 +378,8 @@ class SpanTranscoder {
     if (!this.isId(span.traceId, TRACE_ID_BYTES, false)) return SPAN_PROBLEMS.traceId;
     if (!this.isId(span.spanId, SPAN_ID_BYTES, false)) return SPAN_PROBLEMS.spanId;
     const parent = span.parentSpanId;
-    if (parent.start !== ABSENT && parent.end > parent.start && !this.isId(parent, SPAN_ID_BYTES, true)) return SPAN_PROBLEMS.parentSpanId;
+    if (parent.start !== ABSENT && parent.end > parent.start && !this.isId(parent, SPAN_ID_BYTES, true))
+      return SPAN_PROBLEMS.parentSpanId;
     if (!linkIdsValid) return SPAN_PROBLEMS.link;
     return undefined;
   }
@@ -400,8 +453,10 @@ class SpanTranscoder {
         continue;
       }
       // Bytes are at least as many as characters: string bytes within the limit need no look at their characters.
-      if (rendered === undefined && this.valueEnd - this.valueStart > maxLength) rendered = this.text({ start: this.valueStart, end: this.valueEnd });
-      if (rendered !== undefined) scratch.add(this.body, keyStart, keyEnd, cut(rendered, maxLength, this.outcome), ABSENT, ABSENT);
+      if (rendered === undefined && this.valueEnd - this.valueStart > maxLength)
+        rendered = this.text({ start: this.valueStart, end: this.valueEnd });
+      if (rendered !== undefined)
+        scratch.add(this.body, keyStart, keyEnd, cut(rendered, maxLength, this.outcome), ABSENT, ABSENT);
       else scratch.add(this.body, keyStart, keyEnd, undefined, this.valueStart, this.valueEnd);
     }
     const w = this.writer;
@@ -434,7 +489,12 @@ class SpanTranscoder {
           return undefined;
         }
       } else if (t === tag(2, VARINT) || t === tag(3, VARINT) || t === tag(4, I64)) {
-        const value = t === tag(2, VARINT) ? String(reader.bool()) : t === tag(3, VARINT) ? reader.int64Text() : String(reader.double());
+        const value =
+          t === tag(2, VARINT)
+            ? String(reader.bool())
+            : t === tag(3, VARINT)
+              ? reader.int64Text()
+              : String(reader.double());
         if (reader.done) return value;
       }
     }
@@ -480,7 +540,14 @@ class AttributeScratch {
   }
 
   /** Keeps a key and its value: text, or else the range of a string's bytes. */
-  add(body: Buffer, keyStart: number, keyEnd: number, rendered: string | undefined, valueStart: number, valueEnd: number): void {
+  add(
+    body: Buffer,
+    keyStart: number,
+    keyEnd: number,
+    rendered: string | undefined,
+    valueStart: number,
+    valueEnd: number,
+  ): void {
     this.remember(body, keyStart, keyEnd);
     const i = this.size++;
     this.keyStarts[i] = keyStart;
@@ -499,7 +566,8 @@ class AttributeScratch {
     this.seen.push(start, end);
     if (this.seen.length <= 2 * SMALL_MAP) return;
     this.seenSet = new Set();
-    for (let k = 0; k < this.seen.length; k += 2) this.seenSet.add(body.toString('latin1', this.seen[k]!, this.seen[k + 1]!));
+    for (let k = 0; k < this.seen.length; k += 2)
+      this.seenSet.add(body.toString('latin1', this.seen[k]!, this.seen[k + 1]!));
   }
 }
 

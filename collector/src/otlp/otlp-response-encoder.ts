@@ -17,7 +17,11 @@ export interface PartialSuccess {
 }
 
 /** `signal` names the counter: `rejectedSpans` / `rejectedLogRecords`. */
-export function encodeExportResponse(encoding: OtlpEncoding, signal: 'Spans' | 'LogRecords', partial?: PartialSuccess): Buffer | string {
+export function encodeExportResponse(
+  encoding: OtlpEncoding,
+  signal: 'Spans' | 'LogRecords',
+  partial?: PartialSuccess,
+): Buffer | string {
   // Rejected 0 with a message is a warning, as the OTLP specification allows.
   const empty = !partial || (partial.rejected === 0 && partial.message === '');
   if (encoding === 'json') {
@@ -26,7 +30,10 @@ export function encodeExportResponse(encoding: OtlpEncoding, signal: 'Spans' | '
     return JSON.stringify({ partialSuccess: { ...counts, errorMessage: partial.message } });
   }
   if (empty) return Buffer.alloc(0);
-  const inner = Buffer.concat([partial.rejected > 0 ? field(1, 0, varint(partial.rejected)) : Buffer.alloc(0), stringField(2, partial.message)]);
+  const inner = Buffer.concat([
+    partial.rejected > 0 ? field(1, 0, varint(partial.rejected)) : Buffer.alloc(0),
+    stringField(2, partial.message),
+  ]);
   return Buffer.concat([field(1, 2, Buffer.concat([varint(inner.length), inner]))]);
 }
 

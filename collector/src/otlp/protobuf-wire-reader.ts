@@ -150,7 +150,12 @@ export class ProtobufWireReader {
     if (length > MAX_CACHED_BYTES) return this.decode(start, end);
     const buf = this.buf;
     // A cheap slot from the length and a few bytes; the full comparison below makes any collision a mere miss.
-    const slot = (length * 0x9e3779b1 + buf[start]! * 0x85ebca6b + buf[end - 1]! * 0xc2b2ae35 + buf[start + (length >> 1)]! * 0x27d4eb2f) & (CACHE_SLOTS - 1);
+    const slot =
+      (length * 0x9e3779b1 +
+        buf[start]! * 0x85ebca6b +
+        buf[end - 1]! * 0xc2b2ae35 +
+        buf[start + (length >> 1)]! * 0x27d4eb2f) &
+      (CACHE_SLOTS - 1);
     const cache = key ? cachedKeys : cachedValues;
     const cached = cache[slot];
     if (cached !== undefined && cached.length === length) {

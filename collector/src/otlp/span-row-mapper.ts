@@ -71,7 +71,8 @@ export function isStorableTime(ns: bigint): boolean {
 
 /** Why a span is refused, checked in this order; both protobuf and JSON requests are refused with these messages. */
 export const SPAN_PROBLEMS = {
-  time: (name: string) => `span "${name}": start and event times must lie between 2001-09-09 and 2262 (unix nanoseconds)`,
+  time: (name: string) =>
+    `span "${name}": start and event times must lie between 2001-09-09 and 2262 (unix nanoseconds)`,
   traceId: (name: string) => `span "${name}": traceId must be 16 bytes, not all zero`,
   spanId: (name: string) => `span "${name}": spanId must be 8 bytes, not all zero`,
   parentSpanId: (name: string) => `span "${name}": parentSpanId must be empty or 8 bytes`,
@@ -79,7 +80,8 @@ export const SPAN_PROBLEMS = {
 };
 
 function findProblem(span: DecodedSpan): string | undefined {
-  if (!isStorableTime(span.startTimeUnixNano) || span.events.some((e) => !isStorableTime(e.timeUnixNano))) return SPAN_PROBLEMS.time(span.name);
+  if (!isStorableTime(span.startTimeUnixNano) || span.events.some((e) => !isStorableTime(e.timeUnixNano)))
+    return SPAN_PROBLEMS.time(span.name);
   if (!TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return SPAN_PROBLEMS.traceId(span.name);
   if (!SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return SPAN_PROBLEMS.spanId(span.name);
   if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) return SPAN_PROBLEMS.parentSpanId(span.name);

@@ -24,7 +24,12 @@ export class CommittedRequestHashes {
   static open(dir: string, limit: number): { list: CommittedRequestHashes; hashes: string[] } {
     const path = join(dir, FILE);
     // A torn last line (a crash mid-append) is not a hash: only complete lines count.
-    const hashes = existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(0, -1).filter((line) => line !== '') : [];
+    const hashes = existsSync(path)
+      ? readFileSync(path, 'utf8')
+          .split('\n')
+          .slice(0, -1)
+          .filter((line) => line !== '')
+      : [];
     return { list: new CommittedRequestHashes(path, limit, hashes.length), hashes };
   }
 

@@ -28,7 +28,10 @@ export function readSpoolProgress(dir: string): SpoolProgress {
   const path = join(dir, PROGRESS_FILE);
   if (!existsSync(path)) return { spoolId: randomUUID(), committedThrough: 0, inflight: null };
   const parsed = ProgressSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`the spool progress file ${path} is damaged (${parsed.error.issues[0]?.message}); move it away to replay the spool from its start`);
+  if (!parsed.success)
+    throw new Error(
+      `the spool progress file ${path} is damaged (${parsed.error.issues[0]?.message}); move it away to replay the spool from its start`,
+    );
   return parsed.data;
 }
 

@@ -28,13 +28,15 @@ const MAGIC = 0x54545350; // "TTSP"
 export const FRAME_PREFIX_BYTES = 16;
 
 export function encodeSpoolRecord(record: SpoolRecord): Buffer {
-  const header = Buffer.from(JSON.stringify({
-    id: record.id,
-    signal: record.signal,
-    encoding: record.encoding,
-    requestHash: record.requestHash,
-    rowCount: record.rowCount,
-  } satisfies SpoolRecordHeader));
+  const header = Buffer.from(
+    JSON.stringify({
+      id: record.id,
+      signal: record.signal,
+      encoding: record.encoding,
+      requestHash: record.requestHash,
+      rowCount: record.rowCount,
+    } satisfies SpoolRecordHeader),
+  );
   const prefix = Buffer.allocUnsafe(FRAME_PREFIX_BYTES);
   prefix.writeUInt32LE(MAGIC, 0);
   prefix.writeUInt32LE(header.length, 4);

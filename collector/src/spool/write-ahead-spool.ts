@@ -3,7 +3,13 @@ import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSpoolProgress, writeSpoolProgress, type SpoolProgress } from './spool-progress.ts';
-import { encodeSpoolRecord, scanSpoolSegment, type BodyEncoding, type SpoolRecordHeader, type TelemetrySignal } from './spool-record.ts';
+import {
+  encodeSpoolRecord,
+  scanSpoolSegment,
+  type BodyEncoding,
+  type SpoolRecordHeader,
+  type TelemetrySignal,
+} from './spool-record.ts';
 
 export interface WriteAheadSpoolOptions {
   /** Folder of the spool (created if missing). */
@@ -125,7 +131,13 @@ export class WriteAheadSpool {
   }
 
   /** Appends a record; resolves once it is on disk (fsync), rejects with SpoolFullError past the budget. */
-  append(record: { signal: TelemetrySignal; encoding: BodyEncoding; body: Buffer; rowCount: number; requestHash: string }): Promise<SpoolEntry> {
+  append(record: {
+    signal: TelemetrySignal;
+    encoding: BodyEncoding;
+    body: Buffer;
+    rowCount: number;
+    requestHash: string;
+  }): Promise<SpoolEntry> {
     const id = this.nextId;
     const frame = encodeSpoolRecord({ ...record, id });
     if (this.totalBytes + this.reservedBytes + frame.length > this.maxBytes) {
@@ -187,7 +199,12 @@ export class WriteAheadSpool {
       await rm(join(this.dir, segmentName(segment)), { force: true });
     }
     // An idle, fully drained active segment is started afresh so the spool's disk use goes back to zero.
-    if (this.entries.length === 0 && this.pending.length === 0 && !this.flushing && (this.segmentSizes.get(this.activeSegment) ?? 0) > 0) {
+    if (
+      this.entries.length === 0 &&
+      this.pending.length === 0 &&
+      !this.flushing &&
+      (this.segmentSizes.get(this.activeSegment) ?? 0) > 0
+    ) {
       await this.rollSegment();
     }
   }

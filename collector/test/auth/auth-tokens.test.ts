@@ -3,7 +3,10 @@ import { AuthError, createRequestAuthorizer, insecureBindingWarning, parseAuthTo
 
 describe('parseAuthTokens', () => {
   it('reads bare ingest tokens, read tokens and bindings, from lists and lines with comments', () => {
-    const tokens = parseAuthTokens('aaaaaaaaaaaaaaaa, read:bbbbbbbbbbbbbbbb\n# a comment\ncccccccccccccccc@service:bot-a\ndddddddddddddddd@bot:b-7', 'test');
+    const tokens = parseAuthTokens(
+      'aaaaaaaaaaaaaaaa, read:bbbbbbbbbbbbbbbb\n# a comment\ncccccccccccccccc@service:bot-a\ndddddddddddddddd@bot:b-7',
+      'test',
+    );
     expect(tokens).toEqual([
       { token: 'aaaaaaaaaaaaaaaa', role: 'ingest' },
       { token: 'bbbbbbbbbbbbbbbb', role: 'read' },
@@ -13,14 +16,18 @@ describe('parseAuthTokens', () => {
   });
 
   it('names the entry and the problem for a bad one', () => {
-    expect(() => parseAuthTokens('aaaaaaaaaaaaaaaa,short', 'TRADETRACE_AUTH_TOKENS')).toThrow(/TRADETRACE_AUTH_TOKENS entry 2: a token must be at least 16 characters/);
+    expect(() => parseAuthTokens('aaaaaaaaaaaaaaaa,short', 'TRADETRACE_AUTH_TOKENS')).toThrow(
+      /TRADETRACE_AUTH_TOKENS entry 2: a token must be at least 16 characters/,
+    );
     expect(() => parseAuthTokens('write:aaaaaaaaaaaaaaaa', 'f')).toThrow(/unknown role "write"/);
     expect(() => parseAuthTokens('read:aaaaaaaaaaaaaaaa@service:x', 'f')).toThrow(/only ingest tokens can be bound/);
   });
 });
 
 describe('createRequestAuthorizer', () => {
-  const authorizer = createRequestAuthorizer(parseAuthTokens('aaaaaaaaaaaaaaaa,read:bbbbbbbbbbbbbbbb,cccccccccccccccc@bot:b-7', 't'));
+  const authorizer = createRequestAuthorizer(
+    parseAuthTokens('aaaaaaaaaaaaaaaa,read:bbbbbbbbbbbbbbbb,cccccccccccccccc@bot:b-7', 't'),
+  );
 
   describe('.authenticate', () => {
     it('accepts a known token for its role and refuses the rest with 401 or 403', () => {
@@ -49,7 +56,12 @@ describe('createRequestAuthorizer', () => {
     it('refuses a bound token writing as another bot', () => {
       const token = authorizer.authenticate('Bearer cccccccccccccccc', 'ingest');
       expect(() => authorizer.checkIdentities(token, [{ serviceName: 's', botId: 'b-7' }])).not.toThrow();
-      expect(() => authorizer.checkIdentities(token, [{ serviceName: 's', botId: 'b-7' }, { serviceName: 's', botId: 'b-8' }])).toThrow(/may only write as trading.bot.id="b-7"/);
+      expect(() =>
+        authorizer.checkIdentities(token, [
+          { serviceName: 's', botId: 'b-7' },
+          { serviceName: 's', botId: 'b-8' },
+        ]),
+      ).toThrow(/may only write as trading.bot.id="b-7"/);
     });
   });
 });

@@ -3,12 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouseRowSink, createCollectorMetrics, decodeOtlpBody, DurableIngest, WriteAheadSpool, type IngestLimits } from '@tradetrace/collector';
+import {
+  createClickHouseRowSink,
+  createCollectorMetrics,
+  decodeOtlpBody,
+  DurableIngest,
+  WriteAheadSpool,
+  type IngestLimits,
+} from '@tradetrace/collector';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 10_000, maxAttributesPerItem: 128, maxAttributeValueLength: 10_000, maxNameLength: 1_024, maxJsonContainersPerRequest: 100_000 };
+const LIMITS: IngestLimits = {
+  maxItemsPerRequest: 10_000,
+  maxAttributesPerItem: 128,
+  maxAttributeValueLength: 10_000,
+  maxNameLength: 1_024,
+  maxJsonContainersPerRequest: 100_000,
+};
 
 describe('DurableIngest', () => {
   let dataPath: string;
@@ -26,7 +39,11 @@ describe('DurableIngest', () => {
   });
 
   const count = async (service: string) => {
-    const result = await storage.client.query({ query: `SELECT count() AS n FROM ${storage.table('otel_traces')} WHERE ServiceName = {service:String}`, query_params: { service }, format: 'JSONEachRow' });
+    const result = await storage.client.query({
+      query: `SELECT count() AS n FROM ${storage.table('otel_traces')} WHERE ServiceName = {service:String}`,
+      query_params: { service },
+      format: 'JSONEachRow',
+    });
     return Number((await result.json<{ n: string }>())[0]!.n);
   };
 
@@ -36,10 +53,19 @@ describe('DurableIngest', () => {
       const sink = createClickHouseRowSink(storage);
       // A previous run: two requests spooled, the batch marked in flight, inserted, then the process died before the commit.
       const before = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
-      const bodies = [await traceRequestBodies({ service: 'replayed', spans: 4 }), await traceRequestBodies({ service: 'replayed', spans: 6 })];
+      const bodies = [
+        await traceRequestBodies({ service: 'replayed', spans: 4 }),
+        await traceRequestBodies({ service: 'replayed', spans: 6 }),
+      ];
       for (const [i, body] of bodies.entries()) {
         const decoded = decodeOtlpBody('traces', 'protobuf', body.protobuf, LIMITS).decoded;
-        await before.append({ signal: 'traces', encoding: 'protobuf', body: body.protobuf, rowCount: decoded.rowCount, requestHash: `r${i}` });
+        await before.append({
+          signal: 'traces',
+          encoding: 'protobuf',
+          body: body.protobuf,
+          rowCount: decoded.rowCount,
+          requestHash: `r${i}`,
+        });
       }
       await before.markInflight(1, 2);
       const decoded = bodies.map((b) => decodeOtlpBody('traces', 'protobuf', b.protobuf, LIMITS).decoded);
@@ -62,12 +88,24 @@ describe('DurableIngest', () => {
       const dir = join(dataPath, 'spool-lowered-limits');
       const before = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
       const body = (await traceRequestBodies({ service: 'lowered-limits', spans: 6 })).json;
-      await before.append({ signal: 'traces', encoding: 'json', body, rowCount: decodeOtlpBody('traces', 'json', body, LIMITS).decoded.rowCount, requestHash: 'j0' });
+      await before.append({
+        signal: 'traces',
+        encoding: 'json',
+        body,
+        rowCount: decodeOtlpBody('traces', 'json', body, LIMITS).decoded.rowCount,
+        requestHash: 'j0',
+      });
       await before.close();
 
       const spool = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
       const limits = { ...LIMITS, maxItemsPerRequest: 1, maxJsonContainersPerRequest: 1 };
-      const ingest = new DurableIngest({ spool, sink: createClickHouseRowSink(storage), deadLetterDir: join(dataPath, 'dead'), limits, metrics: createCollectorMetrics() });
+      const ingest = new DurableIngest({
+        spool,
+        sink: createClickHouseRowSink(storage),
+        deadLetterDir: join(dataPath, 'dead'),
+        limits,
+        metrics: createCollectorMetrics(),
+      });
       ingest.start();
       expect(await ingest.drain(10_000)).toBe(true);
       await ingest.stop();
@@ -81,18 +119,46 @@ describe('DurableIngest', () => {
       const sink = createClickHouseRowSink(storage);
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
-      return { sink: { ...sink, insert: async (batch: Parameters<typeof sink.insert>[0]) => { await gate; await sink.insert(batch); } }, open };
+      return {
+        sink: {
+          ...sink,
+          insert: async (batch: Parameters<typeof sink.insert>[0]) => {
+            await gate;
+            await sink.insert(batch);
+          },
+        },
+        open,
+      };
     }
 
-    async function acceptWhileInsertsWait(service: string, ackWaitBacklogRows: number): Promise<{ answered: boolean; stored: number }> {
+    async function acceptWhileInsertsWait(
+      service: string,
+      ackWaitBacklogRows: number,
+    ): Promise<{ answered: boolean; stored: number }> {
       const { sink, open } = gatedSink();
       const spool = await WriteAheadSpool.open({ dir: join(dataPath, `spool-${service}`), maxBytes: 10_000_000 });
-      const ingest = new DurableIngest({ spool, sink, deadLetterDir: join(dataPath, 'dead'), limits: LIMITS, metrics: createCollectorMetrics(), ackWaitBacklogRows, maxAckWaitMs: 60_000 });
+      const ingest = new DurableIngest({
+        spool,
+        sink,
+        deadLetterDir: join(dataPath, 'dead'),
+        limits: LIMITS,
+        metrics: createCollectorMetrics(),
+        ackWaitBacklogRows,
+        maxAckWaitMs: 60_000,
+      });
       ingest.start();
       const body = (await traceRequestBodies({ service, spans: 5 })).protobuf;
-      const accepted = ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
+      const accepted = ingest.accept(
+        'traces',
+        'protobuf',
+        body,
+        decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded,
+      );
       // While the INSERT is held: an answer that does not wait for it comes as soon as the spool has the request.
-      const answeredBeforeInsert = await Promise.race([accepted.then(() => true), sleep(ackWaitBacklogRows > 0 ? 10_000 : 500).then(() => false)]);
+      const answeredBeforeInsert = await Promise.race([
+        accepted.then(() => true),
+        sleep(ackWaitBacklogRows > 0 ? 10_000 : 500).then(() => false),
+      ]);
       open();
       await accepted;
       expect(await ingest.drain(10_000)).toBe(true);
@@ -115,7 +181,12 @@ describe('DurableIngest', () => {
       for (let i = 0; i < 2; i += 1) {
         let enter!: () => void;
         let release!: () => void;
-        gates.push({ entered: new Promise<void>((r) => (enter = r)), enter, released: new Promise<void>((r) => (release = r)), release });
+        gates.push({
+          entered: new Promise<void>((r) => (enter = r)),
+          enter,
+          released: new Promise<void>((r) => (release = r)),
+          release,
+        });
       }
       let calls = 0;
       const sink = {
@@ -129,10 +200,22 @@ describe('DurableIngest', () => {
       };
       const spool = await WriteAheadSpool.open({ dir: join(dataPath, 'spool-room'), maxBytes: 10_000_000 });
       // 8 rows: one 5-span request is under the bound, two are past it.
-      const ingest = new DurableIngest({ spool, sink, deadLetterDir: join(dataPath, 'dead'), limits: LIMITS, metrics: createCollectorMetrics(), ackWaitBacklogRows: 8, maxAckWaitMs: 60_000 });
+      const ingest = new DurableIngest({
+        spool,
+        sink,
+        deadLetterDir: join(dataPath, 'dead'),
+        limits: LIMITS,
+        metrics: createCollectorMetrics(),
+        ackWaitBacklogRows: 8,
+        maxAckWaitMs: 60_000,
+      });
       ingest.start();
-      const bodies = [(await traceRequestBodies({ service: 'room', spans: 5 })).protobuf, (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf];
-      const accept = (body: Buffer) => ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
+      const bodies = [
+        (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf,
+        (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf,
+      ];
+      const accept = (body: Buffer) =>
+        ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
       await accept(bodies[0]!);
       await gates[0]!.entered;
       let secondAnswered = false;

@@ -45,7 +45,12 @@ describe('bearer-token auth', () => {
     expect((await send('allowed', INGEST)).status).toBe(200);
     const provider = new TracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'allowed-exporter' }),
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: traces, headers: { authorization: `Bearer ${INGEST}` } }), scheduledDelayMillis: 10 })],
+      spanProcessors: [
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: traces, headers: { authorization: `Bearer ${INGEST}` } }),
+          scheduledDelayMillis: 10,
+        }),
+      ],
     });
     provider.getTracer('t').startSpan('one').end();
     await provider.shutdown();
@@ -68,9 +73,15 @@ describe('bearer-token auth', () => {
     expect((await fetch(`${t.collector.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${t.collector.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${t.collector.url}/api/v1/echo`)).status).toBe(401);
-    expect((await fetch(`${t.collector.url}/api/v1/echo`, { headers: { authorization: `Bearer ${INGEST}` } })).status).toBe(403);
-    expect((await fetch(`${t.collector.url}/api/v1/echo`, { headers: { authorization: `Bearer ${READ}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${t.collector.url}/api/v1/echo`, { headers: { authorization: `Bearer ${INGEST}` } })).status,
+    ).toBe(403);
+    expect(
+      (await fetch(`${t.collector.url}/api/v1/echo`, { headers: { authorization: `Bearer ${READ}` } })).status,
+    ).toBe(200);
     expect((await fetch(`${t.collector.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${t.collector.url}/metrics`, { headers: { authorization: `Bearer ${READ}` } })).status).toBe(200);
+    expect((await fetch(`${t.collector.url}/metrics`, { headers: { authorization: `Bearer ${READ}` } })).status).toBe(
+      200,
+    );
   });
 });

@@ -23,7 +23,11 @@ describe('hostile input over HTTP', () => {
   for (const signal of ['traces', 'logs'] as const) {
     for (const encoding of ['protobuf', 'json'] as const) {
       it(`answers only 200/400/413 to random and mutated ${signal} ${encoding} bodies, and stores no malformed row`, async () => {
-        const valid = (signal === 'traces' ? await traceRequestBodies({ service: 'hostile', spans: 4 }) : await logsRequestBodies({ service: 'hostile', records: 4 }))[encoding];
+        const valid = (
+          signal === 'traces'
+            ? await traceRequestBodies({ service: 'hostile', spans: 4 })
+            : await logsRequestBodies({ service: 'hostile', records: 4 })
+        )[encoding];
         const body = fc.oneof(
           fc.uint8Array({ maxLength: 2_048 }).map((bytes) => Buffer.from(bytes)),
           fc.array(mutationArbitrary, { minLength: 1, maxLength: 5 }).map((mutations) => mutate(valid, mutations)),
@@ -51,7 +55,11 @@ describe('hostile input over HTTP', () => {
     const deadLetters = join(t.dataPath, 'dead-letter');
     expect(existsSync(deadLetters) ? readdirSync(deadLetters) : []).toEqual([]);
     expect((await fetch(`${t.collector.url}/healthz`)).status).toBe(200);
-    const response = await post(`${t.collector.url}/v1/traces`, (await traceRequestBodies({ service: 'after-fuzz', spans: 9 })).protobuf, { 'content-type': TYPES.protobuf });
+    const response = await post(
+      `${t.collector.url}/v1/traces`,
+      (await traceRequestBodies({ service: 'after-fuzz', spans: 9 })).protobuf,
+      { 'content-type': TYPES.protobuf },
+    );
     expect(response.status).toBe(200);
     expect(await t.collector.drain(5_000)).toBe(true);
     expect(await t.count('otel_traces', 'after-fuzz')).toBe(9);

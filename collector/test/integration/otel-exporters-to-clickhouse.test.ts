@@ -36,7 +36,8 @@ describe('real OpenTelemetry exporters → collector → embedded ClickHouse', (
     it(`stores every span of a batch exactly once (${protocol})`, async () => {
       const service = `spans-${protocol.replace('/', '-')}`;
       const url = `${t.collector.url}/v1/traces`;
-      const exporter = protocol === 'http/protobuf' ? new OTLPTraceExporterProto({ url }) : new OTLPTraceExporterHttp({ url });
+      const exporter =
+        protocol === 'http/protobuf' ? new OTLPTraceExporterProto({ url }) : new OTLPTraceExporterHttp({ url });
       const provider = new TracerProvider({
         resource: resourceFromAttributes({ 'service.name': service, 'trading.bot.id': 'bot-9' }),
         spanProcessors: [new BatchSpanProcessor({ exporter, maxExportBatchSize: 100, scheduledDelayMillis: 10 })],
@@ -65,7 +66,8 @@ describe('real OpenTelemetry exporters → collector → embedded ClickHouse', (
     it(`stores reward log records with their event name, body and attributes (${protocol})`, async () => {
       const service = `logs-${protocol.replace('/', '-')}`;
       const url = `${t.collector.url}/v1/logs`;
-      const exporter = protocol === 'http/protobuf' ? new OTLPLogExporterProto({ url }) : new OTLPLogExporterHttp({ url });
+      const exporter =
+        protocol === 'http/protobuf' ? new OTLPLogExporterProto({ url }) : new OTLPLogExporterHttp({ url });
       const provider = new LoggerProvider({
         resource: resourceFromAttributes({ 'service.name': service }),
         processors: [new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 10 })],
@@ -103,7 +105,8 @@ describe('real OpenTelemetry exporters → collector → embedded ClickHouse', (
 
   it('exposes what it did on /metrics in Prometheus text', async () => {
     const text = await (await fetch(`${t.collector.url}/metrics`)).text();
-    const value = (name: string, labels: string) => Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const value = (name: string, labels: string) =>
+      Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(text)?.[1]);
     // Earlier tests in this file sent 2 × 500 spans and 2 × 30 log records.
     expect(value('tradetrace_collector_accepted_items_total', 'signal="traces"')).toBe(1000);
     expect(value('tradetrace_collector_stored_rows_total', 'signal="logs"')).toBe(60);

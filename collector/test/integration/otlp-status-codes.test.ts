@@ -15,7 +15,14 @@ describe('OTLP/HTTP status codes', () => {
   let traces: string;
 
   beforeAll(async () => {
-    t = await startTestCollector({ bodyLimitBytes: BODY_LIMIT, maxItemsPerRequest: 500, maxConcurrentRequests: 2, maxAttributeValueLength: 10, maxNameLength: 16, maxJsonContainersPerRequest: JSON_CONTAINER_LIMIT });
+    t = await startTestCollector({
+      bodyLimitBytes: BODY_LIMIT,
+      maxItemsPerRequest: 500,
+      maxConcurrentRequests: 2,
+      maxAttributeValueLength: 10,
+      maxNameLength: 16,
+      maxJsonContainersPerRequest: JSON_CONTAINER_LIMIT,
+    });
     traces = `${t.collector.url}/v1/traces`;
   });
 
@@ -24,7 +31,7 @@ describe('OTLP/HTTP status codes', () => {
   });
 
   describe('200', () => {
-    it('answers an empty ExportTraceServiceResponse in the request\'s encoding', async () => {
+    it("answers an empty ExportTraceServiceResponse in the request's encoding", async () => {
       const bodies = await traceRequestBodies({ service: 'ok-200', spans: 3 });
       const proto = await post(traces, bodies.protobuf, PROTOBUF);
       expect(proto.status).toBe(200);
@@ -39,7 +46,11 @@ describe('OTLP/HTTP status codes', () => {
     });
 
     it('accepts gzip bodies and log requests', async () => {
-      const response = await post(`${t.collector.url}/v1/logs`, gzipSync((await logsRequestBodies({ service: 'gz-logs', records: 4 })).protobuf), { ...PROTOBUF, 'content-encoding': 'gzip' });
+      const response = await post(
+        `${t.collector.url}/v1/logs`,
+        gzipSync((await logsRequestBodies({ service: 'gz-logs', records: 4 })).protobuf),
+        { ...PROTOBUF, 'content-encoding': 'gzip' },
+      );
       expect(response.status).toBe(200);
       expect(await t.collector.drain(5_000)).toBe(true);
       expect(await t.count('otel_logs', 'gz-logs')).toBe(4);
@@ -58,19 +69,27 @@ describe('OTLP/HTTP status codes', () => {
     });
 
     it('truncates attribute values past the limit and says so as a partial_success warning', async () => {
-      const response = await post(traces, (await traceRequestBodies({ service: 'truncated', spans: 1, attributes: { note: 'x'.repeat(50) } })).json, JSON_TYPE);
+      const response = await post(
+        traces,
+        (await traceRequestBodies({ service: 'truncated', spans: 1, attributes: { note: 'x'.repeat(50) } })).json,
+        JSON_TYPE,
+      );
       const answer = JSON.parse(response.body.toString());
       expect(answer.partialSuccess.rejectedSpans ?? '0').toBe('0');
       expect(answer.partialSuccess.errorMessage).toMatch(/truncated/);
       expect(await t.collector.drain(5_000)).toBe(true);
-      const result = await t.collector.storage.client.query({ query: `SELECT SpanAttributes['note'] AS note FROM ${t.collector.storage.table('otel_traces')} WHERE ServiceName = 'truncated'`, format: 'JSONEachRow' });
+      const result = await t.collector.storage.client.query({
+        query: `SELECT SpanAttributes['note'] AS note FROM ${t.collector.storage.table('otel_traces')} WHERE ServiceName = 'truncated'`,
+        format: 'JSONEachRow',
+      });
       expect(await result.json()).toEqual([{ note: 'x'.repeat(10) }]);
     });
 
     it('truncates span, event and service names past the limit and says so as a partial_success warning', async () => {
       const body = JSON.parse((await traceRequestBodies({ service: 'long-names', spans: 1 })).json.toString());
       const resource = body.resourceSpans[0];
-      resource.resource.attributes.find((a: { key: string }) => a.key === 'service.name').value.stringValue = `long-names-${'s'.repeat(50)}`;
+      resource.resource.attributes.find((a: { key: string }) => a.key === 'service.name').value.stringValue =
+        `long-names-${'s'.repeat(50)}`;
       const span = resource.scopeSpans[0].spans[0];
       span.name = 'n'.repeat(50);
       span.events[0].name = 'e'.repeat(50);
@@ -85,7 +104,14 @@ describe('OTLP/HTTP status codes', () => {
         format: 'JSONEachRow',
       });
       // The resource attribute keeps the whole name (token bindings are checked against it); the key column is cut.
-      expect(await result.json()).toEqual([{ ServiceName: 'long-names-sssss', SpanName: 'n'.repeat(16), events: ['e'.repeat(16)], resourceService: `long-names-${'s'.repeat(50)}` }]);
+      expect(await result.json()).toEqual([
+        {
+          ServiceName: 'long-names-sssss',
+          SpanName: 'n'.repeat(16),
+          events: ['e'.repeat(16)],
+          resourceService: `long-names-${'s'.repeat(50)}`,
+        },
+      ]);
     });
   });
 
@@ -101,7 +127,10 @@ describe('OTLP/HTTP status codes', () => {
     it('answers malformed JSON with a message naming the problem', async () => {
       const response = await post(traces, '{"resourceSpans": [{"scopeSpans": 7}]}', JSON_TYPE);
       expect(response.status).toBe(400);
-      expect(JSON.parse(response.body.toString())).toEqual({ code: 3, message: expect.stringMatching(/\$\.resourceSpans\[0\]\.scopeSpans must be an array/) });
+      expect(JSON.parse(response.body.toString())).toEqual({
+        code: 3,
+        message: expect.stringMatching(/\$\.resourceSpans\[0\]\.scopeSpans must be an array/),
+      });
     });
 
     it('answers a corrupt gzip stream', async () => {
@@ -143,13 +172,19 @@ describe('OTLP/HTTP status codes', () => {
       expect(text.length).toBeLessThan(BODY_LIMIT);
       const response = await post(traces, text, JSON_TYPE);
       expect(response.status).toBe(413);
-      expect(JSON.parse(response.body.toString()).message).toMatch(/more than 20000 objects and arrays \(maxJsonContainersPerRequest\)/);
+      expect(JSON.parse(response.body.toString()).message).toMatch(
+        /more than 20000 objects and arrays \(maxJsonContainersPerRequest\)/,
+      );
       expect(await t.collector.drain(5_000)).toBe(true);
       expect(await t.count('otel_traces', 'json-flood')).toBe(0);
     });
 
     it('refuses more spans per request than the limit', async () => {
-      const response = await post(traces, (await traceRequestBodies({ service: 'too-many', spans: 501 })).protobuf, PROTOBUF);
+      const response = await post(
+        traces,
+        (await traceRequestBodies({ service: 'too-many', spans: 501 })).protobuf,
+        PROTOBUF,
+      );
       expect(response.status).toBe(413);
       expect(await t.count('otel_traces', 'too-many')).toBe(0);
     });

@@ -46,14 +46,35 @@ describe('SDK → OTLP/HTTP → collector → embedded ClickHouse', () => {
   for (const protocol of ['http/protobuf', 'http/json'] as const) {
     it(`stores a decision, its LLM call and its rewards exactly (${protocol})`, async () => {
       const service = `bot-${protocol.replace('/', '-')}`;
-      const tt = init({ serviceName: service, botId: 'bot-1', endpoint: collector.url, protocol, scheduledDelayMillis: 10 });
+      const tt = init({
+        serviceName: service,
+        botId: 'bot-1',
+        endpoint: collector.url,
+        protocol,
+        scheduledDelayMillis: 10,
+      });
       const strategy = { name: 'momentum', version: 'abc123' };
       const result = await tt.decide(
-        { strategy, symbol: 'SOL/USDC:USDC', kind: 'llm', id: 'dec-1', mode: 'paper', context: { price: 142.5, rsi_14: 61.25, trend: 'up' } },
+        {
+          strategy,
+          symbol: 'SOL/USDC:USDC',
+          kind: 'llm',
+          id: 'dec-1',
+          mode: 'paper',
+          context: { price: 142.5, rsi_14: 61.25, trend: 'up' },
+        },
         async (decision) => {
           await tt.traceLlmCall(
-            { provider: 'deepseek', request: { model: 'deepseek-chat', messages: [{ role: 'user', content: 'buy?' }] } },
-            async () => ({ id: 'resp-1', model: 'deepseek-chat', choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }], usage: { prompt_tokens: 12, completion_tokens: 3 } }),
+            {
+              provider: 'deepseek',
+              request: { model: 'deepseek-chat', messages: [{ role: 'user', content: 'buy?' }] },
+            },
+            async () => ({
+              id: 'resp-1',
+              model: 'deepseek-chat',
+              choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'buy' } }],
+              usage: { prompt_tokens: 12, completion_tokens: 3 },
+            }),
           );
           tt.emitReward({ decisionId: decision.id, value: 0.25, name: 'shaping' });
           return { action: 'buy' as const, confidence: 0.8, size: 2 };
@@ -66,7 +87,11 @@ describe('SDK → OTLP/HTTP → collector → embedded ClickHouse', () => {
       expect(await collector.drain(10_000)).toBe(true);
 
       const spans = await spansOf(service);
-      expect(spans.map((s) => s.SpanName).sort()).toEqual(['chat deepseek-chat', 'decide SOL/USDC:USDC', 'reward SOL/USDC:USDC']);
+      expect(spans.map((s) => s.SpanName).sort()).toEqual([
+        'chat deepseek-chat',
+        'decide SOL/USDC:USDC',
+        'reward SOL/USDC:USDC',
+      ]);
       const decide = spans.find((s) => s.SpanName.startsWith('decide'))!;
       const chat = spans.find((s) => s.SpanName.startsWith('chat'))!;
       const reward = spans.find((s) => s.SpanName.startsWith('reward'))!;
@@ -92,7 +117,11 @@ describe('SDK → OTLP/HTTP → collector → embedded ClickHouse', () => {
         'trading.context.trend': 'up',
       });
       expect(decide['Events.Name']).toEqual(['trading.reward']);
-      expect(decide['Events.Attributes'][0]).toMatchObject({ 'trading.reward.value': '0.25', 'trading.reward.name': 'shaping', 'trading.decision.id': 'dec-1' });
+      expect(decide['Events.Attributes'][0]).toMatchObject({
+        'trading.reward.value': '0.25',
+        'trading.reward.name': 'shaping',
+        'trading.decision.id': 'dec-1',
+      });
 
       expect(chat.TraceId).toBe(decide.TraceId);
       expect(chat.ParentSpanId).toBe(decide.SpanId);
@@ -109,7 +138,13 @@ describe('SDK → OTLP/HTTP → collector → embedded ClickHouse', () => {
 
       expect(reward.TraceId).not.toBe(decide.TraceId);
       expect(reward['Links.SpanId']).toEqual([decide.SpanId]);
-      expect(reward.SpanAttributes).toMatchObject({ 'trading.operation.name': 'reward', 'trading.decision.id': 'dec-1', 'trading.reward.value': '1.5', 'trading.reward.name': 'primary', 'trading.strategy.version': 'abc123' });
+      expect(reward.SpanAttributes).toMatchObject({
+        'trading.operation.name': 'reward',
+        'trading.decision.id': 'dec-1',
+        'trading.reward.value': '1.5',
+        'trading.reward.name': 'primary',
+        'trading.strategy.version': 'abc123',
+      });
     });
   }
 });

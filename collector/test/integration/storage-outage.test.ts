@@ -40,7 +40,11 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
     let acknowledgedSpans = 0;
     let refusal: Awaited<ReturnType<typeof post>> | undefined;
     for (let i = 0; i < 200 && !refusal; i += 1) {
-      const response = await post(`${t.collector.url}/v1/traces`, (await traceRequestBodies({ service: 'outage', spans: SPANS_PER_REQUEST })).protobuf, PROTOBUF);
+      const response = await post(
+        `${t.collector.url}/v1/traces`,
+        (await traceRequestBodies({ service: 'outage', spans: SPANS_PER_REQUEST })).protobuf,
+        PROTOBUF,
+      );
       if (response.status === 200) acknowledgedSpans += SPANS_PER_REQUEST;
       else refusal = response;
     }
@@ -71,10 +75,23 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
   });
 
   it('moves a batch ClickHouse refuses for its content to the dead-letter folder with the reason, and goes on', async () => {
-    t.faults.inject({ kind: 'reject', when: (batch) => batch.signal === 'traces' && batch.rowBinary.includes('poison') });
+    t.faults.inject({
+      kind: 'reject',
+      when: (batch) => batch.signal === 'traces' && batch.rowBinary.includes('poison'),
+    });
     const poison = (await traceRequestBodies({ service: 'poison', spans: 3 })).protobuf;
     expect((await post(`${t.collector.url}/v1/traces`, poison, PROTOBUF)).status).toBe(200);
-    expect((await post(`${t.collector.url}/v1/traces`, (await traceRequestBodies({ service: 'healthy', spans: 5 })).protobuf, PROTOBUF)).status).toBe(200);
+    expect(
+      (
+        await post(
+          `${t.collector.url}/v1/traces`,
+          (
+            await traceRequestBodies({ service: 'healthy', spans: 5 })
+          ).protobuf,
+          PROTOBUF,
+        )
+      ).status,
+    ).toBe(200);
     expect(await t.collector.drain(10_000)).toBe(true);
     t.faults.inject({ kind: 'none' });
 
@@ -86,6 +103,11 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
     const bodyFile = files.find((f) => f.endsWith('.pb'))!;
     expect(readFileSync(join(folder, bodyFile))).toEqual(poison);
     const reason = JSON.parse(readFileSync(join(folder, files.find((f) => f.endsWith('.reason.json'))!), 'utf8'));
-    expect(reason).toMatchObject({ signal: 'traces', contentType: 'application/x-protobuf', rowCount: 3, reason: expect.stringMatching(/refused as poison/) });
+    expect(reason).toMatchObject({
+      signal: 'traces',
+      contentType: 'application/x-protobuf',
+      rowCount: 3,
+      reason: expect.stringMatching(/refused as poison/),
+    });
   });
 });

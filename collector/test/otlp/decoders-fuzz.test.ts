@@ -6,7 +6,13 @@ import { mutate, mutationArbitrary } from '../support/body-mutations.ts';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 import { logsRequestBodies, traceRequestBodies } from '../support/otlp-request-bodies.ts';
 
-const LIMITS: IngestLimits = { maxItemsPerRequest: 1_000, maxAttributesPerItem: 64, maxAttributeValueLength: 4_096, maxNameLength: 256, maxJsonContainersPerRequest: 100_000 };
+const LIMITS: IngestLimits = {
+  maxItemsPerRequest: 1_000,
+  maxAttributesPerItem: 64,
+  maxAttributeValueLength: 4_096,
+  maxNameLength: 256,
+  maxJsonContainersPerRequest: 100_000,
+};
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -25,8 +31,10 @@ function decodesCleanly(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json'
       expect(row.SpanId).toMatch(HEX16);
       expect(row.ParentSpanId === '' || HEX16.test(row.ParentSpanId)).toBe(true);
       expect(row.Timestamp).toMatch(/^\d{19}$/);
-      for (const value of Object.values(row.SpanAttributes)) expect(value.length).toBeLessThanOrEqual(LIMITS.maxAttributeValueLength);
-      for (const name of [row.SpanName, row.ServiceName, ...row['Events.Name']]) expect(name.length).toBeLessThanOrEqual(LIMITS.maxNameLength);
+      for (const value of Object.values(row.SpanAttributes))
+        expect(value.length).toBeLessThanOrEqual(LIMITS.maxAttributeValueLength);
+      for (const name of [row.SpanName, row.ServiceName, ...row['Events.Name']])
+        expect(name.length).toBeLessThanOrEqual(LIMITS.maxNameLength);
     }
   } else {
     for (const row of rowsFromRowBinary<LogRow>(decoded.rowBinary, LOG_ROW_LAYOUT)) {
@@ -40,27 +48,46 @@ describe('OTLP decoders under hostile input', () => {
   const valid: Record<'traces' | 'logs', { protobuf: Buffer; json: Buffer }> = {} as never;
 
   beforeAll(async () => {
-    valid.traces = await traceRequestBodies({ service: 'fuzz', spans: 5, attributes: { note: 'hello', n: 3, ok: true } });
+    valid.traces = await traceRequestBodies({
+      service: 'fuzz',
+      spans: 5,
+      attributes: { note: 'hello', n: 3, ok: true },
+    });
     valid.logs = await logsRequestBodies({ service: 'fuzz', records: 5 });
   });
 
   for (const signal of ['traces', 'logs'] as const) {
     describe(signal, () => {
       it('decodes random bytes as protobuf or refuses them with OtlpDecodeError', () => {
-        fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => decodesCleanly(signal, 'protobuf', Buffer.from(bytes))), { numRuns: 500 });
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) =>
+            decodesCleanly(signal, 'protobuf', Buffer.from(bytes)),
+          ),
+          { numRuns: 500 },
+        );
       });
 
       it('handles mutated valid protobuf bodies (bit flips, cuts, inserted and removed bytes)', () => {
-        fc.assert(fc.property(fc.array(mutationArbitrary, { minLength: 1, maxLength: 6 }), (mutations) => decodesCleanly(signal, 'protobuf', mutate(valid[signal].protobuf, mutations))), { numRuns: 1_000 });
+        fc.assert(
+          fc.property(fc.array(mutationArbitrary, { minLength: 1, maxLength: 6 }), (mutations) =>
+            decodesCleanly(signal, 'protobuf', mutate(valid[signal].protobuf, mutations)),
+          ),
+          { numRuns: 1_000 },
+        );
       });
 
       it('handles random JSON documents', () => {
-        fc.assert(fc.property(fc.json({ maxDepth: 6 }), (text) => decodesCleanly(signal, 'json', Buffer.from(text))), { numRuns: 500 });
+        fc.assert(
+          fc.property(fc.json({ maxDepth: 6 }), (text) => decodesCleanly(signal, 'json', Buffer.from(text))),
+          { numRuns: 500 },
+        );
       });
 
       it('handles valid JSON bodies with a field replaced by a random value', () => {
         const paths = (value: unknown, prefix: string[] = []): string[][] =>
-          value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...paths(v, [...prefix, k])]) : [];
+          value !== null && typeof value === 'object'
+            ? Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...paths(v, [...prefix, k])])
+            : [];
         const document = JSON.parse(valid[signal].json.toString());
         const all = paths(document);
         fc.assert(
@@ -77,7 +104,12 @@ describe('OTLP decoders under hostile input', () => {
       });
 
       it('handles mutated valid JSON bytes', () => {
-        fc.assert(fc.property(fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), (mutations) => decodesCleanly(signal, 'json', mutate(valid[signal].json, mutations))), { numRuns: 500 });
+        fc.assert(
+          fc.property(fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), (mutations) =>
+            decodesCleanly(signal, 'json', mutate(valid[signal].json, mutations)),
+          ),
+          { numRuns: 500 },
+        );
       });
     });
   }

@@ -6,7 +6,8 @@ const text = (value: string) => Buffer.from(value);
 /** Objects and arrays of a parsed JSON value, counted by walking it. */
 function containers(value: unknown): number {
   if (Array.isArray(value)) return 1 + value.reduce((n: number, item) => n + containers(item), 0);
-  if (value !== null && typeof value === 'object') return 1 + Object.values(value).reduce((n: number, item) => n + containers(item), 0);
+  if (value !== null && typeof value === 'object')
+    return 1 + Object.values(value).reduce((n: number, item) => n + containers(item), 0);
   return 0;
 }
 

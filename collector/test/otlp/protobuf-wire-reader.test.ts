@@ -13,7 +13,9 @@ describe('ProtobufWireReader', () => {
     });
 
     it('refuses bytes that are not UTF-8', () => {
-      expect(() => new ProtobufWireReader(lengthDelimited(Buffer.from([0x61, 0xc3, 0x28]))).string()).toThrow(OtlpDecodeError);
+      expect(() => new ProtobufWireReader(lengthDelimited(Buffer.from([0x61, 0xc3, 0x28]))).string()).toThrow(
+        OtlpDecodeError,
+      );
     });
 
     it('keeps a leading byte order mark, as JSON requests keep it', () => {
@@ -24,7 +26,16 @@ describe('ProtobufWireReader', () => {
   describe('.recurringString', () => {
     it('gives back exactly the bytes read, whether cached, colliding or not cacheable', () => {
       // Same length and same first, middle and last bytes: the likeliest collisions in the cache.
-      const texts = ['trading.symbol', 'trading.symbol', 'tXading.symbol', 'trading.symbol', 'Ünïcödé ✓ 📈', 'Ünïcödé ✓ 📈', 'x'.repeat(65), ''];
+      const texts = [
+        'trading.symbol',
+        'trading.symbol',
+        'tXading.symbol',
+        'trading.symbol',
+        'Ünïcödé ✓ 📈',
+        'Ünïcödé ✓ 📈',
+        'x'.repeat(65),
+        '',
+      ];
       const body = Buffer.concat(texts.map((text) => lengthDelimited(Buffer.from(text, 'utf8'))));
       for (const key of [true, false]) {
         const reader = new ProtobufWireReader(body);
@@ -33,14 +44,20 @@ describe('ProtobufWireReader', () => {
     });
 
     it('refuses bytes that are not UTF-8', () => {
-      expect(() => new ProtobufWireReader(lengthDelimited(Buffer.from([0x61, 0xc3, 0x28]))).recurringString(true)).toThrow(OtlpDecodeError);
+      expect(() =>
+        new ProtobufWireReader(lengthDelimited(Buffer.from([0x61, 0xc3, 0x28]))).recurringString(true),
+      ).toThrow(OtlpDecodeError);
     });
   });
 
   describe('.skip', () => {
     it('steps over a length-delimited field whole, its length prefix included', () => {
       // An unknown field 3 (schema_url, say) of 200 bytes (a two-byte length), then a varint field 4 holding 7.
-      const body = Buffer.concat([Buffer.from([(3 << 3) | 2, 0xc8, 0x01]), Buffer.alloc(200, 0x61), Buffer.from([(4 << 3) | 0, 7])]);
+      const body = Buffer.concat([
+        Buffer.from([(3 << 3) | 2, 0xc8, 0x01]),
+        Buffer.alloc(200, 0x61),
+        Buffer.from([(4 << 3) | 0, 7]),
+      ]);
       const reader = new ProtobufWireReader(body);
       reader.skip(reader.tag() & 7);
       expect(reader.tag()).toBe((4 << 3) | 0);

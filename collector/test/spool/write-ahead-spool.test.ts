@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SpoolFullError, WriteAheadSpool } from '@tradetrace/collector';
 
-const record = (n: number) => ({ signal: 'traces' as const, encoding: 'json' as const, body: Buffer.from(`{"n":${n}}`), rowCount: 1, requestHash: `h${n}` });
+const record = (n: number) => ({
+  signal: 'traces' as const,
+  encoding: 'json' as const,
+  body: Buffer.from(`{"n":${n}}`),
+  rowCount: 1,
+  requestHash: `h${n}`,
+});
 
 describe('WriteAheadSpool', () => {
   let dir: string;

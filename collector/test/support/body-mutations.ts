@@ -22,7 +22,8 @@ export function mutate(body: Buffer, mutations: readonly Mutation[]): Buffer {
     const at = m.at % bytes.length;
     if (m.kind === 'flip') bytes[at] = bytes[at]! ^ (1 << m.bit);
     else if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
-    else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([m.byte]), bytes.subarray(at)]);
+    else if (m.kind === 'insert')
+      bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([m.byte]), bytes.subarray(at)]);
     else bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
   }
   return bytes;

@@ -1,4 +1,9 @@
-import { ProtobufLogsSerializer, ProtobufTraceSerializer, JsonTraceSerializer, JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+  JsonTraceSerializer,
+  JsonLogsSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -7,7 +12,11 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
  * Real OTLP request bodies, made by OpenTelemetry's own SDK and serializers (not by our code), so the decoders are
  * tested against what exporters actually send.
  */
-export async function traceRequestBodies(options: { service: string; spans: number; attributes?: Record<string, string | number | boolean> }): Promise<{ protobuf: Buffer; json: Buffer }> {
+export async function traceRequestBodies(options: {
+  service: string;
+  spans: number;
+  attributes?: Record<string, string | number | boolean>;
+}): Promise<{ protobuf: Buffer; json: Buffer }> {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.service }),
@@ -15,7 +24,9 @@ export async function traceRequestBodies(options: { service: string; spans: numb
   });
   const tracer = provider.getTracer('tradetrace-test', '1.0.0');
   for (let i = 0; i < options.spans; i += 1) {
-    const span = tracer.startSpan(`decide ${i}`, { attributes: { 'trading.decision.id': `dec-${i}`, ...options.attributes } });
+    const span = tracer.startSpan(`decide ${i}`, {
+      attributes: { 'trading.decision.id': `dec-${i}`, ...options.attributes },
+    });
     span.addEvent('trading.reward', { 'trading.reward.value': i / 10 });
     span.end();
   }
@@ -27,7 +38,10 @@ export async function traceRequestBodies(options: { service: string; spans: numb
   };
 }
 
-export async function logsRequestBodies(options: { service: string; records: number }): Promise<{ protobuf: Buffer; json: Buffer }> {
+export async function logsRequestBodies(options: {
+  service: string;
+  records: number;
+}): Promise<{ protobuf: Buffer; json: Buffer }> {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': options.service }),
@@ -35,7 +49,13 @@ export async function logsRequestBodies(options: { service: string; records: num
   });
   const logger = provider.getLogger('tradetrace-test', '1.0.0');
   for (let i = 0; i < options.records; i += 1) {
-    logger.emit({ eventName: 'trading.reward', body: `reward ${i}`, severityNumber: 9, severityText: 'INFO', attributes: { 'trading.decision.id': `dec-${i}`, 'trading.reward.value': i } });
+    logger.emit({
+      eventName: 'trading.reward',
+      body: `reward ${i}`,
+      severityNumber: 9,
+      severityText: 'INFO',
+      attributes: { 'trading.decision.id': `dec-${i}`, 'trading.reward.value': i },
+    });
   }
   await provider.forceFlush();
   const records = exporter.getFinishedLogRecords();

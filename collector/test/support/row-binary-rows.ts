@@ -33,14 +33,30 @@ export function rowsFromRowBinary<Row extends object>(bytes: Buffer, layout: Row
     const row: Record<string, unknown> = {};
     for (const column of layout) {
       switch (column.encoding) {
-        case 'string': row[column.name] = string(); break;
-        case 'uint8': row[column.name] = bytes[at++]; break;
-        case 'uint64': row[column.name] = Number(BigInt.asUintN(64, int64())); break;
-        case 'nanoseconds': row[column.name] = int64().toString(); break;
-        case 'stringMap': row[column.name] = map(); break;
-        case 'stringArray': row[column.name] = array(string); break;
-        case 'nanosecondsArray': row[column.name] = array(() => int64().toString()); break;
-        case 'stringMapArray': row[column.name] = array(map); break;
+        case 'string':
+          row[column.name] = string();
+          break;
+        case 'uint8':
+          row[column.name] = bytes[at++];
+          break;
+        case 'uint64':
+          row[column.name] = Number(BigInt.asUintN(64, int64()));
+          break;
+        case 'nanoseconds':
+          row[column.name] = int64().toString();
+          break;
+        case 'stringMap':
+          row[column.name] = map();
+          break;
+        case 'stringArray':
+          row[column.name] = array(string);
+          break;
+        case 'nanosecondsArray':
+          row[column.name] = array(() => int64().toString());
+          break;
+        case 'stringMapArray':
+          row[column.name] = array(map);
+          break;
       }
     }
     rows.push(row as Row);

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFaultInjectingRowSink, startCollector, type CollectorConfig, type FaultInjectingRowSink, type RunningCollector, type StartCollectorOptions } from '@tradetrace/collector';
+import {
+  createFaultInjectingRowSink,
+  startCollector,
+  type CollectorConfig,
+  type FaultInjectingRowSink,
+  type RunningCollector,
+  type StartCollectorOptions,
+} from '@tradetrace/collector';
 
 /** A collector on loopback over the real embedded engine in a fresh folder, its real sink wrapped for fault injection. */
 export interface TestCollector {
@@ -15,7 +22,10 @@ export interface TestCollector {
   stop(): Promise<void>;
 }
 
-export async function startTestCollector(config: Partial<CollectorConfig> = {}, options: StartCollectorOptions = {}): Promise<TestCollector> {
+export async function startTestCollector(
+  config: Partial<CollectorConfig> = {},
+  options: StartCollectorOptions = {},
+): Promise<TestCollector> {
   const dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-collector-'));
   let faults: FaultInjectingRowSink | undefined;
   const collector = await startCollector(
@@ -23,7 +33,11 @@ export async function startTestCollector(config: Partial<CollectorConfig> = {}, 
     { ...options, wrapSink: (sink) => (faults = createFaultInjectingRowSink(sink)) },
   );
   const scalar = async (query: string, service?: string): Promise<number> => {
-    const result = await collector.storage.client.query({ query, query_params: service === undefined ? {} : { service }, format: 'JSONEachRow' });
+    const result = await collector.storage.client.query({
+      query,
+      query_params: service === undefined ? {} : { service },
+      format: 'JSONEachRow',
+    });
     const rows = await result.json<{ n: string | number }>();
     return Number(rows[0]?.n ?? 0);
   };
@@ -32,9 +46,15 @@ export async function startTestCollector(config: Partial<CollectorConfig> = {}, 
     dataPath,
     faults: faults!,
     count: (table, service) =>
-      scalar(`SELECT count() AS n FROM ${collector.storage.table(table)}${service === undefined ? '' : ' WHERE ServiceName = {service:String}'}`, service),
+      scalar(
+        `SELECT count() AS n FROM ${collector.storage.table(table)}${service === undefined ? '' : ' WHERE ServiceName = {service:String}'}`,
+        service,
+      ),
     duplicates: (service) =>
-      scalar(`SELECT count() - uniqExact(SpanId) AS n FROM ${collector.storage.table('otel_traces')} WHERE ServiceName = {service:String}`, service),
+      scalar(
+        `SELECT count() - uniqExact(SpanId) AS n FROM ${collector.storage.table('otel_traces')} WHERE ServiceName = {service:String}`,
+        service,
+      ),
     async stop() {
       await collector.close();
       rmSync(dataPath, { recursive: true, force: true });

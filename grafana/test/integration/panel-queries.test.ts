@@ -8,7 +8,12 @@ import { startCollector, type RunningCollector } from '@tradetrace/collector';
 import { computeVersionStats } from '@tradetrace/analytics';
 import { runDemo } from '@tradetrace/demo';
 import { init } from '@tradetrace/sdk';
-import { ALL_VALUE, expandPanelSql, type QueryContext, type TemplateVariableState } from '../support/clickhouse-plugin-macros.ts';
+import {
+  ALL_VALUE,
+  expandPanelSql,
+  type QueryContext,
+  type TemplateVariableState,
+} from '../support/clickhouse-plugin-macros.ts';
 import { collectorMetricsStatements } from '../support/collector-metrics-table.ts';
 import { linkedQueries, queryPanels, readDashboardFiles, variableSql, type Panel } from '../support/dashboard-files.ts';
 
@@ -83,7 +88,11 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
     expect(refused.status).toBe(400);
     await executeOrders(ingestToken);
 
-    const bounds = (await run(`SELECT toUnixTimestamp(min(Timestamp)) AS first, toUnixTimestamp(max(Timestamp)) AS last FROM otel.otel_traces`)).data[0]!;
+    const bounds = (
+      await run(
+        `SELECT toUnixTimestamp(min(Timestamp)) AS first, toUnixTimestamp(max(Timestamp)) AS last FROM otel.otel_traces`,
+      )
+    ).data[0]!;
     const from = new Date((Number(bounds.first) - 60) * 1000);
     const to = new Date((Number(bounds.last) + 60) * 1000);
     // Grafana's $__interval: the range over the panel's data points (about 100 here), at least 1 s.
@@ -96,26 +105,56 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
    * decision's price moved against the bot by FILL_SLIPPAGE (10 bps), except the last, which the exchange rejects.
    */
   async function executeOrders(ingestToken: string): Promise<void> {
-    const decisions = (await query(`SELECT DecisionId, Symbol, Price, Action, StrategyName, StrategyVersion FROM otel.trading_decisions
-      WHERE Action IN ('buy', 'sell') AND Price > 0 ORDER BY Timestamp LIMIT 1 BY StrategyVersion, Action`)).data as unknown as DecisionToExecute[];
+    const decisions = (
+      await query(`SELECT DecisionId, Symbol, Price, Action, StrategyName, StrategyVersion FROM otel.trading_decisions
+      WHERE Action IN ('buy', 'sell') AND Price > 0 ORDER BY Timestamp LIMIT 1 BY StrategyVersion, Action`)
+    ).data as unknown as DecisionToExecute[];
     expect(decisions.length).toBeGreaterThanOrEqual(3);
-    const tt = init({ serviceName: 'demo-paper-bot', endpoint: collector.url, headers: { authorization: `Bearer ${ingestToken}` }, scheduledDelayMillis: 10 });
+    const tt = init({
+      serviceName: 'demo-paper-bot',
+      endpoint: collector.url,
+      headers: { authorization: `Bearer ${ingestToken}` },
+      scheduledDelayMillis: 10,
+    });
     for (const [index, decision] of decisions.entries()) {
       const rejected = index === decisions.length - 1;
       const price = decision.Price * (decision.Action === 'buy' ? 1 + FILL_SLIPPAGE : 1 - FILL_SLIPPAGE);
       const orderId = `order-${index}`;
       await tt.runStrategy({ name: decision.StrategyName, version: decision.StrategyVersion }, () =>
-        tt.submitOrder({ symbol: decision.Symbol, type: 'market', side: decision.Action, amount: 2, decisionId: decision.DecisionId }, async () => ({
-          id: orderId,
-          symbol: decision.Symbol,
-          side: decision.Action,
-          type: 'market',
-          status: rejected ? 'rejected' : 'closed',
-          amount: 2,
-          filled: rejected ? 0 : 2,
-          average: rejected ? null : price,
-          trades: rejected ? [] : [{ id: `trade-${index}`, order: orderId, timestamp: Date.now(), symbol: decision.Symbol, side: decision.Action, price, amount: 2, fee: { cost: 0.05, currency: 'USDC' }, takerOrMaker: 'taker' }],
-        })),
+        tt.submitOrder(
+          {
+            symbol: decision.Symbol,
+            type: 'market',
+            side: decision.Action,
+            amount: 2,
+            decisionId: decision.DecisionId,
+          },
+          async () => ({
+            id: orderId,
+            symbol: decision.Symbol,
+            side: decision.Action,
+            type: 'market',
+            status: rejected ? 'rejected' : 'closed',
+            amount: 2,
+            filled: rejected ? 0 : 2,
+            average: rejected ? null : price,
+            trades: rejected
+              ? []
+              : [
+                  {
+                    id: `trade-${index}`,
+                    order: orderId,
+                    timestamp: Date.now(),
+                    symbol: decision.Symbol,
+                    side: decision.Action,
+                    price,
+                    amount: 2,
+                    fee: { cost: 0.05, currency: 'USDC' },
+                    takerOrMaker: 'taker',
+                  },
+                ],
+          }),
+        ),
       );
     }
     await tt.shutdown();
@@ -136,19 +175,25 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
   const resolved = new Map<string, Promise<Map<string, TemplateVariableState>>>();
 
   /** Resolves the dashboard's variables in order (later ones may use earlier ones), like Grafana on load; a copy per call. */
-  async function resolveVariables(dashboardIndex: number, selection: 'all' | 'first'): Promise<Map<string, TemplateVariableState>> {
+  async function resolveVariables(
+    dashboardIndex: number,
+    selection: 'all' | 'first',
+  ): Promise<Map<string, TemplateVariableState>> {
     const key = `${dashboardIndex}/${selection}`;
     if (!resolved.has(key)) {
-      resolved.set(key, (async () => {
-        const variables = new Map<string, TemplateVariableState>();
-        for (const variable of dashboards[dashboardIndex]!.dashboard.templating.list) {
-          const sql = expandPanelSql(variableSql(variable), { ...timeRange, variables });
-          const options = (await run(sql)).data.map((row) => String(Object.values(row)[0]));
-          const current = selection === 'all' ? [ALL_VALUE] : options.slice(0, 1);
-          variables.set(variable.name, { current, options, multi: variable.multi ?? false });
-        }
-        return variables;
-      })());
+      resolved.set(
+        key,
+        (async () => {
+          const variables = new Map<string, TemplateVariableState>();
+          for (const variable of dashboards[dashboardIndex]!.dashboard.templating.list) {
+            const sql = expandPanelSql(variableSql(variable), { ...timeRange, variables });
+            const options = (await run(sql)).data.map((row) => String(Object.values(row)[0]));
+            const current = selection === 'all' ? [ALL_VALUE] : options.slice(0, 1);
+            variables.set(variable.name, { current, options, multi: variable.multi ?? false });
+          }
+          return variables;
+        })(),
+      );
     }
     return new Map(await resolved.get(key)!);
   }
@@ -167,7 +212,10 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       const times = result.data.map((row) => Date.parse(String(row.time)));
       expect(times).toEqual([...times].sort((a, b) => a - b));
     } else if (['stat', 'bargauge', 'gauge', 'histogram'].includes(panel.type)) {
-      expect(columns.some((c) => isNumber(c.type)), names.join(', ')).toBe(true);
+      expect(
+        columns.some((c) => isNumber(c.type)),
+        names.join(', '),
+      ).toBe(true);
     } else if (['piechart', 'barchart'].includes(panel.type)) {
       expect(columns.some((c) => isText(c.type))).toBe(true);
       expect(columns.some((c) => isNumber(c.type))).toBe(true);
@@ -176,13 +224,15 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       if (override.matcher.id === 'byName') expect(names).toContain(override.matcher.options);
     }
     for (const transformation of panel.transformations ?? []) {
-      for (const field of (transformation.options?.fields as string[] | undefined) ?? []) expect(names).toContain(field);
+      for (const field of (transformation.options?.fields as string[] | undefined) ?? [])
+        expect(names).toContain(field);
     }
   }
 
   dashboards.forEach(({ file, dashboard }, dashboardIndex) => {
     describe(`${file} (${dashboard.title})`, () => {
-      const emptyReasonOf = (panel: Panel) => PANELS_WITHOUT_DEMO_DATA[dashboard.uid] ?? PANELS_WITHOUT_DEMO_DATA[`${dashboard.uid}/${panel.title}`];
+      const emptyReasonOf = (panel: Panel) =>
+        PANELS_WITHOUT_DEMO_DATA[dashboard.uid] ?? PANELS_WITHOUT_DEMO_DATA[`${dashboard.uid}/${panel.title}`];
 
       it('resolves every template variable from the demo data', async () => {
         const variables = await resolveVariables(dashboardIndex, 'first');
@@ -195,7 +245,8 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
           for (const target of panel.targets ?? []) {
             const result = await run(expandPanelSql(target.rawSql ?? '', { ...timeRange, variables }));
             expectColumnsFor(panel, result);
-            if (emptyReasonOf(panel) === undefined) expect(result.data.length, `${panel.title}: no rows`).toBeGreaterThan(0);
+            if (emptyReasonOf(panel) === undefined)
+              expect(result.data.length, `${panel.title}: no rows`).toBeGreaterThan(0);
           }
         });
 
@@ -217,7 +268,10 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Versions side by side')!;
       const variables = await resolveVariables(board, 'all');
       const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
-      const stats = await computeVersionStats(collector.storage, { since: timeRange.from.toISOString(), until: timeRange.to.toISOString() });
+      const stats = await computeVersionStats(collector.storage, {
+        since: timeRange.from.toISOString(),
+        until: timeRange.to.toISOString(),
+      });
       expect(stats.length).toBeGreaterThanOrEqual(2);
       expect(rows.length).toBe(stats.length);
       const asNumber = (value: unknown) => (value === null ? null : Number(value));
@@ -226,7 +280,15 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
         expect(row, `${expected.strategy_name}@${expected.strategy_version}`).toBeDefined();
         expect(asNumber(row!.decisions)).toBe(expected.decisions);
         expect(asNumber(row!.trades)).toBe(expected.trades);
-        for (const field of ['win_rate', 'total_pnl', 'mean_return', 'sharpe', 'max_drawdown', 'profit_factor', 'expectancy'] as const) {
+        for (const field of [
+          'win_rate',
+          'total_pnl',
+          'mean_return',
+          'sharpe',
+          'max_drawdown',
+          'profit_factor',
+          'expectancy',
+        ] as const) {
           const value = expected[field];
           if (value === null) expect(row![field], field).toBeNull();
           else expect(asNumber(row![field]), field).toBeCloseTo(value, 9);
@@ -255,8 +317,24 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       const [traceQuery] = linkedQueries(panel);
       expect(traceQuery!.format).toBe(3);
       // Grafana fills ${__value.raw} with the clicked cell before the plugin sees the query.
-      const spans = (await run(expandPanelSql(traceQuery!.rawSql!.replaceAll('${__value.raw}', traceId), { ...timeRange, variables }))).data;
-      expect(Object.keys(spans[0] ?? {})).toEqual(expect.arrayContaining(['traceID', 'spanID', 'parentSpanID', 'serviceName', 'operationName', 'startTime', 'duration', 'tags', 'serviceTags']));
+      const spans = (
+        await run(
+          expandPanelSql(traceQuery!.rawSql!.replaceAll('${__value.raw}', traceId), { ...timeRange, variables }),
+        )
+      ).data;
+      expect(Object.keys(spans[0] ?? {})).toEqual(
+        expect.arrayContaining([
+          'traceID',
+          'spanID',
+          'parentSpanID',
+          'serviceName',
+          'operationName',
+          'startTime',
+          'duration',
+          'tags',
+          'serviceTags',
+        ]),
+      );
       const names = spans.map((s) => String(s.operationName));
       expect(names.some((n) => n.startsWith('decide '))).toBe(true);
       expect(names.some((n) => n.startsWith('chat '))).toBe(true);
@@ -267,7 +345,12 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-execution');
       const panels = queryPanels(dashboards[board]!.dashboard);
       const variables = await resolveVariables(board, 'all');
-      const rowsOf = async (title: string) => (await run(expandPanelSql(panels.find((p) => p.title === title)!.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
+      const rowsOf = async (title: string) =>
+        (
+          await run(
+            expandPanelSql(panels.find((p) => p.title === title)!.targets![0]!.rawSql!, { ...timeRange, variables }),
+          )
+        ).data;
       const slippage = await rowsOf('Slippage vs decision price');
       expect(slippage.length).toBeGreaterThan(0);
       for (const row of slippage) expect(Number(row.slippage_bps)).toBeCloseTo(FILL_SLIPPAGE * 10_000, 6);
@@ -282,13 +365,17 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
 
     it('the reward distribution counts each reward the bot emitted once', async () => {
       const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-decisions-rewards');
-      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Reward distribution per version')!;
+      const panel = queryPanels(dashboards[board]!.dashboard).find(
+        (p) => p.title === 'Reward distribution per version',
+      )!;
       const variables = await resolveVariables(board, 'all');
       const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
       // Emitted rewards, from the raw spans: reward spans, plus reward events on any other span.
-      const [emitted] = (await run(`SELECT countIf(SpanAttributes['trading.operation.name'] = 'reward')
+      const [emitted] = (
+        await run(`SELECT countIf(SpanAttributes['trading.operation.name'] = 'reward')
           + arraySum(groupArrayIf(countEqual(Events.Name, 'trading.reward'), SpanAttributes['trading.operation.name'] != 'reward')) AS rewards
-        FROM otel.otel_traces`)).data;
+        FROM otel.otel_traces`)
+      ).data;
       expect(rows.reduce((sum, row) => sum + Number(row.rewards), 0)).toBe(Number(emitted!.rewards));
     });
 

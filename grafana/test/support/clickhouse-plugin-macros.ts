@@ -30,11 +30,16 @@ export interface QueryContext {
 }
 
 export function expandPanelSql(sql: string, context: QueryContext): string {
-  return expandBackendMacros(replaceTemplateVariables(applyConditionalAll(sql, context.variables), context.variables), context);
+  return expandBackendMacros(
+    replaceTemplateVariables(applyConditionalAll(sql, context.variables), context.variables),
+    context,
+  );
 }
 
 function isAllOrEmpty(state: TemplateVariableState): boolean {
-  return state.current.length === 0 || state.current.includes(ALL_VALUE) || state.current.every((value) => value === '');
+  return (
+    state.current.length === 0 || state.current.includes(ALL_VALUE) || state.current.every((value) => value === '')
+  );
 }
 
 function applyConditionalAll(sql: string, variables: ReadonlyMap<string, TemplateVariableState>): string {
@@ -42,7 +47,8 @@ function applyConditionalAll(sql: string, variables: ReadonlyMap<string, Templat
   let out = sql;
   for (let at = out.lastIndexOf(macro); at !== -1; at = out.lastIndexOf(macro)) {
     const call = readCall(out, at + macro.length);
-    if (!call || call.args.length !== 2) throw new Error(`$__conditionalAll needs (condition, $variable): ${out.slice(at, at + 80)}`);
+    if (!call || call.args.length !== 2)
+      throw new Error(`$__conditionalAll needs (condition, $variable): ${out.slice(at, at + 80)}`);
     const [condition, variableRef] = call.args as [string, string];
     const name = /^\$\{?(\w+)\}?$/.exec(variableRef.trim())?.[1];
     const state = name === undefined ? undefined : variables.get(name);
@@ -56,20 +62,33 @@ function applyConditionalAll(sql: string, variables: ReadonlyMap<string, Templat
 const VARIABLE_PATTERN = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/g;
 
 function replaceTemplateVariables(sql: string, variables: ReadonlyMap<string, TemplateVariableState>): string {
-  return sql.replace(VARIABLE_PATTERN, (match, plain?: string, bracket?: string, bracketFormat?: string, braced?: string, field?: string, bracedFormat?: string) => {
-    const name = plain ?? bracket ?? braced ?? '';
-    if (name.startsWith('__')) {
-      if (braced !== undefined) throw new Error(`Grafana global variable ${match} is not used by tradetrace dashboards`);
-      return match; // a plugin macro, expanded by the backend step
-    }
-    const state = variables.get(name);
-    if (!state) throw new Error(`unknown template variable ${match}`);
-    const format = bracketFormat ?? bracedFormat;
-    if (format !== undefined || field !== undefined) throw new Error(`${match}: tradetrace dashboards rely on the plugin's own formatting`);
-    const values = state.current.includes(ALL_VALUE) ? state.options : state.current;
-    // The plugin's `format`: arrays (multi-value, All) are quoted and joined; a single value goes in raw.
-    return state.multi || state.current.includes(ALL_VALUE) ? `'${values.join("','")}'` : (values[0] ?? '');
-  });
+  return sql.replace(
+    VARIABLE_PATTERN,
+    (
+      match,
+      plain?: string,
+      bracket?: string,
+      bracketFormat?: string,
+      braced?: string,
+      field?: string,
+      bracedFormat?: string,
+    ) => {
+      const name = plain ?? bracket ?? braced ?? '';
+      if (name.startsWith('__')) {
+        if (braced !== undefined)
+          throw new Error(`Grafana global variable ${match} is not used by tradetrace dashboards`);
+        return match; // a plugin macro, expanded by the backend step
+      }
+      const state = variables.get(name);
+      if (!state) throw new Error(`unknown template variable ${match}`);
+      const format = bracketFormat ?? bracedFormat;
+      if (format !== undefined || field !== undefined)
+        throw new Error(`${match}: tradetrace dashboards rely on the plugin's own formatting`);
+      const values = state.current.includes(ALL_VALUE) ? state.options : state.current;
+      // The plugin's `format`: arrays (multi-value, All) are quoted and joined; a single value goes in raw.
+      return state.multi || state.current.includes(ALL_VALUE) ? `'${values.join("','")}'` : (values[0] ?? '');
+    },
+  );
 }
 
 function expandBackendMacros(sql: string, context: QueryContext): string {
@@ -91,7 +110,12 @@ function expandBackendMacros(sql: string, context: QueryContext): string {
     timeInterval: ([column]) => `toStartOfInterval(toDateTime(${column}), INTERVAL ${intervalSeconds} second)`,
     timeInterval_ms: ([column]) => `toStartOfInterval(toDateTime64(${column}, 3), INTERVAL ${intervalMs} millisecond)`,
   };
-  const argumentCounts: Record<string, number> = { timeFilter: 1, timeFilter_ms: 1, timeInterval: 1, timeInterval_ms: 1 };
+  const argumentCounts: Record<string, number> = {
+    timeFilter: 1,
+    timeFilter_ms: 1,
+    timeInterval: 1,
+    timeInterval_ms: 1,
+  };
   let out = '';
   let rest = sql;
   for (let at = rest.search(/\$__\w/); at !== -1; at = rest.search(/\$__\w/)) {
@@ -101,7 +125,8 @@ function expandBackendMacros(sql: string, context: QueryContext): string {
     const nameEnd = at + 3 + name.length;
     const wanted = argumentCounts[name] ?? 0;
     const call = wanted > 0 ? readCall(rest, nameEnd) : undefined;
-    if (wanted > 0 && call?.args.length !== wanted) throw new Error(`$__${name} expects ${wanted} argument(s): ${rest.slice(at, at + 60)}`);
+    if (wanted > 0 && call?.args.length !== wanted)
+      throw new Error(`$__${name} expects ${wanted} argument(s): ${rest.slice(at, at + 60)}`);
     out += rest.slice(0, at) + expander(call?.args.map((arg) => arg.trim()) ?? []);
     rest = rest.slice(call?.end ?? nameEnd);
   }

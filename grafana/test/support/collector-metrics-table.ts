@@ -13,7 +13,8 @@ export function collectorMetricsStatements(metricsUrl: string, readToken: string
   const script = readFileSync(COLLECTOR_METRICS_SCRIPT, 'utf8');
   const sql = /<<SQL\n([\s\S]*?)\nSQL\n/.exec(script)?.[1];
   if (sql === undefined) throw new Error(`${COLLECTOR_METRICS_SCRIPT}: no <<SQL here-document`);
-  if (!sql.includes(METRICS_URL_IN_STACK) || !sql.includes(`\${${READ_TOKEN_VARIABLE}}`)) throw new Error(`${COLLECTOR_METRICS_SCRIPT}: expected ${METRICS_URL_IN_STACK} and \${${READ_TOKEN_VARIABLE}}`);
+  if (!sql.includes(METRICS_URL_IN_STACK) || !sql.includes(`\${${READ_TOKEN_VARIABLE}}`))
+    throw new Error(`${COLLECTOR_METRICS_SCRIPT}: expected ${METRICS_URL_IN_STACK} and \${${READ_TOKEN_VARIABLE}}`);
   return sql
     .replaceAll(METRICS_URL_IN_STACK, metricsUrl)
     .replaceAll(`\${${READ_TOKEN_VARIABLE}}`, readToken)

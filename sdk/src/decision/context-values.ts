@@ -1,7 +1,16 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_TRADING_CONTEXT_PREFIX } from '../semconv/trading-attributes.ts';
 
-export type ContextValue = string | number | boolean | null | undefined | readonly string[] | readonly number[] | readonly boolean[] | ContextValues;
+export type ContextValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly string[]
+  | readonly number[]
+  | readonly boolean[]
+  | ContextValues;
 /** What the bot saw: prices, indicators, balances, position state. Nested objects flatten to dotted keys. */
 export interface ContextValues {
   readonly [key: string]: ContextValue;

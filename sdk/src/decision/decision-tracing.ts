@@ -6,7 +6,12 @@ import type { SdkCore } from '../sdk-core.ts';
 import * as A from '../semconv/trading-attributes.ts';
 import type { DecisionAction, DecisionKind, MarketType, TradingMode } from '../semconv/trading-attributes.ts';
 import type { StrategyRef } from '../strategy/strategy-version.ts';
-import { activeStrategy, withDecisionScope, type ActiveStrategy, type FeatureFlagAssignment } from '../trading-context.ts';
+import {
+  activeStrategy,
+  withDecisionScope,
+  type ActiveStrategy,
+  type FeatureFlagAssignment,
+} from '../trading-context.ts';
 import { emitDecisionReward, type DecisionRewardOptions } from '../trading/reward-emission.ts';
 import { flattenContext, flattenContextInto, type ContextValues } from './context-values.ts';
 
@@ -95,7 +100,11 @@ class DecisionRun implements DecisionScope {
   /** Made on first use: most decide functions never ask for it. */
   get ref(): DecisionRef {
     if (this.madeRef === undefined) {
-      const ref: DecisionRef = { decisionId: this.id, traceparent: traceparentOf(this.span.spanContext()), symbol: this.input.symbol };
+      const ref: DecisionRef = {
+        decisionId: this.id,
+        traceparent: traceparentOf(this.span.spanContext()),
+        symbol: this.input.symbol,
+      };
       if (this.strategy !== undefined) {
         ref.strategyName = this.strategy.name;
         ref.strategyVersion = this.strategy.version;
@@ -129,7 +138,8 @@ class DecisionRun implements DecisionScope {
         if (typeof r.action === 'string') span.setAttribute(A.ATTR_TRADING_DECISION_ACTION, r.action.toLowerCase());
         if (typeof r.confidence === 'number') span.setAttribute(A.ATTR_TRADING_DECISION_CONFIDENCE, r.confidence);
         if (typeof r.size === 'number') span.setAttribute(A.ATTR_TRADING_DECISION_SIZE, r.size);
-        if (typeof r.reason === 'string' && r.reason !== '') span.setAttribute(A.ATTR_TRADING_DECISION_REASON, r.reason);
+        if (typeof r.reason === 'string' && r.reason !== '')
+          span.setAttribute(A.ATTR_TRADING_DECISION_REASON, r.reason);
       }
       this.end(typeof r?.action === 'string' ? r.action : undefined, undefined);
     } catch (error) {
@@ -149,7 +159,14 @@ class DecisionRun implements DecisionScope {
   private end(action: string | undefined, error: unknown): void {
     this.span.end();
     if (this.core.hooks.has('onDecisionEnd')) {
-      this.core.hooks.emit('onDecisionEnd', { decisionId: this.id, symbol: this.input.symbol, strategy: this.strategy, action, error, durationMs: performance.now() - this.startedAt });
+      this.core.hooks.emit('onDecisionEnd', {
+        decisionId: this.id,
+        symbol: this.input.symbol,
+        strategy: this.strategy,
+        action,
+        error,
+        durationMs: performance.now() - this.startedAt,
+      });
     }
   }
 }
@@ -163,7 +180,10 @@ export class DecisionTracer {
     this.core = core;
   }
 
-  decide<R extends DecisionResult>(input: DecisionInput, decideFn: (decision: DecisionScope) => R | Promise<R>): Promise<R> {
+  decide<R extends DecisionResult>(
+    input: DecisionInput,
+    decideFn: (decision: DecisionScope) => R | Promise<R>,
+  ): Promise<R> {
     const run = this.start(input);
     let result: R | Promise<R>;
     try {
@@ -201,7 +221,12 @@ export class DecisionTracer {
       throw error;
     }
     if (result !== null && typeof (result as unknown as Promise<unknown>)?.then === 'function') {
-      this.core.reporter.report('warn', 'decideSync-promise', () => 'decideSync() got a promise: use decide() for async decide functions (the span ended before the promise settled).');
+      this.core.reporter.report(
+        'warn',
+        'decideSync-promise',
+        () =>
+          'decideSync() got a promise: use decide() for async decide functions (the span ended before the promise settled).',
+      );
     }
     run.finish(result);
     return result;
@@ -212,14 +237,28 @@ export class DecisionTracer {
       const parent = context.active();
       const scoped = activeStrategy(parent) ?? this.core.defaultStrategy;
       const strategy = input.strategy ?? scoped?.strategy;
-      const featureFlag = input.featureFlag ?? (input.strategy === undefined || sameStrategy(input.strategy, scoped?.strategy) ? scoped?.featureFlag : undefined);
-      const active: ActiveStrategy | undefined = strategy === undefined ? undefined : featureFlag === undefined ? { strategy } : { strategy, featureFlag };
+      const featureFlag =
+        input.featureFlag ??
+        (input.strategy === undefined || sameStrategy(input.strategy, scoped?.strategy)
+          ? scoped?.featureFlag
+          : undefined);
+      const active: ActiveStrategy | undefined =
+        strategy === undefined ? undefined : featureFlag === undefined ? { strategy } : { strategy, featureFlag };
       const id = typeof input.id === 'string' && input.id !== '' ? input.id : randomUUID();
-      const span = this.core.tracer.startSpan(`decide ${input.symbol}`, { kind: SpanKind.INTERNAL, attributes: identityAttributes(id, active) }, parent);
+      const span = this.core.tracer.startSpan(
+        `decide ${input.symbol}`,
+        { kind: SpanKind.INTERNAL, attributes: identityAttributes(id, active) },
+        parent,
+      );
       span.setAttributes(decisionAttributes(input, active));
       if (!this.warnedNoPrice && input.context !== undefined && input.context.price === undefined) {
         this.warnedNoPrice = true;
-        this.core.reporter.report('warn', 'no-price', () => `decision context for ${input.symbol} has no price: trading.context.price is required when known (P&L and counterfactual analysis start from it). Reported once.`);
+        this.core.reporter.report(
+          'warn',
+          'no-price',
+          () =>
+            `decision context for ${input.symbol} has no price: trading.context.price is required when known (P&L and counterfactual analysis start from it). Reported once.`,
+        );
       }
       return new DecisionRun(this.core, id, span, input, strategy, parent, active);
     } catch (error) {
@@ -256,7 +295,8 @@ function decisionAttributes(input: DecisionInput, active: ActiveStrategy | undef
   if (active?.featureFlag !== undefined) {
     attributes[A.ATTR_FEATURE_FLAG_KEY] = active.featureFlag.key;
     attributes[A.ATTR_FEATURE_FLAG_RESULT_VARIANT] = active.featureFlag.variant;
-    if (active.featureFlag.provider !== undefined) attributes[A.ATTR_FEATURE_FLAG_PROVIDER_NAME] = active.featureFlag.provider;
+    if (active.featureFlag.provider !== undefined)
+      attributes[A.ATTR_FEATURE_FLAG_PROVIDER_NAME] = active.featureFlag.provider;
   }
   if (input.exchange !== undefined) attributes[A.ATTR_TRADING_EXCHANGE] = input.exchange;
   if (input.marketType !== undefined) attributes[A.ATTR_TRADING_MARKET_TYPE] = input.marketType;
@@ -275,7 +315,8 @@ class UntracedScope implements DecisionScope {
   }
 
   get id(): string {
-    if (this.madeId === undefined) this.madeId = typeof this.input?.id === 'string' && this.input.id !== '' ? this.input.id : randomUUID();
+    if (this.madeId === undefined)
+      this.madeId = typeof this.input?.id === 'string' && this.input.id !== '' ? this.input.id : randomUUID();
     return this.madeId;
   }
 

@@ -50,17 +50,20 @@ export class BoundedExportQueue implements SpanProcessor {
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   private shutdownPromise: Promise<void> | undefined;
-  private readonly counts = { ended: 0, exported: 0, droppedQueueFull: 0, droppedExportFailed: 0, droppedAtShutdown: 0, dequeued: 0 };
+  private readonly counts = {
+    ended: 0,
+    exported: 0,
+    droppedQueueFull: 0,
+    droppedExportFailed: 0,
+    droppedAtShutdown: 0,
+    dequeued: 0,
+  };
 
   private readonly exporter: SpanExporter;
   private readonly options: ExportQueueOptions;
   private readonly reporter: RateLimitedReporter;
 
-  constructor(
-    exporter: SpanExporter,
-    options: ExportQueueOptions,
-    reporter: RateLimitedReporter,
-  ) {
+  constructor(exporter: SpanExporter, options: ExportQueueOptions, reporter: RateLimitedReporter) {
     this.exporter = exporter;
     this.options = options;
     this.reporter = reporter;
@@ -123,7 +126,11 @@ export class BoundedExportQueue implements SpanProcessor {
 
   private async doShutdown(timeoutMillis: number): Promise<void> {
     const deadline = Date.now() + timeoutMillis;
-    const flushed = await withTimeout(this.forceFlush().then(() => true), timeoutMillis, false);
+    const flushed = await withTimeout(
+      this.forceFlush().then(() => true),
+      timeoutMillis,
+      false,
+    );
     this.closed = true;
     this.clearTimers();
     if (!flushed || this.queue.length > 0) {
@@ -137,7 +144,11 @@ export class BoundedExportQueue implements SpanProcessor {
       this.counts.droppedAtShutdown += left;
       this.queue = [];
       if (left > 0) {
-        this.reporter.report('warn', 'shutdown', () => `shutdown: ${left} span(s) could not be exported within ${timeoutMillis} ms and were dropped.`);
+        this.reporter.report(
+          'warn',
+          'shutdown',
+          () => `shutdown: ${left} span(s) could not be exported within ${timeoutMillis} ms and were dropped.`,
+        );
       }
     }
     await withTimeout(
@@ -228,7 +239,11 @@ export class BoundedExportQueue implements SpanProcessor {
         resolve();
       };
       const timeout = setTimeout(
-        () => finish({ code: ExportResultCode.FAILED, error: new Error(`no answer within ${this.options.exportTimeoutMillis} ms`) }),
+        () =>
+          finish({
+            code: ExportResultCode.FAILED,
+            error: new Error(`no answer within ${this.options.exportTimeoutMillis} ms`),
+          }),
         this.options.exportTimeoutMillis,
       );
       timeout.unref();

@@ -57,7 +57,9 @@ function openAiContentParts(content: unknown): GenAiPart[] {
         return { type: 'text', content: String(part.refusal ?? '') };
       case 'image_url': {
         const url = isRecord(part.image_url) ? String(part.image_url.url ?? '') : '';
-        return url.startsWith('data:') ? { type: 'blob', modality: 'image', mime_type: url.slice(5, url.indexOf(';')) } : { type: 'uri', modality: 'image', uri: url };
+        return url.startsWith('data:')
+          ? { type: 'blob', modality: 'image', mime_type: url.slice(5, url.indexOf(';')) }
+          : { type: 'uri', modality: 'image', uri: url };
       }
       case 'input_audio':
         return { type: 'blob', modality: 'audio' };
@@ -71,7 +73,12 @@ function openAiToolCalls(toolCalls: unknown): GenAiPart[] {
   if (!Array.isArray(toolCalls)) return [];
   return toolCalls.filter(isRecord).map((call) => {
     const fn = isRecord(call.function) ? call.function : {};
-    return { type: 'tool_call', id: typeof call.id === 'string' ? call.id : undefined, name: String(fn.name ?? ''), arguments: parseJsonOr(fn.arguments) };
+    return {
+      type: 'tool_call',
+      id: typeof call.id === 'string' ? call.id : undefined,
+      name: String(fn.name ?? ''),
+      arguments: parseJsonOr(fn.arguments),
+    };
   });
 }
 
@@ -81,7 +88,16 @@ export function openAiInputMessages(messages: unknown): GenAiMessage[] {
   return messages.filter(isRecord).map((message) => {
     const role = String(message.role ?? 'user');
     if (role === 'tool' || role === 'function') {
-      return { role: 'tool', parts: [{ type: 'tool_call_response', id: typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined, response: message.content }] };
+      return {
+        role: 'tool',
+        parts: [
+          {
+            type: 'tool_call_response',
+            id: typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined,
+            response: message.content,
+          },
+        ],
+      };
     }
     return { role, parts: [...openAiContentParts(message.content), ...openAiToolCalls(message.tool_calls)] };
   });
@@ -93,9 +109,11 @@ export function openAiOutputMessages(choices: unknown): GenAiMessage[] {
   return choices.filter(isRecord).map((choice) => {
     const message = isRecord(choice.message) ? choice.message : {};
     const parts: GenAiPart[] = [];
-    if (typeof message.reasoning_content === 'string' && message.reasoning_content !== '') parts.push({ type: 'reasoning', content: message.reasoning_content });
+    if (typeof message.reasoning_content === 'string' && message.reasoning_content !== '')
+      parts.push({ type: 'reasoning', content: message.reasoning_content });
     parts.push(...openAiContentParts(message.content), ...openAiToolCalls(message.tool_calls));
-    if (typeof message.refusal === 'string' && message.refusal !== '') parts.push({ type: 'text', content: message.refusal });
+    if (typeof message.refusal === 'string' && message.refusal !== '')
+      parts.push({ type: 'text', content: message.refusal });
     const out: GenAiMessage = { role: String(message.role ?? 'assistant'), parts };
     if (typeof choice.finish_reason === 'string') out.finish_reason = choice.finish_reason;
     return out;
@@ -121,15 +139,28 @@ function anthropicBlocks(content: unknown): GenAiPart[] {
         return { type: 'reasoning', content: '' };
       case 'tool_use':
       case 'server_tool_use':
-        return { type: 'tool_call', id: typeof block.id === 'string' ? block.id : undefined, name: String(block.name ?? ''), arguments: block.input };
+        return {
+          type: 'tool_call',
+          id: typeof block.id === 'string' ? block.id : undefined,
+          name: String(block.name ?? ''),
+          arguments: block.input,
+        };
       case 'tool_result':
-        return { type: 'tool_call_response', id: typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined, response: block.content };
+        return {
+          type: 'tool_call_response',
+          id: typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined,
+          response: block.content,
+        };
       case 'image':
       case 'document': {
         const source = isRecord(block.source) ? block.source : {};
         const modality = block.type === 'image' ? 'image' : 'document';
         if (source.type === 'url') return { type: 'uri', modality, uri: String(source.url ?? '') };
-        return { type: 'blob', modality, mime_type: typeof source.media_type === 'string' ? source.media_type : undefined };
+        return {
+          type: 'blob',
+          modality,
+          mime_type: typeof source.media_type === 'string' ? source.media_type : undefined,
+        };
       }
       default:
         return { type: String(block.type ?? 'unknown') };
@@ -140,7 +171,9 @@ function anthropicBlocks(content: unknown): GenAiPart[] {
 /** Anthropic request `messages` → `gen_ai.input.messages`. */
 export function anthropicInputMessages(messages: unknown): GenAiMessage[] {
   if (!Array.isArray(messages)) return [];
-  return messages.filter(isRecord).map((message) => ({ role: String(message.role ?? 'user'), parts: anthropicBlocks(message.content) }));
+  return messages
+    .filter(isRecord)
+    .map((message) => ({ role: String(message.role ?? 'user'), parts: anthropicBlocks(message.content) }));
 }
 
 /** Anthropic request `system` → `gen_ai.system_instructions` parts. */
@@ -149,7 +182,11 @@ export function anthropicSystemInstructions(system: unknown): GenAiPart[] {
 }
 
 /** Anthropic response (or the message a stream assembled) → `gen_ai.output.messages`. */
-export function anthropicOutputMessages(message: { role?: unknown; content?: unknown; stop_reason?: unknown }): GenAiMessage[] {
+export function anthropicOutputMessages(message: {
+  role?: unknown;
+  content?: unknown;
+  stop_reason?: unknown;
+}): GenAiMessage[] {
   const out: GenAiMessage = { role: String(message.role ?? 'assistant'), parts: anthropicBlocks(message.content) };
   if (typeof message.stop_reason === 'string') out.finish_reason = message.stop_reason;
   return [out];

@@ -2,7 +2,14 @@ import { context, SpanKind, trace, type Attributes, type Span, type Tracer } fro
 import * as A from '../semconv/trading-attributes.ts';
 import { describeError, type RateLimitedReporter } from '../safety/sdk-logger.ts';
 import { recordSpanError } from '../safety/guard.ts';
-import { ANTHROPIC_MESSAGES_ADAPTER, OPENAI_CHAT_ADAPTER, providerFromBaseUrl, serverAttributes, type ProviderAdapter, type StreamAccumulator } from './provider-adapters.ts';
+import {
+  ANTHROPIC_MESSAGES_ADAPTER,
+  OPENAI_CHAT_ADAPTER,
+  providerFromBaseUrl,
+  serverAttributes,
+  type ProviderAdapter,
+  type StreamAccumulator,
+} from './provider-adapters.ts';
 
 /** The parts of the SDK that LLM instrumentation needs. */
 export interface LlmTracing {
@@ -39,14 +46,22 @@ function isRecord(value: unknown): value is Loose {
 }
 
 /** Wraps `client.chat.completions.create` of this client instance (no global patching). Returns the client. */
-export function instrumentOpenAIClient<C extends OpenAILikeClient>(tracing: LlmTracing, client: C, options: InstrumentLlmOptions = {}): C {
+export function instrumentOpenAIClient<C extends OpenAILikeClient>(
+  tracing: LlmTracing,
+  client: C,
+  options: InstrumentLlmOptions = {},
+): C {
   const provider = options.provider ?? providerFromBaseUrl(client.baseURL, 'openai');
   wrapCreate(client.chat.completions, OPENAI_CHAT_ADAPTER, tracing, provider, client.baseURL, options.captureMessages);
   return client;
 }
 
 /** Wraps `client.messages.create` of this client instance (`messages.stream()` goes through it too). Returns the client. */
-export function instrumentAnthropicClient<C extends AnthropicLikeClient>(tracing: LlmTracing, client: C, options: InstrumentLlmOptions = {}): C {
+export function instrumentAnthropicClient<C extends AnthropicLikeClient>(
+  tracing: LlmTracing,
+  client: C,
+  options: InstrumentLlmOptions = {},
+): C {
   const provider = options.provider ?? providerFromBaseUrl(client.baseURL, 'anthropic');
   wrapCreate(client.messages, ANTHROPIC_MESSAGES_ADAPTER, tracing, provider, client.baseURL, options.captureMessages);
   return client;
@@ -76,14 +91,23 @@ function wrapCreate(
       const capture = captureOverride ?? tracing.captureMessages;
       const prepared = adapter.prepareRequest(body, tracing.injectStreamUsage);
       requestBody = prepared.body;
-      call = new LlmCall(tracing, adapter, adapter.requestAttributes(body, capture, { ...fixed }), String(body.model ?? ''), capture, prepared.injectedUsage);
+      call = new LlmCall(
+        tracing,
+        adapter,
+        adapter.requestAttributes(body, capture, { ...fixed }),
+        String(body.model ?? ''),
+        capture,
+        prepared.injectedUsage,
+      );
     } catch (error) {
       reportInternal(tracing, error);
       return original.call(this, body, ...rest);
     }
     let result: unknown;
     try {
-      result = context.with(trace.setSpan(context.active(), call.span), () => original.call(this, requestBody, ...rest));
+      result = context.with(trace.setSpan(context.active(), call.span), () =>
+        original.call(this, requestBody, ...rest),
+      );
     } catch (error) {
       call.fail(error);
       throw error;
@@ -96,7 +120,11 @@ function wrapCreate(
 }
 
 function reportInternal(tracing: LlmTracing, error: unknown): void {
-  tracing.reporter.report('error', 'llm-internal', () => `LLM instrumentation error (the call itself went ahead): ${describeError(error)}`);
+  tracing.reporter.report(
+    'error',
+    'llm-internal',
+    () => `LLM instrumentation error (the call itself went ahead): ${describeError(error)}`,
+  );
 }
 
 /** One LLM call: its span, and the observation of its result (a promise, an APIPromise, or a stream). */
@@ -122,7 +150,9 @@ export class LlmCall {
     this.capture = capture;
     this.injectedUsage = injectedUsage;
     // Set on the span rather than given to startSpan, which copies and checks them twice (see identityAttributes).
-    this.span = tracing.tracer.startSpan(model ? `${adapter.operation} ${model}` : adapter.operation, { kind: SpanKind.CLIENT });
+    this.span = tracing.tracer.startSpan(model ? `${adapter.operation} ${model}` : adapter.operation, {
+      kind: SpanKind.CLIENT,
+    });
     this.span.setAttributes(attributes);
   }
 

@@ -1,6 +1,13 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import * as A from '../semconv/trading-attributes.ts';
-import { anthropicInputMessages, anthropicOutputMessages, anthropicSystemInstructions, openAiInputMessages, openAiOutputMessages, type GenAiMessage } from './genai-messages.ts';
+import {
+  anthropicInputMessages,
+  anthropicOutputMessages,
+  anthropicSystemInstructions,
+  openAiInputMessages,
+  openAiOutputMessages,
+  type GenAiMessage,
+} from './genai-messages.ts';
 
 type Loose = Record<string, unknown>;
 
@@ -29,7 +36,8 @@ function plainTextMessagesJson(messages: unknown): string | undefined {
   let out = '[';
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as Loose | null;
-    if (m === null || typeof m !== 'object' || typeof m.content !== 'string' || typeof m.role !== 'string') return undefined;
+    if (m === null || typeof m !== 'object' || typeof m.content !== 'string' || typeof m.role !== 'string')
+      return undefined;
     if (m.role === 'tool' || m.role === 'function' || m.tool_calls !== undefined) return undefined;
     out += `${i === 0 ? '' : ','}{"role":${JSON.stringify(m.role)},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}]}`;
   }
@@ -42,8 +50,17 @@ function plainTextChoicesJson(choices: Loose[]): string | undefined {
   for (let i = 0; i < choices.length; i++) {
     const choice = choices[i]!;
     const m = choice.message as Loose | undefined;
-    if (m === undefined || m === null || typeof m.content !== 'string' || m.tool_calls !== undefined || m.reasoning_content !== undefined || (m.refusal !== undefined && m.refusal !== null)) return undefined;
-    const finish = typeof choice.finish_reason === 'string' ? `,"finish_reason":${JSON.stringify(choice.finish_reason)}` : '';
+    if (
+      m === undefined ||
+      m === null ||
+      typeof m.content !== 'string' ||
+      m.tool_calls !== undefined ||
+      m.reasoning_content !== undefined ||
+      (m.refusal !== undefined && m.refusal !== null)
+    )
+      return undefined;
+    const finish =
+      typeof choice.finish_reason === 'string' ? `,"finish_reason":${JSON.stringify(choice.finish_reason)}` : '';
     out += `${i === 0 ? '' : ','}{"role":${JSON.stringify(typeof m.role === 'string' ? m.role : 'assistant')},"parts":[{"type":"text","content":${JSON.stringify(m.content)}}]${finish}}`;
   }
   return `${out}]`;
@@ -84,7 +101,8 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
   operation: 'chat',
   prepareRequest(body, injectStreamUsage) {
     const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined;
-    if (body.stream !== true || !injectStreamUsage || streamOptions?.include_usage !== undefined) return { body, injectedUsage: false };
+    if (body.stream !== true || !injectStreamUsage || streamOptions?.include_usage !== undefined)
+      return { body, injectedUsage: false };
     return { body: { ...body, stream_options: { ...streamOptions, include_usage: true } }, injectedUsage: true };
   },
   requestAttributes(body, captureMessages, out: Attributes = {}) {
@@ -102,7 +120,9 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
     const format = isRecord(body.response_format) ? body.response_format.type : undefined;
     if (format === 'json_object' || format === 'json_schema') out[A.ATTR_GEN_AI_OUTPUT_TYPE] = 'json';
     else if (format === 'text') out[A.ATTR_GEN_AI_OUTPUT_TYPE] = 'text';
-    if (captureMessages) out[A.ATTR_GEN_AI_INPUT_MESSAGES] = plainTextMessagesJson(body.messages) ?? json(openAiInputMessages(body.messages));
+    if (captureMessages)
+      out[A.ATTR_GEN_AI_INPUT_MESSAGES] =
+        plainTextMessagesJson(body.messages) ?? json(openAiInputMessages(body.messages));
     return out;
   },
   responseAttributes(response, captureMessages) {
@@ -111,9 +131,12 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
     setString(out, A.ATTR_GEN_AI_RESPONSE_ID, response.id);
     setString(out, A.ATTR_GEN_AI_RESPONSE_MODEL, response.model);
     const choices = Array.isArray(response.choices) ? response.choices.filter(isRecord) : [];
-    out[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = choices.map((c) => (typeof c.finish_reason === 'string' ? c.finish_reason : ''));
+    out[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = choices.map((c) =>
+      typeof c.finish_reason === 'string' ? c.finish_reason : '',
+    );
     openAiUsage(out, response.usage);
-    if (captureMessages) out[A.ATTR_GEN_AI_OUTPUT_MESSAGES] = plainTextChoicesJson(choices) ?? json(openAiOutputMessages(choices));
+    if (captureMessages)
+      out[A.ATTR_GEN_AI_OUTPUT_MESSAGES] = plainTextChoicesJson(choices) ?? json(openAiOutputMessages(choices));
     return out;
   },
   streamAccumulator: (injectedUsage) => new OpenAiStreamAccumulator(injectedUsage),
@@ -192,7 +215,9 @@ class OpenAiStreamAccumulator implements StreamAccumulator {
           role: d.role,
           content: d.content === '' && d.toolCalls.length > 0 ? null : d.content,
           reasoning_content: d.reasoning,
-          tool_calls: d.toolCalls.filter(Boolean).map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
+          tool_calls: d.toolCalls
+            .filter(Boolean)
+            .map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })),
         },
       }));
       out[A.ATTR_GEN_AI_OUTPUT_MESSAGES] = json(openAiOutputMessages(choices));
@@ -210,7 +235,8 @@ function anthropicUsage(out: Attributes, usage: unknown): void {
   if (!isRecord(usage)) return;
   const read = typeof usage.cache_read_input_tokens === 'number' ? usage.cache_read_input_tokens : 0;
   const created = typeof usage.cache_creation_input_tokens === 'number' ? usage.cache_creation_input_tokens : 0;
-  if (typeof usage.input_tokens === 'number') out[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input_tokens + read + created;
+  if (typeof usage.input_tokens === 'number')
+    out[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input_tokens + read + created;
   setNumber(out, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.output_tokens);
   if (read > 0) out[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = read;
   if (created > 0) out[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = created;
@@ -229,7 +255,8 @@ export const ANTHROPIC_MESSAGES_ADAPTER: ProviderAdapter = {
     if (Array.isArray(body.stop_sequences)) out[A.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = body.stop_sequences.map(String);
     if (captureMessages) {
       out[A.ATTR_GEN_AI_INPUT_MESSAGES] = json(anthropicInputMessages(body.messages));
-      if (body.system !== undefined) out[A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = json(anthropicSystemInstructions(body.system));
+      if (body.system !== undefined)
+        out[A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = json(anthropicSystemInstructions(body.system));
     }
     return out;
   },
@@ -261,7 +288,8 @@ class AnthropicStreamAccumulator implements StreamAccumulator {
         }
         break;
       case 'content_block_start':
-        if (typeof event.index === 'number' && isRecord(event.content_block)) (this.message.content as unknown[])[event.index] = { ...event.content_block };
+        if (typeof event.index === 'number' && isRecord(event.content_block))
+          (this.message.content as unknown[])[event.index] = { ...event.content_block };
         break;
       case 'content_block_delta': {
         const index = typeof event.index === 'number' ? event.index : -1;
@@ -269,8 +297,10 @@ class AnthropicStreamAccumulator implements StreamAccumulator {
         const delta = isRecord(event.delta) ? event.delta : {};
         if (block === undefined) break;
         if (delta.type === 'text_delta') block.text = String(block.text ?? '') + String(delta.text ?? '');
-        else if (delta.type === 'thinking_delta') block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
-        else if (delta.type === 'input_json_delta') this.partialJson.set(index, (this.partialJson.get(index) ?? '') + String(delta.partial_json ?? ''));
+        else if (delta.type === 'thinking_delta')
+          block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
+        else if (delta.type === 'input_json_delta')
+          this.partialJson.set(index, (this.partialJson.get(index) ?? '') + String(delta.partial_json ?? ''));
         break;
       }
       case 'content_block_stop': {
@@ -287,9 +317,11 @@ class AnthropicStreamAccumulator implements StreamAccumulator {
         break;
       }
       case 'message_delta':
-        if (isRecord(event.delta) && typeof event.delta.stop_reason === 'string') this.message.stop_reason = event.delta.stop_reason;
+        if (isRecord(event.delta) && typeof event.delta.stop_reason === 'string')
+          this.message.stop_reason = event.delta.stop_reason;
         if (isRecord(event.usage)) {
-          for (const [key, value] of Object.entries(event.usage)) if (value !== null && value !== undefined) this.usage[key] = value;
+          for (const [key, value] of Object.entries(event.usage))
+            if (value !== null && value !== undefined) this.usage[key] = value;
         }
         break;
     }
@@ -297,7 +329,10 @@ class AnthropicStreamAccumulator implements StreamAccumulator {
   }
 
   attributes(captureMessages: boolean): Attributes {
-    return ANTHROPIC_MESSAGES_ADAPTER.responseAttributes({ ...this.message, usage: this.usage, content: (this.message.content as unknown[]).filter(Boolean) }, captureMessages);
+    return ANTHROPIC_MESSAGES_ADAPTER.responseAttributes(
+      { ...this.message, usage: this.usage, content: (this.message.content as unknown[]).filter(Boolean) },
+      captureMessages,
+    );
   }
 }
 
@@ -331,7 +366,8 @@ export function serverAttributes(baseUrl: string | undefined): Attributes {
   try {
     const url = new URL(baseUrl);
     const out: Attributes = { [A.ATTR_SERVER_ADDRESS]: url.hostname.replace(/^\[|\]$/g, '') };
-    const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
+    const port =
+      url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
     if (port !== undefined) out[A.ATTR_SERVER_PORT] = port;
     return out;
   } catch {

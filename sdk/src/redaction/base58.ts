@@ -55,7 +55,11 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 export function isEd25519Keypair(bytes: Uint8Array): boolean {
   if (bytes.length !== 64) return false;
   try {
-    const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes.subarray(0, 32)]), format: 'der', type: 'pkcs8' });
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes.subarray(0, 32)]),
+      format: 'der',
+      type: 'pkcs8',
+    });
     const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
     return Buffer.compare(publicKey.subarray(publicKey.length - 32), Buffer.from(bytes.subarray(32))) === 0;
   } catch {

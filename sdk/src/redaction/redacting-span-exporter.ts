@@ -18,10 +18,7 @@ export class RedactingSpanExporter implements SpanExporter {
   private readonly inner: SpanExporter;
   private readonly redactor: SecretRedactor;
 
-  constructor(
-    inner: SpanExporter,
-    redactor: SecretRedactor,
-  ) {
+  constructor(inner: SpanExporter, redactor: SecretRedactor) {
     this.inner = inner;
     this.redactor = redactor;
   }
@@ -47,14 +44,23 @@ export class RedactingSpanExporter implements SpanExporter {
   redactSpan(span: ReadableSpan): ReadableSpan {
     const r = this.redactor;
     // Names of the SDK's own spans are `{operation} {symbol}` / `{operation} {model}`: identifiers, nothing to scrub.
-    const madeBySdk = span.attributes[ATTR_TRADING_OPERATION_NAME] !== undefined || span.attributes[ATTR_GEN_AI_OPERATION_NAME] !== undefined;
+    const madeBySdk =
+      span.attributes[ATTR_TRADING_OPERATION_NAME] !== undefined ||
+      span.attributes[ATTR_GEN_AI_OPERATION_NAME] !== undefined;
     const name = madeBySdk ? span.name : r.redactText(span.name);
     const attributes = r.redactAttributes(span.attributes);
     const events = span.events.length === 0 ? span.events : this.redactAttributeHolders(span.events);
     const links = span.links.length === 0 ? span.links : this.redactAttributeHolders(span.links);
     const status = span.status.message ? redactStatus(span.status, r.redactText(span.status.message)) : span.status;
     const resource = this.redactResource(span.resource);
-    if (name === span.name && attributes === span.attributes && events === span.events && links === span.links && status === span.status && resource === span.resource) {
+    if (
+      name === span.name &&
+      attributes === span.attributes &&
+      events === span.events &&
+      links === span.links &&
+      status === span.status &&
+      resource === span.resource
+    ) {
       return span;
     }
     const spanContext = span.spanContext();

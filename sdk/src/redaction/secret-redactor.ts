@@ -125,19 +125,24 @@ function tokenStart(chars: string): string {
 }
 
 /** Attribute keys whose value is a secret whatever it looks like (`exchange.api_key`, `wallet.private_key`, ...). */
-const SECRET_KEY_NAME = /(?:^|[._-])(?:api[_-]?key|apikey|api[_-]?secret|secret|secret[_-]?key|client[_-]?secret|password|passwd|passphrase|private[_-]?key|privkey|mnemonic|seed[_-]?phrase|access[_-]?token|auth[_-]?token|refresh[_-]?token|authorization)$/i;
+const SECRET_KEY_NAME =
+  /(?:^|[._-])(?:api[_-]?key|apikey|api[_-]?secret|secret|secret[_-]?key|client[_-]?secret|password|passwd|passphrase|private[_-]?key|privkey|mnemonic|seed[_-]?phrase|access[_-]?token|auth[_-]?token|refresh[_-]?token|authorization)$/i;
 
 /** `api_key=...`, `"apiSecret": "..."`, `password: ...`: the name is kept, the value replaced. */
 const ASSIGNMENT =
   /((?:[A-Za-z0-9]+[_.-])*(?:api[_-]?key|apikey|api[_-]?secret|secret[_-]?key|client[_-]?secret|secret|password|passwd|passphrase|private[_-]?key|privkey|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|mnemonic|seed[_-]?phrase)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)(?!\[REDACTED)([^\s"'&,;}\]\\]+)/gi;
 /** Secrets in URL query strings: `?token=...&signature=...`. */
-const QUERY_SECRET = /([?&](?:token|access_token|key|apikey|api_key|secret|signature|sig|password)=)(?!\[REDACTED)([^&\s#"']+)/gi;
+const QUERY_SECRET =
+  /([?&](?:token|access_token|key|apikey|api_key|secret|signature|sig|password)=)(?!\[REDACTED)([^&\s#"']+)/gi;
 /** `Authorization: Bearer <token>` and bare `Bearer <token>`. */
 const BEARER = new RegExp(`${tokenStart('A-Za-z0-9_')}(Bearer\\s+)(?!\\[REDACTED)[A-Za-z0-9\\-._~+/]{8,}=*`, 'gi');
 /** JSON Web Tokens anywhere. */
 const JWT = new RegExp(`${tokenStart('A-Za-z0-9_')}eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*`, 'g');
 /** Provider API keys with a recognisable prefix (OpenAI/Anthropic/DeepSeek `sk-`, GitHub, Slack). */
-const PREFIXED_API_KEY = new RegExp(`${tokenStart('A-Za-z0-9_')}(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})`, 'g');
+const PREFIXED_API_KEY = new RegExp(
+  `${tokenStart('A-Za-z0-9_')}(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})`,
+  'g',
+);
 /** 32-byte (or longer) hex: EVM private keys, with or without 0x. Transaction hashes look the same and go too. */
 const HEX_KEY = /(?:0x)?[0-9a-fA-F]{64,}/g;
 /** Long base58 runs: Solana secret keys (64 bytes, 87-88 chars), extended keys (xprv..., 111 chars). */
@@ -171,7 +176,23 @@ function isTokenChar(c: number): boolean {
 
 /** Characters allowed between the words of a seed phrase (see PHRASE_SEPARATOR), plus the backslash of escapes. */
 function isPhraseSeparator(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 44 || c === 59 || c === 34 || c === 39 || c === 45 || c === 46 || (c >= 48 && c <= 57) || c === 91 || c === 93 || c === 40 || c === 41 || c === 92;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 160 ||
+    c === 44 ||
+    c === 59 ||
+    c === 34 ||
+    c === 39 ||
+    c === 45 ||
+    c === 46 ||
+    (c >= 48 && c <= 57) ||
+    c === 91 ||
+    c === 93 ||
+    c === 40 ||
+    c === 41 ||
+    c === 92
+  );
 }
 
 export function probeText(text: string): TextProbe {
@@ -220,18 +241,48 @@ export function probeText(text: string): TextProbe {
 const BUILT_IN_RULES: readonly TextRule[] = [
   // First: the markers other rules insert (`[REDACTED:api_key]`) contain wordlist words.
   { kind: 'seed_phrase', mayMatch: (_t, p) => p.mayHoldSeedPhrase, apply: redactSeedPhrases },
-  regexRule('secret', ASSIGNMENT, (t, p) => (p.hasEquals || p.hasColon) && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
-  regexRule('secret', QUERY_SECRET, (t, p) => p.hasEquals && SECRET_WORD.test(t), (_m, name: string) => name + redactionMarker('secret')),
-  regexRule('bearer_token', BEARER, (t) => t.length >= 15 && (t.includes('earer') || t.includes('EARER')), (_m, prefix: string) => prefix + redactionMarker('bearer_token')),
+  regexRule(
+    'secret',
+    ASSIGNMENT,
+    (t, p) => (p.hasEquals || p.hasColon) && SECRET_WORD.test(t),
+    (_m, name: string) => name + redactionMarker('secret'),
+  ),
+  regexRule(
+    'secret',
+    QUERY_SECRET,
+    (t, p) => p.hasEquals && SECRET_WORD.test(t),
+    (_m, name: string) => name + redactionMarker('secret'),
+  ),
+  regexRule(
+    'bearer_token',
+    BEARER,
+    (t) => t.length >= 15 && (t.includes('earer') || t.includes('EARER')),
+    (_m, prefix: string) => prefix + redactionMarker('bearer_token'),
+  ),
   regexRule('jwt', JWT, (t, p) => p.longestTokenRun >= 5 && t.includes('eyJ')),
   regexRule('api_key', PREFIXED_API_KEY, (_t, p) => p.longestTokenRun >= 15),
   regexRule('private_key', HEX_KEY, (_t, p) => p.longestTokenRun >= 64),
-  regexRule('secret_key', LONG_BASE58, (_t, p) => p.longestTokenRun >= 80, (match: string) => (isPublicBase58(match) ? match : redactionMarker('secret_key'))),
+  regexRule(
+    'secret_key',
+    LONG_BASE58,
+    (_t, p) => p.longestTokenRun >= 80,
+    (match: string) => (isPublicBase58(match) ? match : redactionMarker('secret_key')),
+  ),
   regexRule('private_key', WIF, (_t, p) => p.longestTokenRun >= 51),
-  regexRule('secret_key', BYTE_ARRAY, (t, p) => p.commas >= 63 && t.includes('['), (match: string) => (isByteArray(match) ? redactionMarker('secret_key') : match)),
+  regexRule(
+    'secret_key',
+    BYTE_ARRAY,
+    (t, p) => p.commas >= 63 && t.includes('['),
+    (match: string) => (isByteArray(match) ? redactionMarker('secret_key') : match),
+  ),
 ];
 
-function regexRule(kind: string, pattern: RegExp, mayMatch: (text: string, probe: TextProbe) => boolean, replacer?: (...args: any[]) => string): TextRule {
+function regexRule(
+  kind: string,
+  pattern: RegExp,
+  mayMatch: (text: string, probe: TextProbe) => boolean,
+  replacer?: (...args: any[]) => string,
+): TextRule {
   const marker = redactionMarker(kind);
   return {
     kind,
@@ -356,7 +407,13 @@ export class SecretRedactor {
     }
     const values = (options.values ?? []).filter((v) => typeof v === 'string' && v.length >= 4);
     if (values.length > 0) {
-      const literal = new RegExp(values.map(escapeRegExp).sort((a, b) => b.length - a.length).join('|'), 'g');
+      const literal = new RegExp(
+        values
+          .map(escapeRegExp)
+          .sort((a, b) => b.length - a.length)
+          .join('|'),
+        'g',
+      );
       this.rules.unshift(regexRule('secret', literal, () => true));
     }
     this.secretKeys = [...(options.keys ?? [])];
@@ -394,7 +451,8 @@ export class SecretRedactor {
   isSecretKey(key: string): boolean {
     let verdict = this.keyVerdicts.get(key);
     if (verdict === undefined) {
-      verdict = SECRET_KEY_NAME.test(key) || this.secretKeys.some((k) => (typeof k === 'string' ? k === key : k.test(key)));
+      verdict =
+        SECRET_KEY_NAME.test(key) || this.secretKeys.some((k) => (typeof k === 'string' ? k === key : k.test(key)));
       if (this.keyVerdicts.size >= CACHE_LIMIT) this.keyVerdicts.clear();
       this.keyVerdicts.set(key, verdict);
     }
@@ -447,7 +505,10 @@ export class SecretRedactor {
   private keyInfo(key: string): KeyInfo {
     let info = this.keys.get(key);
     if (info === undefined) {
-      info = { kind: SDK_VALUE_KEYS.has(key) ? KEY_SDK_VALUE : this.isSecretKey(key) ? KEY_SECRET : KEY_TEXT, lastValue: undefined };
+      info = {
+        kind: SDK_VALUE_KEYS.has(key) ? KEY_SDK_VALUE : this.isSecretKey(key) ? KEY_SECRET : KEY_TEXT,
+        lastValue: undefined,
+      };
       if (this.keys.size >= CACHE_LIMIT) this.keys.clear();
       this.keys.set(key, info);
     }

@@ -17,7 +17,12 @@ export function guarded<T>(reporter: RateLimitedReporter, what: string, work: ()
 
 /** Reports an SDK-internal failure (rate-limited). */
 export function reportInternalError(reporter: RateLimitedReporter, what: string, error: unknown): void {
-  reporter.report('error', `internal:${what}`, (n) => `internal error in ${what} (${n} time(s) since the last report; the bot was not affected): ${describeError(error)}`);
+  reporter.report(
+    'error',
+    `internal:${what}`,
+    (n) =>
+      `internal error in ${what} (${n} time(s) since the last report; the bot was not affected): ${describeError(error)}`,
+  );
 }
 
 /** Marks a span failed with the error the bot's code raised (which then passes on to the bot unchanged). */
@@ -26,7 +31,10 @@ export function recordSpanError(span: Span, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     span.recordException(error instanceof Error ? error : message);
     const status = (error as { status?: unknown } | null)?.status;
-    span.setAttribute(A.ATTR_ERROR_TYPE, typeof status === 'number' ? String(status) : error instanceof Error ? error.name || 'Error' : '_OTHER');
+    span.setAttribute(
+      A.ATTR_ERROR_TYPE,
+      typeof status === 'number' ? String(status) : error instanceof Error ? error.name || 'Error' : '_OTHER',
+    );
     span.setStatus({ code: SpanStatusCode.ERROR, message });
   } catch {
     // Nothing sensible left to do: the span just stays without its error.

@@ -25,18 +25,19 @@ export class RateLimitedReporter {
   private readonly intervalMillis: number;
   private readonly now: () => number;
 
-  constructor(
-    logger: SdkLogger,
-    intervalMillis: number,
-    now: () => number = Date.now,
-  ) {
+  constructor(logger: SdkLogger, intervalMillis: number, now: () => number = Date.now) {
     this.logger = logger;
     this.intervalMillis = intervalMillis;
     this.now = now;
   }
 
   /** `occurrences`: how many events this call stands for (e.g. spans dropped at once). Returns whether it was logged. */
-  report(level: 'warn' | 'error', key: string, message: (occurrencesSinceLastReport: number) => string, occurrences = 1): boolean {
+  report(
+    level: 'warn' | 'error',
+    key: string,
+    message: (occurrencesSinceLastReport: number) => string,
+    occurrences = 1,
+  ): boolean {
     const pending = (this.suppressed.get(key) ?? 0) + occurrences;
     const last = this.lastReportAt.get(key);
     const at = this.now();

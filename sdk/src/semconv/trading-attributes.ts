@@ -158,7 +158,14 @@ export const DEFAULT_REWARD_NAME = 'primary';
 // Enumerated values.
 // ---------------------------------------------------------------------------------------------------------------
 /** Values of `trading.operation.name`. `order_update` is a later status change or fill of an order already submitted. */
-export const TRADING_OPERATIONS = ['decide', 'submit_order', 'cancel_order', 'order_update', 'close_position', 'reward'] as const;
+export const TRADING_OPERATIONS = [
+  'decide',
+  'submit_order',
+  'cancel_order',
+  'order_update',
+  'close_position',
+  'reward',
+] as const;
 export type TradingOperation = (typeof TRADING_OPERATIONS)[number];
 
 export const DECISION_ACTIONS = ['buy', 'sell', 'hold', 'close'] as const;
@@ -190,4 +197,12 @@ export const POSITION_SIDES = ['long', 'short'] as const;
 export type PositionSide = (typeof POSITION_SIDES)[number];
 
 /** Suggested `trading.position.exit_reason` values (free text is allowed). */
-export const EXIT_REASONS = ['take_profit', 'stop_loss', 'signal', 'trailing_stop', 'liquidation', 'timeout', 'manual'] as const;
+export const EXIT_REASONS = [
+  'take_profit',
+  'stop_loss',
+  'signal',
+  'trailing_stop',
+  'liquidation',
+  'timeout',
+  'manual',
+] as const;

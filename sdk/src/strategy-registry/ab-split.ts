@@ -13,10 +13,22 @@ export const AbSplitOptionsSchema = z.object({
   /** `symbol`: a symbol always runs the same version; `decision`: each decision is drawn on its own. */
   unit: z.enum(['symbol', 'decision']),
   variants: z
-    .array(z.object({ name: z.string().min(1), weight: z.number().nonnegative(), version: z.custom<StrategyVersion>((v) => typeof v === 'object' && v !== null && 'version' in v, 'must be a strategy version') }))
+    .array(
+      z.object({
+        name: z.string().min(1),
+        weight: z.number().nonnegative(),
+        version: z.custom<StrategyVersion>(
+          (v) => typeof v === 'object' && v !== null && 'version' in v,
+          'must be a strategy version',
+        ),
+      }),
+    )
     .min(1)
     .refine((variants) => variants.some((v) => v.weight > 0), 'at least one variant needs a positive weight')
-    .refine((variants) => new Set(variants.map((v) => v.name)).size === variants.length, 'variant names must be unique'),
+    .refine(
+      (variants) => new Set(variants.map((v) => v.name)).size === variants.length,
+      'variant names must be unique',
+    ),
 });
 
 export interface AbSplitVariant<Config> {
@@ -56,7 +68,10 @@ function unitPoint(seed: string | number, key: string, unit: string): number {
 /** Splits decisions between strategy versions by weight, per symbol or per decision. Throws on bad options (at setup, not while trading). */
 export function createAbSplit<Config>(options: AbSplitOptions<Config>): AbSplit<Config> {
   const parsed = AbSplitOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new TypeError(`invalid A/B split: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new TypeError(
+      `invalid A/B split: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+    );
   const total = options.variants.reduce((sum, v) => sum + v.weight, 0);
   const assignments = options.variants.map((variant) => ({
     strategy: variant.version,
@@ -65,7 +80,8 @@ export function createAbSplit<Config>(options: AbSplitOptions<Config>): AbSplit<
   }));
   return {
     assign({ symbol, decisionId }) {
-      if (options.unit === 'decision' && decisionId === undefined) throw new TypeError('a per-decision split needs the decision id');
+      if (options.unit === 'decision' && decisionId === undefined)
+        throw new TypeError('a per-decision split needs the decision id');
       const point = unitPoint(options.seed, options.key, options.unit === 'symbol' ? symbol : decisionId!) * total;
       let cumulative = 0;
       for (const assignment of assignments) {

@@ -36,7 +36,9 @@ export interface ActiveVersionPoller<Config> {
   /** The version to run now: the registry's active one, else the fallback. */
   current(): StrategyVersion<Config> | undefined;
   /** Called after the active version changed (activation, promotion, rollback). A listener that throws is reported. */
-  onChange(listener: (next: StrategyVersion<Config>, previous: StrategyVersion<Config> | undefined) => void): () => void;
+  onChange(
+    listener: (next: StrategyVersion<Config>, previous: StrategyVersion<Config> | undefined) => void,
+  ): () => void;
   /** Resolves after the first answer from the registry (or the first failure). */
   ready(): Promise<void>;
   /** Stops polling and aborts the request in flight. Idempotent. */
@@ -48,7 +50,9 @@ export interface ActiveVersionPoller<Config> {
  * Never throws into the bot: a bad answer or an unreachable collector keeps the current version and is reported
  * through OTel's diag logger.
  */
-export function pollActiveVersion<Schema extends z.ZodType>(options: ActiveVersionPollerOptions<Schema>): ActiveVersionPoller<z.output<Schema>> {
+export function pollActiveVersion<Schema extends z.ZodType>(
+  options: ActiveVersionPollerOptions<Schema>,
+): ActiveVersionPoller<z.output<Schema>> {
   type Config = z.output<Schema>;
   const waitSeconds = options.waitSeconds ?? 25;
   const intervalMillis = options.intervalMillis ?? 1000;
@@ -68,12 +72,18 @@ export function pollActiveVersion<Schema extends z.ZodType>(options: ActiveVersi
     if (!checked.success) {
       if (rejectedVersion !== body.version) {
         rejectedVersion = body.version;
-        diag.error(`tradetrace: strategy "${options.strategy.name}" version ${body.version} from the registry does not fit the strategy's schema; keeping ${current?.version ?? 'no version'}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        diag.error(
+          `tradetrace: strategy "${options.strategy.name}" version ${body.version} from the registry does not fit the strategy's schema; keeping ${current?.version ?? 'no version'}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       }
       return;
     }
     // The registry's id is what operators activated and what stats group by, so spans carry it.
-    const next: StrategyVersion<Config> = Object.freeze({ name: options.strategy.name, version: body.version, config: checked.version.config });
+    const next: StrategyVersion<Config> = Object.freeze({
+      name: options.strategy.name,
+      version: body.version,
+      config: checked.version.config,
+    });
     if (next.version === current?.version) return;
     const previous = current;
     current = next;
@@ -108,7 +118,9 @@ export function pollActiveVersion<Schema extends z.ZodType>(options: ActiveVersi
       }
       const parsed = ActiveVersionBodySchema.safeParse(await response.json());
       if (!parsed.success) {
-        diag.warn(`tradetrace: strategy registry sent an unreadable answer: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        diag.warn(
+          `tradetrace: strategy registry sent an unreadable answer: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
         return;
       }
       etag = response.headers.get('etag') ?? `"${parsed.data.version}"`;

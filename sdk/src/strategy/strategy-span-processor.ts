@@ -28,7 +28,8 @@ export class StrategySpanProcessor implements SpanProcessor {
         span.setAttribute(A.ATTR_TRADING_STRATEGY_VERSION, strategy.strategy.version);
       }
     }
-    if (needsDecision && scope?.decision !== undefined) span.setAttribute(A.ATTR_TRADING_DECISION_ID, scope.decision.id);
+    if (needsDecision && scope?.decision !== undefined)
+      span.setAttribute(A.ATTR_TRADING_DECISION_ID, scope.decision.id);
   }
 
   onEnd(_span: ReadableSpan): void {}

@@ -19,7 +19,9 @@ export interface StrategyDefinition<Schema extends z.ZodType> {
   /** Validates the config (defaults applied) and returns the version; the same config always gives the same id. Throws on an invalid config. */
   version(config: z.input<Schema>): StrategyVersion<z.output<Schema>>;
   /** Like `version`, without throwing: for configs read from outside (files, a registry). */
-  safeVersion(config: unknown): { success: true; version: StrategyVersion<z.output<Schema>> } | { success: false; error: z.ZodError };
+  safeVersion(
+    config: unknown,
+  ): { success: true; version: StrategyVersion<z.output<Schema>> } | { success: false; error: z.ZodError };
 }
 
 /**
@@ -31,7 +33,8 @@ export interface StrategyDefinition<Schema extends z.ZodType> {
  * ```
  */
 export function defineStrategy<Schema extends z.ZodType>(name: string, schema: Schema): StrategyDefinition<Schema> {
-  const make = (config: z.output<Schema>): StrategyVersion<z.output<Schema>> => Object.freeze({ name, version: strategyVersionId(config), config });
+  const make = (config: z.output<Schema>): StrategyVersion<z.output<Schema>> =>
+    Object.freeze({ name, version: strategyVersionId(config), config });
   return {
     name,
     schema,
@@ -49,8 +52,10 @@ export function defineStrategy<Schema extends z.ZodType>(name: string, schema: S
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'number' && !Number.isFinite(item)) throw new TypeError(`canonicalJson: ${item} has no JSON form`);
-    if (typeof item === 'bigint' || typeof item === 'function' || typeof item === 'symbol') throw new TypeError(`canonicalJson: a ${typeof item} has no JSON form`);
+    if (typeof item === 'number' && !Number.isFinite(item))
+      throw new TypeError(`canonicalJson: ${item} has no JSON form`);
+    if (typeof item === 'bigint' || typeof item === 'function' || typeof item === 'symbol')
+      throw new TypeError(`canonicalJson: a ${typeof item} has no JSON form`);
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
     const sorted: Record<string, unknown> = {};
     for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];

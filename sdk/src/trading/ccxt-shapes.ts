@@ -155,7 +155,12 @@ export function fillAttributes(trade: CcxtTradeLike): Attributes {
   str(out, A.ATTR_TRADING_ORDER_ID, trade.order);
   num(out, A.ATTR_TRADING_FILL_PRICE, trade.price);
   num(out, A.ATTR_TRADING_FILL_AMOUNT, trade.amount);
-  num(out, A.ATTR_TRADING_FILL_COST, trade.cost ?? (typeof trade.price === 'number' && typeof trade.amount === 'number' ? trade.price * trade.amount : undefined));
+  num(
+    out,
+    A.ATTR_TRADING_FILL_COST,
+    trade.cost ??
+      (typeof trade.price === 'number' && typeof trade.amount === 'number' ? trade.price * trade.amount : undefined),
+  );
   const fee = totalFee(trade.fee, trade.fees);
   if (fee !== undefined) {
     num(out, A.ATTR_TRADING_FILL_FEE_COST, fee.cost);
@@ -167,7 +172,10 @@ export function fillAttributes(trade: CcxtTradeLike): Attributes {
 }
 
 /** CCXT gives either `fee` or `fees` (several currencies possible); sum those in the first currency. */
-function totalFee(fee: CcxtFee | null | undefined, fees: readonly CcxtFee[] | null | undefined): { cost: number; currency: string | undefined } | undefined {
+function totalFee(
+  fee: CcxtFee | null | undefined,
+  fees: readonly CcxtFee[] | null | undefined,
+): { cost: number; currency: string | undefined } | undefined {
   const list = fees && fees.length > 0 ? fees : fee ? [fee] : [];
   const first = list.find((f) => typeof f?.cost === 'number');
   if (first === undefined) return undefined;

@@ -3,7 +3,15 @@ import { guarded, recordSpanError } from '../safety/guard.ts';
 import type { SdkCore } from '../sdk-core.ts';
 import * as A from '../semconv/trading-attributes.ts';
 import { activeDecision } from '../trading-context.ts';
-import { fillAttributes, isOrderLike, orderAttributes, orderRequestAttributes, type CcxtOrderLike, type CcxtTradeLike, type OrderRequest } from './ccxt-shapes.ts';
+import {
+  fillAttributes,
+  isOrderLike,
+  orderAttributes,
+  orderRequestAttributes,
+  type CcxtOrderLike,
+  type CcxtTradeLike,
+  type OrderRequest,
+} from './ccxt-shapes.ts';
 
 /** Which decision an order belongs to, and the exchange; both optional. */
 export interface OrderLinkOptions {
@@ -35,7 +43,16 @@ export class OrderTracer {
 
   async submitOrder<O>(input: SubmitOrderInput, place: () => O | Promise<O>): Promise<O> {
     const decisionId = this.decisionIdOf(input);
-    const span = guarded(this.core.reporter, 'submitOrder', () => this.startSpan('submit_order', input.symbol, { ...orderRequestAttributes(input), ...this.linkAttributes(input) }), undefined);
+    const span = guarded(
+      this.core.reporter,
+      'submitOrder',
+      () =>
+        this.startSpan('submit_order', input.symbol, {
+          ...orderRequestAttributes(input),
+          ...this.linkAttributes(input),
+        }),
+      undefined,
+    );
     if (span === undefined) return place();
     let order: O;
     try {
@@ -53,13 +70,30 @@ export class OrderTracer {
         if (isOrderLike(order)) {
           span.setAttributes(orderAttributes(order));
           const seen = new Set<string>();
-          this.addFills(span, order.trades ?? [], seen, order.symbol ?? input.symbol, decisionId, order.id ?? undefined);
+          this.addFills(
+            span,
+            order.trades ?? [],
+            seen,
+            order.symbol ?? input.symbol,
+            decisionId,
+            order.id ?? undefined,
+          );
           if (typeof order.id === 'string' && order.id !== '') {
-            this.core.orders.remember(order.id, { spanContext: span.spanContext(), symbol: order.symbol ?? input.symbol, decisionId, seenTradeIds: seen });
+            this.core.orders.remember(order.id, {
+              spanContext: span.spanContext(),
+              symbol: order.symbol ?? input.symbol,
+              decisionId,
+              seenTradeIds: seen,
+            });
           }
         }
         span.end();
-        this.notify('submit_order', decisionId, input.symbol, isOrderLike(order) ? (order as Record<string, unknown>) : undefined);
+        this.notify(
+          'submit_order',
+          decisionId,
+          input.symbol,
+          isOrderLike(order) ? (order as Record<string, unknown>) : undefined,
+        );
       },
       undefined,
     );
@@ -72,8 +106,17 @@ export class OrderTracer {
       'cancelOrder',
       () => {
         const remembered = this.core.orders.get(input.orderId);
-        const attributes: Attributes = { [A.ATTR_TRADING_SYMBOL]: input.symbol, [A.ATTR_TRADING_ORDER_ID]: input.orderId, ...this.linkAttributes(input) };
-        return this.startSpan('cancel_order', input.symbol, attributes, remembered ? [{ context: remembered.spanContext }] : []);
+        const attributes: Attributes = {
+          [A.ATTR_TRADING_SYMBOL]: input.symbol,
+          [A.ATTR_TRADING_ORDER_ID]: input.orderId,
+          ...this.linkAttributes(input),
+        };
+        return this.startSpan(
+          'cancel_order',
+          input.symbol,
+          attributes,
+          remembered ? [{ context: remembered.spanContext }] : [],
+        );
       },
       undefined,
     );
@@ -93,7 +136,12 @@ export class OrderTracer {
       () => {
         if (isOrderLike(result)) span.setAttributes(orderAttributes(result));
         span.end();
-        this.notify('cancel_order', input.decisionId, input.symbol, isOrderLike(result) ? (result as Record<string, unknown>) : undefined);
+        this.notify(
+          'cancel_order',
+          input.decisionId,
+          input.symbol,
+          isOrderLike(result) ? (result as Record<string, unknown>) : undefined,
+        );
       },
       undefined,
     );
@@ -109,9 +157,24 @@ export class OrderTracer {
         const symbol = order.symbol ?? '';
         const remembered = typeof order.id === 'string' ? this.core.orders.get(order.id) : undefined;
         const decisionId = options.decisionId ?? activeDecision()?.id ?? remembered?.decisionId;
-        const attributes: Attributes = { ...orderAttributes(order), ...this.linkAttributes({ ...options, decisionId }) };
-        const span = this.startSpan('order_update', symbol, attributes, remembered ? [{ context: remembered.spanContext }] : []);
-        this.addFills(span, order.trades ?? [], remembered?.seenTradeIds ?? new Set(), symbol, decisionId, order.id ?? undefined);
+        const attributes: Attributes = {
+          ...orderAttributes(order),
+          ...this.linkAttributes({ ...options, decisionId }),
+        };
+        const span = this.startSpan(
+          'order_update',
+          symbol,
+          attributes,
+          remembered ? [{ context: remembered.spanContext }] : [],
+        );
+        this.addFills(
+          span,
+          order.trades ?? [],
+          remembered?.seenTradeIds ?? new Set(),
+          symbol,
+          decisionId,
+          order.id ?? undefined,
+        );
         span.end();
         this.notify('order_update', decisionId, symbol, order as Record<string, unknown>);
       },
@@ -141,9 +204,17 @@ export class OrderTracer {
           const fresh = group.filter((t) => typeof t.id !== 'string' || !seen.has(t.id));
           if (fresh.length === 0) continue;
           const decisionId = options.decisionId ?? activeDecision()?.id ?? remembered?.decisionId;
-          const attributes: Attributes = { [A.ATTR_TRADING_SYMBOL]: symbol, ...this.linkAttributes({ ...options, decisionId }) };
+          const attributes: Attributes = {
+            [A.ATTR_TRADING_SYMBOL]: symbol,
+            ...this.linkAttributes({ ...options, decisionId }),
+          };
           if (orderId !== undefined) attributes[A.ATTR_TRADING_ORDER_ID] = orderId;
-          const span = this.startSpan('order_update', symbol, attributes, remembered ? [{ context: remembered.spanContext }] : []);
+          const span = this.startSpan(
+            'order_update',
+            symbol,
+            attributes,
+            remembered ? [{ context: remembered.spanContext }] : [],
+          );
           this.addFills(span, fresh, seen, symbol, decisionId, orderId);
           span.end();
         }
@@ -152,7 +223,12 @@ export class OrderTracer {
     );
   }
 
-  private startSpan(operation: 'submit_order' | 'cancel_order' | 'order_update', symbol: string, attributes: Attributes, links: Link[] = []): Span {
+  private startSpan(
+    operation: 'submit_order' | 'cancel_order' | 'order_update',
+    symbol: string,
+    attributes: Attributes,
+    links: Link[] = [],
+  ): Span {
     return this.core.tracer.startSpan(symbol ? `${operation} ${symbol}` : operation, {
       kind: operation === 'order_update' ? SpanKind.INTERNAL : SpanKind.CLIENT,
       attributes: { [A.ATTR_TRADING_OPERATION_NAME]: operation, ...attributes },
@@ -172,22 +248,42 @@ export class OrderTracer {
     return out;
   }
 
-  private addFills(span: Span, trades: readonly CcxtTradeLike[], seen: Set<string>, symbol: string, decisionId: string | undefined, orderId: string | undefined): void {
+  private addFills(
+    span: Span,
+    trades: readonly CcxtTradeLike[],
+    seen: Set<string>,
+    symbol: string,
+    decisionId: string | undefined,
+    orderId: string | undefined,
+  ): void {
     for (const trade of trades) {
       if (typeof trade.id === 'string') {
         if (seen.has(trade.id)) continue;
         seen.add(trade.id);
       }
       const attributes = fillAttributes(trade);
-      if (orderId !== undefined && attributes[A.ATTR_TRADING_ORDER_ID] === undefined) attributes[A.ATTR_TRADING_ORDER_ID] = orderId;
-      span.addEvent(A.EVENT_TRADING_ORDER_FILL, attributes, typeof trade.timestamp === 'number' ? trade.timestamp : undefined);
-      if (this.core.hooks.has('onFill')) this.core.hooks.emit('onFill', { decisionId, symbol, orderId, trade: trade as Record<string, unknown> });
+      if (orderId !== undefined && attributes[A.ATTR_TRADING_ORDER_ID] === undefined)
+        attributes[A.ATTR_TRADING_ORDER_ID] = orderId;
+      span.addEvent(
+        A.EVENT_TRADING_ORDER_FILL,
+        attributes,
+        typeof trade.timestamp === 'number' ? trade.timestamp : undefined,
+      );
+      if (this.core.hooks.has('onFill'))
+        this.core.hooks.emit('onFill', { decisionId, symbol, orderId, trade: trade as Record<string, unknown> });
     }
   }
 
-  private notify(operation: 'submit_order' | 'cancel_order' | 'order_update', decisionId: string | undefined, symbol: string, order: Record<string, unknown> | undefined, error?: unknown): void {
+  private notify(
+    operation: 'submit_order' | 'cancel_order' | 'order_update',
+    decisionId: string | undefined,
+    symbol: string,
+    order: Record<string, unknown> | undefined,
+    error?: unknown,
+  ): void {
     if (!this.core.hooks.has('onOrder')) return;
-    const event = error === undefined ? { operation, decisionId, symbol, order } : { operation, decisionId, symbol, order, error };
+    const event =
+      error === undefined ? { operation, decisionId, symbol, order } : { operation, decisionId, symbol, order, error };
     this.core.hooks.emit('onOrder', event);
   }
 }

@@ -39,26 +39,44 @@ function finite(value: unknown): number | undefined {
 }
 
 /** Explicit fields, then the CCXT position, then what can be computed from both. */
-export function resolveClosedPosition(input: PositionCloseInput, rememberedSymbol: string | undefined, now: number = Date.now()): ClosedPosition {
+export function resolveClosedPosition(
+  input: PositionCloseInput,
+  rememberedSymbol: string | undefined,
+  now: number = Date.now(),
+): ClosedPosition {
   const p = input.position ?? {};
   const decisionId = input.decisionId ?? input.decision?.decisionId;
   const rawSide = input.side ?? p.side ?? undefined;
   const side = rawSide === 'long' || rawSide === 'short' ? rawSide : undefined;
   const contracts = finite(p.contracts);
-  const amount = finite(input.amount) ?? (contracts === undefined ? undefined : Math.abs(contracts) * (finite(p.contractSize) ?? 1));
+  const amount =
+    finite(input.amount) ?? (contracts === undefined ? undefined : Math.abs(contracts) * (finite(p.contractSize) ?? 1));
   const entryPrice = finite(input.entryPrice) ?? finite(p.entryPrice);
   const exitPrice = finite(input.exitPrice) ?? finite(p.lastPrice) ?? finite(p.markPrice);
   const fees = finite(input.fees);
   let realizedPnl = finite(input.realizedPnl);
-  if (realizedPnl === undefined && entryPrice !== undefined && exitPrice !== undefined && amount !== undefined && side !== undefined) {
+  if (
+    realizedPnl === undefined &&
+    entryPrice !== undefined &&
+    exitPrice !== undefined &&
+    amount !== undefined &&
+    side !== undefined
+  ) {
     realizedPnl = (exitPrice - entryPrice) * amount * (side === 'long' ? 1 : -1) - (fees ?? 0);
   }
   let realizedReturn = finite(input.realizedReturn);
-  if (realizedReturn === undefined && realizedPnl !== undefined && entryPrice !== undefined && amount !== undefined && entryPrice * amount !== 0) {
+  if (
+    realizedReturn === undefined &&
+    realizedPnl !== undefined &&
+    entryPrice !== undefined &&
+    amount !== undefined &&
+    entryPrice * amount !== 0
+  ) {
     realizedReturn = realizedPnl / (entryPrice * amount);
   }
   const openedAt = finite(p.timestamp);
-  const durationSeconds = finite(input.durationSeconds) ?? (openedAt === undefined ? undefined : Math.max(0, (now - openedAt) / 1000));
+  const durationSeconds =
+    finite(input.durationSeconds) ?? (openedAt === undefined ? undefined : Math.max(0, (now - openedAt) / 1000));
   return {
     decisionId,
     positionId: input.positionId ?? p.id ?? undefined,
@@ -106,10 +124,18 @@ export function closePositionWith(core: SdkCore, input: PositionCloseInput): voi
   }
   const linked = remembered?.spanContext ?? spanContextFromTraceparent(input.decision?.traceparent);
   const links: Link[] = linked !== undefined ? [{ context: linked }] : [];
-  core.tracer.startSpan(close.symbol ? `close_position ${close.symbol}` : 'close_position', { attributes, links }).end();
+  core.tracer
+    .startSpan(close.symbol ? `close_position ${close.symbol}` : 'close_position', { attributes, links })
+    .end();
 
   if (core.hooks.has('onPositionClose')) {
-    core.hooks.emit('onPositionClose', { decisionId: close.decisionId, symbol: close.symbol, positionId: close.positionId, realizedPnl: close.realizedPnl, realizedReturn: close.realizedReturn });
+    core.hooks.emit('onPositionClose', {
+      decisionId: close.decisionId,
+      symbol: close.symbol,
+      positionId: close.positionId,
+      realizedPnl: close.realizedPnl,
+      realizedReturn: close.realizedReturn,
+    });
   }
   if (close.decisionId === undefined || core.rewardFunctions.length === 0) return;
   for (const fn of core.rewardFunctions) {
@@ -117,11 +143,21 @@ export function closePositionWith(core: SdkCore, input: PositionCloseInput): voi
     try {
       value = fn.compute(close);
     } catch (error) {
-      core.reporter.report('error', `reward-fn:${fn.name}`, (n) => `reward function ${fn.name} threw (${n} time(s) since the last report): ${describeError(error)}`);
+      core.reporter.report(
+        'error',
+        `reward-fn:${fn.name}`,
+        (n) => `reward function ${fn.name} threw (${n} time(s) since the last report): ${describeError(error)}`,
+      );
       continue;
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
-    const reward: Parameters<typeof emitRewardWith>[1] = { decisionId: close.decisionId, value, name: fn.name, kind: fn.kind ?? 'realized', symbol: close.symbol };
+    const reward: Parameters<typeof emitRewardWith>[1] = {
+      decisionId: close.decisionId,
+      value,
+      name: fn.name,
+      kind: fn.kind ?? 'realized',
+      symbol: close.symbol,
+    };
     if (input.decision !== undefined) reward.decision = input.decision;
     if (fn.unit !== undefined) reward.unit = fn.unit;
     if (close.durationSeconds !== undefined) reward.horizonSeconds = close.durationSeconds;

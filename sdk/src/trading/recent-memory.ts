@@ -107,7 +107,13 @@ export class DecisionMemory {
   }
 
   /** Remembers a decision whose span just started. */
-  remember(id: string, span: Span, symbol: string, strategyName: string | undefined, strategyVersion: string | undefined): void {
+  remember(
+    id: string,
+    span: Span,
+    symbol: string,
+    strategyName: string | undefined,
+    strategyVersion: string | undefined,
+  ): void {
     const spanContext = span.spanContext();
     const slot = this.next;
     this.next = slot + 1 === this.capacity ? 0 : slot + 1;
@@ -144,7 +150,8 @@ export class DecisionMemory {
     if (bucket < 0) return undefined;
     const r = this.records;
     const at = (this.table[bucket]! - 1) * RECORD_INTS;
-    const traceId = wordHex(r[at + TRACE]!) + wordHex(r[at + TRACE + 1]!) + wordHex(r[at + TRACE + 2]!) + wordHex(r[at + TRACE + 3]!);
+    const traceId =
+      wordHex(r[at + TRACE]!) + wordHex(r[at + TRACE + 1]!) + wordHex(r[at + TRACE + 2]!) + wordHex(r[at + TRACE + 3]!);
     const spanId = wordHex(r[at + SPAN]!) + wordHex(r[at + SPAN + 1]!);
     return {
       spanContext: { traceId, spanId, traceFlags: r[at + FLAGS]!, isRemote: false },

@@ -30,7 +30,11 @@ export function emitRewardWith(core: SdkCore, input: RewardInput): void {
   const active = activeDecision();
   const decisionId = input.decisionId ?? input.decision?.decisionId ?? active?.id;
   if (typeof decisionId !== 'string' || decisionId === '') {
-    core.reporter.report('warn', 'reward-no-decision', () => 'emitReward() without a decision (no decisionId, no decision ref, not inside decide()): reward ignored.');
+    core.reporter.report(
+      'warn',
+      'reward-no-decision',
+      () => 'emitReward() without a decision (no decisionId, no decision ref, not inside decide()): reward ignored.',
+    );
     return;
   }
   // Inside the decision (its function is running, here or in anything it awaits): an event on its span.
@@ -55,7 +59,10 @@ export function emitRewardWith(core: SdkCore, input: RewardInput): void {
     spanAttributes[A.ATTR_TRADING_STRATEGY_VERSION] = strategyVersion;
   }
   const links: Link[] = linked !== undefined ? [{ context: linked }] : [];
-  const span = core.tracer.startSpan(symbol !== '' ? `reward ${symbol}` : 'reward', { attributes: spanAttributes, links });
+  const span = core.tracer.startSpan(symbol !== '' ? `reward ${symbol}` : 'reward', {
+    attributes: spanAttributes,
+    links,
+  });
   span.addEvent(A.EVENT_TRADING_REWARD, attributes);
   span.end();
   notify(core, decisionId, name, input.value, kind, 'span');
@@ -68,12 +75,27 @@ export type DecisionRewardOptions = Omit<RewardInput, 'value' | 'decisionId' | '
  * `decision.reward(...)`: the decision is known, so no context lookup and no input object: an event while its span
  * is open, else `emitRewardWith` (a linked reward span).
  */
-export function emitDecisionReward(core: SdkCore, decision: ActiveDecision, value: number, options: DecisionRewardOptions | undefined): void {
+export function emitDecisionReward(
+  core: SdkCore,
+  decision: ActiveDecision,
+  value: number,
+  options: DecisionRewardOptions | undefined,
+): void {
   if (decision.span.isRecording()) addRewardEvent(core, decision.span, decision.id, value, options);
-  else emitRewardWith(core, options === undefined ? { value, decisionId: decision.id } : { ...options, value, decisionId: decision.id });
+  else
+    emitRewardWith(
+      core,
+      options === undefined ? { value, decisionId: decision.id } : { ...options, value, decisionId: decision.id },
+    );
 }
 
-function addRewardEvent(core: SdkCore, span: Span, decisionId: string, value: number, options: DecisionRewardOptions | undefined): void {
+function addRewardEvent(
+  core: SdkCore,
+  span: Span,
+  decisionId: string,
+  value: number,
+  options: DecisionRewardOptions | undefined,
+): void {
   if (!isFiniteReward(core, decisionId, value)) return;
   const name = options?.name ?? A.DEFAULT_REWARD_NAME;
   const kind = options?.kind ?? 'realized';
@@ -83,11 +105,21 @@ function addRewardEvent(core: SdkCore, span: Span, decisionId: string, value: nu
 
 function isFiniteReward(core: SdkCore, decisionId: string, value: unknown): value is number {
   if (typeof value === 'number' && Number.isFinite(value)) return true;
-  core.reporter.report('warn', 'reward-not-finite', () => `emitReward() for decision ${decisionId} with a non-finite value (${String(value)}): reward ignored.`);
+  core.reporter.report(
+    'warn',
+    'reward-not-finite',
+    () => `emitReward() for decision ${decisionId} with a non-finite value (${String(value)}): reward ignored.`,
+  );
   return false;
 }
 
-function rewardAttributes(decisionId: string, value: number, name: string, kind: string, options: DecisionRewardOptions | undefined): Attributes {
+function rewardAttributes(
+  decisionId: string,
+  value: number,
+  name: string,
+  kind: string,
+  options: DecisionRewardOptions | undefined,
+): Attributes {
   const attributes: Attributes = {
     [A.ATTR_TRADING_DECISION_ID]: decisionId,
     [A.ATTR_TRADING_REWARD_VALUE]: value,
@@ -95,10 +127,18 @@ function rewardAttributes(decisionId: string, value: number, name: string, kind:
     [A.ATTR_TRADING_REWARD_KIND]: kind,
   };
   if (options?.unit !== undefined) attributes[A.ATTR_TRADING_REWARD_UNIT] = options.unit;
-  if (typeof options?.horizonSeconds === 'number' && Number.isFinite(options.horizonSeconds)) attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = options.horizonSeconds;
+  if (typeof options?.horizonSeconds === 'number' && Number.isFinite(options.horizonSeconds))
+    attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = options.horizonSeconds;
   return attributes;
 }
 
-function notify(core: SdkCore, decisionId: string, name: string, value: number, kind: string, recordedAs: 'event' | 'span'): void {
+function notify(
+  core: SdkCore,
+  decisionId: string,
+  name: string,
+  value: number,
+  kind: string,
+  recordedAs: 'event' | 'span',
+): void {
   if (core.hooks.has('onReward')) core.hooks.emit('onReward', { decisionId, name, value, kind, recordedAs });
 }

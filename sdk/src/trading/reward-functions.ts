@@ -32,7 +32,11 @@ export interface RewardFunction {
   compute(close: ClosedPosition): number | undefined | null;
 }
 
-export function defineReward(name: string, compute: (close: ClosedPosition) => number | undefined | null, options: { kind?: RewardKind; unit?: string } = {}): RewardFunction {
+export function defineReward(
+  name: string,
+  compute: (close: ClosedPosition) => number | undefined | null,
+  options: { kind?: RewardKind; unit?: string } = {},
+): RewardFunction {
   return { name, compute, ...options };
 }
 
@@ -40,15 +44,26 @@ export function defineReward(name: string, compute: (close: ClosedPosition) => n
 export const rewardFunctions = {
   /** Realized P&L in quote currency (net of fees), as the `primary` reward unless named otherwise. */
   realizedPnl: (options: { name?: string; unit?: string } = {}): RewardFunction =>
-    defineReward(options.name ?? 'primary', (c) => c.realizedPnl, options.unit === undefined ? {} : { unit: options.unit }),
+    defineReward(
+      options.name ?? 'primary',
+      (c) => c.realizedPnl,
+      options.unit === undefined ? {} : { unit: options.unit },
+    ),
   /** Realized return as a fraction of the entry value. */
-  realizedReturn: (options: { name?: string } = {}): RewardFunction => defineReward(options.name ?? 'return', (c) => c.realizedReturn, { unit: 'fraction' }),
+  realizedReturn: (options: { name?: string } = {}): RewardFunction =>
+    defineReward(options.name ?? 'return', (c) => c.realizedReturn, { unit: 'fraction' }),
   /** Fees paid, as a negative reward (a penalty). */
   feePenalty: (options: { name?: string; unit?: string } = {}): RewardFunction =>
-    defineReward(options.name ?? 'fees', (c) => (c.fees === undefined ? undefined : -Math.abs(c.fees)), options.unit === undefined ? {} : { unit: options.unit }),
+    defineReward(
+      options.name ?? 'fees',
+      (c) => (c.fees === undefined ? undefined : -Math.abs(c.fees)),
+      options.unit === undefined ? {} : { unit: options.unit },
+    ),
   /** Return per hour held: rewards quick wins over slow ones. */
   returnPerHour: (options: { name?: string } = {}): RewardFunction =>
     defineReward(options.name ?? 'return_per_hour', (c) =>
-      c.realizedReturn === undefined || c.durationSeconds === undefined || c.durationSeconds <= 0 ? undefined : c.realizedReturn / (c.durationSeconds / 3600),
+      c.realizedReturn === undefined || c.durationSeconds === undefined || c.durationSeconds <= 0
+        ? undefined
+        : c.realizedReturn / (c.durationSeconds / 3600),
     ),
 };

@@ -47,21 +47,52 @@ describe('pollActiveVersion', () => {
     const registry = await scriptedRegistry([
       (res) => res.writeHead(500).end('boom'),
       json(200, { unexpected: true }),
-      json(200, { strategy_name: 'grid', version: 'aaaa', config: { spacing: -1 }, activated_at: '2026-01-01T00:00:00Z', action: 'activate' }, '"aaaa"'),
-      json(200, { strategy_name: 'grid', version: 'bbbb', config: { spacing: 0.02 }, activated_at: '2026-01-01T00:00:01Z', action: 'promote' }, '"bbbb"'),
+      json(
+        200,
+        {
+          strategy_name: 'grid',
+          version: 'aaaa',
+          config: { spacing: -1 },
+          activated_at: '2026-01-01T00:00:00Z',
+          action: 'activate',
+        },
+        '"aaaa"',
+      ),
+      json(
+        200,
+        {
+          strategy_name: 'grid',
+          version: 'bbbb',
+          config: { spacing: 0.02 },
+          activated_at: '2026-01-01T00:00:01Z',
+          action: 'promote',
+        },
+        '"bbbb"',
+      ),
     ]);
     servers.push(registry.server);
-    const poller = pollActiveVersion({ endpoint: registry.endpoint, strategy: grid, fallback, waitSeconds: 1, intervalMillis: 5 });
+    const poller = pollActiveVersion({
+      endpoint: registry.endpoint,
+      strategy: grid,
+      fallback,
+      waitSeconds: 1,
+      intervalMillis: 5,
+    });
     try {
       const changed = new Promise((resolve) => poller.onChange((next, previous) => resolve({ next, previous })));
-      expect(await changed).toEqual({ next: { name: 'grid', version: 'bbbb', config: { spacing: 0.02 } }, previous: fallback });
+      expect(await changed).toEqual({
+        next: { name: 'grid', version: 'bbbb', config: { spacing: 0.02 } },
+        previous: fallback,
+      });
       expect(registry.seen[0]).toEqual({ url: '/api/v1/strategies/grid/active?wait=1', ifNoneMatch: undefined });
       // After a version is adopted, the next request carries its ETag.
       while (registry.seen.length < 5) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(registry.seen[4]!.ifNoneMatch).toBe('"bbbb"');
       expect(messages.some((m) => m.includes('answered 500'))).toBe(true);
       expect(messages.some((m) => m.includes('unreadable answer'))).toBe(true);
-      expect(messages.some((m) => m.includes('version aaaa') && m.includes("does not fit the strategy's schema"))).toBe(true);
+      expect(messages.some((m) => m.includes('version aaaa') && m.includes("does not fit the strategy's schema"))).toBe(
+        true,
+      );
     } finally {
       await poller.stop();
     }
@@ -69,7 +100,13 @@ describe('pollActiveVersion', () => {
 
   it('runs the fallback while the registry is unreachable, never throwing into the bot', async () => {
     const messages = collectDiag();
-    const poller = pollActiveVersion({ endpoint: 'http://127.0.0.1:9', strategy: grid, fallback, waitSeconds: 0, intervalMillis: 5 });
+    const poller = pollActiveVersion({
+      endpoint: 'http://127.0.0.1:9',
+      strategy: grid,
+      fallback,
+      waitSeconds: 0,
+      intervalMillis: 5,
+    });
     await poller.ready();
     expect(poller.current()).toBe(fallback);
     expect(messages.some((m) => m.includes('unreachable'))).toBe(true);
@@ -79,9 +116,22 @@ describe('pollActiveVersion', () => {
 
   it('a listener that throws is reported and the poller keeps going', async () => {
     const messages = collectDiag();
-    const registry = await scriptedRegistry([json(200, { strategy_name: 'grid', version: 'cccc', config: { spacing: 0.5 }, activated_at: 'x', action: 'rollback' })]);
+    const registry = await scriptedRegistry([
+      json(200, {
+        strategy_name: 'grid',
+        version: 'cccc',
+        config: { spacing: 0.5 },
+        activated_at: 'x',
+        action: 'rollback',
+      }),
+    ]);
     servers.push(registry.server);
-    const poller = pollActiveVersion({ endpoint: registry.endpoint, strategy: grid, waitSeconds: 0, intervalMillis: 5 });
+    const poller = pollActiveVersion({
+      endpoint: registry.endpoint,
+      strategy: grid,
+      waitSeconds: 0,
+      intervalMillis: 5,
+    });
     poller.onChange(() => {
       throw new Error('listener bug');
     });

@@ -34,7 +34,12 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
     const n = ++counter;
     if (body.model === 'fail') {
       res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': `req-${n}` });
-      res.end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'model fail does not exist' }, type: 'error' }));
+      res.end(
+        JSON.stringify({
+          error: { type: 'invalid_request_error', message: 'model fail does not exist' },
+          type: 'error',
+        }),
+      );
       return;
     }
     if (path.endsWith('/chat/completions')) return openAi(body, res, n);
@@ -45,10 +50,31 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
   function openAi(body: Record<string, unknown>, res: ServerResponse, n: number): void {
     const id = `chatcmpl-${n}`;
     const model = `${String(body.model)}-2026`;
-    const usage = { prompt_tokens: 21, completion_tokens: 3, total_tokens: 24, prompt_tokens_details: { cached_tokens: 5 } };
+    const usage = {
+      prompt_tokens: 21,
+      completion_tokens: 3,
+      total_tokens: 24,
+      prompt_tokens_details: { cached_tokens: 5 },
+    };
     if (body.stream !== true) {
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req-${n}` });
-      res.end(JSON.stringify({ id, object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: REPLY_WORDS.join(''), refusal: null }, finish_reason: 'stop', logprobs: null }], usage }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created: 1,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: REPLY_WORDS.join(''), refusal: null },
+              finish_reason: 'stop',
+              logprobs: null,
+            },
+          ],
+          usage,
+        }),
+      );
       return;
     }
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
@@ -56,7 +82,8 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     const base = { id, object: 'chat.completion.chunk', created: 1, model, ...(includeUsage ? { usage: null } : {}) };
     send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-    for (const word of REPLY_WORDS) send({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] });
+    for (const word of REPLY_WORDS)
+      send({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] });
     send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
     if (includeUsage) send({ ...base, choices: [], usage });
     res.end('data: [DONE]\n\n');
@@ -84,11 +111,28 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': `req-${n}` });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 30, output_tokens: 1, cache_read_input_tokens: 10, cache_creation_input_tokens: 0 } } });
+    send('message_start', {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 30, output_tokens: 1, cache_read_input_tokens: 10, cache_creation_input_tokens: 0 },
+      },
+    });
     send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-    for (const word of REPLY_WORDS) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: word } });
+    for (const word of REPLY_WORDS)
+      send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: word } });
     send('content_block_stop', { type: 'content_block_stop', index: 0 });
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 4 } });
+    send('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 4 },
+    });
     send('message_stop', { type: 'message_stop' });
     res.end();
   }

@@ -26,7 +26,15 @@ export interface InMemorySdk {
 export function inMemorySdk(options: Partial<SdkOptions> = {}): InMemorySdk {
   const exporter = new InMemorySpanExporter();
   const logger = capturingLogger();
-  const tt = init({ serviceName: 'test-bot', botId: 'bot-1', exporter, logger, scheduledDelayMillis: 5, shutdownOnExit: false, ...options });
+  const tt = init({
+    serviceName: 'test-bot',
+    botId: 'bot-1',
+    exporter,
+    logger,
+    scheduledDelayMillis: 5,
+    shutdownOnExit: false,
+    ...options,
+  });
   const spans = async () => {
     await tt.forceFlush();
     return exporter.getFinishedSpans();
@@ -40,7 +48,8 @@ export function inMemorySdk(options: Partial<SdkOptions> = {}): InMemorySdk {
       const all = await spans();
       const exact = all.filter((s) => s.name === prefix);
       const found = exact.length > 0 ? exact : all.filter((s) => s.name.startsWith(prefix));
-      if (found.length !== 1) throw new Error(`expected one span named ${prefix}…, found ${found.map((s) => s.name).join(', ') || 'none'}`);
+      if (found.length !== 1)
+        throw new Error(`expected one span named ${prefix}…, found ${found.map((s) => s.name).join(', ') || 'none'}`);
       return found[0]!;
     },
   };

@@ -31,11 +31,18 @@ export interface WriteLlmPricesOptions {
  * change) and puts the resulting table into the `llm_calls` view; calls stored from now on are priced with it.
  * Only models whose price changed are written. Returns the models written.
  */
-export async function writeLlmPrices(storage: Storage, overrides: LlmPriceTable = {}, options: WriteLlmPricesOptions = {}): Promise<string[]> {
+export async function writeLlmPrices(
+  storage: Storage,
+  overrides: LlmPriceTable = {},
+  options: WriteLlmPricesOptions = {},
+): Promise<string[]> {
   const plan = planSchema(storage.database, options);
   const parsed = LlmPriceTableSchema.safeParse(overrides);
   if (!parsed.success) {
-    throw new StorageError('TT_STORAGE_BAD_OPTIONS', `invalid LLM price table: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new StorageError(
+      'TT_STORAGE_BAD_OPTIONS',
+      `invalid LLM price table: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const result = await storage.client.query({
     query: `SELECT Model, argMax(InputUsdPerMTok, UpdatedAt) AS InputUsdPerMTok, argMax(OutputUsdPerMTok, UpdatedAt) AS OutputUsdPerMTok,
@@ -49,20 +56,30 @@ FROM ${storage.table('llm_prices')} GROUP BY Model`,
     const current = stored.get(model);
     return current === undefined || !samePrice(current, price);
   });
-  if (changed.length > 0) await storage.client.insert({
-    table: storage.table('llm_prices'),
-    values: changed.map(([model, price]) => ({
-      Model: model,
-      InputUsdPerMTok: price.inputUsdPerMTok,
-      OutputUsdPerMTok: price.outputUsdPerMTok,
-      CachedInputUsdPerMTok: price.cachedInputUsdPerMTok,
-      Source: model in parsed.data ? 'config' : 'default',
-    })),
-    format: 'JSONEachRow',
-  });
+  if (changed.length > 0)
+    await storage.client.insert({
+      table: storage.table('llm_prices'),
+      values: changed.map(([model, price]) => ({
+        Model: model,
+        InputUsdPerMTok: price.inputUsdPerMTok,
+        OutputUsdPerMTok: price.outputUsdPerMTok,
+        CachedInputUsdPerMTok: price.cachedInputUsdPerMTok,
+        Source: model in parsed.data ? 'config' : 'default',
+      })),
+      format: 'JSONEachRow',
+    });
   // Every model ever priced keeps its latest price; the view is rewritten each time, so it always matches the table.
   const table = {
-    ...Object.fromEntries([...stored].map(([model, row]) => [model, { inputUsdPerMTok: row.InputUsdPerMTok, outputUsdPerMTok: row.OutputUsdPerMTok, cachedInputUsdPerMTok: row.CachedInputUsdPerMTok }])),
+    ...Object.fromEntries(
+      [...stored].map(([model, row]) => [
+        model,
+        {
+          inputUsdPerMTok: row.InputUsdPerMTok,
+          outputUsdPerMTok: row.OutputUsdPerMTok,
+          cachedInputUsdPerMTok: row.CachedInputUsdPerMTok,
+        },
+      ]),
+    ),
     ...wanted,
   };
   for (const statement of llmPricingStatements(plan, table)) await storage.client.command({ query: statement });
@@ -73,5 +90,7 @@ FROM ${storage.table('llm_prices')} GROUP BY Model`,
 export function llmPricingStatements(plan: SchemaPlan, prices: LlmPriceTable): string[] {
   const definition = llmCalls(prices);
   const { context } = plan.layout;
-  return plan.layout.expand(`ALTER TABLE ${context.table(LLM_CALLS_VIEW)} MODIFY QUERY ${viewQuery(definition, definition.sources[0], context.table)}`);
+  return plan.layout.expand(
+    `ALTER TABLE ${context.table(LLM_CALLS_VIEW)} MODIFY QUERY ${viewQuery(definition, definition.sources[0], context.table)}`,
+  );
 }

@@ -8,5 +8,6 @@ import type { Migration } from './migration.ts';
 export const telemetryInsertDeduplicationMigration: Migration = {
   version: 3,
   name: 'telemetry_insert_deduplication',
-  statements: ({ table, replicated }) => (replicated ? [] : [deduplicationStatement(table('otel_traces')), deduplicationStatement(table('otel_logs'))]),
+  statements: ({ table, replicated }) =>
+    replicated ? [] : [deduplicationStatement(table('otel_traces')), deduplicationStatement(table('otel_logs'))],
 };

@@ -1,7 +1,15 @@
 import { attr, float, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { KEY } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_ATTRS, TRACE_ID_INDEX, identityColumns, outcomeColumns } from './trading-columns.ts';
+import {
+  BY_STRATEGY_AND_TIME,
+  DECISION_ID_INDEX,
+  MONTHLY,
+  SPAN_ATTRS,
+  TRACE_ID_INDEX,
+  identityColumns,
+  outcomeColumns,
+} from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
@@ -22,7 +30,11 @@ export const tradingDecisions: TypedViewDefinition = {
     { name: 'Reason', type: 'String CODEC(ZSTD(1))', expr: span(KEY.decisionReason) },
     { name: 'Price', type: 'Nullable(Float64)', expr: float(span(KEY.contextPrice)) },
     // Context keys without the `trading.context.` prefix: every value as sent, and the numeric ones typed.
-    { name: 'Context', type: 'Map(LowCardinality(String), String) CODEC(ZSTD(1))', expr: `mapApply((k, v) -> (${unprefixed}, v), ${contextAttributes})` },
+    {
+      name: 'Context',
+      type: 'Map(LowCardinality(String), String) CODEC(ZSTD(1))',
+      expr: `mapApply((k, v) -> (${unprefixed}, v), ${contextAttributes})`,
+    },
     {
       name: 'ContextNumbers',
       type: 'Map(LowCardinality(String), Float64) CODEC(ZSTD(1))',
@@ -35,7 +47,14 @@ export const tradingDecisions: TypedViewDefinition = {
   orderBy: BY_STRATEGY_AND_TIME,
   partitionBy: MONTHLY,
   indexes: [DECISION_ID_INDEX, TRACE_ID_INDEX],
-  sources: [{ view: 'trading_decisions_from_spans_mv', from: 'otel_traces', attributes: SPAN_ATTRS, where: `${span(KEY.operationName)} = 'decide'` }],
+  sources: [
+    {
+      view: 'trading_decisions_from_spans_mv',
+      from: 'otel_traces',
+      attributes: SPAN_ATTRS,
+      where: `${span(KEY.operationName)} = 'decide'`,
+    },
+  ],
 };
 
 export const tradingDecisionsMigration: Migration = {

@@ -1,7 +1,15 @@
 import { attr, bool, float, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { KEY, ORDER_OPERATIONS } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_ATTRS, TRACE_ID_INDEX, identityColumns, outcomeColumns } from './trading-columns.ts';
+import {
+  BY_STRATEGY_AND_TIME,
+  DECISION_ID_INDEX,
+  MONTHLY,
+  SPAN_ATTRS,
+  TRACE_ID_INDEX,
+  identityColumns,
+  outcomeColumns,
+} from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';

@@ -1,7 +1,15 @@
 import { attr, float, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { EVENT_ORDER_FILL, KEY } from './trading-attribute-keys.ts';
-import { ATTRS, BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_EVENT_ATTRS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
+import {
+  ATTRS,
+  BY_STRATEGY_AND_TIME,
+  DECISION_ID_INDEX,
+  MONTHLY,
+  SPAN_EVENT_ATTRS,
+  TRACE_ID_INDEX,
+  identityColumns,
+} from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';

@@ -1,7 +1,15 @@
 import { attr, float } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { KEY } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_ATTRS, TRACE_ID_INDEX, identityColumns, outcomeColumns } from './trading-columns.ts';
+import {
+  BY_STRATEGY_AND_TIME,
+  DECISION_ID_INDEX,
+  MONTHLY,
+  SPAN_ATTRS,
+  TRACE_ID_INDEX,
+  identityColumns,
+  outcomeColumns,
+} from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
@@ -29,7 +37,14 @@ export const tradingPositions: TypedViewDefinition = {
   orderBy: BY_STRATEGY_AND_TIME,
   partitionBy: MONTHLY,
   indexes: [DECISION_ID_INDEX, TRACE_ID_INDEX],
-  sources: [{ view: 'trading_positions_from_spans_mv', from: 'otel_traces', attributes: SPAN_ATTRS, where: `${span(KEY.operationName)} = 'close_position'` }],
+  sources: [
+    {
+      view: 'trading_positions_from_spans_mv',
+      from: 'otel_traces',
+      attributes: SPAN_ATTRS,
+      where: `${span(KEY.operationName)} = 'close_position'`,
+    },
+  ],
 };
 
 export const tradingPositionsMigration: Migration = {

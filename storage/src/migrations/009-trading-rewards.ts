@@ -1,7 +1,16 @@
 import { attr, float, orDefault, sqlString } from './attribute-sql.ts';
 import type { Migration } from './migration.ts';
 import { DEFAULT_REWARD_NAME, EVENT_REWARD, KEY } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, LOG_ATTRS, MONTHLY, SPAN_ATTRS, SPAN_EVENT_ATTRS, TRACE_ID_INDEX, identityColumns } from './trading-columns.ts';
+import {
+  BY_STRATEGY_AND_TIME,
+  DECISION_ID_INDEX,
+  LOG_ATTRS,
+  MONTHLY,
+  SPAN_ATTRS,
+  SPAN_EVENT_ATTRS,
+  TRACE_ID_INDEX,
+  identityColumns,
+} from './trading-columns.ts';
 import { typedViewStatements, type TypedColumn, type TypedViewDefinition } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
@@ -40,9 +49,30 @@ function rewardColumns(origin: RewardOrigin): TypedColumn[] {
   ];
 }
 
-const SPAN_EVENT: RewardOrigin = { source: 'span_event', own: 'EventAttributes', attributes: SPAN_EVENT_ATTRS, timestamp: 'EventTimestamp', linkedTraceId: "''", linkedSpanId: "''" };
-const SPAN: RewardOrigin = { source: 'span', own: 'SpanAttributes', attributes: SPAN_ATTRS, timestamp: 'Timestamp', linkedTraceId: "Links.TraceId[1]", linkedSpanId: "Links.SpanId[1]" };
-const LOG: RewardOrigin = { source: 'log', own: 'LogAttributes', attributes: LOG_ATTRS, timestamp: 'Timestamp', linkedTraceId: "''", linkedSpanId: "''" };
+const SPAN_EVENT: RewardOrigin = {
+  source: 'span_event',
+  own: 'EventAttributes',
+  attributes: SPAN_EVENT_ATTRS,
+  timestamp: 'EventTimestamp',
+  linkedTraceId: "''",
+  linkedSpanId: "''",
+};
+const SPAN: RewardOrigin = {
+  source: 'span',
+  own: 'SpanAttributes',
+  attributes: SPAN_ATTRS,
+  timestamp: 'Timestamp',
+  linkedTraceId: 'Links.TraceId[1]',
+  linkedSpanId: 'Links.SpanId[1]',
+};
+const LOG: RewardOrigin = {
+  source: 'log',
+  own: 'LogAttributes',
+  attributes: LOG_ATTRS,
+  timestamp: 'Timestamp',
+  linkedTraceId: "''",
+  linkedSpanId: "''",
+};
 
 function exprsOf(origin: RewardOrigin): Record<string, string> {
   return Object.fromEntries(rewardColumns(origin).map((c) => [c.name, c.expr]));

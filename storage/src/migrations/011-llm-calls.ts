@@ -3,7 +3,15 @@ import { DEFAULT_LLM_PRICES } from '../llm-prices/default-llm-prices.ts';
 import type { LlmPriceTable } from '../llm-prices/llm-price.ts';
 import type { Migration } from './migration.ts';
 import { KEY } from './trading-attribute-keys.ts';
-import { BY_STRATEGY_AND_TIME, DECISION_ID_INDEX, MONTHLY, SPAN_ATTRS, TRACE_ID_INDEX, identityColumns, outcomeColumns } from './trading-columns.ts';
+import {
+  BY_STRATEGY_AND_TIME,
+  DECISION_ID_INDEX,
+  MONTHLY,
+  SPAN_ATTRS,
+  TRACE_ID_INDEX,
+  identityColumns,
+  outcomeColumns,
+} from './trading-columns.ts';
 import { typedViewStatements, type TypedViewDefinition, type TypedViewSource } from './typed-view.ts';
 
 const LC = 'LowCardinality(String)';
@@ -32,7 +40,8 @@ function pricing(prices: LlmPriceTable): string[] {
   const models = Object.entries(prices)
     .map(([model, price]) => [model.toLowerCase(), price] as const)
     .sort(([a], [b]) => b.length - a.length || a.localeCompare(b));
-  const numbers = (pick: (p: (typeof models)[number][1]) => number) => `CAST([${models.map(([, p]) => String(pick(p))).join(', ')}] AS Array(Float64))`;
+  const numbers = (pick: (p: (typeof models)[number][1]) => number) =>
+    `CAST([${models.map(([, p]) => String(pick(p))).join(', ')}] AS Array(Float64))`;
   const model = `lower(if(${span(KEY.genAiResponseModel)} != '', ${span(KEY.genAiResponseModel)}, ${span(KEY.genAiRequestModel)}))`;
   return [
     `(CAST([${models.map(([m]) => sqlString(m)).join(', ')}] AS Array(String)), ${numbers((p) => p.inputUsdPerMTok)}, ${numbers((p) => p.outputUsdPerMTok)}, ${numbers((p) => p.cachedInputUsdPerMTok)}) AS prices`,
@@ -49,15 +58,27 @@ export function llmCalls(prices: LlmPriceTable): TypedViewDefinition & { sources
       { name: 'ParentSpanId', type: 'String CODEC(ZSTD(1))', expr: 'ParentSpanId' },
       { name: 'Operation', type: LC, expr: span(KEY.genAiOperationName) },
       // `gen_ai.system` is the name before GenAI conventions v1.37; older instrumentations still send it.
-      { name: 'Provider', type: LC, expr: `if(${span(KEY.genAiProviderName)} != '', ${span(KEY.genAiProviderName)}, ${span('gen_ai.system')})` },
+      {
+        name: 'Provider',
+        type: LC,
+        expr: `if(${span(KEY.genAiProviderName)} != '', ${span(KEY.genAiProviderName)}, ${span('gen_ai.system')})`,
+      },
       { name: 'RequestModel', type: LC, expr: span(KEY.genAiRequestModel) },
       { name: 'ResponseModel', type: LC, expr: span(KEY.genAiResponseModel) },
       { name: 'ResponseId', type: 'String CODEC(ZSTD(1))', expr: span(KEY.genAiResponseId) },
-      { name: 'FinishReasons', type: 'Array(LowCardinality(String))', expr: `JSONExtract(${span(KEY.genAiResponseFinishReasons)}, 'Array(String)')` },
+      {
+        name: 'FinishReasons',
+        type: 'Array(LowCardinality(String))',
+        expr: `JSONExtract(${span(KEY.genAiResponseFinishReasons)}, 'Array(String)')`,
+      },
       { name: 'InputTokens', type: 'Nullable(UInt64)', expr: count(span(KEY.genAiUsageInputTokens)) },
       { name: 'OutputTokens', type: 'Nullable(UInt64)', expr: count(span(KEY.genAiUsageOutputTokens)) },
       { name: 'CachedInputTokens', type: 'Nullable(UInt64)', expr: count(span(KEY.genAiUsageCacheReadInputTokens)) },
-      { name: 'CacheCreationInputTokens', type: 'Nullable(UInt64)', expr: count(span(KEY.genAiUsageCacheCreationInputTokens)) },
+      {
+        name: 'CacheCreationInputTokens',
+        type: 'Nullable(UInt64)',
+        expr: count(span(KEY.genAiUsageCacheCreationInputTokens)),
+      },
       { name: 'LatencyMs', type: 'Float64', expr: 'Duration / 1e6' },
       { name: 'IsError', type: 'Bool', expr: `StatusCode = 'Error' OR ${span(KEY.errorType)} != ''` },
       { name: 'PriceModel', type: LC, expr: 'prices.1[PriceIndex]' },
@@ -68,7 +89,15 @@ export function llmCalls(prices: LlmPriceTable): TypedViewDefinition & { sources
     orderBy: BY_STRATEGY_AND_TIME,
     partitionBy: MONTHLY,
     indexes: [DECISION_ID_INDEX, TRACE_ID_INDEX],
-    sources: [{ view: LLM_CALLS_VIEW, from: 'otel_traces', attributes: SPAN_ATTRS, with: pricing(prices), where: `${span(KEY.genAiOperationName)} != ''` }],
+    sources: [
+      {
+        view: LLM_CALLS_VIEW,
+        from: 'otel_traces',
+        attributes: SPAN_ATTRS,
+        with: pricing(prices),
+        where: `${span(KEY.genAiOperationName)} != ''`,
+      },
+    ],
   };
 }
 

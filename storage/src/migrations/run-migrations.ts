@@ -22,7 +22,10 @@ export interface SchemaPlan {
 export function planSchema(database: string, options: MigrationOptions = {}): SchemaPlan {
   const parsed = MigrationOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new StorageError('TT_STORAGE_BAD_OPTIONS', `invalid migration options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+    throw new StorageError(
+      'TT_STORAGE_BAD_OPTIONS',
+      `invalid migration options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+    );
   }
   const { cluster, ttl } = parsed.data;
   const layout = cluster === undefined ? singleServerLayout(database) : clusterLayout(database, cluster);
@@ -35,7 +38,8 @@ export function planSchema(database: string, options: MigrationOptions = {}): Sc
     ledgerStatements: () =>
       layout.expand(`CREATE TABLE IF NOT EXISTS ${layout.context.table(MIGRATIONS_TABLE)} (version UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3))
 ENGINE = ReplacingMergeTree ORDER BY version`),
-    migrationStatements: (migration) => migration.statements(layout.context).flatMap((statement) => layout.expand(statement)),
+    migrationStatements: (migration) =>
+      migration.statements(layout.context).flatMap((statement) => layout.expand(statement)),
     ttlStatements: () => ttlStatements(ttlDays, layout.context).flatMap((statement) => layout.expand(statement)),
   };
 }
@@ -44,7 +48,11 @@ ENGINE = ReplacingMergeTree ORDER BY version`),
  * Brings the schema up to date, applies the retention asked for (none by default) and stores the LLM price
  * table; returns the versions it applied (none when already current). Safe to run at every start-up.
  */
-export async function runMigrations(storage: Storage, options: MigrationOptions = {}, migrations: readonly Migration[] = ALL_MIGRATIONS): Promise<number[]> {
+export async function runMigrations(
+  storage: Storage,
+  options: MigrationOptions = {},
+  migrations: readonly Migration[] = ALL_MIGRATIONS,
+): Promise<number[]> {
   const plan = planSchema(storage.database, options);
   const { client } = storage;
   const ledger = plan.layout.context.table(MIGRATIONS_TABLE);
@@ -56,17 +64,30 @@ export async function runMigrations(storage: Storage, options: MigrationOptions 
     if (applied.has(migration.version)) continue;
     try {
       for (const statement of plan.migrationStatements(migration)) await client.command({ query: statement });
-      await client.insert({ table: ledger, values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
+      await client.insert({
+        table: ledger,
+        values: [{ version: migration.version, name: migration.name }],
+        format: 'JSONEachRow',
+      });
     } catch (error) {
-      throw new StorageError('TT_STORAGE_MIGRATION_FAILED', `schema migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+      throw new StorageError(
+        'TT_STORAGE_MIGRATION_FAILED',
+        `schema migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     done.push(migration.version);
   }
   try {
     for (const statement of plan.ttlStatements()) await client.command({ query: statement });
   } catch (error) {
-    throw new StorageError('TT_STORAGE_MIGRATION_FAILED', `setting the retention TTL failed: ${(error as Error).message}`, { cause: error });
+    throw new StorageError(
+      'TT_STORAGE_MIGRATION_FAILED',
+      `setting the retention TTL failed: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
-  if (migrations.some((m) => m.version === llmPricesMigration.version)) await writeLlmPrices(storage, options.llmPrices, { cluster: options.cluster });
+  if (migrations.some((m) => m.version === llmPricesMigration.version))
+    await writeLlmPrices(storage, options.llmPrices, { cluster: options.cluster });
   return done;
 }

@@ -73,7 +73,10 @@ ENGINE = Distributed(${sqlString(cluster)}, ${sqlString(database)}, ${sqlString(
       }
       return [
         statement
-          .replace(/^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)/, `CREATE MATERIALIZED VIEW IF NOT EXISTS $1 ${onCluster}`)
+          .replace(
+            /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)/,
+            `CREATE MATERIALIZED VIEW IF NOT EXISTS $1 ${onCluster}`,
+          )
           .replace(/^ALTER TABLE (\S+) /, `ALTER TABLE $1 ${onCluster} `),
       ];
     },

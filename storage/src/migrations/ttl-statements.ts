@@ -23,6 +23,8 @@ export type TtlDays = Partial<Record<TtlTable, number>>;
 export function ttlStatements(ttl: TtlDays, { table }: Pick<MigrationContext, 'table'>): string[] {
   return TTL_TABLES.flatMap((name) => {
     const days = ttl[name];
-    return days === undefined ? [] : [`ALTER TABLE ${table(name)} MODIFY TTL ${TTL_COLUMNS[name]} + toIntervalDay(${days})`];
+    return days === undefined
+      ? []
+      : [`ALTER TABLE ${table(name)} MODIFY TTL ${TTL_COLUMNS[name]} + toIntervalDay(${days})`];
   });
 }

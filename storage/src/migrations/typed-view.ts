@@ -39,10 +39,15 @@ export interface TypedViewSource {
 }
 
 /** CREATE TABLE then one CREATE MATERIALIZED VIEW per source; every statement idempotent. */
-export function typedViewStatements(definition: TypedViewDefinition, { table, replicated }: MigrationContext): string[] {
+export function typedViewStatements(
+  definition: TypedViewDefinition,
+  { table, replicated }: MigrationContext,
+): string[] {
   const columns = definition.columns.map((c) => `    ${c.name} ${c.type}`);
   const indexes = definition.indexes.map((i) => `    INDEX ${i}`);
-  const settings = replicated ? 'index_granularity = 8192' : `index_granularity = 8192, non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
+  const settings = replicated
+    ? 'index_granularity = 8192'
+    : `index_granularity = 8192, non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW}`;
   const create = `CREATE TABLE IF NOT EXISTS ${table(definition.table)} (
 ${[...columns, ...indexes].join(',\n')}
 ) ENGINE = MergeTree
@@ -58,7 +63,11 @@ AS ${viewQuery(definition, source, table)}`,
 }
 
 /** The SELECT of one view (what `ALTER TABLE <view> MODIFY QUERY` takes). */
-export function viewQuery(definition: TypedViewDefinition, source: TypedViewSource, table: MigrationContext['table']): string {
+export function viewQuery(
+  definition: TypedViewDefinition,
+  source: TypedViewSource,
+  table: MigrationContext['table'],
+): string {
   const select = definition.columns.map((c) => `    ${source.exprs?.[c.name] ?? c.expr} AS ${c.name}`).join(',\n');
   return `WITH
 ${[...(source.with ?? []), `${source.attributes} AS ${ATTRS}`].map((w) => `    ${w}`).join(',\n')}

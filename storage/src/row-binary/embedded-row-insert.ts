@@ -30,11 +30,19 @@ export class EmbeddedRowInsert {
   }
 
   /** Inserts rows already in RowBinary, columns in `layout` order. */
-  async insertRowBinary<Row extends object>(qualifiedTable: string, layout: RowLayout<Row>, bytes: Buffer, settings: ClickHouseSettings): Promise<void> {
+  async insertRowBinary<Row extends object>(
+    qualifiedTable: string,
+    layout: RowLayout<Row>,
+    bytes: Buffer,
+    settings: ClickHouseSettings,
+  ): Promise<void> {
     const file = join(this.folder, `${process.pid}-${this.sequence++}.rowbinary`);
     // ClickHouse names an untokened INSERT ... SELECT by its query, not its rows: name it by the rows, as a plain INSERT is.
     if (settings.insert_deduplicate && !settings.insert_deduplication_token) {
-      settings = { ...settings, insert_deduplication_token: `rows-${createHash('sha256').update(bytes).digest('base64url')}` };
+      settings = {
+        ...settings,
+        insert_deduplication_token: `rows-${createHash('sha256').update(bytes).digest('base64url')}`,
+      };
     }
     await writeFile(file, bytes);
     try {

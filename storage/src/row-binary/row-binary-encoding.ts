@@ -7,7 +7,10 @@ const ROWS_PER_SLICE = 2048;
  * Rows in RowBinary, columns in layout order; a slice of rows at a time with a turn of the event loop in between: a
  * 100,000-row batch takes a few hundred milliseconds to encode, which would hold up every request answered meanwhile.
  */
-export async function encodeRowBinary<Row extends object>(rows: readonly Row[], layout: RowLayout<Row>): Promise<Buffer> {
+export async function encodeRowBinary<Row extends object>(
+  rows: readonly Row[],
+  layout: RowLayout<Row>,
+): Promise<Buffer> {
   // About 500 bytes per span row; starting near the final size avoids most regrowth.
   const writer = new RowBinaryWriter(Math.max(4096, rows.length * 512));
   for (let from = 0; from < rows.length; from += ROWS_PER_SLICE) {
@@ -24,7 +27,13 @@ export function encodeRowBinarySync<Row extends object>(rows: readonly Row[], la
   return writer.bytes();
 }
 
-function appendRowBinary<Row extends object>(writer: RowBinaryWriter, rows: readonly Row[], layout: RowLayout<Row>, from: number, to: number): void {
+function appendRowBinary<Row extends object>(
+  writer: RowBinaryWriter,
+  rows: readonly Row[],
+  layout: RowLayout<Row>,
+  from: number,
+  to: number,
+): void {
   for (let r = from; r < to; r += 1) {
     const row = rows[r]!;
     for (const column of layout) {
