@@ -123,7 +123,7 @@ export async function startCollector(
       logger,
       bodyLimitBytes: resolved.bodyLimitBytes,
       maxConcurrentRequests: resolved.maxConcurrentRequests,
-      routes: (options.routes ?? []).map((route) => (child: FastifyInstance) => route(child, context)),
+      routes: (options.routes ?? []).map((route) => async (child: FastifyInstance) => route(child, context)),
     });
     await app.listen({ host: resolved.host, port: resolved.port });
     const address = app.server.address() as AddressInfo;

@@ -36,7 +36,7 @@ export async function startSimulatedLlmServer(): Promise<SimulatedLlmServer> {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    let parsed;
+    let parsed: ReturnType<typeof ChatRequestSchema.safeParse>;
     try {
       parsed = ChatRequestSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
     } catch {

@@ -209,7 +209,7 @@ class TracingTradeTrace implements TradeTrace {
     this.orderTracer = new OrderTracer(this.core);
     this.botInfo = { serviceName: options.serviceName, botId: options.botId };
     if (options.shutdownOnExit) process.once('beforeExit', this.onBeforeExit);
-    hooks.emit('onBotStart', this.botInfo);
+    void hooks.emit('onBotStart', this.botInfo);
   }
 
   decide<R extends DecisionResult>(

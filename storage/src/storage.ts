@@ -146,5 +146,5 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
 }
 
 export function quoteIdentifier(name: string): string {
-  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
+  return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
 }

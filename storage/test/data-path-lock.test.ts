@@ -13,7 +13,9 @@ describe('lockDataPath', () => {
     dirs.push(dir);
     return dir;
   };
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
 
   it('refuses a folder held by another live process, pointing at --endpoint', () => {
     const dir = freshDir();

@@ -114,19 +114,19 @@ function ruleParams(rule: PrimaryRewardRule): Record<string, unknown> {
 
 /** primaryRewardValue (reward/primary-reward-rule.ts) over `comps`, the (name, value, kind, ns) tuples sorted by name. */
 function primaryValueSql(rule: PrimaryRewardRule): string {
-  const valueOf = (name: string) => `arrayFirst(c -> c.1 = ${name}, comps).2`;
-  const sum = 'arraySum(arrayMap(c -> c.2, comps))';
+  const componentValue = (name: string) => `arrayFirst(c -> c.1 = ${name}, comps).2`;
+  const sumAll = 'arraySum(arrayMap(c -> c.2, comps))';
   switch (rule.rule) {
     case 'default':
-      return `if(empty(comps), NULL, if(has(comp_names, 'primary'), ${valueOf(`'primary'`)}, ${sum}))`;
+      return `if(empty(comps), NULL, if(has(comp_names, 'primary'), ${componentValue(`'primary'`)}, ${sumAll}))`;
     case 'sum':
-      return `if(empty(comps), NULL, ${sum})`;
+      return `if(empty(comps), NULL, ${sumAll})`;
     case 'last':
       return `if(empty(comps), NULL, arrayReverseSort(c -> tuple(toInt64(c.4), c.1), comps)[1].2)`;
     case 'component':
-      return `if(has(comp_names, {rule_component:String}), ${valueOf('{rule_component:String}')}, NULL)`;
+      return `if(has(comp_names, {rule_component:String}), ${componentValue('{rule_component:String}')}, NULL)`;
     case 'weighted':
       return `if(hasAny(comp_names, {rule_names:Array(String)}),
-                 arraySum(arrayMap((n, w) -> if(has(comp_names, n), w * ${valueOf('n')}, 0), {rule_names:Array(String)}, {rule_weights:Array(Float64)})), NULL)`;
+                 arraySum(arrayMap((n, w) -> if(has(comp_names, n), w * ${componentValue('n')}, 0), {rule_names:Array(String)}, {rule_weights:Array(Float64)})), NULL)`;
   }
 }

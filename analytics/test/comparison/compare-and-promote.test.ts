@@ -27,7 +27,7 @@ function returns(seed: number, count: number, drift: number, spread: number): nu
 
 async function storeTrades(version: string, series: number[], startMs: number): Promise<void> {
   const rows: SpanRow[] = [];
-  series.forEach((r, i) =>
+  series.forEach((r, i) => {
     rows.push(
       ...tradeRows({
         strategy: 'gamma',
@@ -39,8 +39,8 @@ async function storeTrades(version: string, series: number[], startMs: number): 
         realizedPnl: r * 100,
         reward: r,
       }),
-    ),
-  );
+    );
+  });
   await insertSpanRows(storage, rows);
 }
 

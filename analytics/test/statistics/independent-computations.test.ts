@@ -27,8 +27,8 @@ function powerSumMoments(xs: number[]) {
   return {
     mu,
     std: Math.sqrt((m2 * n) / (n - 1)),
-    skew: central(3) / Math.pow(Math.sqrt(m2), 3),
-    kurt: central(4) / Math.pow(m2, 2),
+    skew: central(3) / Math.sqrt(m2) ** 3,
+    kurt: central(4) / m2 ** 2,
   };
 }
 

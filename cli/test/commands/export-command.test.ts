@@ -22,9 +22,10 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 /** Runs the CLI in this process; returns the exit code and what it wrote to stderr. */
 async function tradetrace(...args: string[]): Promise<{ code: number; stderr: string }> {
   const chunks: string[] = [];
-  const spy = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
   try {
     return { code: await runCli(['node', 'tradetrace', ...args]), stderr: chunks.join('') };
   } finally {

@@ -22,7 +22,7 @@ import { SpoolFullError } from '../spool/write-ahead-spool.ts';
 import { decodeRequestBody } from './gzip-request-decoding.ts';
 
 /** Extra routes mounted on the collector's server (the CLI's query API); `/api/` routes need a read token when auth is on. */
-export type AppRoutePlugin = (app: FastifyInstance) => void | Promise<void>;
+export type AppRoutePlugin = (app: FastifyInstance) => Promise<void>;
 
 export interface CollectorAppOptions {
   ingest: TelemetryIngest;
@@ -122,7 +122,7 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
     app.post(path, async (request, reply) => {
       const encoding = encodingOf(request);
       const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-      let decoded;
+      let decoded: ReturnType<typeof decodeOtlpBody>;
       try {
         decoded = decodeOtlpBody(signal, encoding, body, limits);
       } catch (error) {
@@ -157,7 +157,7 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
     });
   }
 
-  for (const route of options.routes ?? []) await app.register(async (child) => route(child));
+  for (const route of options.routes ?? []) await app.register(route);
   return app;
 }
 

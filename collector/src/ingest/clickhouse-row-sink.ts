@@ -1,5 +1,5 @@
 import { insertLogRowBinary, insertSpanRowBinary, type Storage } from '@tradetrace/storage';
-import { InsertRejectedError, type RowBatch, type RowSink } from './row-sink.ts';
+import { InsertRejectedError, type RowSink } from './row-sink.ts';
 
 /**
  * ClickHouse error codes that mean "these rows are bad", not "the server is unwell": parse and type errors,

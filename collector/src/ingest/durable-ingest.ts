@@ -116,7 +116,7 @@ export class DurableIngest {
     if (this.closed) throw new IngestClosedError();
     const requestHash = createHash('sha256').update(signal).update(encoding).update(body).digest('base64url');
     const earlier = this.recent.get(requestHash);
-    if (earlier) {
+    if (earlier !== undefined) {
       await earlier;
       this.metrics.dedupHits.inc({ signal });
       return 'duplicate';

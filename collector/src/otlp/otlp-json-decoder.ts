@@ -8,7 +8,6 @@ import {
   asUint64,
   parseJsonBody,
   readAttributes,
-  type Json,
 } from './otlp-json-common.ts';
 
 /**

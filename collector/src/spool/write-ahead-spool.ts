@@ -211,7 +211,7 @@ export class WriteAheadSpool {
 
   /** Waits for appends in progress, then closes the active segment. */
   async close(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing !== undefined) await this.flushing;
     await this.activeFile?.close();
     this.activeFile = undefined;
   }
@@ -292,12 +292,12 @@ export class WriteAheadSpool {
           this.reservedBytes -= offset - start;
           this.entries.push(...placed);
           for (const entry of placed) this.rowsWaiting += entry.rowCount;
-          batch.forEach((p, i) => p.resolve(placed[i]!));
+          for (const [i, p] of batch.entries()) p.resolve(placed[i]!);
         } catch (error) {
           for (const p of batch) this.reservedBytes -= p.frame.length;
           // Remove a partly written batch, so the records appended after it are not hidden behind a broken frame.
           await file?.truncate(start).catch(() => undefined);
-          batch.forEach((p) => p.reject(error));
+          for (const p of batch) p.reject(error);
         }
       }
     } finally {

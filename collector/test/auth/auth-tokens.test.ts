@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, createRequestAuthorizer, insecureBindingWarning, parseAuthTokens } from '@tradetrace/collector';
+import {
+  type AuthError,
+  createRequestAuthorizer,
+  insecureBindingWarning,
+  parseAuthTokens,
+} from '@tradetrace/collector';
 
 describe('parseAuthTokens', () => {
   it('reads bare ingest tokens, read tokens and bindings, from lists and lines with comments', () => {

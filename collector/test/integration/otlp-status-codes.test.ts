@@ -140,7 +140,7 @@ describe('OTLP/HTTP status codes', () => {
 
     it('refuses attribute values nested deeper than the bound instead of overflowing the stack', async () => {
       const depth = 5_000;
-      const value = '{"arrayValue":{"values":['.repeat(depth) + '{"stringValue":"leaf"}' + ']}}'.repeat(depth);
+      const value = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"leaf"}${']}}'.repeat(depth)}`;
       const body = `{"resourceSpans":[{"resource":{"attributes":[{"key":"deep","value":${value}}]},"scopeSpans":[]}]}`;
       const response = await post(traces, body, JSON_TYPE);
       expect(response.status).toBe(400);

@@ -18,7 +18,7 @@ const HEX16 = /^[0-9a-f]{16}$/;
 
 /** Decoding either yields rows that are well formed or fails with one of the decoders' own errors: never anything else. */
 function decodesCleanly(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json', body: Buffer): void {
-  let decoded;
+  let decoded: ReturnType<typeof decodeOtlpBody>['decoded'];
   try {
     decoded = decodeOtlpBody(signal, encoding, body, LIMITS).decoded;
   } catch (error) {

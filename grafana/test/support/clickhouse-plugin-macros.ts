@@ -47,7 +47,7 @@ function applyConditionalAll(sql: string, variables: ReadonlyMap<string, Templat
   let out = sql;
   for (let at = out.lastIndexOf(macro); at !== -1; at = out.lastIndexOf(macro)) {
     const call = readCall(out, at + macro.length);
-    if (!call || call.args.length !== 2)
+    if (call?.args.length !== 2)
       throw new Error(`$__conditionalAll needs (condition, $variable): ${out.slice(at, at + 80)}`);
     const [condition, variableRef] = call.args as [string, string];
     const name = /^\$\{?(\w+)\}?$/.exec(variableRef.trim())?.[1];

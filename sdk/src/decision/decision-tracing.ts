@@ -1,7 +1,7 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { traceparentOf, type DecisionRef } from '../decision-ref.ts';
-import { guarded, recordSpanError, reportInternalError } from '../safety/guard.ts';
+import { recordSpanError, reportInternalError } from '../safety/guard.ts';
 import type { SdkCore } from '../sdk-core.ts';
 import * as A from '../semconv/trading-attributes.ts';
 import type { DecisionAction, DecisionKind, MarketType, TradingMode } from '../semconv/trading-attributes.ts';
@@ -90,7 +90,8 @@ class DecisionRun implements DecisionScope {
     core.decisions.remember(id, span, input.symbol, strategy?.name, strategy?.version);
     const hooks = core.hooks;
     this.startedAt = hooks.has('onDecisionEnd') ? performance.now() : 0;
-    if (hooks.has('onDecisionStart')) hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
+    if (hooks.has('onDecisionStart'))
+      void hooks.emit('onDecisionStart', { decisionId: id, symbol: input.symbol, strategy });
   }
 
   get symbol(): string {
@@ -159,7 +160,7 @@ class DecisionRun implements DecisionScope {
   private end(action: string | undefined, error: unknown): void {
     this.span.end();
     if (this.core.hooks.has('onDecisionEnd')) {
-      this.core.hooks.emit('onDecisionEnd', {
+      void this.core.hooks.emit('onDecisionEnd', {
         decisionId: this.id,
         symbol: this.input.symbol,
         strategy: this.strategy,

@@ -26,16 +26,20 @@ export interface InstrumentLlmOptions {
   captureMessages?: boolean;
 }
 
+/** Any client library's `create`, overloads and all; `any` because nothing is imported from the libraries. */
+// biome-ignore lint/suspicious/noExplicitAny: the only type every client's overloaded `create` is assignable to
+type CreateMethod = (...args: any[]) => any;
+
 /** Structural shape of an `openai` (v4–v7) client: nothing is imported from the library. */
 export interface OpenAILikeClient {
   baseURL?: string;
-  chat: { completions: { create: (...args: any[]) => any } };
+  chat: { completions: { create: CreateMethod } };
 }
 
 /** Structural shape of an `@anthropic-ai/sdk` client. */
 export interface AnthropicLikeClient {
   baseURL?: string;
-  messages: { create: (...args: any[]) => any };
+  messages: { create: CreateMethod };
 }
 
 const ORIGINAL = Symbol.for('tradetrace.llm.original-create');
@@ -72,14 +76,14 @@ export function adapterForProvider(provider: string): ProviderAdapter {
 }
 
 function wrapCreate(
-  resource: { create: (...args: any[]) => any },
+  resource: { create: CreateMethod },
   adapter: ProviderAdapter,
   tracing: LlmTracing,
   provider: string,
   baseUrl: string | undefined,
   captureOverride: boolean | undefined,
 ): void {
-  const current = resource.create as ((...args: any[]) => any) & { [ORIGINAL]?: (...args: any[]) => any };
+  const current = resource.create as CreateMethod & { [ORIGINAL]?: CreateMethod };
   const original = current[ORIGINAL] ?? current;
   const fixed: Attributes = { [A.ATTR_GEN_AI_PROVIDER_NAME]: provider, ...serverAttributes(baseUrl) };
 

@@ -281,6 +281,7 @@ function regexRule(
   kind: string,
   pattern: RegExp,
   mayMatch: (text: string, probe: TextProbe) => boolean,
+  // biome-ignore lint/suspicious/noExplicitAny: String.prototype.replace's own replacer type
   replacer?: (...args: any[]) => string,
 ): TextRule {
   const marker = redactionMarker(kind);

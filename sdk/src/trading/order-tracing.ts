@@ -270,7 +270,7 @@ export class OrderTracer {
         typeof trade.timestamp === 'number' ? trade.timestamp : undefined,
       );
       if (this.core.hooks.has('onFill'))
-        this.core.hooks.emit('onFill', { decisionId, symbol, orderId, trade: trade as Record<string, unknown> });
+        void this.core.hooks.emit('onFill', { decisionId, symbol, orderId, trade: trade as Record<string, unknown> });
     }
   }
 
@@ -284,6 +284,6 @@ export class OrderTracer {
     if (!this.core.hooks.has('onOrder')) return;
     const event =
       error === undefined ? { operation, decisionId, symbol, order } : { operation, decisionId, symbol, order, error };
-    this.core.hooks.emit('onOrder', event);
+    void this.core.hooks.emit('onOrder', event);
   }
 }

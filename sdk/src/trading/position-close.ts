@@ -1,4 +1,4 @@
-import { type Attributes, type Link } from '@opentelemetry/api';
+import type { Attributes, Link } from '@opentelemetry/api';
 import { spanContextFromTraceparent, type DecisionRef } from '../decision-ref.ts';
 import { describeError } from '../safety/sdk-logger.ts';
 import type { SdkCore } from '../sdk-core.ts';
@@ -129,7 +129,7 @@ export function closePositionWith(core: SdkCore, input: PositionCloseInput): voi
     .end();
 
   if (core.hooks.has('onPositionClose')) {
-    core.hooks.emit('onPositionClose', {
+    void core.hooks.emit('onPositionClose', {
       decisionId: close.decisionId,
       symbol: close.symbol,
       positionId: close.positionId,

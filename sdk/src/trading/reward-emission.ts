@@ -140,5 +140,5 @@ function notify(
   kind: string,
   recordedAs: 'event' | 'span',
 ): void {
-  if (core.hooks.has('onReward')) core.hooks.emit('onReward', { decisionId, name, value, kind, recordedAs });
+  if (core.hooks.has('onReward')) void core.hooks.emit('onReward', { decisionId, name, value, kind, recordedAs });
 }
