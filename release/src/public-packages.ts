@@ -24,6 +24,7 @@ export const ManifestSchema = z.looseObject({
   devDependencies: z.record(z.string(), z.string()).optional(),
   engines: z.object({ node: z.string() }).optional(),
   workspaces: z.array(z.string()).optional(),
+  allowScripts: z.record(z.string(), z.boolean()).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
