@@ -63,7 +63,14 @@ export interface CollectorProcess {
 export async function startCollectorProcess(dataPath: string): Promise<CollectorProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--input-type=module', '-e', COLLECTOR_PROCESS, dataPath, import.meta.resolve('./thread-cpu.ts')],
+    [
+      ...process.execArgv, // --conditions=tradetrace-source: the child runs the sources, as this process does
+      '--input-type=module',
+      '-e',
+      COLLECTOR_PROCESS,
+      dataPath,
+      import.meta.resolve('./thread-cpu.ts'),
+    ],
     { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
   const pending = new Map<number, (result: unknown) => void>();

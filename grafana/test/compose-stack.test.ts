@@ -336,14 +336,29 @@ describe('Dockerfile', () => {
       path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), pattern)),
     );
 
-  it('builds what `npm run build` builds: the same script, with every file its type check reads in the context', () => {
+  it('type-checks and builds as a developer does, with every file both read in the context and no local build', () => {
     expect(build, 'a stage that runs npm run build').toBeDefined();
-    expect(rootPackage.scripts.build).toBe('tsc -b');
+    expect(rootPackage.scripts.typecheck).toBe('tsc -b');
+    expect(rootPackage.scripts.build).toBe('tsc -b tsconfig.build.json');
     const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[] };
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json']) expect(excluded(path), path).toBe(false);
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'tsconfig.package.json',
+    ])
+      expect(excluded(path), path).toBe(false);
     for (const workspace of rootPackage.workspaces) {
-      for (const path of [`${workspace}/package.json`, `${workspace}/src/index.ts`, `${workspace}/test/x.test.ts`])
+      for (const path of [
+        `${workspace}/package.json`,
+        `${workspace}/tsconfig.build.json`,
+        `${workspace}/src/index.ts`,
+        `${workspace}/test/x.test.ts`,
+      ])
         expect(excluded(path), path).toBe(false);
+      // A build on the developer's machine may be stale; the image builds its own.
+      expect(excluded(`${workspace}/build/index.js`), workspace).toBe(true);
     }
     expect(tsconfig.include.length).toBeGreaterThan(0);
     for (const pattern of tsconfig.include)
@@ -358,9 +373,9 @@ describe('Dockerfile', () => {
     for (const workspace of rootPackage.workspaces)
       expect(existsSync(join(REPO_ROOT, workspace, 'package.json')), workspace).toBe(true);
     expect(build!.instructions[install]!.args).toContain('--omit=optional');
-    expect(build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run build')).toBeGreaterThan(
-      install,
-    );
+    expect(
+      build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run typecheck && npm run build'),
+    ).toBeGreaterThan(install);
   });
 
   it('runs Node >= 22.18 (native TypeScript), the major of the repository`s node devDependency', () => {
@@ -374,9 +389,12 @@ describe('Dockerfile', () => {
   it('ships only type-checked code from the build stage, as a non-root user, running the tradetrace command', () => {
     expect(runtime.instructions).toContainEqual({ keyword: 'COPY', args: `--from=${build!.name} /app /app` });
     expect(runtime.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args).toBe('node');
-    const cliPackage = JSON.parse(read('cli', 'package.json')) as { name: string; bin: Record<string, string> };
+    // The compiled cli/src/bin.ts, which the published `tradetrace` command runs too.
+    const cliBuild = JSON.parse(read('cli', 'tsconfig.build.json')) as { compilerOptions: Record<string, string> };
+    expect(cliBuild.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'build' });
+    expect(read('cli', 'bin', 'tradetrace.js')).toContain("await import('../build/bin.js')");
     const entrypoint = JSON.parse(runtime.instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args) as string[];
-    expect(entrypoint).toEqual(['node', `/app/cli/${cliPackage.bin[cliPackage.name]}`]);
+    expect(entrypoint).toEqual(['node', '/app/cli/build/bin.js']);
     const defaults = JSON.parse(runtime.instructions.find((i) => i.keyword === 'CMD')!.args) as string[];
     expect(parseCliCommand(defaults)).toMatchObject({ name: 'collector', unknown: [] });
   });
@@ -400,10 +418,11 @@ describe('Dockerfile', () => {
     visit('cli');
     expect([...needed]).toEqual(expect.arrayContaining(['cli', 'collector', 'storage']));
     for (const workspace of needed) {
-      expect(
-        removed.some((pattern) => matchesGlob(`${workspace}/src/index.ts`, pattern) || matchesGlob(workspace, pattern)),
-        workspace,
-      ).toBe(false);
+      for (const path of [`${workspace}/src/index.ts`, `${workspace}/build/index.js`])
+        expect(
+          removed.some((pattern) => matchesGlob(path, pattern) || matchesGlob(workspace, pattern)),
+          path,
+        ).toBe(false);
       expect(excluded(`${workspace}/src/index.ts`), workspace).toBe(false);
     }
   });

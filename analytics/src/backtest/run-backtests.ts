@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { AnalyticsError, parseInput } from '../analytics-error.ts';
@@ -29,7 +30,8 @@ export const BacktestOptionsSchema = z.object({
 });
 export type BacktestOptions = z.input<typeof BacktestOptionsSchema>;
 
-const WORKER_URL = new URL('./backtest-worker.ts', import.meta.url);
+// Beside this file: backtest-worker.ts when running from the sources, backtest-worker.js in the published build.
+const WORKER_URL = new URL(`./backtest-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 function runWorker(data: BacktestWorkerData): Promise<BacktestResult> {
   return new Promise((resolvePromise, reject) => {
