@@ -39,8 +39,8 @@ export {
   TooManyJsonContainersError,
   type DecodedBody,
   type DecodedRows,
-  type ResourceIdentity,
 } from './ingest/otlp-body-decoding.ts';
+export { NamedIdentities } from './otlp/named-identities.ts';
 export { InsertRejectedError, type RowBatch, type RowSink } from './ingest/row-sink.ts';
 export type { TelemetryIngest } from './ingest/telemetry-ingest.ts';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ResourceIdentity } from '../ingest/otlp-body-decoding.ts';
+import { BOT_ID_KEY, SERVICE_NAME_KEY, type NamedIdentities } from '../otlp/named-identities.ts';
 import type { AuthToken, TokenRole } from './auth-tokens.ts';
 
 /** Why a request was refused: 401 for a missing or unknown token, 403 for a token that may not do this. */
@@ -20,8 +20,11 @@ export interface RequestAuthorizer {
   readonly enabled: boolean;
   /** Returns the token for an Authorization header, or throws AuthError. */
   authenticate(authorization: string | undefined, role: TokenRole): AuthToken | undefined;
-  /** Throws AuthError when a bound token writes as another service or bot. */
-  checkIdentities(token: AuthToken | undefined, identities: readonly ResourceIdentity[]): void;
+  /**
+   * Throws AuthError when a bound token writes as another service or bot: any resource, span, span event or log
+   * record of the request naming another one refuses the whole request.
+   */
+  checkIdentities(token: AuthToken | undefined, identities: NamedIdentities): void;
 }
 
 export function createRequestAuthorizer(tokens: readonly AuthToken[]): RequestAuthorizer {
@@ -44,15 +47,14 @@ export function createRequestAuthorizer(tokens: readonly AuthToken[]): RequestAu
     checkIdentities(token, identities) {
       const binding = token?.binding;
       if (!binding) return;
-      for (const identity of identities) {
-        const actual = binding.kind === 'service' ? identity.serviceName : identity.botId;
-        if (actual !== binding.value) {
-          const label = binding.kind === 'service' ? 'service.name' : 'trading.bot.id';
-          throw new AuthError(
-            403,
-            `this token may only write as ${label}="${binding.value}", the request has ${label}="${actual}"`,
-          );
-        }
+      const named = binding.kind === 'service' ? identities.serviceNames : identities.botIds;
+      const other = named.find((value) => value !== binding.value);
+      if (other !== undefined) {
+        const label = binding.kind === 'service' ? SERVICE_NAME_KEY : BOT_ID_KEY;
+        throw new AuthError(
+          403,
+          `this token may only write as ${label}="${binding.value}", the request has ${label}="${other}"`,
+        );
       }
     },
   };
