@@ -71,6 +71,8 @@ export const CollectorConfigSchema = z
     maxBatchRows: z.coerce.number().int().positive().default(100_000),
     /** On SIGTERM, how long to keep inserting the spool before exiting (the rest is replayed at the next start). */
     shutdownTimeoutMs: z.coerce.number().int().min(0).default(10_000),
+    /** How often the collector writes its own metrics into the `collector_metrics` table (health history); 0: never. */
+    healthIntervalMs: z.coerce.number().int().min(0).default(15_000),
   })
   .strict();
 

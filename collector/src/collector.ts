@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
@@ -12,6 +13,7 @@ import { DurableIngest } from './ingest/durable-ingest.ts';
 import type { RowSink } from './ingest/row-sink.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
 import { sampleEngineMemory, type EngineMemorySampler } from './metrics/engine-memory-gauge.ts';
+import { startHealthHistory } from './metrics/health-history-recorder.ts';
 import type { IngestLimits } from './otlp/ingest-limits.ts';
 import { WriteAheadSpool } from './spool/write-ahead-spool.ts';
 
@@ -42,6 +44,9 @@ export interface RunningCollector {
   /** Stops accepting, inserts the spool for up to `shutdownTimeoutMs` (the rest stays spooled), closes the engine. Idempotent. */
   close(): Promise<void>;
 }
+
+/** Longest wait at shutdown for the last health sample to be written. */
+const HEALTH_STOP_TIMEOUT_MS = 2_000;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -129,6 +134,17 @@ export async function startCollector(
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    const health =
+      resolved.healthIntervalMs > 0
+        ? startHealthHistory({
+            registry: metrics.registry,
+            storage,
+            collectorId: `${hostname()}:${address.port}`,
+            intervalMs: resolved.healthIntervalMs,
+            folded: metrics.healthSamplesFolded,
+            logger,
+          })
+        : undefined;
     const server = app;
     const durable = ingest;
     let closing: Promise<void> | undefined;
@@ -151,6 +167,8 @@ export async function startCollector(
               );
             await durable.stop();
           } finally {
+            // After the spool has stopped, so the last sample holds the final totals; it marks when the collector stopped.
+            await health?.stop(HEALTH_STOP_TIMEOUT_MS);
             await engineMemory?.stop();
             await storage.close();
           }

@@ -22,6 +22,12 @@ export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';
 export type { Migration, MigrationContext } from './migrations/migration.ts';
 export { insertSpanRowBinary, insertSpanRows } from './span-row-inserter.ts';
 export { insertLogRowBinary, insertLogRows } from './log-row-inserter.ts';
+export { insertCollectorMetricRows } from './collector-metric-row-inserter.ts';
+export {
+  COLLECTOR_METRIC_ROW_LAYOUT,
+  type CollectorMetricRow,
+  type CollectorMetricType,
+} from './collector-metric-row.ts';
 export { RowBinaryWriter } from './row-binary/row-binary-writer.ts';
 export { encodeRowBinarySync } from './row-binary/row-binary-encoding.ts';
 export type { InsertOptions } from './insert-options.ts';

@@ -34,6 +34,7 @@ const FLAG_FIELDS = {
   ackWaitBacklogRows: 'ackWaitBacklogRows',
   ackWaitForInsertMs: 'ackWaitForInsertMs',
   shutdownTimeoutMs: 'shutdownTimeoutMs',
+  healthIntervalMs: 'healthIntervalMs',
 } as const satisfies Record<string, keyof CollectorConfig>;
 
 export function registerCollectorCommand(program: Command): void {
@@ -65,7 +66,11 @@ export function registerCollectorCommand(program: Command): void {
         'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)',
       )
       .option('--ack-wait-for-insert-ms <n>', 'longest such wait; 0: answer once spooled (default 2000)')
-      .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
+      .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)')
+      .option(
+        '--health-interval-ms <n>',
+        'how often the collector writes its own metrics to the collector_metrics table; 0: never (default 15000)',
+      ),
   ).action(async (raw: Record<string, unknown>, command: Command) => {
     const config = resolveConfig(raw, command);
     const logger = pino({ name: 'tradetrace-collector' });
