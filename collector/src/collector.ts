@@ -114,6 +114,8 @@ export async function startCollector(
       metrics,
       logger,
       maxBatchRows: resolved.maxBatchRows,
+      minBatchRows: resolved.minBatchRows,
+      maxBatchDelayMs: resolved.maxBatchDelayMs,
       maxMemoryRows: resolved.maxMemoryRows,
       ackWaitBacklogRows: resolved.ackWaitBacklogRows,
       maxAckWaitMs: resolved.ackWaitForInsertMs,

@@ -30,6 +30,8 @@ const FLAG_FIELDS = {
   maxConcurrentRequests: 'maxConcurrentRequests',
   spoolMaxBytes: 'spoolMaxBytes',
   maxBatchRows: 'maxBatchRows',
+  minBatchRows: 'minBatchRows',
+  maxBatchDelayMs: 'maxBatchDelayMs',
   maxMemoryRows: 'maxMemoryRows',
   ackWaitBacklogRows: 'ackWaitBacklogRows',
   ackWaitForInsertMs: 'ackWaitForInsertMs',
@@ -60,6 +62,8 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-concurrent-requests <n>', 'requests processed at once before 429 (default 64)')
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
+      .option('--min-batch-rows <n>', 'rows waiting at which an INSERT starts at once (default 65536)')
+      .option('--max-batch-delay-ms <ms>', 'longest rows wait for more to join their INSERT (default 1000)')
       .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
       .option(
         '--ack-wait-backlog-rows <n>',
