@@ -10,12 +10,7 @@ import type { Candle } from '../backtest/candle.ts';
 import { FillModelSchema } from '../backtest/fill-model.ts';
 import { addVersion, getActiveVersion, recordActivation } from '../registry/strategy-registry.ts';
 import { probabilityOfBacktestOverfitting } from '../statistics/backtest-overfitting.ts';
-import { populationVariance } from '../statistics/moments.ts';
-import {
-  deflatedSharpeRatio,
-  minimumTrackRecordLength,
-  probabilisticSharpeRatio,
-} from '../statistics/sharpe-inference.ts';
+import { probabilisticSharpeRatio } from '../statistics/sharpe-inference.ts';
 import { finiteOrNull, sharpeEstimate } from '../version-stats/compute-version-stats.ts';
 import { beamSearch } from './beam-search.ts';
 import { runTrial, type TrialRun } from './evaluate-trial.ts';
@@ -25,6 +20,7 @@ import { checkPromotionGate, PromotionGateSchema } from './promotion-gate.ts';
 import { randomSearch } from './random-search.ts';
 import { applyPoint, gridSize, parseSearchSpace, requireDiscrete, type SpacePoint } from './search-space.ts';
 import type { SearchProposer } from './search-proposer.ts';
+import { rankTrials } from './trial-ranking.ts';
 import type { PeriodStats, SearchRunResult, SearchTrial } from './search-result.ts';
 import { writeSearchRun } from './search-run-store.ts';
 
@@ -252,22 +248,9 @@ export async function runSearch(
     finished.sort((a, b) => a.trial - b.trial);
 
     // Selection on the in-sample period only: DSR over every trial run.
-    const estimates = finished.map((t) => sharpeEstimate(t.inSample.returns));
-    const sharpes = estimates.map((e) => (Number.isFinite(e.sharpe) ? e.sharpe : 0));
-    const sharpeVariance = sharpes.length > 0 ? populationVariance(sharpes) : 0;
-    const dsrs = estimates.map((e) =>
-      finiteOrNull(
-        deflatedSharpeRatio(
-          { ...e, sharpe: Number.isFinite(e.sharpe) ? e.sharpe : 0 },
-          sharpeVariance,
-          finished.length,
-        ),
-      ),
-    );
-    const order = finished
-      .map((_, i) => i)
-      .sort((a, b) => (dsrs[b] ?? -1) - (dsrs[a] ?? -1) || sharpes[b]! - sharpes[a]! || a - b);
-    const winnerIndex = order[0];
+    const ranking = rankTrials(finished.map((t) => t.inSample.returns));
+    const { sharpes, sharpeVariance, dsrs, minTrl } = ranking;
+    const winnerIndex = ranking.selected;
     const pbo =
       finished.length >= 2 && split.cut >= 2 * options.cscvBlocks
         ? probabilityOfBacktestOverfitting(
@@ -289,7 +272,6 @@ export async function runSearch(
     }
     const winner = winnerIndex === undefined ? undefined : finished[winnerIndex];
     const winnerOos = winner?.outOfSample ? periodStats(winner.outOfSample) : null;
-    const minTrl = winnerIndex === undefined ? null : finiteOrNull(minimumTrackRecordLength(estimates[winnerIndex]!));
 
     const activeRecord = interrupted || !winner ? null : await getActiveVersion(storage, bot.strategy.name);
     let active: SearchRunResult['active'] = null;
@@ -330,7 +312,7 @@ export async function runSearch(
           run: runId,
           trials: finished.length,
           dsr: dsrs[winnerIndex!],
-          psr: finiteOrNull(probabilisticSharpeRatio(estimates[winnerIndex!]!)),
+          psr: ranking.psrs[winnerIndex!],
           pbo: pbo?.pbo,
           out_of_sample_sharpe: winnerOos?.sharpe,
           out_of_sample_candles: winnerOos?.candles,
