@@ -33,9 +33,8 @@ describe('rankTrials', () => {
     const mean = m.reduce((s, x) => s + x.sr, 0) / m.length;
     const variance = m.reduce((s, x) => s + (x.sr - mean) ** 2, 0) / m.length;
     expect(ranking.sharpeVariance).toBeCloseTo(variance, 12);
-    m.forEach((x, i) =>
-      expect(ranking.dsrs[i]).toBeCloseTo(deflatedByFormula(x.sr, x.n, x.skew, x.kurt, variance, trials.length), 10),
-    );
+    for (const [i, x] of m.entries())
+      expect(ranking.dsrs[i]).toBeCloseTo(deflatedByFormula(x.sr, x.n, x.skew, x.kurt, variance, trials.length), 10);
     const best = ranking.dsrs.indexOf(Math.max(...ranking.dsrs.map((d) => d ?? -1)));
     expect(ranking.selected).toBe(best);
     const sel = m[best]!;

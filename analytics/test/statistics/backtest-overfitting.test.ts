@@ -27,7 +27,7 @@ describe('probabilityOfBacktestOverfitting', () => {
     // Subsets in lexicographic order: {0,1}, {0,2}, {0,3}, {1,2}, {1,3}, {2,3}.
     const ln3 = Math.log(3);
     const expected = [-ln3, ln3, ln3, ln3, ln3, -ln3];
-    estimate.logits.forEach((l, i) => expect(l).toBeCloseTo(expected[i]!, 12));
+    for (const [i, l] of estimate.logits.entries()) expect(l).toBeCloseTo(expected[i]!, 12);
   });
 
   it('agrees with a direct computation on every split (Sharpe of the concatenated blocks, no running sums)', () => {
