@@ -4,6 +4,7 @@ import { registerCollectorCommand } from './commands/collector-command.ts';
 import { registerCompareCommand } from './commands/compare-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExportCommand } from './commands/export-command.ts';
+import { registerOptimizeCommand } from './commands/optimize-command.ts';
 import { registerReportCommand } from './commands/report-command.ts';
 import { registerStatsCommand } from './commands/stats-command.ts';
 import { registerVersionsCommand } from './commands/versions-command.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerVersionsCommand(program);
   registerReportCommand(program);
   registerBacktestCommand(program);
+  registerOptimizeCommand(program);
   return program;
 }
 
