@@ -2,6 +2,8 @@ export { openStorage, quoteIdentifier, type Storage } from './storage.ts';
 export { sqlString } from './migrations/attribute-sql.ts';
 export { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 export { StorageError, type StorageErrorCode } from './storage-errors.ts';
+export { embeddedStoreExists } from './embedded-store-presence.ts';
+export { isProcessAlive } from './data-path-lock.ts';
 export { planSchema, runMigrations, type SchemaPlan } from './migrations/run-migrations.ts';
 export { MigrationOptionsSchema, type MigrationOptions } from './migrations/migration-options.ts';
 export {
