@@ -15,6 +15,7 @@ export function buildProgram(): Command {
   const program = new Command('tradetrace')
     .description('Observability and learning pipeline for trading bots')
     .version('0.1.0')
+    .option('--verbose', 'print the stack trace of an error')
     .showHelpAfterError()
     .exitOverride();
   registerCollectorCommand(program);
@@ -36,10 +37,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    const userError = error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_');
     const message =
-      error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_')
-        ? (error as Error).message
-        : String((error as Error).stack ?? error);
+      userError && !argv.includes('--verbose') ? (error as Error).message : String((error as Error).stack ?? error);
     process.stderr.write(`tradetrace: ${message}\n`);
     return 1;
   }

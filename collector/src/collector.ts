@@ -5,8 +5,9 @@ import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadAuthTokens } from './auth/auth-tokens.ts';
-import { createRequestAuthorizer } from './auth/request-authorizer.ts';
+import { createRequestAuthorizer, type RequestAuthorizer } from './auth/request-authorizer.ts';
 import { parseCollectorConfig, type CollectorConfig, type ResolvedCollectorConfig } from './collector-config.ts';
+import { AddressInUseError } from './http/address-in-use-error.ts';
 import { buildCollectorApp } from './http/collector-app.ts';
 import { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
 import { DurableIngest } from './ingest/durable-ingest.ts';
@@ -16,11 +17,16 @@ import { sampleEngineMemory, type EngineMemorySampler } from './metrics/engine-m
 import { startHealthHistory } from './metrics/health-history-recorder.ts';
 import type { IngestLimits } from './otlp/ingest-limits.ts';
 import { WriteAheadSpool } from './spool/write-ahead-spool.ts';
+import { newLocalCredential, writeLocalAccessFile } from './local-access/local-access-file.ts';
 
 /** What an extra route plugin gets: the open storage, to query the tables the collector writes. */
 export interface CollectorRouteContext {
   storage: Storage;
   logger?: Logger;
+  /** Checks credentials; routes that change data call `authenticateAdmin`. */
+  authorizer: RequestAuthorizer;
+  /** The collector's data folder (spool, dead letters, the embedded engine), for files a route writes. */
+  dataPath: string;
 }
 
 /** Extra routes on the collector's server, e.g. the CLI's query API under `/api/` (read token when auth is on). */
@@ -56,6 +62,19 @@ export function insecureBindingWarning(host: string, authEnabled: boolean): stri
   return `WARNING: the collector listens on ${host} WITHOUT authentication: anyone who can reach this address can write telemetry. Set --auth-tokens-file or TRADETRACE_AUTH_TOKENS, or bind to 127.0.0.1.`;
 }
 
+/** The address tools on this machine use: loopback when the collector listens on every interface. */
+function localUrl(address: AddressInfo): string {
+  const host =
+    address.address === '0.0.0.0'
+      ? '127.0.0.1'
+      : address.address === '::'
+        ? '[::1]'
+        : address.family === 'IPv6'
+          ? `[${address.address}]`
+          : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 /** Opens storage (migrating the schema) and the spool, replays what a previous run left, then serves OTLP/HTTP until closed. */
 export async function startCollector(
   config: CollectorConfig,
@@ -63,8 +82,10 @@ export async function startCollector(
 ): Promise<RunningCollector> {
   const resolved = parseCollectorConfig(config);
   const { logger } = options;
+  const localCredential = newLocalCredential();
   const authorizer = createRequestAuthorizer(
     loadAuthTokens({ file: resolved.authTokensFile, list: resolved.authTokens }),
+    { localCredential },
   );
   const warning = insecureBindingWarning(resolved.host, authorizer.enabled);
   if (warning) {
@@ -121,7 +142,7 @@ export async function startCollector(
       maxAckWaitMs: resolved.ackWaitForInsertMs,
     });
     ingest.start();
-    const context: CollectorRouteContext = { storage, logger };
+    const context: CollectorRouteContext = { storage, logger, authorizer, dataPath: resolved.dataPath };
     app = await buildCollectorApp({
       ingest,
       authorizer,
@@ -132,7 +153,13 @@ export async function startCollector(
       maxConcurrentRequests: resolved.maxConcurrentRequests,
       routes: (options.routes ?? []).map((route) => async (child: FastifyInstance) => route(child, context)),
     });
-    await app.listen({ host: resolved.host, port: resolved.port });
+    try {
+      await app.listen({ host: resolved.host, port: resolved.port });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new AddressInUseError(resolved.host, resolved.port);
+      throw error;
+    }
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
@@ -147,6 +174,12 @@ export async function startCollector(
             logger,
           })
         : undefined;
+    // Tools of the same user find this collector from the folder (the CLI's --data); gone again at a clean stop.
+    const removeAccessFile = writeLocalAccessFile(resolved.dataPath, {
+      url: localUrl(address),
+      pid: process.pid,
+      token: localCredential,
+    });
     const server = app;
     const durable = ingest;
     let closing: Promise<void> | undefined;
@@ -159,6 +192,7 @@ export async function startCollector(
       close() {
         closing ??= (async () => {
           try {
+            removeAccessFile();
             durable.stopAccepting();
             await server.close();
             const drained = await durable.drain(resolved.shutdownTimeoutMs);

@@ -4,6 +4,8 @@ export { StorageOptionsSchema, type StorageOptions } from './storage-options.ts'
 export { StorageError, type StorageErrorCode } from './storage-errors.ts';
 export { parseJsonExact, stringifyJsonExact } from './exact-json.ts';
 export { clickHouseErrorCode, isRowContentError } from './engine-error-code.ts';
+export { embeddedStoreExists } from './embedded-store-presence.ts';
+export { isProcessAlive } from './data-path-lock.ts';
 export { planSchema, runMigrations, type SchemaPlan } from './migrations/run-migrations.ts';
 export { MigrationOptionsSchema, type MigrationOptions } from './migrations/migration-options.ts';
 export {
