@@ -4,12 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { collectorConfigFromEnvironment, parseAuthTokens, parseCollectorConfig } from '@tradetrace/collector';
 import { buildProgram } from 'tradetrace';
-import {
-  COLLECTOR_METRICS_SCRIPT,
-  collectorMetricsStatements,
-  METRICS_URL_IN_STACK,
-  READ_TOKEN_VARIABLE,
-} from './support/collector-metrics-table.ts';
 import { DASHBOARDS_DIR, GRAFANA_DIR, readDashboardFiles, REPO_ROOT } from './support/dashboard-files.ts';
 
 /** The parts of a compose file the stack relies on. */
@@ -214,7 +208,7 @@ describe('the collector service agrees with the collector configuration', () => 
   it('requires bearer tokens, since it listens beyond loopback: an ingest token for bots, a read token for /metrics', () => {
     expect(parseAuthTokens(config.authTokens!, 'TRADETRACE_AUTH_TOKENS')).toEqual([
       { token: filledEnv.get('TRADETRACE_INGEST_TOKEN'), role: 'ingest' },
-      { token: filledEnv.get(READ_TOKEN_VARIABLE), role: 'read' },
+      { token: filledEnv.get('TRADETRACE_READ_TOKEN'), role: 'read' },
     ]);
     // The placeholder itself is refused, so a stack started from an unedited copy of .env.example does not come up open.
     expect(() => parseAuthTokens(envExample.get('TRADETRACE_INGEST_TOKEN')!, '.env.example')).toThrow();
@@ -226,23 +220,18 @@ describe('the collector service agrees with the collector configuration', () => 
     expect(collector.ports).toEqual([`127.0.0.1:${config.port}:${config.port}`]);
   });
 
-  it('uses the database Grafana reads, and the metrics URL table points at its /metrics', () => {
+  it('uses the database Grafana reads, and ClickHouse never reaches back to the collector', () => {
     expect(datasource.jsonData.defaultDatabase).toBe(config.database);
     expect(datasource.jsonData.traces.defaultDatabase).toBe(config.database);
     expect(datasource.jsonData.logs.defaultDatabase).toBe(config.database);
-    expect(new URL(METRICS_URL_IN_STACK).host).toBe(`collector:${config.port}`);
-    expect(collectorMetricsStatements('http://127.0.0.1:1/metrics', 'token').join('\n')).toContain(
-      "headers('Authorization' = 'Bearer token')",
-    );
-    expect(services.clickhouse!.environment![READ_TOKEN_VARIABLE]).toContain(`\${${READ_TOKEN_VARIABLE}:?`);
-    expect(mounts(services.clickhouse!)).toContainEqual({
-      source: './grafana/clickhouse/initdb',
-      target: '/docker-entrypoint-initdb.d',
-      mode: 'ro',
-    });
-    expect(COLLECTOR_METRICS_SCRIPT.startsWith(join(REPO_ROOT, 'grafana', 'clickhouse', 'initdb'))).toBe(true);
+    // The collector-health dashboard reads the history the collector writes (otel.collector_metrics): no URL table over
+    // /metrics, so no init script and no collector token inside ClickHouse.
+    expect(mounts(services.clickhouse!).map((m) => m.target)).not.toContain('/docker-entrypoint-initdb.d');
+    expect(existsSync(join(GRAFANA_DIR, 'clickhouse', 'initdb'))).toBe(false);
+    expect(Object.keys(services.clickhouse!.environment ?? {})).not.toContain('TRADETRACE_READ_TOKEN');
+    expect(config.healthIntervalMs).toBeGreaterThan(0);
     for (const { dashboard } of readDashboardFiles()) {
-      const tables = JSON.stringify(dashboard).match(/\b\w+\.(otel_\w+|trading_\w+|llm_\w+)/g) ?? [];
+      const tables = JSON.stringify(dashboard).match(/\b\w+\.(otel_\w+|trading_\w+|llm_\w+|collector_\w+)/g) ?? [];
       for (const table of tables) expect(table.split('.')[0], `${dashboard.uid}: ${table}`).toBe(config.database);
     }
   });

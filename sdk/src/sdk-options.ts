@@ -31,6 +31,13 @@ export const SdkOptionsSchema = z.object({
       'an OpenTelemetry SpanExporter',
     )
     .optional(),
+  /**
+   * For an app that already runs an OpenTelemetry SDK (`@opentelemetry/sdk-node`'s NodeSDK, or its own provider):
+   * the SDK builds no tracer provider of its own. It hands its span processors out as `spanProcessors`, for the app
+   * to pass when it builds its provider, and makes its spans with the globally registered provider, so decisions
+   * and the app's auto-instrumented spans share one pipeline. Default false.
+   */
+  useGlobalProvider: z.boolean().default(false),
   /** Spans kept in memory while the collector is slow or down; beyond it they are dropped and counted. Default 8192. */
   maxQueueSize: z.number().int().positive().default(8192),
   /** Spans per export request. Default 512. */

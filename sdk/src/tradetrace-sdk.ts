@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   DecisionTracer,
   fallbackScope,
@@ -12,6 +12,7 @@ import {
   type DecisionScope,
 } from './decision/decision-tracing.ts';
 import { BoundedExportQueue, type ExportStats } from './export/bounded-export-queue.ts';
+import { ResourceMergingSpanExporter } from './export/resource-merging-span-exporter.ts';
 import { HookRegistry, type TradeTraceHooks } from './hooks.ts';
 import {
   instrumentAnthropicClient,
@@ -44,6 +45,7 @@ import { BoundedMemory, DecisionMemory, type OrderRecord } from './trading/recen
 import { emitRewardWith, type RewardInput } from './trading/reward-emission.ts';
 import type { RewardFunction } from './trading/reward-functions.ts';
 import { SDK_SCOPE_NAME, SDK_VERSION } from './version.ts';
+import { describeIssues } from './validation-issues.ts';
 
 /** What `stats()` reports: the fate of every span, and how often a hook threw. */
 export interface TradeTraceStats extends ExportStats {
@@ -64,6 +66,11 @@ export interface TradeTrace {
   readonly enabled: boolean;
   /** A tracer of the SDK's provider, for the bot's own spans: they get strategy attributes, redaction, the queue. */
   readonly tracer: Tracer;
+  /**
+   * With `useGlobalProvider`: the SDK's span processors (strategy and decision stamping, then the bounded export
+   * queue with redaction), to pass to the app's NodeSDK or tracer provider when it is built. Empty otherwise.
+   */
+  readonly spanProcessors: readonly SpanProcessor[];
   /** Runs the bot's decide function (sync or async) inside a `decide {symbol}` span; resolves to what it returned. */
   decide<R extends DecisionResult>(
     input: DecisionInput,
@@ -113,7 +120,7 @@ export interface TradeTrace {
 export function init(options: SdkOptions): TradeTrace {
   const parsed = SdkOptionsSchema.safeParse({ ...options, ...readSdkEnvironment() });
   if (!parsed.success) {
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const reason = describeIssues(parsed.error);
     (options?.logger ?? CONSOLE_LOGGER).error(`invalid options, tracing disabled: ${reason}`);
     return DISABLED;
   }
@@ -125,6 +132,14 @@ export function init(options: SdkOptions): TradeTrace {
     (resolved.logger ?? CONSOLE_LOGGER).error(`could not start tracing, disabled: ${describeError(error)}`);
     return DISABLED;
   }
+}
+
+/**
+ * Uses the app's tracer provider, whatever it is when a span starts: a tracer of the global proxy provider delegates
+ * once the app registers its provider (NodeSDK's `start()`), so `init()` may run before the NodeSDK is built.
+ */
+function globalProviderTracer(): Tracer {
+  return trace.getTracer(SDK_SCOPE_NAME, SDK_VERSION);
 }
 
 /** Without a working context manager children would not find their decision across `await`s. Keeps one the bot set up. */
@@ -147,7 +162,9 @@ function otlpExporter(options: ResolvedSdkOptions): { exporter: SpanExporter; de
 class TracingTradeTrace implements TradeTrace {
   readonly enabled = true;
   readonly tracer: Tracer;
-  private readonly provider: TracerProvider;
+  readonly spanProcessors: readonly SpanProcessor[];
+  /** The SDK's own provider; undefined with `useGlobalProvider` (the app's provider runs the processors). */
+  private readonly provider: TracerProvider | undefined;
   private readonly queue: BoundedExportQueue;
   private readonly core: SdkCore;
   private readonly llm: LlmTracing;
@@ -161,15 +178,24 @@ class TracingTradeTrace implements TradeTrace {
 
   constructor(options: ResolvedSdkOptions) {
     this.options = options;
-    ensureContextManager();
+    // The app's OTel SDK registers its own context manager (NodeSDK does at start()); registering one first would make its registration fail.
+    if (!options.useGlobalProvider) ensureContextManager();
     const reporter = new RateLimitedReporter(options.logger ?? CONSOLE_LOGGER, options.warningIntervalMillis);
     const { exporter, destination } =
       options.exporter !== undefined
         ? { exporter: options.exporter, destination: 'the configured exporter' }
         : otlpExporter(options);
+    const resource: Attributes = { ...options.resourceAttributes, [A.ATTR_SERVICE_NAME]: options.serviceName };
+    if (options.serviceVersion) resource[A.ATTR_SERVICE_VERSION] = options.serviceVersion;
+    if (options.environment) resource[A.ATTR_DEPLOYMENT_ENVIRONMENT_NAME] = options.environment;
+    if (options.botId) resource[A.ATTR_TRADING_BOT_ID] = options.botId;
+    // Spans of the app's provider carry the app's resource: the bot's identity is merged into it on the way out.
+    const botExporter = options.useGlobalProvider
+      ? new ResourceMergingSpanExporter(exporter, resourceFromAttributes(resource))
+      : exporter;
     const redactor = new SecretRedactor(options.redaction);
     this.queue = new BoundedExportQueue(
-      redactor.enabled ? new RedactingSpanExporter(exporter, redactor) : exporter,
+      redactor.enabled ? new RedactingSpanExporter(botExporter, redactor) : botExporter,
       {
         maxQueueSize: options.maxQueueSize,
         maxExportBatchSize: Math.min(options.maxExportBatchSize, options.maxQueueSize),
@@ -179,17 +205,18 @@ class TracingTradeTrace implements TradeTrace {
       },
       reporter,
     );
-    const resource: Attributes = { ...options.resourceAttributes, [A.ATTR_SERVICE_NAME]: options.serviceName };
-    if (options.serviceVersion) resource[A.ATTR_SERVICE_VERSION] = options.serviceVersion;
-    if (options.environment) resource[A.ATTR_DEPLOYMENT_ENVIRONMENT_NAME] = options.environment;
-    if (options.botId) resource[A.ATTR_TRADING_BOT_ID] = options.botId;
     const hooks = new HookRegistry(reporter);
     if (options.hooks !== undefined) hooks.add(options.hooks);
-    this.provider = new TracerProvider({
-      resource: resourceFromAttributes(resource),
-      spanProcessors: [new StrategySpanProcessor(() => this.core.defaultStrategy), this.queue],
-    });
-    this.tracer = this.provider.getTracer(SDK_SCOPE_NAME, SDK_VERSION);
+    const processors = [new StrategySpanProcessor(() => this.core.defaultStrategy), this.queue];
+    if (options.useGlobalProvider) {
+      this.provider = undefined;
+      this.spanProcessors = Object.freeze(processors);
+      this.tracer = globalProviderTracer();
+    } else {
+      this.provider = new TracerProvider({ resource: resourceFromAttributes(resource), spanProcessors: processors });
+      this.spanProcessors = Object.freeze([]);
+      this.tracer = this.provider.getTracer(SDK_SCOPE_NAME, SDK_VERSION);
+    }
     this.core = {
       tracer: this.tracer,
       reporter,
@@ -323,7 +350,8 @@ class TracingTradeTrace implements TradeTrace {
       const stopping = this.core.hooks.emit('onBotStop', this.botInfo);
       if (stopping.length > 0) await raceDeadline(Promise.all(stopping), deadline);
       await this.queue.shutdown(Math.max(0, deadline - Date.now()));
-      await raceDeadline(this.provider.shutdown(), deadline);
+      // The app's provider is the app's to shut down (NodeSDK's shutdown() then finds the queue already flushed).
+      if (this.provider !== undefined) await raceDeadline(this.provider.shutdown(), deadline);
     } catch (error) {
       this.core.reporter.report('warn', 'shutdown', () => `shutdown failed: ${describeError(error)}`);
     }
@@ -370,6 +398,7 @@ const resolved = Promise.resolve();
 export const DISABLED: TradeTrace = Object.freeze({
   enabled: false,
   tracer: NOOP_TRACER,
+  spanProcessors: Object.freeze([]),
   decide<R extends DecisionResult>(
     input: DecisionInput,
     decideFn: (decision: DecisionScope) => R | Promise<R>,

@@ -2,6 +2,7 @@ import type { Attributes, SpanStatus } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { readableSpanWith } from '../export/readable-span-copy.ts';
 import { ATTR_GEN_AI_OPERATION_NAME, ATTR_TRADING_OPERATION_NAME } from '../semconv/trading-attributes.ts';
 import type { SecretRedactor } from './secret-redactor.ts';
 
@@ -63,26 +64,7 @@ export class RedactingSpanExporter implements SpanExporter {
     ) {
       return span;
     }
-    const spanContext = span.spanContext();
-    return {
-      name,
-      kind: span.kind,
-      spanContext: () => spanContext,
-      parentSpanContext: span.parentSpanContext,
-      startTime: span.startTime,
-      endTime: span.endTime,
-      status,
-      attributes,
-      links,
-      events,
-      duration: span.duration,
-      ended: span.ended,
-      resource,
-      instrumentationScope: span.instrumentationScope,
-      droppedAttributesCount: span.droppedAttributesCount,
-      droppedEventsCount: span.droppedEventsCount,
-      droppedLinksCount: span.droppedLinksCount,
-    };
+    return readableSpanWith(span, { name, status, attributes, links, events, resource });
   }
 
   /** Events or links with their attributes redacted; the same array when nothing changed. */
