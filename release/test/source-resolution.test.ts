@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { publicWorkspaces, SOURCE_CONDITION } from '../src/public-packages.ts';
+import { publicWorkspaces, REPO_ROOT, SOURCE_CONDITION } from '../src/public-packages.ts';
 
 /** Each public package's main entry point in its sources, as the `tradetrace-source` condition names it. */
 const packages = publicWorkspaces().map((w) => {
@@ -49,5 +50,34 @@ describe('tests run the TypeScript sources', () => {
     });
     await worker.terminate();
     expect(resolved).toEqual(entries);
+  });
+
+  it('runs `npx tradetrace` in a checkout from the sources, with the condition of its own', () => {
+    // Preloaded into the launcher and the process it starts: each one says what it runs and where it finds a package.
+    const folder = mkdtempSync(join(tmpdir(), 'tradetrace-launcher-'));
+    try {
+      const probe = join(folder, 'probe.cjs');
+      writeFileSync(
+        probe,
+        `let found = null;
+         try { found = require('node:module').createRequire(process.argv[1]).resolve('@tradetrace/collector'); } catch {}
+         process.stderr.write(JSON.stringify({ script: process.argv[1], found }) + '\\n');`,
+      );
+      const launcher = join(REPO_ROOT, 'cli', 'bin', 'tradetrace.js');
+      const result = spawnSync(process.execPath, [launcher, '--version'], {
+        env: { ...process.env, NODE_OPTIONS: `--require=${probe}` }, // no source condition from here
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      const lines = result.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { script: string; found: string | null });
+      expect(lines.map((l) => l.script)).toEqual([launcher, join(REPO_ROOT, 'cli', 'src', 'bin.ts')]);
+      expect(lines[1]!.found).toBe(join(REPO_ROOT, 'collector', 'src', 'index.ts'));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
