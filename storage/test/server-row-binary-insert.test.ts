@@ -82,4 +82,12 @@ describe('inserting RowBinary into a ClickHouse server (the request on the wire)
     expect(insert!.params.get('insert_deduplicate')).toBe('1');
     expect(insert!.body.equals(rowBinary)).toBe(true);
   });
+
+  it('sends a batch given in pieces as one body, in order', async () => {
+    const pieces = [Buffer.from([1, 2, 3]), Buffer.from([4]), Buffer.from([5, 6])];
+    received.length = 0;
+    await insertSpanRowBinary(storage, pieces, { deduplicationToken: 'spool-1:5-7' });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body.equals(Buffer.from([1, 2, 3, 4, 5, 6]))).toBe(true);
+  });
 });
