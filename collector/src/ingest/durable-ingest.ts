@@ -257,6 +257,7 @@ export class DurableIngest {
       }
       try {
         await this.gatherBatch();
+        if (this.stopped) break;
         await this.shipNextBatch(this.spool.waiting);
         retryDelay = 50;
         this.healthy = true;
