@@ -66,7 +66,7 @@ export const CollectorConfigSchema = z
     /** Longest such wait; 0 never waits for the INSERT. */
     ackWaitForInsertMs: z.coerce.number().int().min(0).default(2_000),
     /** Decoded rows kept in memory for the inserts; past this, spooled bodies are decoded again (bounds RSS). */
-    maxMemoryRows: z.coerce.number().int().positive().default(100_000),
+    maxMemoryRows: z.coerce.number().int().positive().default(200_000),
     /** Rows per INSERT at most. */
     maxBatchRows: z.coerce.number().int().positive().default(100_000),
     /** Rows waiting at which an INSERT starts at once; fewer wait up to `maxBatchDelayMs` for more. */

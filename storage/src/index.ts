@@ -1,4 +1,4 @@
-export { openStorage, quoteIdentifier, type Storage } from './storage.ts';
+export { openStorage, quoteIdentifier, type RowBinaryPieces, type Storage } from './storage.ts';
 export { sqlString } from './migrations/attribute-sql.ts';
 export { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 export { StorageError, type StorageErrorCode } from './storage-errors.ts';

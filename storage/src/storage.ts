@@ -38,17 +38,25 @@ export interface Storage {
   /**
    * Inserts rows already encoded in RowBinary (columns in `layout` order), the cheapest format for ClickHouse to parse:
    * into the embedded engine through a file, into a server as the body of an INSERT. `settings` apply to this INSERT only.
+   * Pieces of one batch are sent in order and never joined in memory.
    */
   insertRowBinary<Row extends object>(
     table: string,
     layout: RowLayout<Row>,
-    rowBinary: Buffer,
+    rowBinary: RowBinaryPieces,
     settings: ClickHouseSettings,
   ): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Rows in RowBinary: one buffer, or consecutive pieces of one batch. */
+export type RowBinaryPieces = Buffer | readonly Buffer[];
+
 type RowBinaryInsert = Storage['insertRowBinary'];
+
+function byteLength(rowBinary: RowBinaryPieces): number {
+  return Buffer.isBuffer(rowBinary) ? rowBinary.length : rowBinary.reduce((n, piece) => n + piece.length, 0);
+}
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const parsed = StorageOptionsSchema.safeParse(options);
@@ -85,7 +93,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       const inserter = new EmbeddedRowInsert(connection, folder);
       embeddedInsert = inserter;
       insertRowBinary = async (table, layout, rowBinary, settings) => {
-        if (rowBinary.length === 0) return;
+        if (byteLength(rowBinary) === 0) return;
         await inserter.insertRowBinary(
           `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
           layout,
@@ -111,11 +119,11 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     const server = client;
     // The client's insert takes JSON and text formats only; RowBinary goes as the body of a plain INSERT statement.
     insertRowBinary = async (table, layout, rowBinary, settings) => {
-      if (rowBinary.length === 0) return;
+      if (byteLength(rowBinary) === 0) return;
       const columns = layout.map((column) => quoteIdentifier(column.name)).join(', ');
       const { stream } = await server.exec({
         query: `INSERT INTO ${quoteIdentifier(database)}.${quoteIdentifier(table)} (${columns}) FORMAT RowBinary`,
-        values: Readable.from([rowBinary]),
+        values: Readable.from(Buffer.isBuffer(rowBinary) ? [rowBinary] : rowBinary),
         clickhouse_settings: settings,
       });
       stream.resume();

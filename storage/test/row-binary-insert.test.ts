@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  encodeRowBinarySync,
   insertLogRows,
+  insertSpanRowBinary,
   insertSpanRows,
   openStorage,
   runMigrations,
@@ -136,6 +138,19 @@ describe('insertRows (embedded engine, RowBinary)', () => {
         `SELECT TraceFlags, SeverityNumber, length(Body) AS bytes FROM ${storage.table('otel_logs')} WHERE TraceId = 'rowbinary-log'`,
       ),
     ).toEqual([{ TraceFlags: 1, SeverityNumber: 17, bytes: '600' }]);
+  });
+
+  it('stores a batch given in pieces once, as one batch (named by its rows when no token is given)', async () => {
+    const pieces = ['a', 'b', 'c'].map((name) =>
+      encodeRowBinarySync([spanRow({ TraceId: 'rowbinary-pieces', SpanId: name, SpanName: 'piece' })], SPAN_ROW_LAYOUT),
+    );
+    await insertSpanRowBinary(storage, pieces);
+    await insertSpanRowBinary(storage, pieces);
+    expect(
+      await rows(
+        `SELECT SpanId FROM ${storage.table('otel_traces')} WHERE TraceId = 'rowbinary-pieces' ORDER BY SpanId`,
+      ),
+    ).toEqual([{ SpanId: 'a' }, { SpanId: 'b' }, { SpanId: 'c' }]);
   });
 
   it('leaves no insert file behind', async () => {

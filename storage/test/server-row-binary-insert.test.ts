@@ -108,4 +108,12 @@ describe('inserting RowBinary into a ClickHouse server (the request on the wire)
     expect(received[0]!.body.readDoubleLE(received[0]!.body.length - 16)).toBe(12);
     expect(received[0]!.body.readDoubleLE(received[0]!.body.length - 8)).toBe(2.5);
   });
+
+  it('sends a batch given in pieces as one body, in order', async () => {
+    const pieces = [Buffer.from([1, 2, 3]), Buffer.from([4]), Buffer.from([5, 6])];
+    received.length = 0;
+    await insertSpanRowBinary(storage, pieces, { deduplicationToken: 'spool-1:5-7' });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body.equals(Buffer.from([1, 2, 3, 4, 5, 6]))).toBe(true);
+  });
 });

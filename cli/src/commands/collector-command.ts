@@ -64,7 +64,7 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
       .option('--min-batch-rows <n>', 'rows waiting at which an INSERT starts at once (default 65536)')
       .option('--max-batch-delay-ms <ms>', 'longest rows wait for more to join their INSERT (default 1000)')
-      .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
+      .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 200000)')
       .option(
         '--ack-wait-backlog-rows <n>',
         'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)',

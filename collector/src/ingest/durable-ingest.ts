@@ -31,7 +31,10 @@ export interface DurableIngestOptions {
    * for a batch replayed after a crash. 0: insert as soon as anything waits. Default 1,000.
    */
   maxBatchDelayMs?: number;
-  /** Decoded rows kept in memory for the shipper; past this, rows are decoded again from the spool. Default 100,000. */
+  /**
+   * Decoded rows kept in memory for the shipper; past this, rows are decoded again from the spool. Default 200,000:
+   * a batch in flight plus the backlog at which answers start waiting, so steady overload decodes nothing twice.
+   */
   maxMemoryRows?: number;
   /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
   maxRetryDelayMs?: number;
@@ -110,7 +113,7 @@ export class DurableIngest {
     this.maxBatchRows = options.maxBatchRows ?? 100_000;
     this.minBatchRows = Math.min(options.minBatchRows ?? 65_536, this.maxBatchRows);
     this.maxBatchDelayMs = options.maxBatchDelayMs ?? 1_000;
-    this.maxMemoryRows = options.maxMemoryRows ?? 100_000;
+    this.maxMemoryRows = options.maxMemoryRows ?? 200_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
     this.ackWaitBacklogRows = options.ackWaitBacklogRows ?? 100_000;
     this.maxAckWaitMs = options.maxAckWaitMs ?? 2_000;
@@ -254,6 +257,7 @@ export class DurableIngest {
       }
       try {
         await this.gatherBatch();
+        if (this.stopped) break;
         await this.shipNextBatch(this.spool.waiting);
         retryDelay = 50;
         this.healthy = true;
@@ -353,7 +357,7 @@ export class DurableIngest {
     const signal = batch[0]!.signal;
     const parts: DecodedRows[] = [];
     for (const entry of batch) parts.push(this.memory.get(entry.id) ?? (await this.decodeAgain(entry)));
-    const rowBinary = parts.length === 1 ? parts[0]!.rowBinary : Buffer.concat(parts.map((p) => p.rowBinary));
+    const rowBinary = parts.map((p) => p.rowBinary);
     const rowCount = parts.reduce((n, p) => n + p.rowCount, 0);
     const rowBatch: RowBatch = { signal, rowBinary, rowCount, deduplicationToken };
     const started = performance.now();

@@ -1,7 +1,11 @@
-import type { DecodedRows } from './otlp-body-decoding.ts';
+import type { TelemetrySignal } from '../spool/spool-record.ts';
 
 /** Rows of one signal (RowBinary, in its storage layout), inserted together under one deduplication token. */
-export interface RowBatch extends DecodedRows {
+export interface RowBatch {
+  signal: TelemetrySignal;
+  /** The batch's requests' rows, in order; sent one after the other, never joined in memory. */
+  rowBinary: readonly Buffer[];
+  rowCount: number;
   deduplicationToken: string;
 }
 

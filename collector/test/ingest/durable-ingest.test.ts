@@ -69,7 +69,7 @@ describe('DurableIngest', () => {
       }
       await before.markInflight(1, 2);
       const decoded = bodies.map((b) => decodeOtlpBody('traces', 'protobuf', b.protobuf, LIMITS).decoded);
-      const rowBinary = Buffer.concat(decoded.map((d) => d.rowBinary));
+      const rowBinary = decoded.map((d) => d.rowBinary);
       await sink.insert({ signal: 'traces', rowBinary, rowCount: 10, deduplicationToken: `${before.spoolId}:1-2` });
       await before.close();
       expect(await count('replayed')).toBe(10);

@@ -77,7 +77,7 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
   it('moves a batch ClickHouse refuses for its content to the dead-letter folder with the reason, and goes on', async () => {
     t.faults.inject({
       kind: 'reject',
-      when: (batch) => batch.signal === 'traces' && batch.rowBinary.includes('poison'),
+      when: (batch) => batch.signal === 'traces' && batch.rowBinary.some((rows) => rows.includes('poison')),
     });
     const poison = (await traceRequestBodies({ service: 'poison', spans: 3 })).protobuf;
     expect((await post(`${t.collector.url}/v1/traces`, poison, PROTOBUF)).status).toBe(200);

@@ -9,6 +9,7 @@ import { tradingPositionsMigration } from './008-trading-positions.ts';
 import { tradingRewardsMigration } from './009-trading-rewards.ts';
 import { llmPricesMigration } from './010-llm-prices.ts';
 import { llmCallsMigration } from './011-llm-calls.ts';
+import { otelTracesWithoutMapBloomFiltersMigration } from './012-otel-traces-without-map-bloom-filters.ts';
 import { strategyVersionsMigration } from './020-strategy-versions.ts';
 import { strategyVersionAuditMigration } from './021-strategy-version-audit.ts';
 import { searchRunsMigration } from './026-search-runs.ts';
@@ -28,6 +29,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   tradingRewardsMigration,
   llmPricesMigration,
   llmCallsMigration,
+  otelTracesWithoutMapBloomFiltersMigration,
   strategyVersionsMigration,
   strategyVersionAuditMigration,
   searchRunsMigration,
