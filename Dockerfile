@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# The tradetrace image: the `tradetrace` command (collector, export, demo, ...) on Node 22, which runs the TypeScript
-# sources natively, so "building" is the type check and the image carries sources plus production dependencies.
+# The tradetrace image: the `tradetrace` command (collector, export, demo, ...) on Node 22, running the same compiled
+# build the npm packages ship (`npm run build`: JavaScript in each package's build/), plus production dependencies.
 
 # Node >= 22.18 runs .ts files without flags; the same major as the repository's `node` devDependency.
 FROM node:22.23.3-bookworm-slim AS build
@@ -12,19 +12,19 @@ COPY . .
 # server (--clickhouse-url) and loads chDB only in embedded mode. --ignore-scripts skips the `node` devDependency's
 # binary download; the base image already is Node 22. The cache mount keeps npm's download cache between builds.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=optional --ignore-scripts --no-audit --no-fund
-# The same check `npm run build` runs on a developer machine (tsc -b: every workspace, sources and tests).
-RUN npm run build
+# The type check a developer runs (tsc -b: every workspace, sources and tests), then the packages' build.
+RUN npm run typecheck && npm run build
 RUN npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
- && rm -rf */test bench docs .ci *.tsbuildinfo
+ && rm -rf */test bench docs .ci */build/*.tsbuildinfo
 
 FROM node:22.23.3-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-# Sources come from the build stage, so the image only ever holds code that passed the type check.
+# Everything comes from the build stage, so the image only ever holds code that passed the type check.
 COPY --from=build /app /app
 # The collector's folder (write-ahead spool, dead letters); the compose file mounts a named volume here.
 RUN mkdir -p /var/lib/tradetrace && chown node:node /var/lib/tradetrace
 USER node
 EXPOSE 4318
-ENTRYPOINT ["node", "/app/cli/src/bin.ts"]
+ENTRYPOINT ["node", "/app/cli/build/bin.js"]
 CMD ["collector", "--host", "0.0.0.0", "--port", "4318", "--data", "/var/lib/tradetrace"]

@@ -8,7 +8,8 @@ export type AnalyticsErrorCode =
   | 'TT_ANALYTICS_NOTHING_TO_ROLL_BACK'
   | 'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE'
   | 'TT_ANALYTICS_BAD_CSV'
-  | 'TT_ANALYTICS_BACKTEST_FAILED';
+  | 'TT_ANALYTICS_BACKTEST_FAILED'
+  | 'TT_ANALYTICS_BAD_SEARCH_SPACE';
 
 export class AnalyticsError extends Error {
   readonly code: AnalyticsErrorCode;

@@ -82,3 +82,18 @@ export { runBacktests, BacktestOptionsSchema, type BacktestOptions } from './bac
 export { collectReportData } from './report/collect-report-data.ts';
 export { renderReportHtml } from './report/render-report-html.ts';
 export type { ReportData, ReportVersion, ReportLlmModel, Estimate } from './report/report-data.ts';
+export {
+  probabilityOfBacktestOverfitting,
+  type OverfittingEstimate,
+} from './statistics/backtest-overfitting.ts';
+export {
+  runSearch,
+  SearchOptionsSchema,
+  type SearchOptions,
+  type SearchHooks,
+  type SearchProgress,
+} from './search/run-search.ts';
+export { parseSearchSpace, type SearchDimension } from './search/search-space.ts';
+export { PromotionGateSchema, type PromotionGate } from './search/promotion-gate.ts';
+export { readLatestSearchRuns } from './search/search-run-store.ts';
+export type { SearchRunResult, SearchTrial, PeriodStats, GateCheck } from './search/search-result.ts';

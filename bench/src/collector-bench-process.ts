@@ -9,7 +9,7 @@ import type { ThreadCpu } from './thread-cpu.ts';
  */
 const COLLECTOR_PROCESS = `
 import { startCollector, decodeOtlpBody } from '@tradetrace/collector';
-import { insertSpanRowBinary } from '@tradetrace/storage';
+import { insertSpanRowBinary, ALL_MIGRATIONS, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import { writeTripletsParquet } from '@tradetrace/adapters';
 const { threadCpu } = await import(process.argv[2]);
 const collector = await startCollector({ port: 0, dataPath: process.argv[1], spoolMaxBytes: 4 * 1024 ** 3, maxConcurrentRequests: 256 });
@@ -28,17 +28,44 @@ process.on('message', async ({ id, command, argument }) => {
     const { count } = await writeTripletsParquet(collector.storage, process.argv[1] + '/export.parquet');
     result = { seconds: (performance.now() - started) / 1000, count };
   }
-  else if (command === 'engine') {
+  else if (command === 'inserts') {
+    // Trace INSERTs so far: how many, their rows and their seconds (the shipper's own histograms).
+    const sum = async (histogram, name) => (await histogram.get()).values
+      .filter((v) => v.metricName === name && v.labels.signal === 'traces' && (v.labels.outcome ?? 'ok') === 'ok')
+      .reduce((n, v) => n + v.value, 0);
+    result = {
+      count: await sum(collector.metrics.batchRows, 'tradetrace_collector_insert_batch_rows_count'),
+      rows: await sum(collector.metrics.batchRows, 'tradetrace_collector_insert_batch_rows_sum'),
+      seconds: await sum(collector.metrics.insertSeconds, 'tradetrace_collector_insert_duration_seconds_sum'),
+    };
+  } else if (command === 'engine') {
     const rows = argument.bodies.map((b) => decodeOtlpBody('traces', 'protobuf', Buffer.from(b, 'base64'), limits).decoded);
     const rowBinary = Buffer.concat(rows.map((r) => r.rowBinary));
     const rowCount = rows.reduce((n, r) => n + r.rowCount, 0);
-    const rates = [];
+    // The yardsticks no schema change can move: the same RowBinary parsed into a Null table, and stored into the
+    // contrib exporter's own otel_traces (migration 1 as released: its indexes, no views).
+    const columns = SPAN_ROW_LAYOUT.map((c) => '\x60' + c.name + '\x60 ' + c.type).join(', ');
+    await collector.storage.client.command({ query: 'CREATE TABLE IF NOT EXISTS ' + collector.storage.table('bench_null_sink') + ' (' + columns + ') ENGINE = Null' });
+    const contrib = ALL_MIGRATIONS.find((m) => m.version === 1).statements({ table: () => collector.storage.table('bench_contrib_otel_traces'), replicated: false });
+    for (const query of contrib) await collector.storage.client.command({ query });
+    const targets = { engine: 'otel_traces', null_sink: 'bench_null_sink', contrib_schema: 'bench_contrib_otel_traces' };
+    const rates = { engine: [], null_sink: [], contrib_schema: [] };
+    const cpu = { engine: [], null_sink: [], contrib_schema: [] };
+    // Interleaved, so the host's other tenants weigh on the three alike.
     for (let r = 0; r < argument.repeats; r += 1) {
-      const started = performance.now();
-      await insertSpanRowBinary(collector.storage, rowBinary, { deduplicationToken: 'bench-engine-' + r });
-      if (r > 0) rates.push(rowCount / ((performance.now() - started) / 1000));
+      for (const [key, table] of Object.entries(targets)) {
+        const cpuBefore = process.cpuUsage();
+        const started = performance.now();
+        if (key === 'engine') await insertSpanRowBinary(collector.storage, rowBinary, { deduplicationToken: 'bench-engine-' + r });
+        else await collector.storage.insertRowBinary(table, SPAN_ROW_LAYOUT, rowBinary, {});
+        const seconds = (performance.now() - started) / 1000;
+        const used = process.cpuUsage(cpuBefore);
+        if (r === 0) continue;
+        rates[key].push(rowCount / seconds);
+        cpu[key].push((used.user + used.system) / rowCount);
+      }
     }
-    result = rates;
+    result = { rates, cpu };
   } else if (command === 'stop') {
     await collector.close();
     process.send({ id, result: true });
@@ -55,15 +82,39 @@ export interface CollectorProcess {
   call(command: 'cpu'): Promise<ThreadCpu | null>;
   /** Triplet export (SQL path into Parquet) of everything stored: seconds taken, triplets written. */
   call(command: 'export'): Promise<{ seconds: number; count: number }>;
-  /** The engine's own insert rate (rows/s) of the rows in `bodies`, once per repeat after a first unmeasured one. */
-  call(command: 'engine', argument: { bodies: string[]; repeats: number }): Promise<number[]>;
+  /** Trace INSERTs the shipper made so far: their number, rows and seconds. */
+  call(command: 'inserts'): Promise<InsertTotals>;
+  /**
+   * Insert rate (rows/s) and process CPU µs per row of the rows in `bodies`, once per repeat after a first unmeasured
+   * one: into the store's `otel_traces` with its views (`engine`), a Null table (`null_sink`) and the contrib
+   * exporter's own table (`contrib_schema`).
+   */
+  call(
+    command: 'engine',
+    argument: { bodies: string[]; repeats: number },
+  ): Promise<{ rates: Record<EngineTarget, number[]>; cpu: Record<EngineTarget, number[]> }>;
   stop(): Promise<void>;
+}
+
+export type EngineTarget = 'engine' | 'null_sink' | 'contrib_schema';
+
+export interface InsertTotals {
+  count: number;
+  rows: number;
+  seconds: number;
 }
 
 export async function startCollectorProcess(dataPath: string): Promise<CollectorProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--input-type=module', '-e', COLLECTOR_PROCESS, dataPath, import.meta.resolve('./thread-cpu.ts')],
+    [
+      ...process.execArgv, // --conditions=tradetrace-source: the child runs the sources, as this process does
+      '--input-type=module',
+      '-e',
+      COLLECTOR_PROCESS,
+      dataPath,
+      import.meta.resolve('./thread-cpu.ts'),
+    ],
     { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
   const pending = new Map<number, (result: unknown) => void>();

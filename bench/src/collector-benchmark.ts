@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postProtobuf, startCollectorProcess } from './collector-bench-process.ts';
+import { postProtobuf, startCollectorProcess, type InsertTotals } from './collector-bench-process.ts';
 import { requestTemplates } from './otlp-request-templates.ts';
 import { once, summarize, type Figures } from './repeated-measurement.ts';
 import type { ThreadCpu } from './thread-cpu.ts';
@@ -13,6 +13,13 @@ import type { ThreadCpu } from './thread-cpu.ts';
  * that spools, acknowledges and inserts them into the embedded engine. In the same run, in the same collector
  * process, the engine's own insert rate for the same rows (decoded from the same bodies, inserted through the same
  * storage function) gives the ratio. p99 request latency is measured at half the maximum rate, open loop.
+ *
+ * Fixed references from the same rows in the same run, which no change to the schema or the collector can move:
+ * `collector.null_sink_rows_per_s` (the engine parsing them into a Null table) and
+ * `collector.contrib_schema_rows_per_s` (storing them into the contrib exporter's `otel_traces`, its indexes and no
+ * views), each also as process CPU µs per row (`collector.*_cpu_us_per_row`, `engine` being the store's own table
+ * with its views). `collector.insert_rows` and `collector.half_load_insert_rows`: mean rows per INSERT the shipper made
+ * at the maximum rate and at half of it.
  *
  * Figures: `collector.spans_per_s` (goal ≥ 100,000), `collector.engine_rows_per_s`, `collector.ratio_to_engine`,
  * `collector.p99_ms` (goal < 250), `collector.rss_mb` (the collector process's peak RSS). CPU per span during the
@@ -39,8 +46,10 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     // Maximum rate: each client sends its next request as soon as the previous one is answered.
     const rates: number[] = [];
     const cpuPerSpan: CpuPerSpan[] = [];
+    const maxLoadInsertRows: number[] = [];
     for (let r = 0; r < repeats + 1; r += 1) {
       const cpuBefore = await child.call('cpu');
+      const insertsBefore = await child.call('inserts');
       const started = performance.now();
       const deadline = started + seconds * 1000;
       let acknowledged = 0;
@@ -57,6 +66,7 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       // The first run warms the JIT and the engine; it is not counted.
       if (r === 0) continue;
       rates.push(acknowledged / ((performance.now() - started) / 1000));
+      maxLoadInsertRows.push(rowsPerInsert(insertsBefore, await child.call('inserts')));
       const cpuAfter = await child.call('cpu');
       if (cpuBefore && cpuAfter) cpuPerSpan.push(perSpan(cpuBefore, cpuAfter, acknowledged));
     }
@@ -67,6 +77,7 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     const interval = (spansPerRequest / (spansPerSecond / 2)) * 1000;
     const latencies: number[] = [];
     const inFlight: Promise<void>[] = [];
+    const halfLoadInsertsBefore = await child.call('inserts');
     const started = performance.now();
     for (let i = 0; performance.now() - started < seconds * 1000; i += 1) {
       const due = started + i * interval;
@@ -78,21 +89,28 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     }
     await Promise.all(inFlight);
     await child.call('drain');
+    const halfLoadInsertRows = rowsPerInsert(halfLoadInsertsBefore, await child.call('inserts'));
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
 
-    const engine = summarize(
-      await child.call('engine', {
-        bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')),
-        repeats: repeats + 1,
-      }),
-    );
+    const references = await child.call('engine', {
+      bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')),
+      repeats: repeats + 1,
+    });
+    const engine = summarize(references.rates.engine);
     const rss = await child.call('rss');
     agent.destroy();
     return {
       'collector.spans_per_s': ingest,
       'collector.engine_rows_per_s': engine,
       'collector.ratio_to_engine': once(spansPerSecond / engine.median),
+      'collector.null_sink_rows_per_s': summarize(references.rates.null_sink),
+      'collector.contrib_schema_rows_per_s': summarize(references.rates.contrib_schema),
+      'collector.engine_cpu_us_per_row': summarize(references.cpu.engine),
+      'collector.null_sink_cpu_us_per_row': summarize(references.cpu.null_sink),
+      'collector.contrib_schema_cpu_us_per_row': summarize(references.cpu.contrib_schema),
+      'collector.insert_rows': summarize(maxLoadInsertRows),
+      'collector.half_load_insert_rows': once(halfLoadInsertRows),
       'collector.p99_ms': once(p99),
       'collector.rss_mb': once(rss / (1024 * 1024)),
       ...cpuFigures(cpuPerSpan),
@@ -101,6 +119,11 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     await child.stop();
     rmSync(dataPath, { recursive: true, force: true });
   }
+}
+
+/** Mean rows per trace INSERT between two readings of the shipper's totals. */
+function rowsPerInsert(before: InsertTotals, after: InsertTotals): number {
+  return (after.rows - before.rows) / Math.max(1, after.count - before.count);
 }
 
 /** CPU microseconds per acknowledged span in one run: the collector's own threads, and the whole process with its engine. */

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
  */
 async function runAdaptersBenchmarkProcess(quick: boolean): Promise<Record<string, number>> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'adapters-benchmark.ts');
-  const child = promisify(execFile)(process.execPath, [script, ...(quick ? ['--quick'] : [])], {
+  // execArgv carries --conditions=tradetrace-source: the child runs the sources, as this process does.
+  const child = promisify(execFile)(process.execPath, [...process.execArgv, script, ...(quick ? ['--quick'] : [])], {
     maxBuffer: 1024 * 1024,
   });
   child.child.stderr?.pipe(process.stderr);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { CliError } from './cli-error.ts';
+import { openStoreAccess } from './store-access/open-store-access.ts';
+import type { StoreAccess } from './store-access/store-access.ts';
 
 /** Validates a command's parsed options with zod, naming each bad flag in the error. */
 export function parseOptions<S extends z.ZodType>(schema: S, options: unknown): z.output<S> {
@@ -17,7 +19,16 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown): 
 /** Flags for choosing where data lives; shared by every command that reads or writes ClickHouse. */
 export function addStorageFlags(command: Command): Command {
   return command
-    .option('--data <dir>', 'folder of the embedded ClickHouse engine', './data')
+    .option(
+      '--data <dir>',
+      'folder of the embedded ClickHouse engine (served by its collector when one runs)',
+      './data',
+    )
+    .option('--endpoint <url>', 'a running collector elsewhere, e.g. http://host:4318 (its query and admin API)')
+    .option(
+      '--token <token>',
+      'token for --endpoint: read:, or admin: for registry changes (default: TRADETRACE_TOKEN)',
+    )
     .option('--clickhouse-url <url>', 'use a ClickHouse server instead of the embedded engine')
     .option('--clickhouse-user <user>', 'ClickHouse user (server mode)')
     .option('--clickhouse-password <password>', 'ClickHouse password (server mode); prefer CLICKHOUSE_PASSWORD')
@@ -26,6 +37,8 @@ export function addStorageFlags(command: Command): Command {
 
 export const StorageFlagsSchema = z.object({
   data: z.string().min(1),
+  endpoint: z.url({ error: 'must be the collector URL, e.g. http://127.0.0.1:4318' }).optional(),
+  token: z.string().min(1).optional(),
   clickhouseUrl: z.url().optional(),
   clickhouseUser: z.string().optional(),
   clickhousePassword: z.string().optional(),
@@ -33,14 +46,12 @@ export const StorageFlagsSchema = z.object({
 });
 export type StorageFlags = z.output<typeof StorageFlagsSchema>;
 
-/** Storage options from the shared flags: a server when --clickhouse-url is given, else the embedded folder. */
-export function storageOptionsFrom(flags: StorageFlags) {
-  return flags.clickhouseUrl
-    ? {
-        url: flags.clickhouseUrl,
-        database: flags.database,
-        username: flags.clickhouseUser,
-        password: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
-      }
-    : { dataPath: flags.data, database: flags.database };
+/** Runs `work` on the store the flags name (see store-access/open-store-access.ts), closing it afterwards. */
+export async function withStoreAccess<T>(flags: StorageFlags, work: (access: StoreAccess) => Promise<T>): Promise<T> {
+  const access = await openStoreAccess(flags);
+  try {
+    return await work(access);
+  } finally {
+    await access.close();
+  }
 }

@@ -4,6 +4,7 @@ import { registerCollectorCommand } from './commands/collector-command.ts';
 import { registerCompareCommand } from './commands/compare-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExportCommand } from './commands/export-command.ts';
+import { registerOptimizeCommand } from './commands/optimize-command.ts';
 import { registerReportCommand } from './commands/report-command.ts';
 import { registerStatsCommand } from './commands/stats-command.ts';
 import { registerVersionsCommand } from './commands/versions-command.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   const program = new Command('tradetrace')
     .description('Observability and learning pipeline for trading bots')
     .version('0.1.0')
+    .option('--verbose', 'print the stack trace of an error')
     .showHelpAfterError()
     .exitOverride();
   registerCollectorCommand(program);
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
   registerVersionsCommand(program);
   registerReportCommand(program);
   registerBacktestCommand(program);
+  registerOptimizeCommand(program);
   return program;
 }
 
@@ -34,10 +37,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    const userError = error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_');
     const message =
-      error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_')
-        ? (error as Error).message
-        : String((error as Error).stack ?? error);
+      userError && !argv.includes('--verbose') ? (error as Error).message : String((error as Error).stack ?? error);
     process.stderr.write(`tradetrace: ${message}\n`);
     return 1;
   }

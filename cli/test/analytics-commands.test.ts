@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strategyVersionId } from '@tradetrace/sdk';
+import { openStorage, runMigrations } from '@tradetrace/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
@@ -14,7 +15,11 @@ describe('analytics commands (as a process)', () => {
   const data = join(root, 'data');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('versions add prints the content-hash id; stats --json reads the same folder', () => {
+  it('versions add prints the content-hash id; stats --json reads the same folder', async () => {
+    // Only a collector creates a store; here one made it and stopped.
+    const storage = await openStorage({ dataPath: data });
+    await runMigrations(storage);
+    await storage.close();
     const config = { lookback: 20, risk: { stop: 0.02 } };
     writeFileSync(join(root, 'v1.json'), JSON.stringify(config));
     const added = run(

@@ -69,8 +69,14 @@ export const CollectorConfigSchema = z
     maxMemoryRows: z.coerce.number().int().positive().default(100_000),
     /** Rows per INSERT at most. */
     maxBatchRows: z.coerce.number().int().positive().default(100_000),
+    /** Rows waiting at which an INSERT starts at once; fewer wait up to `maxBatchDelayMs` for more. */
+    minBatchRows: z.coerce.number().int().positive().default(65_536),
+    /** Longest spooled rows wait for others to join their INSERT (acknowledgements never wait for it); 0: no wait. */
+    maxBatchDelayMs: z.coerce.number().int().min(0).default(1_000),
     /** On SIGTERM, how long to keep inserting the spool before exiting (the rest is replayed at the next start). */
     shutdownTimeoutMs: z.coerce.number().int().min(0).default(10_000),
+    /** How often the collector writes its own metrics into the `collector_metrics` table (health history); 0: never. */
+    healthIntervalMs: z.coerce.number().int().min(0).default(15_000),
   })
   .strict();
 

@@ -17,6 +17,13 @@ export {
 } from './collector-config.ts';
 export { parseAuthTokens, loadAuthTokens, type AuthToken, type TokenRole } from './auth/auth-tokens.ts';
 export { AuthError, createRequestAuthorizer, type RequestAuthorizer } from './auth/request-authorizer.ts';
+export {
+  LOCAL_ACCESS_FILE,
+  LocalAccessSchema,
+  readLocalAccessFile,
+  type LocalAccess,
+} from './local-access/local-access-file.ts';
+export { AddressInUseError } from './http/address-in-use-error.ts';
 export { buildCollectorApp, type AppRoutePlugin, type CollectorAppOptions } from './http/collector-app.ts';
 export { createClickHouseRowSink } from './ingest/clickhouse-row-sink.ts';
 export {
@@ -39,8 +46,8 @@ export {
   TooManyJsonContainersError,
   type DecodedBody,
   type DecodedRows,
-  type ResourceIdentity,
 } from './ingest/otlp-body-decoding.ts';
+export { NamedIdentities } from './otlp/named-identities.ts';
 export { InsertRejectedError, type RowBatch, type RowSink } from './ingest/row-sink.ts';
 export type { TelemetryIngest } from './ingest/telemetry-ingest.ts';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';

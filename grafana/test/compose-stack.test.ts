@@ -4,12 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { collectorConfigFromEnvironment, parseAuthTokens, parseCollectorConfig } from '@tradetrace/collector';
 import { buildProgram } from 'tradetrace';
-import {
-  COLLECTOR_METRICS_SCRIPT,
-  collectorMetricsStatements,
-  METRICS_URL_IN_STACK,
-  READ_TOKEN_VARIABLE,
-} from './support/collector-metrics-table.ts';
 import { DASHBOARDS_DIR, GRAFANA_DIR, readDashboardFiles, REPO_ROOT } from './support/dashboard-files.ts';
 
 /** The parts of a compose file the stack relies on. */
@@ -214,7 +208,7 @@ describe('the collector service agrees with the collector configuration', () => 
   it('requires bearer tokens, since it listens beyond loopback: an ingest token for bots, a read token for /metrics', () => {
     expect(parseAuthTokens(config.authTokens!, 'TRADETRACE_AUTH_TOKENS')).toEqual([
       { token: filledEnv.get('TRADETRACE_INGEST_TOKEN'), role: 'ingest' },
-      { token: filledEnv.get(READ_TOKEN_VARIABLE), role: 'read' },
+      { token: filledEnv.get('TRADETRACE_READ_TOKEN'), role: 'read' },
     ]);
     // The placeholder itself is refused, so a stack started from an unedited copy of .env.example does not come up open.
     expect(() => parseAuthTokens(envExample.get('TRADETRACE_INGEST_TOKEN')!, '.env.example')).toThrow();
@@ -226,23 +220,18 @@ describe('the collector service agrees with the collector configuration', () => 
     expect(collector.ports).toEqual([`127.0.0.1:${config.port}:${config.port}`]);
   });
 
-  it('uses the database Grafana reads, and the metrics URL table points at its /metrics', () => {
+  it('uses the database Grafana reads, and ClickHouse never reaches back to the collector', () => {
     expect(datasource.jsonData.defaultDatabase).toBe(config.database);
     expect(datasource.jsonData.traces.defaultDatabase).toBe(config.database);
     expect(datasource.jsonData.logs.defaultDatabase).toBe(config.database);
-    expect(new URL(METRICS_URL_IN_STACK).host).toBe(`collector:${config.port}`);
-    expect(collectorMetricsStatements('http://127.0.0.1:1/metrics', 'token').join('\n')).toContain(
-      "headers('Authorization' = 'Bearer token')",
-    );
-    expect(services.clickhouse!.environment![READ_TOKEN_VARIABLE]).toContain(`\${${READ_TOKEN_VARIABLE}:?`);
-    expect(mounts(services.clickhouse!)).toContainEqual({
-      source: './grafana/clickhouse/initdb',
-      target: '/docker-entrypoint-initdb.d',
-      mode: 'ro',
-    });
-    expect(COLLECTOR_METRICS_SCRIPT.startsWith(join(REPO_ROOT, 'grafana', 'clickhouse', 'initdb'))).toBe(true);
+    // The collector-health dashboard reads the history the collector writes (otel.collector_metrics): no URL table over
+    // /metrics, so no init script and no collector token inside ClickHouse.
+    expect(mounts(services.clickhouse!).map((m) => m.target)).not.toContain('/docker-entrypoint-initdb.d');
+    expect(existsSync(join(GRAFANA_DIR, 'clickhouse', 'initdb'))).toBe(false);
+    expect(Object.keys(services.clickhouse!.environment ?? {})).not.toContain('TRADETRACE_READ_TOKEN');
+    expect(config.healthIntervalMs).toBeGreaterThan(0);
     for (const { dashboard } of readDashboardFiles()) {
-      const tables = JSON.stringify(dashboard).match(/\b\w+\.(otel_\w+|trading_\w+|llm_\w+)/g) ?? [];
+      const tables = JSON.stringify(dashboard).match(/\b\w+\.(otel_\w+|trading_\w+|llm_\w+|collector_\w+)/g) ?? [];
       for (const table of tables) expect(table.split('.')[0], `${dashboard.uid}: ${table}`).toBe(config.database);
     }
   });
@@ -336,14 +325,29 @@ describe('Dockerfile', () => {
       path.split('/').some((_, i, parts) => matchesGlob(parts.slice(0, i + 1).join('/'), pattern)),
     );
 
-  it('builds what `npm run build` builds: the same script, with every file its type check reads in the context', () => {
+  it('type-checks and builds as a developer does, with every file both read in the context and no local build', () => {
     expect(build, 'a stage that runs npm run build').toBeDefined();
-    expect(rootPackage.scripts.build).toBe('tsc -b');
+    expect(rootPackage.scripts.typecheck).toBe('tsc -b');
+    expect(rootPackage.scripts.build).toBe('tsc -b tsconfig.build.json');
     const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[] };
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json']) expect(excluded(path), path).toBe(false);
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'tsconfig.package.json',
+    ])
+      expect(excluded(path), path).toBe(false);
     for (const workspace of rootPackage.workspaces) {
-      for (const path of [`${workspace}/package.json`, `${workspace}/src/index.ts`, `${workspace}/test/x.test.ts`])
+      for (const path of [
+        `${workspace}/package.json`,
+        `${workspace}/tsconfig.build.json`,
+        `${workspace}/src/index.ts`,
+        `${workspace}/test/x.test.ts`,
+      ])
         expect(excluded(path), path).toBe(false);
+      // A build on the developer's machine may be stale; the image builds its own.
+      expect(excluded(`${workspace}/build/index.js`), workspace).toBe(true);
     }
     expect(tsconfig.include.length).toBeGreaterThan(0);
     for (const pattern of tsconfig.include)
@@ -358,9 +362,9 @@ describe('Dockerfile', () => {
     for (const workspace of rootPackage.workspaces)
       expect(existsSync(join(REPO_ROOT, workspace, 'package.json')), workspace).toBe(true);
     expect(build!.instructions[install]!.args).toContain('--omit=optional');
-    expect(build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run build')).toBeGreaterThan(
-      install,
-    );
+    expect(
+      build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args === 'npm run typecheck && npm run build'),
+    ).toBeGreaterThan(install);
   });
 
   it('runs Node >= 22.18 (native TypeScript), the major of the repository`s node devDependency', () => {
@@ -374,9 +378,12 @@ describe('Dockerfile', () => {
   it('ships only type-checked code from the build stage, as a non-root user, running the tradetrace command', () => {
     expect(runtime.instructions).toContainEqual({ keyword: 'COPY', args: `--from=${build!.name} /app /app` });
     expect(runtime.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args).toBe('node');
-    const cliPackage = JSON.parse(read('cli', 'package.json')) as { name: string; bin: Record<string, string> };
+    // The compiled cli/src/bin.ts, which the published `tradetrace` command runs too.
+    const cliBuild = JSON.parse(read('cli', 'tsconfig.build.json')) as { compilerOptions: Record<string, string> };
+    expect(cliBuild.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'build' });
+    expect(read('cli', 'bin', 'tradetrace.js')).toContain("await import('../build/bin.js')");
     const entrypoint = JSON.parse(runtime.instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args) as string[];
-    expect(entrypoint).toEqual(['node', `/app/cli/${cliPackage.bin[cliPackage.name]}`]);
+    expect(entrypoint).toEqual(['node', '/app/cli/build/bin.js']);
     const defaults = JSON.parse(runtime.instructions.find((i) => i.keyword === 'CMD')!.args) as string[];
     expect(parseCliCommand(defaults)).toMatchObject({ name: 'collector', unknown: [] });
   });
@@ -400,10 +407,11 @@ describe('Dockerfile', () => {
     visit('cli');
     expect([...needed]).toEqual(expect.arrayContaining(['cli', 'collector', 'storage']));
     for (const workspace of needed) {
-      expect(
-        removed.some((pattern) => matchesGlob(`${workspace}/src/index.ts`, pattern) || matchesGlob(workspace, pattern)),
-        workspace,
-      ).toBe(false);
+      for (const path of [`${workspace}/src/index.ts`, `${workspace}/build/index.js`])
+        expect(
+          removed.some((pattern) => matchesGlob(path, pattern) || matchesGlob(workspace, pattern)),
+          path,
+        ).toBe(false);
       expect(excluded(`${workspace}/src/index.ts`), workspace).toBe(false);
     }
   });

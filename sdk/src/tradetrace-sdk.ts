@@ -45,6 +45,7 @@ import { BoundedMemory, DecisionMemory, type OrderRecord } from './trading/recen
 import { emitRewardWith, type RewardInput } from './trading/reward-emission.ts';
 import type { RewardFunction } from './trading/reward-functions.ts';
 import { SDK_SCOPE_NAME, SDK_VERSION } from './version.ts';
+import { describeIssues } from './validation-issues.ts';
 
 /** What `stats()` reports: the fate of every span, and how often a hook threw. */
 export interface TradeTraceStats extends ExportStats {
@@ -119,7 +120,7 @@ export interface TradeTrace {
 export function init(options: SdkOptions): TradeTrace {
   const parsed = SdkOptionsSchema.safeParse({ ...options, ...readSdkEnvironment() });
   if (!parsed.success) {
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const reason = describeIssues(parsed.error);
     (options?.logger ?? CONSOLE_LOGGER).error(`invalid options, tracing disabled: ${reason}`);
     return DISABLED;
   }

@@ -2,6 +2,10 @@ export { openStorage, quoteIdentifier, type Storage } from './storage.ts';
 export { sqlString } from './migrations/attribute-sql.ts';
 export { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 export { StorageError, type StorageErrorCode } from './storage-errors.ts';
+export { parseJsonExact, stringifyJsonExact } from './exact-json.ts';
+export { clickHouseErrorCode, isRowContentError } from './engine-error-code.ts';
+export { embeddedStoreExists } from './embedded-store-presence.ts';
+export { isProcessAlive } from './data-path-lock.ts';
 export { planSchema, runMigrations, type SchemaPlan } from './migrations/run-migrations.ts';
 export { MigrationOptionsSchema, type MigrationOptions } from './migrations/migration-options.ts';
 export {
@@ -20,6 +24,12 @@ export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';
 export type { Migration, MigrationContext } from './migrations/migration.ts';
 export { insertSpanRowBinary, insertSpanRows } from './span-row-inserter.ts';
 export { insertLogRowBinary, insertLogRows } from './log-row-inserter.ts';
+export { insertCollectorMetricRows } from './collector-metric-row-inserter.ts';
+export {
+  COLLECTOR_METRIC_ROW_LAYOUT,
+  type CollectorMetricRow,
+  type CollectorMetricType,
+} from './collector-metric-row.ts';
 export { RowBinaryWriter } from './row-binary/row-binary-writer.ts';
 export { encodeRowBinarySync } from './row-binary/row-binary-encoding.ts';
 export type { InsertOptions } from './insert-options.ts';

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  COLLECTOR_METRIC_ROW_LAYOUT,
   encodeRowBinarySync,
+  insertCollectorMetricRows,
   insertSpanRowBinary,
   openStorage,
   SPAN_ROW_LAYOUT,
@@ -81,5 +83,29 @@ describe('inserting RowBinary into a ClickHouse server (the request on the wire)
     expect(insert!.params.get('insert_deduplication_token')).toBe('spool-1:3-4');
     expect(insert!.params.get('insert_deduplicate')).toBe('1');
     expect(insert!.body.equals(rowBinary)).toBe(true);
+  });
+
+  it("sends a collector health sample the same way, into collector_metrics under the sample's token", async () => {
+    const row = {
+      Timestamp: '1795752204843000000',
+      CollectorId: 'host:4318',
+      StartTime: '1795752200000000000',
+      MetricName: 'tradetrace_collector_accepted_items_total',
+      MetricType: 'counter' as const,
+      Labels: { signal: 'traces' },
+      Value: 12,
+      Increase: 2.5,
+    };
+    received.length = 0;
+    await insertCollectorMetricRows(storage, [row], { deduplicationToken: 'collector-health:host:4318:1:7' });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.query).toBe(
+      `INSERT INTO \`otel\`.\`collector_metrics\` (${COLLECTOR_METRIC_ROW_LAYOUT.map((c) => `\`${c.name}\``).join(', ')}) FORMAT RowBinary`,
+    );
+    expect(received[0]!.params.get('insert_deduplication_token')).toBe('collector-health:host:4318:1:7');
+    expect(received[0]!.body.equals(encodeRowBinarySync([row], COLLECTOR_METRIC_ROW_LAYOUT))).toBe(true);
+    // The Float64 columns close the row, little-endian.
+    expect(received[0]!.body.readDoubleLE(received[0]!.body.length - 16)).toBe(12);
+    expect(received[0]!.body.readDoubleLE(received[0]!.body.length - 8)).toBe(2.5);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // The conventions module alone: importing the SDK's entry point would start OpenTelemetry for a list of names.
-import * as semconv from '../../sdk/src/semconv/trading-attributes.ts';
+import { semconv } from '@tradetrace/sdk';
 import {
   DEFAULT_REWARD_NAME,
   EVENT_ORDER_FILL,

@@ -412,7 +412,7 @@ decision_facts AS (
   }
 )`,
     decision_spans: `decision_spans AS (
-  SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id, SpanAttributes,
+  SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, if(mapContains(SpanAttributes, 'trading.bot.id'), SpanAttributes['trading.bot.id'], ResourceAttributes['trading.bot.id']) AS bot_id, SpanAttributes,
          if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
   FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
   LIMIT 1 BY k

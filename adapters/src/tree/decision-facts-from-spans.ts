@@ -140,7 +140,8 @@ export function decisionFactsFromSpans(
       spanId: row.SpanId,
       startNs: node.startNs,
       serviceName: row.ServiceName,
-      botId: row.ResourceAttributes['trading.bot.id'] ?? '',
+      // The span's own bot id over its resource's, as the typed tables read it (docs/schema.md, who a row belongs to).
+      botId: row.SpanAttributes['trading.bot.id'] ?? row.ResourceAttributes['trading.bot.id'] ?? '',
       attributes: row.SpanAttributes,
       strategyConfig:
         configs.get(

@@ -20,4 +20,6 @@ export interface BacktestResult {
   totalPnl: number;
   /** Spans the SDK could not deliver (0 when the collector kept up); stats over a run with drops are incomplete. */
   droppedSpans: number;
+  /** Per decided candle, the change of marked-to-market equity over the position notional (only with `markToMarket`). */
+  candleReturns?: number[];
 }

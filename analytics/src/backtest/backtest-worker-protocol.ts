@@ -2,9 +2,13 @@ import type { BacktestResult } from './backtest-result.ts';
 import type { Candle } from './candle.ts';
 import type { ResolvedFillModel } from './fill-model.ts';
 
-/** What the parent hands a backtest worker (structured-cloned). */
+/** What a backtest worker is started with: the bot module it imports once. */
 export interface BacktestWorkerData {
   botModule: string;
+}
+
+/** One version's replay, posted to an idle worker (structured-cloned). */
+export interface BacktestJob {
   config: unknown;
   versionIndex: number;
   candles: Candle[];
@@ -14,6 +18,8 @@ export interface BacktestWorkerData {
   runId: string;
   serviceName: string;
   endpoint: string | undefined;
+  warmupCandles: number;
+  markToMarket: boolean;
 }
 
 export type BacktestWorkerMessage = { ok: true; result: BacktestResult } | { ok: false; message: string };

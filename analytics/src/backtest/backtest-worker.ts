@@ -2,31 +2,36 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { init } from '@tradetrace/sdk';
 import type { BacktestBot } from './backtest-bot.ts';
-import type { BacktestWorkerData, BacktestWorkerMessage } from './backtest-worker-protocol.ts';
+import type { BacktestJob, BacktestWorkerData, BacktestWorkerMessage } from './backtest-worker-protocol.ts';
 import { replayCandles } from './replay-candles.ts';
 
-/** Worker thread: one strategy version's replay, instrumented by its own SDK instance. */
-async function runWorker(data: BacktestWorkerData): Promise<BacktestWorkerMessage> {
-  const module = (await import(pathToFileURL(data.botModule).href)) as { default?: BacktestBot };
-  const bot = module.default;
+const data = workerData as BacktestWorkerData;
+// Imported once per worker: a pool's worker replays many versions, and the import is most of a short replay's cost.
+const loaded = import(pathToFileURL(data.botModule).href).then((module: { default?: BacktestBot }) => module.default);
+
+/** One strategy version's replay, instrumented by its own SDK instance. */
+async function runJob(job: BacktestJob): Promise<BacktestWorkerMessage> {
+  const bot = await loaded;
   if (!bot || typeof bot.decide !== 'function' || typeof bot.strategy?.version !== 'function') {
     return { ok: false, message: `${data.botModule} must default-export a backtest bot ({ strategy, decide })` };
   }
   const tt = init({
-    serviceName: data.serviceName,
-    endpoint: data.endpoint,
-    botId: `${data.runId}:${data.versionIndex}`,
+    serviceName: job.serviceName,
+    endpoint: job.endpoint,
+    botId: `${job.runId}:${job.versionIndex}`,
   });
   try {
     const result = await replayCandles({
       bot,
-      config: data.config,
-      candles: data.candles,
-      symbol: data.symbol,
-      fill: data.fill,
-      seed: data.seed,
-      runId: data.runId,
+      config: job.config,
+      candles: job.candles,
+      symbol: job.symbol,
+      fill: job.fill,
+      seed: job.seed,
+      runId: job.runId,
       tt,
+      warmupCandles: job.warmupCandles,
+      markToMarket: job.markToMarket,
     });
     await tt.forceFlush();
     return { ok: true, result: { ...result, droppedSpans: tt.stats().dropped } };
@@ -35,11 +40,13 @@ async function runWorker(data: BacktestWorkerData): Promise<BacktestWorkerMessag
   }
 }
 
-runWorker(workerData as BacktestWorkerData).then(
-  (message) => parentPort?.postMessage(message),
-  (error: unknown) =>
-    parentPort?.postMessage({
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-    } satisfies BacktestWorkerMessage),
-);
+parentPort?.on('message', (job: BacktestJob) => {
+  runJob(job).then(
+    (message) => parentPort?.postMessage(message),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies BacktestWorkerMessage),
+  );
+});

@@ -22,6 +22,10 @@ export interface ReplayInput {
   mode?: 'backtest' | 'paper';
   /** `trading.exchange` of the decisions, when the run stands for one. */
   exchange?: string;
+  /** Candles at the start that are history only (indicators warm up on them); decisions start after them. Default 0. */
+  warmupCandles?: number;
+  /** Also return the per-candle marked-to-market returns (`candleReturns`). Default false. */
+  markToMarket?: boolean;
 }
 
 interface OpenPosition {
@@ -47,6 +51,16 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
   let position: OpenPosition | null = null;
   let pending: { action: 'buy' | 'sell' | 'close'; decisionId: string } | null = null;
   let decisions = 0;
+  const warmup = input.warmupCandles ?? 0;
+  // Marked to market: realized PnL plus the open position's value at each close, per unit of position notional.
+  const candleReturns: number[] = [];
+  let realized = 0;
+  let markedEquity = 0;
+  const markAt = (price: number) => {
+    const held = position as OpenPosition | null;
+    const open = held ? (held.side === 'long' ? 1 : -1) * (price - held.entryPrice) * held.amount - held.entryFee : 0;
+    return (realized + open) / fills.positionNotional;
+  };
   // Grows one candle per step: the bot sees the past and the present, never the future.
   const history: Candle[] = [];
 
@@ -72,6 +86,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
       exitReason,
     };
     trades.push(trade);
+    realized += realizedPnl;
     input.tt.closePosition({
       decisionId: current.decisionId,
       positionId: `${current.decisionId}:position`,
@@ -94,6 +109,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
     const candle = input.candles[i]!;
     clock.advanceTo(candle.timestamp);
     history.push(candle);
+    if (i < warmup) continue;
     // Orders decided at the previous close fill at this candle's open.
     if (pending) {
       const { action, decisionId } = pending;
@@ -133,12 +149,22 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
       },
     );
     decisions++;
+    if (input.markToMarket) {
+      const equity = markAt(candle.close);
+      candleReturns.push(equity - markedEquity);
+      markedEquity = equity;
+    }
     if (decisions % (input.flushEvery ?? 1000) === 0) await input.tt.forceFlush();
     if (decision.action !== 'hold') pending = { action: decision.action, decisionId };
   }
   const last = input.candles.at(-1);
   const held = position as OpenPosition | null;
   if (held && last) close(held, last.close, 'end_of_data');
+  // The final close's slippage and fee belong to the last candle.
+  if (input.markToMarket && candleReturns.length > 0) {
+    const lastIndex = candleReturns.length - 1;
+    candleReturns[lastIndex] = candleReturns[lastIndex]! + realized / fills.positionNotional - markedEquity;
+  }
   return {
     strategyName: strategy.name,
     strategyVersion: strategy.version,
@@ -147,5 +173,6 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
     trades,
     totalPnl: trades.reduce((sum, t) => sum + t.realizedPnl, 0),
     droppedSpans: 0,
+    ...(input.markToMarket ? { candleReturns } : {}),
   };
 }

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { AnalyticsError, parseInput } from '../analytics-error.ts';
+import { parseInput } from '../analytics-error.ts';
 import type { BacktestResult } from './backtest-result.ts';
-import type { BacktestWorkerData, BacktestWorkerMessage } from './backtest-worker-protocol.ts';
+import { BacktestWorkerPool } from './backtest-worker-pool.ts';
 import type { Candle } from './candle.ts';
 import { FillModelSchema } from './fill-model.ts';
 
@@ -29,69 +28,38 @@ export const BacktestOptionsSchema = z.object({
 });
 export type BacktestOptions = z.input<typeof BacktestOptionsSchema>;
 
-const WORKER_URL = new URL('./backtest-worker.ts', import.meta.url);
-
-function runWorker(data: BacktestWorkerData): Promise<BacktestResult> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: data });
-    let settled = false;
-    worker.once('message', (message: BacktestWorkerMessage) => {
-      settled = true;
-      if (message.ok) resolvePromise(message.result);
-      else
-        reject(
-          new AnalyticsError(
-            'TT_ANALYTICS_BACKTEST_FAILED',
-            `backtest of version #${data.versionIndex + 1} failed: ${message.message}`,
-          ),
-        );
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(
-        new AnalyticsError(
-          'TT_ANALYTICS_BACKTEST_FAILED',
-          `backtest worker #${data.versionIndex + 1} crashed: ${error.message}`,
-          { cause: error },
-        ),
-      );
-    });
-    worker.once('exit', (code) => {
-      if (!settled)
-        reject(
-          new AnalyticsError(
-            'TT_ANALYTICS_BACKTEST_FAILED',
-            `backtest worker #${data.versionIndex + 1} exited with code ${code} before reporting`,
-          ),
-        );
-    });
-  });
+/** The fill seed of the `index`-th version of a run seeded `seed`: distinct per version, fixed by the seed. */
+export function versionSeed(seed: number, index: number): number {
+  return (seed * 1_000_003 + index) | 0;
 }
 
 /** Replays the candles for several versions in parallel worker threads; results in the order of `configs`. */
 export async function runBacktests(options: BacktestOptions): Promise<BacktestResult[]> {
   const parsed = parseInput(BacktestOptionsSchema, options, 'backtest options');
-  const concurrency = Math.min(parsed.concurrency ?? availableParallelism(), parsed.configs.length);
-  const results = new Array<BacktestResult>(parsed.configs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < parsed.configs.length) {
-      const index = next++;
-      results[index] = await runWorker({
-        botModule: resolve(parsed.botModule),
-        config: parsed.configs[index],
-        versionIndex: index,
-        candles: parsed.candles,
-        symbol: parsed.symbol,
-        fill: parsed.fill,
-        // Each version draws its own fills, still fixed by the run's seed.
-        seed: (parsed.seed * 1_000_003 + index) | 0,
-        runId: parsed.runId ?? `backtest-${parsed.seed}`,
-        serviceName: parsed.serviceName,
-        endpoint: parsed.endpoint,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return results;
+  const pool = new BacktestWorkerPool(
+    resolve(parsed.botModule),
+    Math.min(parsed.concurrency ?? availableParallelism(), parsed.configs.length),
+  );
+  try {
+    return await Promise.all(
+      parsed.configs.map((config, index) =>
+        pool.run({
+          config,
+          versionIndex: index,
+          candles: parsed.candles,
+          symbol: parsed.symbol,
+          fill: parsed.fill,
+          // Each version draws its own fills, still fixed by the run's seed.
+          seed: versionSeed(parsed.seed, index),
+          runId: parsed.runId ?? `backtest-${parsed.seed}`,
+          serviceName: parsed.serviceName,
+          endpoint: parsed.endpoint,
+          warmupCandles: 0,
+          markToMarket: false,
+        }),
+      ),
+    );
+  } finally {
+    await pool.close();
+  }
 }

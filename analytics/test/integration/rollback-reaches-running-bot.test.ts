@@ -8,8 +8,7 @@ import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { defineStrategy, init, type StrategyVersion } from '@tradetrace/sdk';
-import { pollActiveVersion } from '../../../sdk/src/strategy-registry/active-version-poller.ts';
+import { defineStrategy, init, pollActiveVersion, type StrategyVersion } from '@tradetrace/sdk';
 import { answerActiveVersionRequest } from '../../src/registry/active-version-answer.ts';
 import { activateVersion, addVersion, rollbackVersion } from '../../src/registry/strategy-registry.ts';
 

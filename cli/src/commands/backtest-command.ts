@@ -5,6 +5,7 @@ import { startCollector } from '@tradetrace/collector';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { parseOptions } from '../cli-options.ts';
+import { findLocalCollector } from '../store-access/open-store-access.ts';
 import { fixed, formatTable } from './stats-command.ts';
 
 const BacktestFlagsSchema = z.object({
@@ -46,7 +47,11 @@ export function registerBacktestCommand(program: Command): void {
     .option('--notional <quote>', 'quote notional per position', '1000')
     .option('--run-id <id>', 'prefix of decision ids (default backtest-<seed>)')
     .option('--endpoint <url>', 'send spans to this collector instead of an in-process one on --data')
-    .option('--data <dir>', 'folder of the embedded engine when no --endpoint is given', './data')
+    .option(
+      '--data <dir>',
+      'folder of the embedded engine when no --endpoint is given (its running collector receives the spans)',
+      './data',
+    )
     .option('--json', 'print the results as JSON')
     .action(async (raw: unknown) => {
       const flags = parseOptions(BacktestFlagsSchema, raw);
@@ -61,8 +66,10 @@ export function registerBacktestCommand(program: Command): void {
           }
         }),
       );
-      // Without an endpoint the spans go to a collector on the embedded engine, so stats and reports see them.
-      const collector = flags.endpoint ? undefined : await startCollector({ dataPath: flags.data, port: 0 });
+      // Without an endpoint the spans go to the collector that owns --data, or to one started here on it, so stats
+      // and reports see them.
+      const endpoint = flags.endpoint ?? (await findLocalCollector(flags.data))?.url;
+      const collector = endpoint ? undefined : await startCollector({ dataPath: flags.data, port: 0 });
       try {
         const results = await runBacktests({
           botModule: flags.bot,
@@ -72,7 +79,7 @@ export function registerBacktestCommand(program: Command): void {
           seed: flags.seed,
           runId: flags.runId,
           fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
-          endpoint: flags.endpoint ?? collector!.url,
+          endpoint: endpoint ?? collector!.url,
         });
         const dropped = results.reduce((sum, r) => sum + r.droppedSpans, 0);
         if (dropped > 0)

@@ -30,10 +30,13 @@ const FLAG_FIELDS = {
   maxConcurrentRequests: 'maxConcurrentRequests',
   spoolMaxBytes: 'spoolMaxBytes',
   maxBatchRows: 'maxBatchRows',
+  minBatchRows: 'minBatchRows',
+  maxBatchDelayMs: 'maxBatchDelayMs',
   maxMemoryRows: 'maxMemoryRows',
   ackWaitBacklogRows: 'ackWaitBacklogRows',
   ackWaitForInsertMs: 'ackWaitForInsertMs',
   shutdownTimeoutMs: 'shutdownTimeoutMs',
+  healthIntervalMs: 'healthIntervalMs',
 } as const satisfies Record<string, keyof CollectorConfig>;
 
 export function registerCollectorCommand(program: Command): void {
@@ -59,13 +62,19 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-concurrent-requests <n>', 'requests processed at once before 429 (default 64)')
       .option('--spool-max-bytes <n>', 'disk budget of the write-ahead spool before 503 (default 1 GiB)')
       .option('--max-batch-rows <n>', 'rows per INSERT at most (default 100000)')
+      .option('--min-batch-rows <n>', 'rows waiting at which an INSERT starts at once (default 65536)')
+      .option('--max-batch-delay-ms <ms>', 'longest rows wait for more to join their INSERT (default 1000)')
       .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 100000)')
       .option(
         '--ack-wait-backlog-rows <n>',
         'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)',
       )
       .option('--ack-wait-for-insert-ms <n>', 'longest such wait; 0: answer once spooled (default 2000)')
-      .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)'),
+      .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)')
+      .option(
+        '--health-interval-ms <n>',
+        'how often the collector writes its own metrics to the collector_metrics table; 0: never (default 15000)',
+      ),
   ).action(async (raw: Record<string, unknown>, command: Command) => {
     const config = resolveConfig(raw, command);
     const logger = pino({ name: 'tradetrace-collector' });

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { compareVersions, listVersions, showVersion } from '@tradetrace/analytics';
-import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { z } from 'zod';
-import { CliError } from '../cli-error.ts';
-import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom } from '../cli-options.ts';
+import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import { addWindowFlags, WindowFlagsSchema } from './stats-command.ts';
 
 const CompareFlagsSchema = StorageFlagsSchema.extend(WindowFlagsSchema.shape).extend({
@@ -12,26 +9,6 @@ const CompareFlagsSchema = StorageFlagsSchema.extend(WindowFlagsSchema.shape).ex
   minTrades: z.coerce.number().int().positive().default(30),
   seed: z.coerce.number().int().default(1),
 });
-
-/** The strategy both versions belong to, from the registry, when --strategy is not given. */
-async function strategyOf(storage: Storage, a: string, b: string): Promise<string> {
-  const versions = await listVersions(storage);
-  const names = new Set(
-    versions.filter((v) => v.version.startsWith(a) || v.version.startsWith(b)).map((v) => v.strategyName),
-  );
-  if (names.size !== 1) throw new CliError(`cannot tell which strategy ${a} and ${b} belong to; pass --strategy NAME`);
-  return [...names][0]!;
-}
-
-/** A registered version's full id from a prefix; an id only seen in spans is used as given. */
-async function fullVersionId(storage: Storage, strategyName: string, version: string): Promise<string> {
-  try {
-    return (await showVersion(storage, strategyName, version)).version;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'TT_ANALYTICS_VERSION_NOT_FOUND') return version;
-    throw error;
-  }
-}
 
 export function registerCompareCommand(program: Command): void {
   addStorageFlags(
@@ -48,14 +25,11 @@ export function registerCompareCommand(program: Command): void {
     ),
   ).action(async (a: string, b: string, raw: unknown) => {
     const flags = parseOptions(CompareFlagsSchema, raw);
-    const storage = await openStorage(storageOptionsFrom(flags));
-    try {
-      await runMigrations(storage);
-      const strategyName = flags.strategy ?? (await strategyOf(storage, a, b));
-      const comparison = await compareVersions(storage, {
-        strategyName,
-        a: await fullVersionId(storage, strategyName, a),
-        b: await fullVersionId(storage, strategyName, b),
+    await withStoreAccess(flags, async (access) => {
+      const { strategyName, comparison } = await access.run('compare', {
+        a,
+        b,
+        strategy: flags.strategy,
         minTrades: flags.minTrades,
         seed: flags.seed,
         filter: { since: flags.since, until: flags.until, mode: flags.mode },
@@ -68,8 +42,6 @@ export function registerCompareCommand(program: Command): void {
         `${strategyName}: A = ${comparison.a.version} (${comparison.a.trades} trades), B = ${comparison.b.version} (${comparison.b.trades} trades)\nverdict: ${comparison.verdict}\n`,
       );
       for (const reason of comparison.reasons) process.stdout.write(`  - ${reason}\n`);
-    } finally {
-      await storage.close();
-    }
+    });
   });
 }

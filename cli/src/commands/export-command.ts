@@ -1,12 +1,6 @@
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import {
-  countDecisions,
-  parsePrimaryRewardRule,
-  readTriplets,
-  readTripletsFromEndpoint,
   REWARD_PRESETS,
   TripletFilterSchema,
   writeAgentLightning,
@@ -14,16 +8,14 @@ import {
   writePreferencePairs,
   writeTripletsCsv,
   writeTripletsJsonl,
-  writeTripletsParquet,
-  type ExtractionOptions,
-  type RewardFunction,
   type Triplet,
   type TripletFilter,
 } from '@tradetrace/adapters';
-import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
-import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom } from '../cli-options.ts';
+import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
+import type { StoreAccess } from '../store-access/store-access.ts';
+import type { ExtractionSpec, TripletRequest } from '../store-access/triplet-request.ts';
 
 const FORMATS = ['jsonl', 'csv', 'parquet', 'agent-lightning', 'openai-chat', 'preference-pairs'] as const;
 type ExportFormat = (typeof FORMATS)[number];
@@ -40,8 +32,6 @@ const number = (message: string) => z.coerce.number({ error: message }).refine(N
 const ExportFlagsSchema = StorageFlagsSchema.extend({
   format: z.enum(FORMATS, { error: `must be one of ${FORMATS.join(', ')}` }),
   out: z.string().min(1).optional(),
-  endpoint: z.url({ error: 'must be the collector URL, e.g. http://127.0.0.1:4318' }).optional(),
-  token: z.string().min(1).optional(),
   since: z.string().optional(),
   until: z.string().optional(),
   service: z.string().optional(),
@@ -70,8 +60,6 @@ export function registerExportCommand(program: Command): void {
       .description('export (decision, context, reward) triplets')
       .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
       .option('--out <file>', 'output file (default: standard output; required for parquet)')
-      .option('--endpoint <url>', 'read from a running collector (GET /api/v1/triplets) instead of the data folder')
-      .option('--token <token>', 'read token for --endpoint (default: TRADETRACE_TOKEN)')
       .option('--since <time>', 'only decisions at or after this RFC 3339 time')
       .option('--until <time>', 'only decisions before this RFC 3339 time')
       .option('--service <name>', 'only decisions of this service.name')
@@ -96,14 +84,11 @@ export function registerExportCommand(program: Command): void {
       .option('--no-progress', 'no progress bar even on a terminal'),
   ).action(async (raw: unknown) => {
     const flags = parseOptions(ExportFlagsSchema, raw);
-    const filter = parseFilter(flags);
-    const options = await extractionOptions(flags);
+    const request: TripletRequest = { filter: parseFilter(flags), extraction: extractionSpec(flags) };
     if (flags.format === 'parquet' && !flags.out)
       throw new CliError('--out: parquet needs a file (the engine writes it)');
     const started = Date.now();
-    const count = flags.endpoint
-      ? await exportFromEndpoint(flags, filter, options)
-      : await exportFromStorage(flags, filter, options);
+    const count = await withStoreAccess(flags, (access) => exportTriplets(access, flags, request));
     const where = flags.out ? `to ${flags.out}` : 'to standard output';
     process.stderr.write(
       `tradetrace: wrote ${count ?? 'all'} ${flags.format} records ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
@@ -131,84 +116,24 @@ function parseFilter(flags: ExportFlags): TripletFilter {
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as TripletFilter;
 }
 
-async function extractionOptions(flags: ExportFlags): Promise<ExtractionOptions> {
-  const options: ExtractionOptions = {};
-  if (flags.horizon !== undefined) options.horizonSeconds = flags.horizon;
-  if (flags.matchByTime) options.matchByTime = true;
-  if (flags.gamma !== undefined) options.gamma = flags.gamma;
-  if (flags.rewardRule) {
-    try {
-      options.primaryRule = parsePrimaryRewardRule(flags.rewardRule);
-    } catch (error) {
-      throw new CliError(`--reward-rule: ${(error as Error).message}`);
-    }
-  }
-  if (flags.rewardFn)
-    options.rewardFunctions = await Promise.all(
-      flags.rewardFn.split(',').map((name) => loadRewardFunction(name.trim())),
-    );
-  return options;
+function extractionSpec(flags: ExportFlags): ExtractionSpec {
+  const spec: ExtractionSpec = {};
+  if (flags.horizon !== undefined) spec.horizonSeconds = flags.horizon;
+  if (flags.matchByTime) spec.matchByTime = true;
+  if (flags.gamma !== undefined) spec.gamma = flags.gamma;
+  if (flags.rewardRule) spec.rewardRule = flags.rewardRule;
+  if (flags.rewardFn) spec.rewardFn = flags.rewardFn.split(',').map((name) => name.trim());
+  return spec;
 }
 
-/** A preset by name, or the default export of a module (a custom reward function in TypeScript or JavaScript). */
-async function loadRewardFunction(name: string): Promise<RewardFunction> {
-  const preset = REWARD_PRESETS[name];
-  if (preset) return preset;
-  if (!/[./]/.test(name))
-    throw new CliError(
-      `--reward-fn: unknown preset "${name}"; presets: ${Object.keys(REWARD_PRESETS).join(', ')}, or a module path`,
-    );
-  const module = (await import(pathToFileURL(resolve(name)).href)) as { default?: Partial<RewardFunction> };
-  const fn = module.default;
-  if (!fn || typeof fn.compute !== 'function' || typeof fn.name !== 'string' || typeof fn.kind !== 'string') {
-    throw new CliError(`--reward-fn: ${name} must export default { name, kind, match, compute(triplet) }`);
-  }
-  return { match: 'decision_id', ...fn } as RewardFunction;
-}
-
-async function exportFromStorage(
+async function exportTriplets(
+  access: StoreAccess,
   flags: ExportFlags,
-  filter: TripletFilter,
-  options: ExtractionOptions,
+  request: TripletRequest,
 ): Promise<number | null> {
-  let storage: Storage;
-  try {
-    storage = await openStorage(storageOptionsFrom(flags));
-  } catch (error) {
-    if ((error as { code?: string }).code === 'TT_STORAGE_DATA_PATH_LOCKED') {
-      throw new CliError(
-        `${(error as Error).message}\n  e.g. tradetrace export --endpoint http://127.0.0.1:4318 --format ${flags.format}${flags.out ? ` --out ${flags.out}` : ''}`,
-      );
-    }
-    throw error;
-  }
-  try {
-    // An empty folder has no tables yet: create them so the export says "0" rather than failing.
-    await runMigrations(storage);
-    if (flags.format === 'parquet') return (await writeTripletsParquet(storage, flags.out!, filter, options)).count;
-    const total = showProgress(flags) ? await countDecisions(storage, filter) : 0;
-    return await writeFormat(flags, withProgress(readTriplets(storage, filter, options), flags, total));
-  } finally {
-    await storage.close();
-  }
-}
-
-async function exportFromEndpoint(
-  flags: ExportFlags,
-  filter: TripletFilter,
-  options: ExtractionOptions,
-): Promise<number> {
-  if (Object.keys(options).length > 0) {
-    throw new CliError(
-      '--horizon, --match-by-time, --reward-rule, --reward-fn and --gamma need the data itself (--data or --clickhouse-url); the collector serves triplets with the default rules',
-    );
-  }
-  if (flags.format === 'parquet')
-    throw new CliError(
-      '--format parquet is written by the engine: use --data (with the collector stopped) or --clickhouse-url',
-    );
-  const token = flags.token ?? (process.env.TRADETRACE_TOKEN || undefined);
-  return writeFormat(flags, withProgress(readTripletsFromEndpoint(flags.endpoint!, filter, token), flags, 0));
+  if (flags.format === 'parquet') return access.writeParquet(flags.out!, request);
+  const total = showProgress(flags) ? ((await access.countDecisions(request.filter)) ?? 0) : 0;
+  return writeFormat(flags, withProgress(access.triplets(request), flags, total));
 }
 
 function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Promise<number> {
@@ -235,7 +160,7 @@ function showProgress(flags: ExportFlags): boolean {
   return flags.progress && process.stderr.isTTY === true;
 }
 
-/** A progress bar on stderr when it is a terminal; a counter when the total is unknown (collector stream). */
+/** A progress bar on stderr when it is a terminal; a counter when the total is unknown (served by a collector). */
 async function* withProgress(
   triplets: AsyncIterable<Triplet>,
   flags: ExportFlags,

@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { collectReportData, renderReportHtml } from '@tradetrace/analytics';
-import { openStorage, runMigrations } from '@tradetrace/storage';
+import { renderReportHtml } from '@tradetrace/analytics';
 import { z } from 'zod';
-import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom } from '../cli-options.ts';
+import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import { addWindowFlags, WindowFlagsSchema } from './stats-command.ts';
 
 const ReportFlagsSchema = StorageFlagsSchema.extend(WindowFlagsSchema.shape).extend({
@@ -25,20 +24,15 @@ export function registerReportCommand(program: Command): void {
     ),
   ).action(async (raw: unknown) => {
     const flags = parseOptions(ReportFlagsSchema, raw);
-    const storage = await openStorage(storageOptionsFrom(flags));
-    try {
-      await runMigrations(storage);
-      const data = await collectReportData(
-        storage,
-        { since: flags.since, until: flags.until, mode: flags.mode },
-        flags.title,
-      );
+    await withStoreAccess(flags, async (access) => {
+      const data = await access.run('report', {
+        filter: { since: flags.since, until: flags.until, mode: flags.mode },
+        title: flags.title,
+      });
       await writeFile(flags.out, renderReportHtml(data));
       process.stderr.write(
         `wrote ${resolve(flags.out)} (${data.versions.length} versions, ${data.comparisons.length} comparisons); open it in a browser, no network needed\n`,
       );
-    } finally {
-      await storage.close();
-    }
+    });
   });
 }

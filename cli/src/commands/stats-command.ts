@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { computeVersionStats } from '@tradetrace/analytics';
-import { openStorage, runMigrations } from '@tradetrace/storage';
 import { z } from 'zod';
-import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom } from '../cli-options.ts';
+import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 
 /** `--since/--until/--mode`: the data window shared by stats, compare and report. */
 export function addWindowFlags(command: Command): Command {
@@ -46,10 +44,8 @@ export function registerStatsCommand(program: Command): void {
     ),
   ).action(async (raw: unknown) => {
     const flags = parseOptions(StatsFlagsSchema, raw);
-    const storage = await openStorage(storageOptionsFrom(flags));
-    try {
-      await runMigrations(storage);
-      const stats = await computeVersionStats(storage, {
+    await withStoreAccess(flags, async (access) => {
+      const stats = await access.run('stats', {
         since: flags.since,
         until: flags.until,
         mode: flags.mode,
@@ -94,8 +90,6 @@ export function registerStatsCommand(program: Command): void {
           ]),
         ),
       );
-    } finally {
-      await storage.close();
-    }
+    });
   });
 }

@@ -1,28 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import {
-  activateVersion,
-  addVersion,
-  applyAutoRollbackRule,
-  diffVersions,
-  getActiveVersion,
-  listVersions,
-  promoteVersion,
-  readAuditTrail,
-  rollbackVersion,
-  showVersion,
-} from '@tradetrace/analytics';
-import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
-import {
-  addStorageFlags,
-  parseOptions,
-  StorageFlagsSchema,
-  storageOptionsFrom,
-  type StorageFlags,
-} from '../cli-options.ts';
+import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import { formatTable } from './stats-command.ts';
 
 const defaultActor = () => {
@@ -35,16 +16,6 @@ const defaultActor = () => {
 
 const StrategyFlagSchema = StorageFlagsSchema.extend({ strategy: z.string().min(1, 'name the strategy') });
 const ActionFlagsSchema = StrategyFlagSchema.extend({ actor: z.string().min(1), reason: z.string().default('') });
-
-async function withStorage<T>(flags: StorageFlags, work: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openStorage(storageOptionsFrom(flags));
-  try {
-    await runMigrations(storage);
-    return await work(storage);
-  } finally {
-    await storage.close();
-  }
-}
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
@@ -89,12 +60,8 @@ export function registerVersionsCommand(program: Command): void {
       StorageFlagsSchema.extend({ strategy: z.string().min(1).optional(), json: z.boolean().default(false) }),
       raw,
     );
-    await withStorage(flags, async (storage) => {
-      const records = await listVersions(storage, flags.strategy);
-      const active = new Map<string, string | undefined>();
-      for (const name of new Set(records.map((r) => r.strategyName)))
-        active.set(name, (await getActiveVersion(storage, name))?.version);
-      const rows = records.map((r) => ({ ...r, active: active.get(r.strategyName) === r.version }));
+    await withStoreAccess(flags, async (access) => {
+      const rows = await access.run('versionsList', { strategy: flags.strategy });
       if (flags.json) return print(rows);
       process.stdout.write(
         formatTable(
@@ -120,13 +87,8 @@ export function registerVersionsCommand(program: Command): void {
       .argument('<version>', 'version id or unique prefix'),
   ).action(async (version: string, raw: unknown) => {
     const flags = parseOptions(StrategyFlagSchema, raw);
-    await withStorage(flags, async (storage) => {
-      const record = await showVersion(storage, flags.strategy, version);
-      const trail = (await readAuditTrail(storage, flags.strategy)).filter(
-        (e) => e.version === record.version || e.previousVersion === record.version,
-      );
-      const active = await getActiveVersion(storage, flags.strategy);
-      print({ ...record, active: active?.version === record.version, audit: trail });
+    await withStoreAccess(flags, async (access) => {
+      print(await access.run('versionsShow', { strategy: flags.strategy, version }));
     });
   });
 
@@ -149,11 +111,11 @@ export function registerVersionsCommand(program: Command): void {
       raw,
     );
     const config = await readConfigFile(flags.config);
-    await withStorage(flags, async (storage) => {
-      const { record, created } = await addVersion(storage, {
-        strategyName: flags.strategy,
+    await withStoreAccess(flags, async (access) => {
+      const { record, created } = await access.run('versionsAdd', {
+        strategy: flags.strategy,
         config: config as Record<string, never>,
-        parentVersion: flags.parent,
+        parent: flags.parent,
         note: flags.note,
         author: flags.author,
       });
@@ -173,9 +135,9 @@ export function registerVersionsCommand(program: Command): void {
       .argument('<version>', 'version id or prefix'),
   ).action(async (version: string, raw: unknown) => {
     const flags = parseOptions(ActionFlagsSchema, raw);
-    await withStorage(flags, async (storage) => {
-      const entry = await activateVersion(storage, {
-        strategyName: flags.strategy,
+    await withStoreAccess(flags, async (access) => {
+      const entry = await access.run('versionsActivate', {
+        strategy: flags.strategy,
         version,
         actor: flags.actor,
         reason: flags.reason,
@@ -200,14 +162,14 @@ export function registerVersionsCommand(program: Command): void {
       ActionFlagsSchema.extend({ force: z.boolean().default(false), minTrades: z.coerce.number().int().positive() }),
       raw,
     );
-    await withStorage(flags, async (storage) => {
-      const { entry, comparison } = await promoteVersion(storage, {
-        strategyName: flags.strategy,
+    await withStoreAccess(flags, async (access) => {
+      const { entry, comparison } = await access.run('versionsPromote', {
+        strategy: flags.strategy,
         version,
         actor: flags.actor,
         reason: flags.reason,
         force: flags.force,
-        comparison: { minTrades: flags.minTrades },
+        minTrades: flags.minTrades,
       });
       if (comparison) for (const reason of comparison.reasons) process.stderr.write(`  - ${reason}\n`);
       process.stdout.write(
@@ -221,9 +183,9 @@ export function registerVersionsCommand(program: Command): void {
   actionOptions(versions.command('rollback').description('re-activate the previously active version')).action(
     async (raw: unknown) => {
       const flags = parseOptions(ActionFlagsSchema, raw);
-      await withStorage(flags, async (storage) => {
-        const entry = await rollbackVersion(storage, {
-          strategyName: flags.strategy,
+      await withStoreAccess(flags, async (access) => {
+        const entry = await access.run('versionsRollback', {
+          strategy: flags.strategy,
           actor: flags.actor,
           reason: flags.reason,
         });
@@ -241,8 +203,8 @@ export function registerVersionsCommand(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (from: string, to: string, raw: unknown) => {
     const flags = parseOptions(StrategyFlagSchema.extend({ json: z.boolean().default(false) }), raw);
-    await withStorage(flags, async (storage) => {
-      const changes = await diffVersions(storage, flags.strategy, from, to);
+    await withStoreAccess(flags, async (access) => {
+      const changes = await access.run('versionsDiff', { strategy: flags.strategy, from, to });
       if (flags.json) return print(changes);
       if (changes.length === 0) process.stdout.write('no differences\n');
       for (const c of changes) {
@@ -276,11 +238,10 @@ export function registerVersionsCommand(program: Command): void {
       }),
       raw,
     );
-    await withStorage(flags, async (storage) => {
-      const decision = await applyAutoRollbackRule(storage, {
-        enabled: true,
-        strategyName: flags.strategy,
-        floorSharpe: flags.floor,
+    await withStoreAccess(flags, async (access) => {
+      const decision = await access.run('versionsAutoRollback', {
+        strategy: flags.strategy,
+        floor: flags.floor,
         window: flags.window,
         confidence: flags.confidence,
       });

@@ -1,35 +1,55 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import {
-  readTriplets,
-  TRIPLET_FILTER_QUERY_PARAMS,
-  tripletFilterFromQuery,
-  type TripletFilter,
-} from '@tradetrace/adapters';
+import { randomUUID } from 'node:crypto';
 import type { CollectorRoutePlugin } from '@tradetrace/collector';
-import { ZodError } from 'zod';
+import { PARQUET_COUNT_HEADER, STORE_API } from '../store-access/collector-store-access.ts';
+import { storageStoreAccess } from '../store-access/storage-store-access.ts';
+import { tripletRequestFromQuery } from '../store-access/triplet-request.ts';
+import { storeErrorAnswer } from './store-error-reply.ts';
 
 /**
- * `GET /api/v1/triplets?since=&until=&service=&strategy_version=&symbol=&mode=&only_rewarded=`: the triplets of the
- * collector's own storage as `application/x-ndjson`, one JSON object per line, streamed as they are read.
+ * `GET /api/v1/triplets?since=&until=&service=&strategy_version=&symbol=&mode=&only_rewarded=&horizon=&match_by_time=
+ * &reward_rule=&reward_fn=&gamma=`: the triplets of the collector's own storage as `application/x-ndjson`, one JSON
+ * object per line, streamed as they are read (in pages, so inserts run between them). `GET /api/v1/triplets.parquet`
+ * with the same parameters: the engine writes a Parquet file (in steps), sent back as the body.
  */
-export const tripletsRoute: CollectorRoutePlugin = (app, { storage }) => {
-  app.get('/api/v1/triplets', async (request, reply) => {
-    let filter: TripletFilter;
+export const tripletsRoute: CollectorRoutePlugin = (app, { storage, dataPath }) => {
+  // Served from the collector's storage without closing it: the access's close is never called.
+  const access = storageStoreAccess(storage, 'the collector');
+  app.get(STORE_API.triplets, async (request, reply) => {
     try {
-      filter = tripletFilterFromQuery(request.query as Record<string, string | undefined>);
+      const tripletRequest = tripletRequestFromQuery(request.query as Record<string, string | undefined>);
+      return reply.type('application/x-ndjson').send(Readable.from(ndjsonLines(access.triplets(tripletRequest))));
     } catch (error) {
-      if (!(error instanceof ZodError)) throw error;
-      const problems = error.issues.map((issue) => `${queryParamOf(issue.path[0])}: ${issue.message}`).join('; ');
-      return reply.code(400).send({ code: 'TT_QUERY_BAD_FILTER', message: `invalid triplet filter: ${problems}` });
+      const answer = storeErrorAnswer(error);
+      if (!answer) throw error;
+      return reply.code(400).send(answer);
     }
-    return reply.type('application/x-ndjson').send(Readable.from(ndjsonLines(readTriplets(storage, filter))));
+  });
+  app.get(STORE_API.parquet, async (request, reply) => {
+    const folder = join(dataPath, 'tradetrace-exports');
+    const file = join(folder, `${randomUUID()}.parquet`);
+    try {
+      const tripletRequest = tripletRequestFromQuery(request.query as Record<string, string | undefined>);
+      await mkdir(folder, { recursive: true });
+      const count = await access.writeParquet(file, tripletRequest);
+      const body = createReadStream(file);
+      body.once('close', () => void rm(file, { force: true }));
+      return reply
+        .type('application/vnd.apache.parquet')
+        .header(PARQUET_COUNT_HEADER, count === null ? '' : String(count))
+        .send(body);
+    } catch (error) {
+      await rm(file, { force: true });
+      const answer = storeErrorAnswer(error);
+      if (!answer) throw error;
+      return reply.code(400).send(answer);
+    }
   });
 };
 
 async function* ndjsonLines(items: AsyncIterable<unknown>): AsyncGenerator<string> {
   for await (const item of items) yield `${JSON.stringify(item)}\n`;
-}
-
-function queryParamOf(field: PropertyKey | undefined): string {
-  return TRIPLET_FILTER_QUERY_PARAMS[field as keyof typeof TRIPLET_FILTER_QUERY_PARAMS] ?? String(field ?? 'query');
 }

@@ -97,16 +97,18 @@ describe('tradetrace export', () => {
     ]);
   });
 
-  it('points at --endpoint when another process (a collector) holds the data folder', async () => {
+  it('names the process when another one that is not a serving collector holds the data folder', async () => {
     // The collector above runs in this very process, which the lock lets in; hold a folder from a real second process.
     const held = mkdtempSync(join(tmpdir(), 'tradetrace-held-'));
+    const storage = await openStorage({ dataPath: held });
+    await storage.client.command({ query: 'SELECT 1' });
+    await storage.close();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
     try {
       writeFileSync(join(held, 'tradetrace.lock'), String(holder.pid));
       const run = await tradetrace('export', '--data', held, '--format', 'jsonl', '--out', join(out, 'locked.jsonl'));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`in use by process ${holder.pid}`);
-      expect(run.stderr).toContain('tradetrace export --endpoint http://127.0.0.1:4318 --format jsonl');
     } finally {
       holder.kill();
       rmSync(held, { recursive: true, force: true });
@@ -120,9 +122,9 @@ describe('tradetrace export', () => {
     expect((await tradetrace('export', '--endpoint', collector!.url, '--since', 'yesterday')).stderr).toMatch(
       /--since: must be an RFC 3339 time/,
     );
-    expect((await tradetrace('export', '--endpoint', collector!.url, '--horizon', '15m')).stderr).toMatch(
-      /--horizon.*need the data itself/,
-    );
+    expect(
+      (await tradetrace('export', '--endpoint', collector!.url, '--token', READ, '--reward-fn', './reward.ts')).stderr,
+    ).toMatch(/--reward-fn: the module \.\/reward\.ts would run inside the collector, which runs presets only/);
   });
 
   it('reads the data folder once the collector is gone: jsonl with options, and Parquet written by the engine', async () => {

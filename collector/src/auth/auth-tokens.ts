@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CollectorConfigError } from '../collector-config.ts';
 
-/** What a token may do: write telemetry (`ingest`) or use the query API (`read`). */
-export type TokenRole = 'ingest' | 'read';
+/** What a token may do: write telemetry (`ingest`), use the query API (`read`), or also change the registry (`admin`). */
+export type TokenRole = 'ingest' | 'read' | 'admin';
 
 /** One configured bearer token. An ingest token may be bound to the one service or bot it may write as. */
 export interface AuthToken {
   token: string;
   role: TokenRole;
   binding?: { kind: 'service' | 'bot'; value: string };
+  /** The collector's own credential for tools of the user running it (not a configured token). */
+  local?: true;
 }
 
 const TOKEN = z
@@ -17,7 +19,7 @@ const TOKEN = z
   .regex(/^[A-Za-z0-9._~+/=-]{16,}$/, 'a token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = -');
 
 /**
- * Parses token entries: `TOKEN` (an ingest token), `read:TOKEN`, `ingest:TOKEN`, and a binding after `@`:
+ * Parses token entries: `TOKEN` (an ingest token), `read:TOKEN`, `admin:TOKEN`, `ingest:TOKEN`, and a binding after `@`:
  * `TOKEN@service:momentum-bot` or `TOKEN@bot:bot-7`. Entries are separated by commas or new lines; `#` starts a comment.
  */
 export function parseAuthTokens(text: string, source: string): AuthToken[] {
@@ -37,8 +39,8 @@ function parseEntry(entry: string, where: string): AuthToken {
   const colon = head.indexOf(':');
   const roleText = colon < 0 ? 'ingest' : head.slice(0, colon);
   const tokenText = colon < 0 ? head : head.slice(colon + 1);
-  if (roleText !== 'ingest' && roleText !== 'read')
-    throw new CollectorConfigError(`${where}: unknown role "${roleText}"; use ingest: or read:`);
+  if (roleText !== 'ingest' && roleText !== 'read' && roleText !== 'admin')
+    throw new CollectorConfigError(`${where}: unknown role "${roleText}"; use ingest:, read: or admin:`);
   const token = TOKEN.safeParse(tokenText);
   if (!token.success) throw new CollectorConfigError(`${where}: ${token.error.issues[0]?.message}`);
   const result: AuthToken = { token: token.data, role: roleText };

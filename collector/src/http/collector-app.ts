@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { AuthToken } from '../auth/auth-tokens.ts';
 import { AuthError, type RequestAuthorizer } from '../auth/request-authorizer.ts';
 import { IngestClosedError } from '../ingest/durable-ingest.ts';
@@ -63,7 +69,10 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
     bodyLimit,
     // Cut off clients that send a body too slowly, so they cannot hold a request slot forever.
     requestTimeout: 60_000,
-    ...(options.logger ? { loggerInstance: options.logger, disableRequestLogging: true } : { logger: false }),
+    // Request logging off through the log controller (the top-level option is deprecated and warns at start-up).
+    ...(options.logger
+      ? { loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }) }
+      : { logger: false }),
   });
 
   app.removeAllContentTypeParsers();

@@ -14,12 +14,7 @@ import { decodeTraceRequestJson } from '../otlp/otlp-json-decoder.ts';
 import { transcodeTraceRequest } from '../otlp/otlp-protobuf-span-transcoder.ts';
 import { mapToSpanRows } from '../otlp/span-row-mapper.ts';
 import { OtlpDecodeError } from '../otlp/decoded-spans.ts';
-
-/** Who a request says it comes from: one entry per resource, for token bindings. */
-export interface ResourceIdentity {
-  serviceName: string;
-  botId: string;
-}
+import { NamedIdentities } from '../otlp/named-identities.ts';
 
 /** A request's rows in RowBinary, in its signal's storage layout (SPAN_ROW_LAYOUT, LOG_ROW_LAYOUT): ready to insert. */
 export interface DecodedRows {
@@ -36,10 +31,9 @@ export interface DecodedBody {
   rejected: number;
   /** `partial_success` message, '' when everything was kept untouched. */
   message: string;
-  identities: ResourceIdentity[];
+  /** The services and bots the request's resources and stored items name, for token bindings. */
+  identities: NamedIdentities;
 }
-
-const BOT_ID_KEY = 'trading.bot.id';
 
 /** A request past one of the request-wide limits, refused whole before any row is stored (answered with 413). */
 export abstract class RequestOverLimitError extends Error {
@@ -103,7 +97,7 @@ export function decodeOtlpBody(
         spans,
         spans.itemCount,
         'spans',
-        spans.resources,
+        spans.identities,
       );
     }
     if (signal === 'traces') {
@@ -114,18 +108,18 @@ export function decodeOtlpBody(
       }));
       const itemCount = checkExtent(extent, limits, 'spans');
       const mapped = mapToSpanRows(resources, limits);
+      const identities = new NamedIdentities();
+      for (const resource of resources) identities.noteResource(resource.resourceAttributes);
+      for (const row of mapped.rows) {
+        identities.noteItem(row.SpanAttributes);
+        for (const attributes of row['Events.Attributes']) identities.noteItem(attributes);
+      }
       const rows = {
         signal,
         rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT),
         rowCount: mapped.rows.length,
       };
-      return result(
-        rows,
-        mapped,
-        itemCount,
-        'spans',
-        resources.map((r) => r.resourceAttributes),
-      );
+      return result(rows, mapped, itemCount, 'spans', identities);
     }
     const resources = encoding === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
     const extent = resources.map((r) => ({
@@ -134,14 +128,11 @@ export function decodeOtlpBody(
     }));
     const itemCount = checkExtent(extent, limits, 'log records');
     const mapped = mapToLogRows(resources, limits);
+    const identities = new NamedIdentities();
+    for (const resource of resources) identities.noteResource(resource.resourceAttributes);
+    for (const row of mapped.rows) identities.noteItem(row.LogAttributes);
     const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT), rowCount: mapped.rows.length };
-    return result(
-      rows,
-      mapped,
-      itemCount,
-      'log records',
-      resources.map((r) => r.resourceAttributes),
-    );
+    return result(rows, mapped, itemCount, 'log records', identities);
   } catch (error) {
     // Input so deep or large that the engine itself gives up is still the client's bad input, not our failure.
     if (error instanceof RangeError) throw new OtlpDecodeError(`the request could not be decoded: ${error.message}`);
@@ -184,16 +175,13 @@ function result(
   outcome: MappingOutcome,
   itemCount: number,
   itemName: string,
-  resources: Record<string, string>[],
+  identities: NamedIdentities,
 ): DecodedBody {
   return {
     decoded,
     itemCount,
     rejected: outcome.rejected,
     message: partialSuccessMessage(outcome, itemName),
-    identities: resources.map((attributes) => ({
-      serviceName: attributes['service.name'] ?? '',
-      botId: attributes[BOT_ID_KEY] ?? '',
-    })),
+    identities,
   };
 }

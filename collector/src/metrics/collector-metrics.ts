@@ -23,6 +23,8 @@ export interface CollectorMetrics {
   readonly deadLetters: Counter<'signal'>;
   /** Requests recognised as retries of an already spooled request and acknowledged without storing twice. */
   readonly dedupHits: Counter<'signal'>;
+  /** Health samples folded into the next one because ClickHouse did not take them for too long (collector_metrics). */
+  readonly healthSamplesFolded: Counter;
 }
 
 export function createCollectorMetrics(): CollectorMetrics {
@@ -95,6 +97,11 @@ export function createCollectorMetrics(): CollectorMetrics {
       name: 'tradetrace_collector_dedup_hits_total',
       help: 'Retried requests acknowledged without being stored twice',
       labelNames: ['signal'],
+      registers,
+    }),
+    healthSamplesFolded: new Counter({
+      name: 'tradetrace_collector_health_samples_folded_total',
+      help: 'Samples for collector_metrics folded into the next one while ClickHouse did not take them',
       registers,
     }),
   };

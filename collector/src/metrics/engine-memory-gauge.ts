@@ -11,8 +11,8 @@ export interface EngineMemorySampler {
  * MemoryTracking). For the embedded engine it lives in the collector's own process, so next to the process RSS and
  * the V8 heap it tells engine memory (inserts, merges, caches) from JavaScript memory.
  *
- * Sampled every `intervalMs` rather than read at each scrape: a scrape must never wait for the engine, which may be
- * the very one scraping (a ClickHouse `url()` table over /metrics, as the Grafana stack has) and would wait on itself.
+ * Sampled every `intervalMs` rather than read at each scrape: a scrape (or a health sample) must never wait for a
+ * busy engine.
  */
 export function sampleEngineMemory(registry: Registry, storage: Storage, intervalMs = 5_000): EngineMemorySampler {
   const gauge = new Gauge({

@@ -4,6 +4,7 @@ import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 import { limitName, MAX_REPEATED_ROW_BYTES, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
 import { MessagePositions } from './message-positions.ts';
+import { NamedIdentities } from './named-identities.ts';
 import { I64, LEN, readAnyValue, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
 import { isStorableTime, SPAN_PROBLEMS } from './span-row-mapper.ts';
@@ -14,8 +15,10 @@ export interface TranscodedSpans extends MappingOutcome {
   rowCount: number;
   /** Spans in the request, refused ones included. */
   itemCount: number;
-  /** Each resource's attributes, in request order (for token bindings). */
+  /** Each resource's attributes, in request order. */
   resources: Record<string, string>[];
+  /** The services and bots the resources and stored spans and span events name (for token bindings). */
+  identities: NamedIdentities;
   /** Bytes the rows repeat: each scope's resource and scope bytes times its spans (see MAX_REPEATED_ROW_BYTES). */
   repeatedBytes: number;
 }
@@ -111,6 +114,7 @@ class SpanTranscoder {
   private readonly event = new EventFields();
   private readonly link = new LinkFields();
   private readonly attributeScratch = new AttributeScratch();
+  private readonly identities = new NamedIdentities();
   // Readers pointed at one message after another: spans, their events and links, attributes, attribute values.
   private readonly spanReader: ProtobufWireReader;
   private readonly itemReader: ProtobufWireReader;
@@ -162,6 +166,7 @@ class SpanTranscoder {
       rowCount: this.rowCount,
       itemCount: this.itemCount,
       resources,
+      identities: this.identities,
       repeatedBytes,
     };
   }
@@ -170,6 +175,7 @@ class SpanTranscoder {
   private resourceSpans(start: number, end: number, scopes: LocatedScope[]): Record<string, string> {
     const attributes = emptyAttributes();
     const scopeSpans = this.headerAndChildren(start, end, (header) => readResource(header, attributes));
+    this.identities.noteResource(attributes);
     const shared = new RowBinaryWriter(256);
     shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
     shared.stringMap(attributes);
@@ -419,15 +425,16 @@ class SpanTranscoder {
   }
 
   /**
-   * A Map(String, String) of KeyValue messages: the first of a duplicated key wins, and (`limited`, for span and
-   * event attributes) only the first `maxAttributesPerItem` keys are kept, values cut at `maxAttributeValueLength`.
-   * Every value is checked, kept or not, as the JSON path decodes every one.
+   * A Map(String, String) of KeyValue messages: the first of a duplicated key wins, and (`ofItem`, for span and
+   * event attributes) only the first `maxAttributesPerItem` keys are kept, values cut at `maxAttributeValueLength`,
+   * and the service or bot the kept ones name is noted. Every value is checked, kept or not, as the JSON path
+   * decodes every one.
    */
-  private attributes(positions: MessagePositions, limited: boolean): void {
+  private attributes(positions: MessagePositions, ofItem: boolean): void {
     const scratch = this.attributeScratch;
     scratch.clear();
-    const maxKept = limited ? this.limits.maxAttributesPerItem : Number.POSITIVE_INFINITY;
-    const maxLength = limited ? this.limits.maxAttributeValueLength : Number.POSITIVE_INFINITY;
+    const maxKept = ofItem ? this.limits.maxAttributesPerItem : Number.POSITIVE_INFINITY;
+    const maxLength = ofItem ? this.limits.maxAttributeValueLength : Number.POSITIVE_INFINITY;
     for (let i = 0; i < positions.length; i += 1) {
       const reader = this.keyValueReader.at(positions.start(i), positions.end(i));
       let keyStart = ABSENT;
@@ -455,8 +462,10 @@ class SpanTranscoder {
       // Bytes are at least as many as characters: string bytes within the limit need no look at their characters.
       if (rendered === undefined && this.valueEnd - this.valueStart > maxLength)
         rendered = this.text({ start: this.valueStart, end: this.valueEnd });
-      if (rendered !== undefined)
-        scratch.add(this.body, keyStart, keyEnd, cut(rendered, maxLength, this.outcome), ABSENT, ABSENT);
+      if (rendered !== undefined) rendered = cut(rendered, maxLength, this.outcome);
+      // Where the key and value are already at hand: past its length check, an attribute costs nothing more here.
+      if (ofItem) this.identities.noteKeyValue(this.body, keyStart, keyEnd, rendered, this.valueStart, this.valueEnd);
+      if (rendered !== undefined) scratch.add(this.body, keyStart, keyEnd, rendered, ABSENT, ABSENT);
       else scratch.add(this.body, keyStart, keyEnd, undefined, this.valueStart, this.valueEnd);
     }
     const w = this.writer;

@@ -3,6 +3,7 @@ import {
   type AuthError,
   createRequestAuthorizer,
   insecureBindingWarning,
+  NamedIdentities,
   parseAuthTokens,
 } from '@tradetrace/collector';
 
@@ -58,15 +59,32 @@ describe('createRequestAuthorizer', () => {
   });
 
   describe('.checkIdentities', () => {
+    const named = (resources: Record<string, string>[], items: Record<string, string>[] = []) => {
+      const identities = new NamedIdentities();
+      for (const attributes of resources) identities.noteResource(attributes);
+      for (const attributes of items) identities.noteItem(attributes);
+      return identities;
+    };
+
     it('refuses a bound token writing as another bot', () => {
       const token = authorizer.authenticate('Bearer cccccccccccccccc', 'ingest');
-      expect(() => authorizer.checkIdentities(token, [{ serviceName: 's', botId: 'b-7' }])).not.toThrow();
+      const own = { 'service.name': 's', 'trading.bot.id': 'b-7' };
+      expect(() => authorizer.checkIdentities(token, named([own]))).not.toThrow();
       expect(() =>
-        authorizer.checkIdentities(token, [
-          { serviceName: 's', botId: 'b-7' },
-          { serviceName: 's', botId: 'b-8' },
-        ]),
+        authorizer.checkIdentities(token, named([own, { 'service.name': 's', 'trading.bot.id': 'b-8' }])),
       ).toThrow(/may only write as trading.bot.id="b-7"/);
+    });
+
+    it('refuses a bound token whose item names another bot, or an empty one, over its own resource', () => {
+      const token = authorizer.authenticate('Bearer cccccccccccccccc', 'ingest');
+      const own = { 'service.name': 's', 'trading.bot.id': 'b-7' };
+      expect(() => authorizer.checkIdentities(token, named([own], [{ 'trading.bot.id': 'b-7' }]))).not.toThrow();
+      expect(() => authorizer.checkIdentities(token, named([own], [{ 'trading.bot.id': 'b-8' }]))).toThrow(
+        /the request has trading.bot.id="b-8"/,
+      );
+      expect(() => authorizer.checkIdentities(token, named([own], [{ 'trading.bot.id': '' }]))).toThrow(
+        /the request has trading.bot.id=""/,
+      );
     });
   });
 });

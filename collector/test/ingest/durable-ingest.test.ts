@@ -113,6 +113,80 @@ describe('DurableIngest', () => {
     });
   });
 
+  describe('batching', () => {
+    /** The real sink, recording the rows of each INSERT. */
+    function countingSink() {
+      const real = createClickHouseRowSink(storage);
+      const inserts: number[] = [];
+      let inserted!: () => void;
+      const firstInsert = new Promise<void>((resolve) => (inserted = resolve));
+      const sink = {
+        ...real,
+        insert: async (batch: Parameters<typeof real.insert>[0]) => {
+          await real.insert(batch);
+          inserts.push(batch.rowCount);
+          inserted();
+        },
+      };
+      return { sink, inserts, firstInsert };
+    }
+
+    async function ingestWith(name: string, options: { minBatchRows: number; maxBatchDelayMs: number }) {
+      const counting = countingSink();
+      const spool = await WriteAheadSpool.open({ dir: join(dataPath, `spool-${name}`), maxBytes: 10_000_000 });
+      const ingest = new DurableIngest({
+        spool,
+        sink: counting.sink,
+        deadLetterDir: join(dataPath, 'dead'),
+        limits: LIMITS,
+        metrics: createCollectorMetrics(),
+        ...options,
+      });
+      ingest.start();
+      const accept = async (spans: number) => {
+        const body = (await traceRequestBodies({ service: name, spans })).protobuf;
+        return ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
+      };
+      return { ingest, accept, ...counting };
+    }
+
+    it('gathers requests into one INSERT until minBatchRows wait', async () => {
+      const { ingest, accept, inserts, firstInsert } = await ingestWith('gathered', {
+        minBatchRows: 15,
+        maxBatchDelayMs: 600_000,
+      });
+      for (let i = 0; i < 3; i += 1) expect(await accept(5)).toBe('spooled');
+      // The third request brought 15 rows: the INSERT starts without waiting out the delay or a drain.
+      expect(await Promise.race([firstInsert.then(() => true), sleep(10_000).then(() => false)])).toBe(true);
+      expect(inserts).toEqual([15]);
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      expect(await count('gathered')).toBe(15);
+    });
+
+    it('inserts fewer rows once the oldest has waited maxBatchDelayMs', async () => {
+      const { ingest, accept, inserts, firstInsert } = await ingestWith('delayed', {
+        minBatchRows: 1_000,
+        maxBatchDelayMs: 200,
+      });
+      expect(await accept(5)).toBe('spooled');
+      expect(await Promise.race([firstInsert.then(() => true), sleep(10_000).then(() => false)])).toBe(true);
+      expect(inserts).toEqual([5]);
+      await ingest.stop();
+    });
+
+    it('does not hold the rows of a drain or of an answer that waits for its INSERT', async () => {
+      const { ingest, accept, inserts } = await ingestWith('not-held', {
+        minBatchRows: 1_000,
+        maxBatchDelayMs: 600_000,
+      });
+      expect(await accept(5)).toBe('spooled');
+      expect(await ingest.drain(10_000)).toBe(true);
+      expect(inserts).toEqual([5]);
+      await ingest.stop();
+    });
+  });
+
   describe('.accept', () => {
     /** A real sink whose INSERTs wait until the test lets them through. */
     function gatedSink() {

@@ -110,4 +110,39 @@ describe('ClickHouse outage, disk budget and poison batches', () => {
       reason: expect.stringMatching(/refused as poison/),
     });
   });
+
+  it('dead-letters a request the embedded engine itself refuses (a table constraint), and inserts those behind it', async () => {
+    const { client, table } = t.collector.storage;
+    await client.command({
+      query: `ALTER TABLE ${table('otel_traces')} ADD CONSTRAINT no_engine_poison CHECK ServiceName != 'engine-poison'`,
+    });
+    try {
+      const deadLettersBefore = await metric(t, 'tradetrace_collector_dead_letters_total', 'signal="traces"');
+      // Held while ClickHouse is "down", so that the three requests go in as one batch, the refused one in the middle.
+      t.faults.inject({ kind: 'down' });
+      const send = async (service: string, spans: number) =>
+        (await post(`${t.collector.url}/v1/traces`, (await traceRequestBodies({ service, spans })).protobuf, PROTOBUF))
+          .status;
+      expect(await send('before-engine-poison', 4)).toBe(200);
+      expect(await send('engine-poison', 2)).toBe(200);
+      expect(await send('after-engine-poison', 6)).toBe(200);
+      t.faults.inject({ kind: 'none' });
+      expect(await t.collector.drain(20_000)).toBe(true);
+
+      expect(await t.count('otel_traces', 'before-engine-poison')).toBe(4);
+      expect(await t.count('otel_traces', 'after-engine-poison')).toBe(6);
+      expect(await t.count('otel_traces', 'engine-poison')).toBe(0);
+      expect(await metric(t, 'tradetrace_collector_dead_letters_total', 'signal="traces"')).toBe(deadLettersBefore + 1);
+      const folder = join(t.dataPath, 'dead-letter');
+      const reasons = readdirSync(folder)
+        .filter((f) => f.endsWith('.reason.json'))
+        .map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')) as { rowCount: number; reason: string });
+      expect(reasons.find((r) => /no_engine_poison/.test(r.reason))).toMatchObject({
+        rowCount: 2,
+        reason: expect.stringMatching(/^ClickHouse refused the rows: .*VIOLATED_CONSTRAINT/),
+      });
+    } finally {
+      await client.command({ query: `ALTER TABLE ${table('otel_traces')} DROP CONSTRAINT no_engine_poison` });
+    }
+  });
 });

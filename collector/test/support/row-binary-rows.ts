@@ -42,6 +42,10 @@ export function rowsFromRowBinary<Row extends object>(bytes: Buffer, layout: Row
         case 'uint64':
           row[column.name] = Number(BigInt.asUintN(64, int64()));
           break;
+        case 'float64':
+          at += 8;
+          row[column.name] = bytes.readDoubleLE(at - 8);
+          break;
         case 'nanoseconds':
           row[column.name] = int64().toString();
           break;

@@ -7,13 +7,14 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import { startCollector, type RunningCollector } from '@tradetrace/collector';
 import { collectReportData, computeVersionStats, renderReportHtml } from '@tradetrace/analytics';
 import { runDemo, type DemoResult } from '@tradetrace/demo';
+import { init } from '@tradetrace/sdk';
+import { openStorage, type Storage } from '@tradetrace/storage';
 import {
   ALL_VALUE,
   expandPanelSql,
   type QueryContext,
   type TemplateVariableState,
 } from '../support/clickhouse-plugin-macros.ts';
-import { collectorMetricsStatements } from '../support/collector-metrics-table.ts';
 import { linkedQueries, queryPanels, readDashboardFiles, variableSql, type Panel } from '../support/dashboard-files.ts';
 
 /** Column names and ClickHouse types of a result, as the plugin's backend sees them. */
@@ -32,6 +33,10 @@ const PANELS_WITHOUT_DEMO_DATA: Record<string, string> = {
   'tradetrace-collector-health/Log records and error spans': 'the demo sends no log records and no span ends in error',
 };
 
+/** How often the test's collectors write their health samples, and how long the collector stays stopped in between. */
+const HEALTH_INTERVAL_MS = 100;
+const OUTAGE_MS = 3_000;
+
 /** Dashboards of the bots' trading (not of the collector): on the demo's data every panel has rows with every value set. */
 const TRADING_DASHBOARDS = [
   'tradetrace-strategy-performance',
@@ -40,6 +45,8 @@ const TRADING_DASHBOARDS = [
   'tradetrace-llm-calls',
 ];
 
+/** The start of a time series row's interval, in ms. */
+const at = (row: Record<string, unknown>) => Date.parse(String(row.time));
 const isTime = (type: string) => /^(Nullable\()?(DateTime|Date)/.test(type);
 const isNumber = (type: string) => /^(Nullable\()?(LowCardinality\()?(U?Int\d+|Float\d+|Decimal|Bool)/.test(type);
 const isText = (type: string) => /^(Nullable\()?(LowCardinality\()?(Nullable\()?String/.test(type);
@@ -49,18 +56,26 @@ const dashboards = readDashboardFiles();
 describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, plugin macros expanded)", () => {
   let dataPath: string;
   let collector: RunningCollector;
+  /** The engine the panels are read from once every collector has stopped. */
+  let storage: Storage;
   let timeRange: Pick<QueryContext, 'from' | 'to' | 'intervalSeconds'>;
   let demo: DemoResult;
+  /** When the test's collector ran, stopped and ran again (ms since the epoch). */
+  const runs = { firstStarted: 0, stopped: 0, restarted: 0, stoppedAgain: 0 };
 
   async function query(sql: string, settings: ClickHouseSettings = {}): Promise<QueryResult> {
-    const result = await collector.storage.client.query({ query: sql, format: 'JSON', clickhouse_settings: settings });
+    const result = await (storage ?? collector.storage).client.query({
+      query: sql,
+      format: 'JSON',
+      clickhouse_settings: settings,
+    });
     return result.json<QueryResult['data'][number]>() as unknown as Promise<QueryResult>;
   }
 
   /**
    * Runs a query as Grafana's ClickHouse user may: readonly=1 (no writes, no temporary tables, no table functions).
-   * The embedded engine keeps the setting for the rest of its session, so every write (the collector's inserts)
-   * happens in beforeAll, before the first of these.
+   * The embedded engine keeps the setting for the rest of its session; the panels are read with every collector
+   * stopped (beforeAll), as the collector-health dashboard must work then.
    */
   const run = (sql: string) => query(sql, { readonly: '1' });
 
@@ -69,14 +84,16 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
     // Orders and fills included: the demo trades on a simulated exchange (seeded: with seed 3 at this size, one of
     // its orders is rejected and one limit order canceled).
     demo = await runDemo({ dataPath, candles: 45, seed: 3, log: () => {} });
-    // A collector on the demo's folder, with auth on as in the stack: its engine answers the panels, and its /metrics
-    // (read token) feeds the collector-health panels through the same URL table the stack creates.
+    // A collector on the demo's folder, with auth on as in the stack, writing its health history every 100 ms.
     const ingestToken = randomBytes(18).toString('hex');
     const readToken = randomBytes(18).toString('hex');
-    collector = await startCollector({ port: 0, dataPath, authTokens: `${ingestToken},read:${readToken}` });
-    for (const statement of collectorMetricsStatements(`${collector.url}/metrics`, readToken)) {
-      await collector.storage.client.command({ query: statement });
-    }
+    runs.firstStarted = Date.now();
+    collector = await startCollector({
+      port: 0,
+      dataPath,
+      authTokens: `${ingestToken},read:${readToken}`,
+      healthIntervalMs: HEALTH_INTERVAL_MS,
+    });
     // One undecodable request, so the rejection panels have a real counter to read.
     const refused = await fetch(`${collector.url}/v1/traces`, {
       method: 'POST',
@@ -84,6 +101,17 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       body: new Uint8Array([0xff, 0xff, 0xff]),
     });
     expect(refused.status).toBe(400);
+    await sendThroughCollector(ingestToken);
+    // The collector goes down, stays down, runs again for a moment and stops: the dashboard is read after that.
+    await collector.close();
+    runs.stopped = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    runs.restarted = Date.now();
+    const again = await startCollector({ port: 0, dataPath, healthIntervalMs: HEALTH_INTERVAL_MS });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await again.close();
+    runs.stoppedAgain = Date.now();
+    storage = await openStorage({ dataPath });
 
     const bounds = (
       await run(
@@ -96,8 +124,37 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
     timeRange = { from, to, intervalSeconds: Math.max(1, Math.round((to.getTime() - from.getTime()) / 1000 / 100)) };
   }, 180_000);
 
+  /**
+   * The demo ran on a collector of its own: this one gets a few requests of its own while it runs (spans outside any
+   * trading operation, so the trading panels still show the demo alone), for its spool and insert history.
+   */
+  async function sendThroughCollector(ingestToken: string): Promise<void> {
+    const tt = init({
+      serviceName: 'demo-paper-bot',
+      endpoint: collector.url,
+      headers: { authorization: `Bearer ${ingestToken}` },
+      scheduledDelayMillis: 10,
+      shutdownOnExit: false,
+    });
+    const probes = 4;
+    for (let i = 0; i < probes; i++) {
+      tt.tracer.startSpan('collector health probe').end();
+      await tt.forceFlush();
+    }
+    await tt.shutdown();
+    // The collector acknowledges once the spans are durable; they reach the table a moment later.
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const [row] = (await query(`SELECT count() AS n FROM otel.otel_traces WHERE SpanName = 'collector health probe'`))
+        .data;
+      if (Number(row?.n) === probes) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the ${probes} probe spans did not reach otel_traces`);
+  }
+
   afterAll(async () => {
     await collector?.close();
+    await storage?.close();
     if (dataPath) rmSync(join(dataPath, '..'), { recursive: true, force: true });
   });
 
@@ -204,7 +261,7 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Versions side by side')!;
       const variables = await resolveVariables(board, 'all');
       const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
-      const stats = await computeVersionStats(collector.storage, {
+      const stats = await computeVersionStats(storage, {
         since: timeRange.from.toISOString(),
         until: timeRange.to.toISOString(),
       });
@@ -311,7 +368,7 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
     });
 
     it('the HTML report has data in every section on the demo data', async () => {
-      const data = await collectReportData(collector.storage);
+      const data = await collectReportData(storage);
       expect(data.versions).toHaveLength(2);
       for (const version of data.versions) {
         expect(version.stats.trades, version.label).toBeGreaterThan(1);
@@ -345,13 +402,100 @@ describe("every dashboard panel's SQL on the demo's data (embedded ClickHouse, p
       ).data;
       expect(rows.reduce((sum, row) => sum + Number(row.rewards), 0)).toBe(Number(emitted!.rewards));
     });
+  });
 
-    it("the collector-health panels read the collector's own /metrics", async () => {
-      const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-collector-health');
-      const panel = queryPanels(dashboards[board]!.dashboard).find((p) => p.title === 'Rejections by reason')!;
-      const variables = await resolveVariables(board, 'all');
-      const rows = (await run(expandPanelSql(panel.targets![0]!.rawSql!, { ...timeRange, variables }))).data;
-      expect(rows).toContainEqual({ signal: 'traces', reason: 'undecodable', items: 1 });
+  describe('collector health, read with the collector stopped (history it wrote into ClickHouse)', () => {
+    const board = dashboards.findIndex((d) => d.dashboard.uid === 'tradetrace-collector-health');
+    const panels = queryPanels(dashboards[board]!.dashboard);
+    const historyPanels = panels.filter((p) => p.targets!.some((t) => t.rawSql!.includes('collector_metrics')));
+    /** From before the demo to now, in 1-second intervals: the outage spans whole intervals. */
+    const healthContext = async (): Promise<QueryContext> => ({
+      from: timeRange.from,
+      to: new Date(Date.now() + 1_000),
+      intervalSeconds: 1,
+      variables: await resolveVariables(board, 'all'),
+    });
+    const rowsOf = async (title: string) =>
+      (await run(expandPanelSql(panels.find((p) => p.title === title)!.targets![0]!.rawSql!, await healthContext())))
+        .data;
+
+    it('no panel reads a URL table or url(): only MergeTree tables of the otel database and system.parts', async () => {
+      expect(historyPanels.length).toBeGreaterThanOrEqual(10);
+      for (const panel of panels) {
+        const sql = panel.targets!.map((t) => t.rawSql!).join('\n');
+        expect(sql, panel.title).not.toMatch(/\b(url|urlCluster|remote|file|s3)\s*\(/i);
+        for (const [, database, table] of sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)\.(\w+)/gi)) {
+          const [engine] = (
+            await run(`SELECT engine FROM system.tables WHERE database = '${database}' AND name = '${table}'`)
+          ).data;
+          expect(String(engine?.engine), `${panel.title}: ${database}.${table}`).toMatch(/MergeTree$|^SystemParts$/);
+        }
+      }
+      expect(JSON.stringify(dashboards[board]!.dashboard)).not.toMatch(/tradetrace_ops|\/metrics'/);
+    });
+
+    for (const title of historyPanels.map((p) => p.title)) {
+      it(`"${title}" returns the stored history and shows the outage`, async () => {
+        const panel = panels.find((p) => p.title === title)!;
+        const rows = await rowsOf(title);
+        expect(rows.length, title).toBeGreaterThan(0);
+        if (panel.type === 'stat') {
+          for (const value of Object.values(rows[0]!)) expect(Number.isFinite(Number(value)), title).toBe(true);
+        }
+        if (panel.type !== 'timeseries') return;
+        const values = (row: Record<string, unknown>) =>
+          Object.entries(row)
+            .filter(([name]) => name !== 'time')
+            .map(([, value]) => value);
+        // Intervals of the run hold samples (one at start, one at stop, one every 100 ms); intervals wholly inside the
+        // outage hold none.
+        const running = rows.filter((r) => at(r) + 1_000 > runs.firstStarted && at(r) < runs.stopped);
+        const down = rows.filter((r) => at(r) >= runs.stopped && at(r) + 1_000 <= runs.restarted);
+        expect(running.length, title).toBeGreaterThan(0);
+        expect(down.length, title).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / 1_000) - 1);
+        const reported = (value: unknown) => value !== null && Number(value) !== 0;
+        expect(
+          running.some((r) => values(r).some(reported)),
+          title,
+        ).toBe(true);
+        for (const row of down) expect(values(row).filter(reported), `${title} at ${String(row.time)}`).toEqual([]);
+      });
+    }
+
+    it('"Items per second" and "Collector reports" draw a gap (null) and zero reports where the collector was down', async () => {
+      const items = await rowsOf('Items per second');
+      const reports = await rowsOf('Collector reports');
+      const downInterval = (rows: Record<string, unknown>[]) =>
+        rows.find((r) => at(r) >= runs.stopped && at(r) + 1_000 <= runs.restarted);
+      expect(downInterval(items)).toMatchObject({
+        accepted_spans: null,
+        accepted_log_records: null,
+        rejected_items: null,
+        stored_rows: null,
+      });
+      expect(Number(downInterval(reports)?.reports)).toBe(0);
+      // Reports again from the restart on: 1 s of 100 ms samples, plus the one at start and the one at stop.
+      const afterRestart = reports.filter((r) => at(r) + 1_000 > runs.restarted);
+      expect(afterRestart.reduce((sum, r) => sum + Number(r.reports), 0)).toBeGreaterThanOrEqual(2);
+    });
+
+    it('"Last report" says how long ago the collector last wrote, counted from its stop', async () => {
+      const [row] = await rowsOf('Last report');
+      const seconds = Number(row!.seconds_since_last_report);
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      expect(seconds * 1_000).toBeLessThanOrEqual(Date.now() - runs.stoppedAgain + 2 * HEALTH_INTERVAL_MS + 1_000);
+      const collectors = await rowsOf('Collectors');
+      // The demo's collector, then the test's collector twice (a new port each run).
+      expect(collectors.length).toBe(3);
+    });
+
+    it('counts every span accepted and the one refused request, across the runs', async () => {
+      const [accepted] = await rowsOf('Accepted spans');
+      const [stored] = (await run('SELECT count() AS spans FROM otel.otel_traces')).data;
+      expect(Number(accepted!.spans)).toBe(Number(stored!.spans));
+      expect(await rowsOf('Rejections by reason')).toEqual([{ signal: 'traces', reason: 'undecodable', items: 1 }]);
+      expect(Number((await rowsOf('Rejected items'))[0]!.items)).toBe(1);
+      expect(Number((await rowsOf('Spool bytes'))[0]!.spool_bytes)).toBe(0);
     });
   });
 });

@@ -124,23 +124,44 @@ function tokenStart(chars: string): string {
   return `(?<!\\\\)(?:(?<=\\\\[nrt])|(?<![${chars}]))`;
 }
 
+/** Names that mark a secret, as regex alternatives: `api_key`, `apiKey` and `api-key` are one name. */
+const API_KEY_NAMES = ['api[_-]?key', 'apikey', 'api[_-]?secret', 'secret[_-]?key', 'client[_-]?secret', 'secret'];
+const PASSWORD_NAMES = ['password', 'passwd', 'passphrase'];
+const WALLET_KEY_NAMES = ['private[_-]?key', 'privkey', 'mnemonic', 'seed[_-]?phrase'];
+const TOKEN_NAMES = ['access[_-]?token', 'auth[_-]?token', 'refresh[_-]?token'];
+const SECRET_NAMES = [...API_KEY_NAMES, ...PASSWORD_NAMES, ...WALLET_KEY_NAMES, ...TOKEN_NAMES];
+
+const anyOf = (alternatives: readonly string[]): string => `(?:${alternatives.join('|')})`;
+
 /** Attribute keys whose value is a secret whatever it looks like (`exchange.api_key`, `wallet.private_key`, ...). */
-const SECRET_KEY_NAME =
-  /(?:^|[._-])(?:api[_-]?key|apikey|api[_-]?secret|secret|secret[_-]?key|client[_-]?secret|password|passwd|passphrase|private[_-]?key|privkey|mnemonic|seed[_-]?phrase|access[_-]?token|auth[_-]?token|refresh[_-]?token|authorization)$/i;
+const SECRET_KEY_NAME = new RegExp(String.raw`(?:^|[._-])${anyOf([...SECRET_NAMES, 'authorization'])}$`, 'i');
 
 /** `api_key=...`, `"apiSecret": "..."`, `password: ...`: the name is kept, the value replaced. */
-const ASSIGNMENT =
-  /((?:[A-Za-z0-9]+[_.-])*(?:api[_-]?key|apikey|api[_-]?secret|secret[_-]?key|client[_-]?secret|secret|password|passwd|passphrase|private[_-]?key|privkey|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|mnemonic|seed[_-]?phrase)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)(?!\[REDACTED)([^\s"'&,;}\]\\]+)/gi;
+const ASSIGNMENT = (() => {
+  const dottedPrefix = String.raw`(?:[A-Za-z0-9]+[_.-])*`; // exchange.api_key, binance_secret
+  const quote = String.raw`(?:\\?["'])?`; // a quote, or a JSON-escaped one inside a message
+  const separator = String.raw`\s*[:=]\s*`;
+  const name = `${dottedPrefix}${anyOf([...SECRET_NAMES, 'session[_-]?token'])}`;
+  const value = String.raw`[^\s"'&,;}\]\\]+`;
+  return new RegExp(String.raw`(${name}${quote}${separator}${quote})(?!\[REDACTED)(${value})`, 'gi');
+})();
 /** Secrets in URL query strings: `?token=...&signature=...`. */
-const QUERY_SECRET =
-  /([?&](?:token|access_token|key|apikey|api_key|secret|signature|sig|password)=)(?!\[REDACTED)([^&\s#"']+)/gi;
+const QUERY_SECRET = new RegExp(
+  String.raw`([?&]${anyOf(['token', 'access_token', 'key', 'apikey', 'api_key', 'secret', 'signature', 'sig', 'password'])}=)(?!\[REDACTED)([^&\s#"']+)`,
+  'gi',
+);
 /** `Authorization: Bearer <token>` and bare `Bearer <token>`. */
 const BEARER = new RegExp(`${tokenStart('A-Za-z0-9_')}(Bearer\\s+)(?!\\[REDACTED)[A-Za-z0-9\\-._~+/]{8,}=*`, 'gi');
 /** JSON Web Tokens anywhere. */
 const JWT = new RegExp(`${tokenStart('A-Za-z0-9_')}eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*`, 'g');
 /** Provider API keys with a recognisable prefix (OpenAI/Anthropic/DeepSeek `sk-`, GitHub, Slack). */
 const PREFIXED_API_KEY = new RegExp(
-  `${tokenStart('A-Za-z0-9_')}(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})`,
+  `${tokenStart('A-Za-z0-9_')}${anyOf([
+    'sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}', // OpenAI, Anthropic, DeepSeek
+    'gh[pousr]_[A-Za-z0-9]{30,}', // GitHub tokens
+    'github_pat_[A-Za-z0-9_]{30,}',
+    'xox[abpr]-[A-Za-z0-9-]{10,}', // Slack
+  ])}`,
   'g',
 );
 /** 32-byte (or longer) hex: EVM private keys, with or without 0x. Transaction hashes look the same and go too. */

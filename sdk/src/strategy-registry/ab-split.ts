@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { StrategyVersion } from '../strategy/strategy-version.ts';
 import type { FeatureFlagAssignment } from '../trading-context.ts';
+import { describeIssues } from '../validation-issues.ts';
 
 const PROVIDER_NAME = 'tradetrace';
 
@@ -68,10 +69,7 @@ function unitPoint(seed: string | number, key: string, unit: string): number {
 /** Splits decisions between strategy versions by weight, per symbol or per decision. Throws on bad options (at setup, not while trading). */
 export function createAbSplit<Config>(options: AbSplitOptions<Config>): AbSplit<Config> {
   const parsed = AbSplitOptionsSchema.safeParse(options);
-  if (!parsed.success)
-    throw new TypeError(
-      `invalid A/B split: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
-    );
+  if (!parsed.success) throw new TypeError(`invalid A/B split: ${describeIssues(parsed.error)}`);
   const total = options.variants.reduce((sum, v) => sum + v.weight, 0);
   const assignments = options.variants.map((variant) => ({
     strategy: variant.version,

@@ -11,6 +11,8 @@ import { llmPricesMigration } from './010-llm-prices.ts';
 import { llmCallsMigration } from './011-llm-calls.ts';
 import { strategyVersionsMigration } from './020-strategy-versions.ts';
 import { strategyVersionAuditMigration } from './021-strategy-version-audit.ts';
+import { searchRunsMigration } from './026-search-runs.ts';
+import { collectorMetricsMigration } from './030-collector-metrics.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in version order. Append only: a released migration is never edited. */
@@ -28,4 +30,6 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   llmCallsMigration,
   strategyVersionsMigration,
   strategyVersionAuditMigration,
+  searchRunsMigration,
+  collectorMetricsMigration,
 ];

@@ -11,6 +11,7 @@ export const TTL_COLUMNS = {
   trading_positions: 'toDateTime(Timestamp)',
   trading_rewards: 'toDateTime(Timestamp)',
   llm_calls: 'toDateTime(Timestamp)',
+  collector_metrics: 'toDate(Timestamp)',
 } as const;
 
 export type TtlTable = keyof typeof TTL_COLUMNS;

@@ -48,6 +48,9 @@ function appendRowBinary<Row extends object>(
         case 'uint64':
           writer.uint64(value as number);
           break;
+        case 'float64':
+          writer.float64(value as number);
+          break;
         case 'nanoseconds':
           writer.int64FromDecimal(value as string);
           break;

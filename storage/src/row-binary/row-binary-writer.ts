@@ -31,6 +31,12 @@ export class RowBinaryWriter {
     this.position += 8;
   }
 
+  float64(value: number): void {
+    this.reserve(8);
+    this.buffer.writeDoubleLE(value, this.position);
+    this.position += 8;
+  }
+
   /** A signed 64-bit integer. */
   int64(value: bigint): void {
     this.reserve(8);

@@ -3,6 +3,7 @@ export type ColumnEncoding =
   | 'string'
   | 'uint8'
   | 'uint64'
+  | 'float64'
   /** DateTime64(9) from unix-epoch nanoseconds in decimal. */
   | 'nanoseconds'
   | 'stringMap'

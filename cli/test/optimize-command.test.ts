@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { syntheticCandles } from '../../analytics/test/search/fixtures/synthetic-market.ts';
+
+const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+const BOT = fileURLToPath(new URL('../../analytics/test/search/fixtures/momentum-bot.ts', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+describe('tradetrace optimize (as a process)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tradetrace-optimize-cli-'));
+  const data = join(root, 'data');
+  const csv = join(root, 'candles.csv');
+  const space = join(root, 'space.json');
+  writeFileSync(
+    csv,
+    [
+      'timestamp,open,high,low,close,volume',
+      ...syntheticCandles(300, { seed: 4, phi: 0 }).map((c) =>
+        [c.timestamp, c.open, c.high, c.low, c.close, c.volume].join(','),
+      ),
+    ].join('\n'),
+  );
+  writeFileSync(space, JSON.stringify({ lookback: [1, 2], threshold: { min: 0, max: 0.002, step: 0.002 } }));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('--json prints trials, the selection, PBO, the promotion and the reasons; the trials are registered', () => {
+    const args = ['--bot', BOT, '--csv', csv, '--space', space, '--seed', '3', '--cscv-blocks', '8', '--data', data];
+    const result = run('optimize', ...args, '--json', '--promote', '--run-id', 'cli-run');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const answer = JSON.parse(result.stdout);
+    expect(answer.trials).toHaveLength(4);
+    for (const trial of answer.trials) {
+      expect(Object.keys(trial)).toEqual(['trial', 'version', 'config', 'in_sample', 'out_of_sample']);
+      expect(trial.in_sample).toHaveProperty('dsr');
+      expect(trial.out_of_sample).toHaveProperty('sharpe');
+    }
+    expect(answer.selected).toMatchObject({ trials: 4 });
+    expect(answer.selected).toHaveProperty('dsr');
+    expect(answer.selected).toHaveProperty('psr');
+    expect(answer.selected).toHaveProperty('min_trl');
+    expect(answer.pbo).toMatchObject({ blocks: 8, combinations: 70 });
+    expect(answer.promoted).toBeNull();
+    expect(answer.reasons.length).toBeGreaterThan(0);
+
+    const versions = run('versions', 'list', '--strategy', 'momentum', '--json', '--data', data);
+    expect(
+      JSON.parse(versions.stdout)
+        .map((v: { version: string }) => v.version)
+        .sort(),
+    ).toEqual(answer.trials.map((t: { version: string }) => t.version).sort());
+    const stats = run('stats', '--mode', 'backtest', '--json', '--data', data);
+    expect(
+      JSON.parse(stats.stdout).filter((s: { strategy_name: string }) => s.strategy_name === 'momentum'),
+    ).toHaveLength(4);
+  });
+
+  it('names the bad flag before running anything', () => {
+    const base = ['optimize', '--bot', BOT, '--csv', csv, '--space', space, '--data', data];
+    expect(run(...base, '--holdout', '1.5').stderr).toMatch(/--holdout: must be between 0 and 1/);
+    expect(run(...base, '--cscv-blocks', '5').stderr).toMatch(/--cscv-blocks: must be even/);
+    expect(run(...base, '--search', 'anneal').stderr).toMatch(/--search: /);
+    expect(run(...base, '--csv', csv, '--symbol', 'A/B').stderr).toMatch(/--symbol: 1 symbols for 2 --csv files/);
+    writeFileSync(join(root, 'bad-space.json'), JSON.stringify({ lookback: [1, -2] }));
+    const rejected = run(...base.slice(0, 5), '--space', join(root, 'bad-space.json'), '--data', data);
+    expect(rejected.status).toBe(1);
+    expect(rejected.stderr).toMatch(/strategy "momentum" rejects the config .*field "lookback"/);
+    expect(rejected.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
