@@ -6,7 +6,9 @@ import { readTriplets, writeTripletsJsonl } from '@tradetrace/adapters';
 import { computeVersionStats, FillModelSchema, replayCandles, type VersionStats } from '@tradetrace/analytics';
 import { init } from '@tradetrace/sdk';
 import { z } from 'zod';
+import { withExchangeExecution } from './exchange-execution.ts';
 import { LLM_CONFIG, llmBot, momentum, RULE_CONFIG, ruleBot } from './demo-strategies.ts';
+import { SimulatedExchange, type ExchangeActivity } from './simulated-exchange.ts';
 import { startSimulatedLlmServer, type SimulatedLlmServer } from './simulated-llm-server.ts';
 import { generateCandles, type MarketSpec } from './synthetic-market.ts';
 
@@ -32,6 +34,8 @@ type ResolvedDemoOptions = z.output<typeof DemoOptionsSchema>;
 export interface DemoResult {
   decisions: number;
   closedPositions: number;
+  /** What the simulated exchanges did with the bot's orders, all runs together. */
+  exchange: ExchangeActivity;
   /** Per-version statistics read back from ClickHouse (embedded mode only). */
   versions?: VersionStats[];
   /** The triplets file (embedded mode only). */
@@ -123,13 +127,26 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
       `bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`,
     );
 
-    const runs = markets.flatMap(({ symbol, candles }) =>
+    const exchanges: SimulatedExchange[] = [];
+    const runs = markets.flatMap(({ symbol, candles }, marketIndex) =>
       [
         { bot: ruleBot, config: RULE_CONFIG },
         { bot: llmBot(client, tt, symbol), config: LLM_CONFIG },
-      ].map(({ bot, config }) =>
-        replayCandles({
-          bot,
+      ].map(({ bot, config }, botIndex) => {
+        // Each run sends its orders to a simulated exchange of its own, seeded per run: the same orders every time.
+        const exchange = new SimulatedExchange({
+          seed: o.seed * 101 + marketIndex * 2 + botIndex,
+          idPrefix: `demo-${symbol.split('/')[0]!.toLowerCase()}-${config.engine}`,
+        });
+        exchanges.push(exchange);
+        return replayCandles({
+          bot: withExchangeExecution(bot, {
+            tt,
+            exchange,
+            symbol,
+            exchangeName: 'hyperliquid',
+            notional: fill.positionNotional,
+          }),
           config,
           candles,
           symbol,
@@ -139,18 +156,28 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
           tt,
           mode: 'paper',
           exchange: 'hyperliquid',
-        }),
-      ),
+        });
+      }),
     );
     const results = await Promise.all(runs);
     await tt.shutdown();
     const decisions = results.reduce((n, r) => n + r.decisions, 0);
     const closedPositions = results.reduce((n, r) => n + r.trades.length, 0);
+    const exchange = sumActivity(exchanges.map((e) => e.activity()));
     o.log(`bot: ${decisions} decisions, ${closedPositions} closed positions; spans sent to the collector`);
-    return { decisions, closedPositions };
+    o.log(
+      `exchange (simulated): ${exchange.orders} orders (${exchange.rejected} rejected, ${exchange.canceled} canceled), ${exchange.fills} fills, ${exchange.fees.toFixed(2)} in fees`,
+    );
+    return { decisions, closedPositions, exchange };
   } finally {
     await llmServer?.close();
   }
+}
+
+function sumActivity(all: ExchangeActivity[]): ExchangeActivity {
+  const total: ExchangeActivity = { orders: 0, rejected: 0, canceled: 0, fills: 0, fees: 0 };
+  for (const a of all) for (const key of Object.keys(total) as (keyof ExchangeActivity)[]) total[key] += a[key];
+  return total;
 }
 
 function printVersionTable(rows: VersionStats[], engines: Map<string, string>, log: (line: string) => void): void {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '@tradetrace/collector';
+import { openStorage } from '@tradetrace/storage';
 import { runDemo } from '../src/run-demo.ts';
 
 describe('runDemo (small size, end to end on the embedded engine)', () => {
@@ -50,11 +51,53 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     expect(lines.some((l) => l.includes('triplets: 270'))).toBe(true);
   });
 
+  it('trades on the simulated exchange: every order and fill reaches the store, linked to its decision', async () => {
+    const dataPath = join(root, 'orders');
+    const result = await runDemo({ dataPath, candles: 60, seed: 3, log: () => {} });
+    const { exchange } = result;
+    expect(exchange.orders).toBeGreaterThan(0);
+    expect(exchange.fills).toBeGreaterThan(0);
+    expect(exchange.fees).toBeGreaterThan(0);
+    const storage = await openStorage({ dataPath });
+    try {
+      const rows = async (sql: string) =>
+        (await storage.client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, string | number>>();
+      const [orders] = await rows(`SELECT countIf(Operation = 'submit_order') AS submitted,
+          countIf(Operation = 'submit_order' AND Status = 'rejected') AS rejected,
+          countIf(Operation = 'cancel_order') AS canceled, countIf(DecisionId = '') AS unlinked,
+          countIf(Operation = 'submit_order' AND Type = 'limit') AS limits
+        FROM ${storage.table('trading_orders')}`);
+      expect(Number(orders!.submitted)).toBe(exchange.orders);
+      expect(Number(orders!.rejected)).toBe(exchange.rejected);
+      expect(Number(orders!.canceled)).toBe(exchange.canceled);
+      expect(Number(orders!.limits)).toBeGreaterThan(0);
+      expect(Number(orders!.unlinked)).toBe(0);
+      const [fills] =
+        await rows(`SELECT count() AS fills, sum(FeeCost) AS fees, groupUniqArray(FeeCurrency) AS currencies,
+          countIf(f.DecisionId = d.DecisionId) AS of_decisions
+        FROM ${storage.table('trading_fills')} AS f
+        LEFT JOIN ${storage.table('trading_decisions')} AS d ON d.DecisionId = f.DecisionId`);
+      expect(Number(fills!.fills)).toBe(exchange.fills);
+      expect(Number(fills!.of_decisions)).toBe(exchange.fills);
+      expect(Number(fills!.fees)).toBeCloseTo(exchange.fees, 6);
+      expect(fills!.currencies).toEqual(['USDC']);
+      // Partial fills: some orders took more than one fill.
+      const [partial] = await rows(
+        `SELECT countIf(n > 1) AS orders FROM (SELECT OrderId, count() AS n FROM ${storage.table('trading_fills')} GROUP BY OrderId)`,
+      );
+      expect(Number(partial!.orders)).toBeGreaterThan(0);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('starts from an empty folder on every run', async () => {
     const first = await runDemo({ dataPath: join(root, 'again'), candles: 30, log: () => {} });
     const second = await runDemo({ dataPath: join(root, 'again'), candles: 30, log: () => {} });
     expect(second.decisions).toBe(first.decisions);
     expect(second.triplets!.count).toBe(first.triplets!.count);
+    // Seeded: the same orders, fills and fees every run.
+    expect(second.exchange).toEqual(first.exchange);
   });
 
   it('with an endpoint, only runs the bot and sends everything to that collector', async () => {

@@ -326,6 +326,23 @@ describe('orders and fills (CCXT shapes)', () => {
       [A.ATTR_TRADING_DECISION_ID]: 'd-3',
     });
   });
+
+  it("links a cancel made outside any decision to the order's decision, and to its submit span", async () => {
+    const { tt, spans } = sdk();
+    await tt.submitOrder(
+      { symbol: 'BTC/USDT', type: 'limit', side: 'buy', amount: 1, price: 90_000, decisionId: 'd-4' },
+      () => ({
+        id: 'o-2',
+        status: 'open',
+      }),
+    );
+    await tt.cancelOrder({ orderId: 'o-2', symbol: 'BTC/USDT' }, () => ({ id: 'o-2', status: 'canceled' }));
+    const all = await spans();
+    const submit = all.find((s) => s.name === 'submit_order BTC/USDT')!;
+    const cancel = all.find((s) => s.name === 'cancel_order BTC/USDT')!;
+    expect(cancel.attributes[A.ATTR_TRADING_DECISION_ID]).toBe('d-4');
+    expect(cancel.links.map((l) => l.context.spanId)).toEqual([submit.spanContext().spanId]);
+  });
 });
 
 describe('position close and reward functions', () => {

@@ -101,15 +101,18 @@ export class OrderTracer {
   }
 
   async cancelOrder<R>(input: CancelOrderInput, cancel: () => R | Promise<R>): Promise<R> {
+    let decisionId = input.decisionId;
     const span = guarded(
       this.core.reporter,
       'cancelOrder',
       () => {
         const remembered = this.core.orders.get(input.orderId);
+        // Outside any decision (a later clean-up of resting orders), the cancel belongs to the order's decision.
+        decisionId ??= activeDecision()?.id ?? remembered?.decisionId;
         const attributes: Attributes = {
           [A.ATTR_TRADING_SYMBOL]: input.symbol,
           [A.ATTR_TRADING_ORDER_ID]: input.orderId,
-          ...this.linkAttributes(input),
+          ...this.linkAttributes({ ...input, decisionId }),
         };
         return this.startSpan(
           'cancel_order',
@@ -127,7 +130,7 @@ export class OrderTracer {
     } catch (error) {
       recordSpanError(span, error);
       span.end();
-      this.notify('cancel_order', input.decisionId, input.symbol, undefined, error);
+      this.notify('cancel_order', decisionId, input.symbol, undefined, error);
       throw error;
     }
     guarded(
@@ -138,7 +141,7 @@ export class OrderTracer {
         span.end();
         this.notify(
           'cancel_order',
-          input.decisionId,
+          decisionId,
           input.symbol,
           isOrderLike(result) ? (result as Record<string, unknown>) : undefined,
         );
