@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { GOALS, meetsGoal } from './benchmark-goals.ts';
 import { runCollectorBenchmark } from './collector-benchmark.ts';
 import { machineInfo } from './machine-info.ts';
+import { runOptimizeBenchmark } from './optimize-benchmark.ts';
 import { measuredOnce, type Figures } from './repeated-measurement.ts';
 import { runScaleBenchmark, type ScaleRow } from './scale-benchmark.ts';
 import { runSdkBenchmark } from './sdk-benchmark.ts';
 
-const SUITES = ['sdk', 'collector', 'adapters', 'scale'] as const;
+const SUITES = ['sdk', 'collector', 'adapters', 'scale', 'optimize'] as const;
 type Suite = (typeof SUITES)[number];
 
 const FlagsSchema = z.object({
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     collector: async () => void Object.assign(measured, await runCollectorBenchmark({ quick })),
     adapters: async () => void Object.assign(measured, measuredOnce(await runAdaptersBenchmarkProcess(quick))),
     scale: async () => void (scale = await runScaleBenchmark({ quick, maxSpans: scaleMax })),
+    optimize: async () => void Object.assign(measured, await runOptimizeBenchmark({ quick })),
   };
   for (const suite of only) {
     process.stderr.write(`bench: ${suite}${quick ? ' (quick)' : ''}...\n`);

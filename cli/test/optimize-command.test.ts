@@ -10,7 +10,8 @@ const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 const BOT = fileURLToPath(new URL('../../analytics/test/search/fixtures/momentum-bot.ts', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
-describe('tradetrace optimize (as a process)', () => {
+// Every case spawns the CLI (and most start a collector on the embedded engine): slow on a busy machine.
+describe('tradetrace optimize (as a process)', { timeout: 300_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), 'tradetrace-optimize-cli-'));
   const data = join(root, 'data');
   const csv = join(root, 'candles.csv');
@@ -65,6 +66,9 @@ describe('tradetrace optimize (as a process)', () => {
     expect(run(...base, '--cscv-blocks', '5').stderr).toMatch(/--cscv-blocks: must be even/);
     expect(run(...base, '--search', 'anneal').stderr).toMatch(/--search: /);
     expect(run(...base, '--csv', csv, '--symbol', 'A/B').stderr).toMatch(/--symbol: 1 symbols for 2 --csv files/);
+    const missing = run('optimize', '--bot', join(root, 'nope.js'), '--csv', csv, '--space', space, '--data', data);
+    expect(missing.stderr).toMatch(/cannot import the bot module .*nope\.js/);
+    expect(missing.stderr).not.toMatch(/at .*:\d+:\d+/);
     writeFileSync(join(root, 'bad-space.json'), JSON.stringify({ lookback: [1, -2] }));
     const rejected = run(...base.slice(0, 5), '--space', join(root, 'bad-space.json'), '--data', data);
     expect(rejected.status).toBe(1);

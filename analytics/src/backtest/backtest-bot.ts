@@ -21,7 +21,7 @@ export interface BacktestDecision {
 
 /**
  * A bot the backtest harness can replay. A module given to `runBacktests` default-exports one; each worker thread
- * imports it, so it must not hold state between runs outside `decide`'s inputs.
+ * imports it once and replays several versions with it, so it must not hold state outside `decide`'s inputs.
  */
 export interface BacktestBot<Config = unknown> {
   /** The strategy: validates each version's config and makes its content-hash id (the SDK's `defineStrategy`). */

@@ -7,6 +7,7 @@ import { sharpeStandardError } from '../statistics/sharpe-inference.ts';
 import { wilsonInterval } from '../statistics/wilson-interval.ts';
 import { computeVersionStats, finiteOrNull, sharpeEstimate } from '../version-stats/compute-version-stats.ts';
 import { parseInput } from '../analytics-error.ts';
+import { readLatestSearchRuns } from '../search/search-run-store.ts';
 import { StatsFilterSchema, type StatsFilter } from '../version-stats/stats-filter.ts';
 import { readPrimaryRewards, readTradeSeries, versionKey } from '../version-stats/trading-table-queries.ts';
 import type { ReportData, ReportLlmModel, ReportVersion } from './report-data.ts';
@@ -132,9 +133,10 @@ export async function collectReportData(
     };
   });
   const comparisonFilter = { since: resolved.since, until: resolved.until, mode: resolved.mode };
-  const [llmModels, comparisons] = await Promise.all([
+  const [llmModels, comparisons, searches] = await Promise.all([
     readLlmModels(storage, resolved),
     strategyComparisons(storage, versions, comparisonFilter),
+    readLatestSearchRuns(storage, resolved.strategyName),
   ]);
-  return { title, generatedAt: new Date().toISOString(), versions, llmModels, comparisons };
+  return { title, generatedAt: new Date().toISOString(), versions, llmModels, comparisons, searches };
 }

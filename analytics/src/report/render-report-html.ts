@@ -1,5 +1,7 @@
 import { readChartJsBundle } from './chart-library.ts';
+import { escapeHtml, fmt } from './html-text.ts';
 import type { ReportData } from './report-data.ts';
+import { SEARCH_PAGE_SCRIPT, searchSection } from './render-search-section.ts';
 
 /** Library code inside a <script> element: a `</script` would end the element early. */
 function scriptSafe(code: string): string {
@@ -10,13 +12,6 @@ function scriptSafe(code: string): string {
 function jsonScriptSafe(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const fmt = (value: number | null | undefined, digits = 3) =>
-  value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
 function statsTable(data: ReportData): string {
   const head = [
@@ -151,8 +146,10 @@ ${statsTable(data)}
 </div>
 <h2>LLM calls</h2>
 ${llmSection}
+${searchSection(data.searches)}
 <script>${scriptSafe(chartLibrary)}</script>
 <script type="application/json" id="report-data">${jsonScriptSafe(data)}</script>
+<script>${SEARCH_PAGE_SCRIPT}</script>
 <script>${PAGE_SCRIPT}</script>
 </body></html>
 `;

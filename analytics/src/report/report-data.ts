@@ -1,4 +1,5 @@
 import type { VersionComparison } from '../comparison/version-comparison.ts';
+import type { SearchRunResult } from '../search/search-result.ts';
 import type { VersionStats } from '../version-stats/version-stats.ts';
 
 /** An estimate with its 95% interval (null bounds when undefined). */
@@ -41,4 +42,6 @@ export interface ReportData {
   versions: ReportVersion[];
   llmModels: ReportLlmModel[];
   comparisons: VersionComparison[];
+  /** The latest `tradetrace optimize` run of each strategy in the store. */
+  searches: SearchRunResult[];
 }

@@ -103,7 +103,18 @@ interface FinishedTrial extends Candidate {
 }
 
 async function loadBot(botModule: string): Promise<BacktestBot> {
-  const module = (await import(pathToFileURL(resolve(botModule)).href)) as { default?: BacktestBot };
+  let module: { default?: BacktestBot };
+  try {
+    module = await import(pathToFileURL(resolve(botModule)).href);
+  } catch (error) {
+    throw new AnalyticsError(
+      'TT_ANALYTICS_BAD_INPUT',
+      `cannot import the bot module ${botModule}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
   const bot = module.default;
   if (!bot || typeof bot.decide !== 'function' || typeof bot.strategy?.version !== 'function')
     throw new AnalyticsError(

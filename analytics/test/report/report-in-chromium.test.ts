@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData } from '../../src/report/collect-report-data.ts';
 import type { ReportData } from '../../src/report/report-data.ts';
 import { renderReportHtml } from '../../src/report/render-report-html.ts';
+import type { SearchRunResult } from '../../src/search/search-result.ts';
+import { writeSearchRun } from '../../src/search/search-run-store.ts';
 import { llmCallRow, tradeRows } from '../support/trading-span-rows.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +31,49 @@ if (!haveChromium && !process.env.CI) {
 }
 
 const T0 = Date.parse('2026-04-01T00:00:00Z');
+
+/** A stored search run of 4 trials, as `tradetrace optimize` writes it. */
+function searchRun(): SearchRunResult {
+  const period = (sharpe: number) => ({ candles: 100, sharpe, psr: 0.5, trades: 10, total_pnl: 1 });
+  const trials = [0.1, 0.05, -0.02, 0.2].map((sharpe, i) => ({
+    trial: i + 1,
+    version: `5ea7c4000${i}`,
+    config: { lookback: i + 1 },
+    in_sample: { ...period(sharpe), dsr: 0.3 + i / 10 },
+    out_of_sample: period(sharpe / 2),
+  }));
+  return {
+    run_id: 'search-test',
+    strategy: 'momentum',
+    search: 'grid',
+    seed: 1,
+    interrupted: false,
+    markets: [{ symbol: 'BTC/USDT', candles: 300 }],
+    holdout: {
+      fraction: 0.3,
+      start_time: '2026-04-01T03:30:00.000Z',
+      in_sample_candles: 210,
+      out_of_sample_candles: 90,
+    },
+    trials,
+    selected: {
+      ...trials[3]!,
+      sharpe: 0.2,
+      psr: 0.9,
+      dsr: 0.6,
+      trials: 4,
+      sharpe_variance: 0.01,
+      min_trl: 70,
+      out_of_sample: trials[3]!.out_of_sample,
+    },
+    pbo: { value: 0.25, blocks: 4, combinations: 6, logits: [-0.5, 0.4, 0.9, 1.2, 0.3, 0.7] },
+    active: null,
+    gate: [{ test: 'dsr', passed: false, detail: 'deflated Sharpe ratio 0.600 (needs ≥ 0.95)' }],
+    promoted: null,
+    reasons: ['dsr failed: deflated Sharpe ratio 0.600 (needs ≥ 0.95)'],
+    selected_equity: { equity: Array.from({ length: 300 }, (_, i) => 1 + i / 1000), holdout_start: 210 },
+  };
+}
 let dir: string;
 let storage: Storage;
 let data: ReportData;
@@ -64,6 +109,7 @@ beforeAll(async () => {
   for (let i = 0; i < 20; i++)
     rows.push(llmCallRow(i % 2 ? 'gpt-4o-mini' : 'deepseek-chat', T0 + i * 1000, 300 + i * 25, 800, 120));
   await insertSpanRows(storage, rows);
+  await writeSearchRun(storage, searchRun());
   data = await collectReportData(storage, {}, 'Report <test> & co');
   htmlPath = join(dir, 'report.html');
   writeFileSync(htmlPath, renderReportHtml(data));
@@ -84,6 +130,14 @@ describe('report', () => {
     expect(['promote B', 'keep A', 'not enough evidence']).toContain(data.comparisons[0]!.verdict);
     for (const v of data.versions)
       expect(v.winRate.lower! <= v.winRate.value! && v.winRate.value! <= v.winRate.upper!).toBe(true);
+  });
+
+  it('has a search section when a search run is stored', () => {
+    expect(data.searches.map((r) => r.run_id)).toEqual(['search-test']);
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toContain('<h2>Strategy search</h2>');
+    expect(html).toContain('grid search search-test → <strong>nothing promoted</strong>');
+    expect(html).toContain('PBO 0.250 (CSCV, S = 4, 6 combinations)');
   });
 
   it('is one self-contained file: no external script, stylesheet or image', () => {
@@ -128,6 +182,9 @@ describe('report', () => {
           'chart-sharpe': 2,
           'chart-llm-latency': 2,
           'chart-llm-cost': 1,
+          'chart-search-scatter-0': 2,
+          'chart-search-logits-0': 1,
+          'chart-search-equity-0': 2,
         });
         const screenshot = join(dir, 'report.png');
         await page.screenshot({ path: screenshot, fullPage: true });

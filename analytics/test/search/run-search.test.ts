@@ -42,7 +42,8 @@ const answer = (r: SearchRunResult) => ({
   equity: r.selected_equity,
 });
 
-describe('runSearch', () => {
+// Each test runs dozens of real backtests in worker threads; on a busy 2-core machine that takes minutes, not seconds.
+describe('runSearch', { timeout: 300_000 }, () => {
   // First, so no version is active yet: nothing may be promoted on data without an edge.
   it('promotes nothing on random walks (several seeds)', async () => {
     for (const seed of [11, 13, 14]) {
