@@ -37,6 +37,7 @@ export {
   type RegistryActionInput,
 } from './registry/strategy-registry.ts';
 export { diffConfigs, type ConfigChange } from './registry/config-diff.ts';
+export { listUnregisteredVersions, type UnregisteredVersion } from './registry/unregistered-versions.ts';
 export {
   AUDIT_ACTIONS,
   type AuditAction,

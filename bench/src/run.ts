@@ -7,13 +7,14 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { GOALS, meetsGoal } from './benchmark-goals.ts';
 import { runCollectorBenchmark } from './collector-benchmark.ts';
+import { runServedExportBenchmark } from './served-export-benchmark.ts';
 import { machineInfo } from './machine-info.ts';
 import { runOptimizeBenchmark } from './optimize-benchmark.ts';
 import { measuredOnce, type Figures } from './repeated-measurement.ts';
 import { runScaleBenchmark, type ScaleRow } from './scale-benchmark.ts';
 import { runSdkBenchmark } from './sdk-benchmark.ts';
 
-const SUITES = ['sdk', 'collector', 'adapters', 'scale', 'optimize'] as const;
+const SUITES = ['sdk', 'collector', 'served', 'adapters', 'scale', 'optimize'] as const;
 type Suite = (typeof SUITES)[number];
 
 const FlagsSchema = z.object({
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const runners: Record<Suite, () => Promise<void>> = {
     sdk: async () => void Object.assign(measured, await runSdkBenchmark({ quick })),
     collector: async () => void Object.assign(measured, await runCollectorBenchmark({ quick })),
+    served: async () => void Object.assign(measured, await runServedExportBenchmark({ quick })),
     adapters: async () => void Object.assign(measured, measuredOnce(await runAdaptersBenchmarkProcess(quick))),
     scale: async () => void (scale = await runScaleBenchmark({ quick, maxSpans: scaleMax })),
     optimize: async () => void Object.assign(measured, await runOptimizeBenchmark({ quick })),

@@ -37,9 +37,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const userError = error instanceof CliError || (error as { code?: string }).code?.startsWith('TT_');
+    const code = (error as { code?: unknown }).code;
+    const catalogued = typeof code === 'string' && code.startsWith('TT_');
+    // The code (docs/errors.md) ends the line, so a user can look it up and scripts can match it.
     const message =
-      userError && !argv.includes('--verbose') ? (error as Error).message : String((error as Error).stack ?? error);
+      (error instanceof CliError || catalogued) && !argv.includes('--verbose')
+        ? `${(error as Error).message}${catalogued ? ` (${code})` : ''}`
+        : String((error as Error).stack ?? error);
     process.stderr.write(`tradetrace: ${message}\n`);
     return 1;
   }

@@ -17,7 +17,7 @@ describe('lockDataPath', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('refuses a folder held by another live process, pointing at --endpoint', () => {
+  it('refuses a folder held by another live process, naming it and what to do', () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'tradetrace.lock'), String(process.ppid));
     let error: unknown;
@@ -28,7 +28,7 @@ describe('lockDataPath', () => {
     }
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).code).toBe('TT_STORAGE_DATA_PATH_LOCKED');
-    expect((error as StorageError).message).toMatch(/--endpoint/);
+    expect((error as StorageError).message).toMatch(/in use by process \d+ .*try again, or stop it/);
     expect(readFileSync(join(dir, 'tradetrace.lock'), 'utf8')).toBe(String(process.ppid));
   });
 

@@ -113,7 +113,10 @@ ORDER BY strategy_name, created_at DESC, version`,
   return rows.map(toRecord);
 }
 
-/** A version by id or unique id prefix; TT_ANALYTICS_VERSION_NOT_FOUND when none or several match. */
+/** How many candidate ids an ambiguous or unknown version id lists. */
+const CANDIDATES = 10;
+
+/** A version by id or unique id prefix; TT_ANALYTICS_VERSION_NOT_FOUND, listing candidates, when none or several match. */
 export async function showVersion(
   storage: Storage,
   strategyName: string,
@@ -122,15 +125,21 @@ export async function showVersion(
   const rows = await selectRows<VersionRow>(
     storage,
     `SELECT ${VERSION_COLUMNS} FROM ${storage.table(VERSIONS_TABLE)} FINAL
-WHERE strategy_name = {name:String} AND startsWith(version, {prefix:String}) ORDER BY version LIMIT 2`,
+WHERE strategy_name = {name:String} AND startsWith(version, {prefix:String}) ORDER BY version LIMIT ${CANDIDATES + 1}`,
     { name: strategyName, prefix: versionOrPrefix },
   );
   const [row] = rows;
   if (rows.length !== 1 || row === undefined || versionOrPrefix === '') {
+    // Like git: an ambiguous or unknown id names the candidates rather than guessing.
+    const known =
+      rows.length > 1 ? rows.map((r) => r.version) : (await listVersions(storage, strategyName)).map((r) => r.version);
+    const candidates = `${known.slice(0, CANDIDATES).join(', ')}${known.length > CANDIDATES ? ', …' : ''}`;
     const why =
       rows.length > 1
-        ? `several versions start with "${versionOrPrefix}": give more digits`
-        : `no such version; see \`tradetrace versions list --strategy ${strategyName}\``;
+        ? `several versions start with "${versionOrPrefix}": ${candidates}; give more digits`
+        : known.length > 0
+          ? `no such version; registered: ${candidates} (\`tradetrace versions list --strategy ${strategyName}\`)`
+          : `no such version; the strategy has no registered version yet (\`tradetrace versions add\`)`;
     throw new AnalyticsError(
       'TT_ANALYTICS_VERSION_NOT_FOUND',
       `strategy "${strategyName}" version "${versionOrPrefix}": ${why}`,

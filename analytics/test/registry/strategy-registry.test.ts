@@ -90,6 +90,12 @@ describe('strategy registry', () => {
       expect((await showVersion(storage, 'mean-revert', id.slice(0, 6))).version).toBe(id);
       await expect(showVersion(storage, 'mean-revert', 'zzzz')).rejects.toThrow(/no such version/);
     });
+
+    it('lists the registered candidates when the id is unknown', async () => {
+      await expect(showVersion(storage, 'mean-revert', 'zzzz')).rejects.toThrow(
+        new RegExp(`registered: .*${strategyVersionId(V2)}`),
+      );
+    });
   });
 
   describe('.diffVersions', () => {

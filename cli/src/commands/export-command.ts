@@ -133,7 +133,7 @@ async function exportTriplets(
 ): Promise<number | null> {
   if (flags.format === 'parquet') return access.writeParquet(flags.out!, request);
   const total = showProgress(flags) ? ((await access.countDecisions(request.filter)) ?? 0) : 0;
-  return writeFormat(flags, withProgress(access.triplets(request), flags, total));
+  return writeFormat(flags, withProgress(await access.triplets(request), flags, total));
 }
 
 function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Promise<number> {

@@ -66,15 +66,19 @@ export function registerVersionsCommand(program: Command): void {
       process.stdout.write(
         formatTable(
           ['strategy', 'version', 'active', 'parent', 'created', 'author', 'note'],
-          rows.map((r) => [
-            r.strategyName,
-            r.version,
-            r.active ? '*' : '',
-            r.parentVersion ?? '',
-            r.createdAt,
-            r.author,
-            r.note,
-          ]),
+          rows.map((r) =>
+            r.registered
+              ? [r.strategyName, r.version, r.active ? '*' : '', r.parentVersion ?? '', r.createdAt, r.author, r.note]
+              : [
+                  r.strategyName,
+                  r.version,
+                  r.active ? '*' : '',
+                  '',
+                  r.firstSeen,
+                  '',
+                  `not registered: ${r.decisions} decisions in spans (config unknown; \`versions add\`)`,
+                ],
+          ),
         ),
       );
     });

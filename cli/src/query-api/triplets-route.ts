@@ -17,11 +17,12 @@ import { storeErrorAnswer } from './store-error-reply.ts';
  */
 export const tripletsRoute: CollectorRoutePlugin = (app, { storage, dataPath }) => {
   // Served from the collector's storage without closing it: the access's close is never called.
-  const access = storageStoreAccess(storage, 'the collector');
+  const access = storageStoreAccess(storage, 'the collector', false);
   app.get(STORE_API.triplets, async (request, reply) => {
     try {
       const tripletRequest = tripletRequestFromQuery(request.query as Record<string, string | undefined>);
-      return reply.type('application/x-ndjson').send(Readable.from(ndjsonLines(access.triplets(tripletRequest))));
+      const triplets = await access.triplets(tripletRequest);
+      return reply.type('application/x-ndjson').send(Readable.from(ndjsonLines(triplets)));
     } catch (error) {
       const answer = storeErrorAnswer(error);
       if (!answer) throw error;

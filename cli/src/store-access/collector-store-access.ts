@@ -41,7 +41,7 @@ export function collectorStoreAccess(baseUrl: string, token: string | undefined)
     }
     if (response.ok && response.body) return response;
     const text = await response.text();
-    let answer: { code?: string; message?: string } = {};
+    let answer: { code?: unknown; message?: string } = {};
     try {
       answer = JSON.parse(text) as typeof answer;
     } catch {
@@ -53,7 +53,7 @@ export function collectorStoreAccess(baseUrl: string, token: string | undefined)
         `${where} refused the request (${response.status}): ${answer.message ?? text}; give a token with --token or TRADETRACE_TOKEN (an admin: token for registry changes)`,
       );
     // The collector's own user errors carry their code: surface them as if they happened here.
-    if (answer.code?.startsWith('TT_') && response.status < 500)
+    if (typeof answer.code === 'string' && answer.code.startsWith('TT_') && response.status < 500)
       throw Object.assign(new Error(answer.message ?? text), { code: answer.code });
     throw new StoreAccessError(
       'TT_CLI_COLLECTOR_FAILED',
@@ -72,11 +72,11 @@ export function collectorStoreAccess(baseUrl: string, token: string | undefined)
       });
       return response.json() as never;
     },
-    async *triplets(request) {
+    async triplets(request) {
       const response = await call(withQuery(STORE_API.triplets, tripletRequestToQuery(request)), {
         headers: { accept: 'application/x-ndjson' },
       });
-      yield* readJsonLines<Triplet>(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
+      return readJsonLines<Triplet>(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
     },
     countDecisions: async () => null,
     async writeParquet(path, request) {

@@ -35,7 +35,7 @@ export async function openStoreAccess(location: StoreLocation): Promise<StoreAcc
       username: location.clickhouseUser,
       password: location.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
     });
-    return migrated(storageStoreAccess(storage, `the ClickHouse server at ${location.clickhouseUrl}`), storage);
+    return migrated(storageStoreAccess(storage, `the ClickHouse server at ${location.clickhouseUrl}`, true), storage);
   }
   const collector = await findLocalCollector(location.data);
   if (collector) return collectorStoreAccess(collector.url, collector.token);
@@ -45,7 +45,7 @@ export async function openStoreAccess(location: StoreLocation): Promise<StoreAcc
       `${resolve(location.data)} holds no tradetrace store (database ${location.database}); check --data, or start \`tradetrace collector --data ${location.data}\` to create one`,
     );
   const storage = await openStorage({ dataPath: location.data, database: location.database });
-  return migrated(storageStoreAccess(storage, `the folder ${location.data}`), storage);
+  return migrated(storageStoreAccess(storage, `the folder ${location.data}`, true), storage);
 }
 
 /** A store written by an older version gets the current schema first, as the collector would give it. */

@@ -4,18 +4,22 @@ import type { StoreAccess } from './store-access.ts';
 import { runStoreOperation } from './store-operations.ts';
 import { extractionOptionsOf } from './triplet-request.ts';
 
-/** The store through storage this process opened: a stopped embedded folder or a ClickHouse server. */
-export function storageStoreAccess(storage: Storage, where: string): StoreAccess {
+/**
+ * The store through open storage: a stopped embedded folder or a ClickHouse server this process opened, or the
+ * collector's own storage when it serves a request. `modules`: whether reward-function modules may be loaded (code
+ * on this machine; a collector serving others runs presets only).
+ */
+export function storageStoreAccess(storage: Storage, where: string, modules: boolean): StoreAccess {
   return {
     where,
     collectorUrl: undefined,
     run: (name, input) => runStoreOperation(storage, name, input),
-    async *triplets(request) {
-      yield* readTriplets(storage, request.filter, await extractionOptionsOf(request.extraction, true));
+    async triplets(request) {
+      return readTriplets(storage, request.filter, await extractionOptionsOf(request.extraction, modules));
     },
     countDecisions: (filter) => countDecisions(storage, filter),
     async writeParquet(path, request) {
-      const options = await extractionOptionsOf(request.extraction, true);
+      const options = await extractionOptionsOf(request.extraction, modules);
       return (await writeTripletsParquet(storage, path, request.filter, options)).count;
     },
     close: () => storage.close(),

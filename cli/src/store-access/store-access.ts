@@ -13,8 +13,8 @@ export interface StoreAccess {
   readonly collectorUrl: string | undefined;
   /** Runs one of the commands' operations (store-operations.ts). */
   run<N extends StoreOperationName>(name: N, input: StoreOperationInput<N>): Promise<StoreOperationResult<N>>;
-  /** Triplets in decision time order (by episode with a gamma), read in pages. */
-  triplets(request: TripletRequest): AsyncIterable<Triplet>;
+  /** Triplets in decision time order (by episode with a gamma), read in pages; a bad request fails before the first. */
+  triplets(request: TripletRequest): Promise<AsyncIterable<Triplet>>;
   /** Decisions the filter selects, for a progress bar; null when not known up front. */
   countDecisions(filter: TripletFilter): Promise<number | null>;
   /** Writes a Parquet file with the engine's writer; returns the rows written, null when not reported. */

@@ -7,6 +7,7 @@ import {
   computeVersionStats,
   diffVersions,
   getActiveVersion,
+  listUnregisteredVersions,
   listVersions,
   promoteVersion,
   readAuditTrail,
@@ -103,7 +104,18 @@ export const STORE_OPERATIONS = {
       const active = new Map<string, string | undefined>();
       for (const strategy of new Set(records.map((r) => r.strategyName)))
         active.set(strategy, (await getActiveVersion(storage, strategy))?.version);
-      return records.map((r) => ({ ...r, active: active.get(r.strategyName) === r.version }));
+      const registered = records.map((r) => ({
+        ...r,
+        registered: true as const,
+        active: active.get(r.strategyName) === r.version,
+      }));
+      // Versions bots ran that nobody registered are listed too, marked, rather than left out.
+      const unregistered = (await listUnregisteredVersions(storage, input.strategy)).map((v) => ({
+        ...v,
+        registered: false as const,
+        active: active.get(v.strategyName) === v.version,
+      }));
+      return [...registered, ...unregistered];
     },
   }),
   versionsShow: operation({

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,9 +100,18 @@ describe('tradetrace export', () => {
   it('names the process when another one that is not a serving collector holds the data folder', async () => {
     // The collector above runs in this very process, which the lock lets in; hold a folder from a real second process.
     const held = mkdtempSync(join(tmpdir(), 'tradetrace-held-'));
-    const storage = await openStorage({ dataPath: held });
-    await storage.client.command({ query: 'SELECT 1' });
-    await storage.close();
+    // A store in it, made by another process: chDB opens one folder per process and this one has the collector's.
+    const made = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { openStorage } from '@tradetrace/storage'; await (await openStorage({ dataPath: process.argv[1] })).close();",
+        held,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.status, made.stderr).toBe(0);
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
     try {
       writeFileSync(join(held, 'tradetrace.lock'), String(holder.pid));

@@ -103,6 +103,19 @@ describe('commands on a folder whose collector is running', () => {
 
   it('serves reads and registry changes; a stopped folder then answers the same', { timeout: 600_000 }, async () => {
     expect(statSync(join(data, LOCAL_ACCESS_FILE)).mode & 0o777).toBe(0o600);
+    // The demo's versions ran but nobody registered them yet: listed, marked as such.
+    const seen = JSON.parse(await ok('versions', 'list', '--json', '--data', data)) as {
+      version: string;
+      registered: boolean;
+      decisions?: number;
+    }[];
+    expect(seen.map((v) => [v.version, v.registered]).sort()).toEqual(
+      [
+        [llm, false],
+        [rule, false],
+      ].sort(),
+    );
+    expect(seen.every((v) => (v.decisions ?? 0) > 0)).toBe(true);
     // Registry changes go through the collector's admin API, with who and why in the audit trail.
     expect(
       (
@@ -161,6 +174,7 @@ describe('commands on a folder whose collector is running', () => {
     );
     expect(promotion).toMatchObject({ actor: 'ana', reason: expect.stringContaining('try the llm') });
     expect((served.stats as unknown[]).length).toBeGreaterThan(0);
+    expect((served.versions as { registered: boolean }[]).map((v) => v.registered)).toEqual([true, true]);
     expect(served.jsonl.split('\n').length).toBeGreaterThan(10);
 
     await stopCollector();
@@ -174,8 +188,12 @@ describe('commands on a folder whose collector is running', () => {
     expect(served.diff).toBe(stopped.diff);
     expect(served.jsonl).toBe(stopped.jsonl);
     expect(served.parquet.equals(stopped.parquet)).toBe(true);
+    // The page says when it was made; and the engine's multi-threaded float sums (LLM cost) differ in the last bits
+    // between any two runs, collector or not: compare them to 12 significant digits.
     const html = (file: string) =>
-      readFileSync(file, 'utf8').replace(/("generatedAt":"|Generated )\d{4}-[\d-]+T[\d:.]+Z/g, '$1');
+      readFileSync(file, 'utf8')
+        .replace(/("generatedAt":"|Generated )\d{4}-[\d-]+T[\d:.]+Z/g, '$1')
+        .replace(/"costUsd":(-?[\d.e-]+)/g, (_, n: string) => `"costUsd":${Number(n).toPrecision(12)}`);
     expect(html(served.report)).toBe(html(stopped.report));
   });
 });

@@ -58,6 +58,39 @@ describe('createRequestAuthorizer', () => {
     });
   });
 
+  describe('.authenticateAdmin', () => {
+    const statusOf = (authorizer: ReturnType<typeof createRequestAuthorizer>, header: string | undefined) => {
+      try {
+        authorizer.authenticateAdmin(header);
+        return 200;
+      } catch (error) {
+        return (error as AuthError).statusCode;
+      }
+    };
+
+    it('takes an admin: token or the local credential, also for reads, and refuses read and ingest tokens', () => {
+      const local = 'local-credential-of-this-run';
+      const withAdmin = createRequestAuthorizer(parseAuthTokens('read:bbbbbbbbbbbbbbbb,admin:dddddddddddddddd', 't'), {
+        localCredential: local,
+      });
+      expect(statusOf(withAdmin, 'Bearer dddddddddddddddd')).toBe(200);
+      expect(withAdmin.authenticate('Bearer dddddddddddddddd', 'read')?.role).toBe('admin');
+      expect(statusOf(withAdmin, `Bearer ${local}`)).toBe(200);
+      expect(withAdmin.authenticate(`Bearer ${local}`, 'read')?.local).toBe(true);
+      expect(statusOf(withAdmin, 'Bearer bbbbbbbbbbbbbbbb')).toBe(403);
+      expect(statusOf(withAdmin, undefined)).toBe(401);
+    });
+
+    it('needs a credential even when auth is off, and the local one does not turn auth on', () => {
+      const open = createRequestAuthorizer([], { localCredential: 'local-credential-of-this-run' });
+      expect(open.enabled).toBe(false);
+      expect(open.authenticate(undefined, 'ingest')).toBeUndefined();
+      expect(statusOf(open, undefined)).toBe(401);
+      expect(statusOf(open, 'Bearer someone-elses-guess')).toBe(401);
+      expect(statusOf(open, 'Bearer local-credential-of-this-run')).toBe(200);
+    });
+  });
+
   describe('.checkIdentities', () => {
     const named = (resources: Record<string, string>[], items: Record<string, string>[] = []) => {
       const identities = new NamedIdentities();
