@@ -61,14 +61,40 @@ const MESSAGES_WITH_UNKNOWN_FIELDS = [
   'opentelemetry.proto.common.v1.KeyValueList',
 ];
 
-/** The reference definitions, and a copy whose messages carry extra fields: it writes what the collector must skip. */
+/**
+ * The reference definitions, and the writer's copy: its messages carry extra fields (what the collector must skip), and
+ * its spans and log records are written as bytes, each encoded on its own, so one item can be two encodings one after
+ * the other, which protobuf reads as one message: the later scalar wins, repeated fields add up, messages merge.
+ */
 const reference = loadDefinitions();
-const withUnknownFields = loadDefinitions();
+const writer = loadDefinitions();
 for (const name of MESSAGES_WITH_UNKNOWN_FIELDS) {
-  const type = withUnknownFields.lookupType(name);
+  const type = writer.lookupType(name);
   for (const field of UNKNOWN_FIELDS) type.add(new protobuf.Field(field.name, field.id, field.type));
 }
-withUnknownFields.resolveAll();
+for (const [container, items] of [
+  ['opentelemetry.proto.trace.v1.ScopeSpans', 'spans'],
+  ['opentelemetry.proto.logs.v1.ScopeLogs', 'logRecords'],
+] as const) {
+  const type = writer.lookupType(container);
+  const field = type.fields[items]!;
+  type.remove(field);
+  type.add(new protobuf.Field(items, field.id, 'bytes', 'repeated'));
+}
+writer.resolveAll();
+
+/** Encodes with the writer's copy (extra fields included). */
+function encode(typeName: string, value: object): Buffer {
+  const type = writer.lookupType(typeName);
+  return Buffer.from(type.encode(type.fromObject(value)).finish());
+}
+
+/** One span or log record: its encoding, or now and then two encodings that protobuf merges into one. */
+function itemBytes(typeName: string, item: fc.Arbitrary<object>): fc.Arbitrary<Buffer> {
+  return fc
+    .tuple(item, fc.option(item, { freq: 4, nil: undefined }))
+    .map(([first, second]) => Buffer.concat([encode(typeName, first), ...(second ? [encode(typeName, second)] : [])]));
+}
 
 const LIMITS: IngestLimits = {
   maxItemsPerRequest: 100_000,
@@ -217,7 +243,12 @@ const traceRequest = message(
             resource,
             schemaUrl: text,
             scopeSpans: list(
-              message(fc.record({ scope, schemaUrl: text, spans: list(span, 3) }, { requiredKeys: [] })),
+              message(
+                fc.record(
+                  { scope, schemaUrl: text, spans: list(itemBytes('opentelemetry.proto.trace.v1.Span', span), 3) },
+                  { requiredKeys: [] },
+                ),
+              ),
               2,
             ),
           },
@@ -257,7 +288,16 @@ const logsRequest = message(
             resource,
             schemaUrl: text,
             scopeLogs: list(
-              message(fc.record({ scope, schemaUrl: text, logRecords: list(logRecord, 3) }, { requiredKeys: [] })),
+              message(
+                fc.record(
+                  {
+                    scope,
+                    schemaUrl: text,
+                    logRecords: list(itemBytes('opentelemetry.proto.logs.v1.LogRecord', logRecord), 3),
+                  },
+                  { requiredKeys: [] },
+                ),
+              ),
               2,
             ),
           },
@@ -268,12 +308,6 @@ const logsRequest = message(
     ),
   }),
 );
-
-/** Encodes with the reference (extra fields included). */
-function encode(typeName: string, value: object): Buffer {
-  const type = withUnknownFields.lookupType(typeName);
-  return Buffer.from(type.encode(type.fromObject(value)).finish());
-}
 
 const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
 
@@ -322,16 +356,20 @@ interface Coverage {
 }
 
 function expectSameRows(signal: 'traces' | 'logs', typeName: string, request: object, coverage: Coverage): void {
-  const bytes = encode(typeName, request);
-  const viaProtobuf = decodeWith(signal, 'protobuf', bytes);
-  const viaReference = decodeWith(signal, 'json', Buffer.from(referenceJson(typeName, bytes)));
-  expect(viaProtobuf).toEqual(viaReference);
+  const viaProtobuf = expectSameRowsFromBytes(signal, typeName, encode(typeName, request));
   coverage.runs += 1;
   if ('error' in viaProtobuf) coverage.refusedWhole += 1;
   else {
     if (viaProtobuf.rows.length > 0) coverage.withRows += 1;
     if (viaProtobuf.rejected > 0) coverage.withRefusals += 1;
   }
+}
+
+/** Decodes the bytes both ways, expects the same outcome, and returns it. */
+function expectSameRowsFromBytes(signal: 'traces' | 'logs', typeName: string, bytes: Buffer): Outcome {
+  const viaProtobuf = decodeWith(signal, 'protobuf', bytes);
+  expect(viaProtobuf).toEqual(decodeWith(signal, 'json', Buffer.from(referenceJson(typeName, bytes))));
+  return viaProtobuf;
 }
 
 describe("the collector's protobuf reader against a reference (protobufjs from opentelemetry-proto)", () => {
@@ -350,4 +388,53 @@ describe("the collector's protobuf reader against a reference (protobufjs from o
       expect(coverage.withRefusals).toBeGreaterThan(0);
     });
   }
+
+  describe('cases it found (a message field given twice is the two merged, as protobuf reads it)', () => {
+    /** A length-delimited field: tag, length, bytes. */
+    const field = (number: number, ...parts: Buffer[]) => {
+      const bytes = Buffer.concat(parts);
+      return Buffer.concat([Buffer.from([(number << 3) | 2]), varint(bytes.length), bytes]);
+    };
+    const varint = (value: number) => {
+      const out: number[] = [];
+      for (; value >= 0x80; value >>>= 7) out.push((value & 0x7f) | 0x80);
+      out.push(value);
+      return Buffer.from(out);
+    };
+    const startTime = Buffer.concat([Buffer.from([(7 << 3) | 1]), Buffer.from('00e0d4f2b1b7a317', 'hex')]);
+    /** One KeyValue `k` whose value field comes four times: an array of 1, nothing, an array of "x", nothing. */
+    const keyValueWithTwoValues = Buffer.concat([
+      encode('opentelemetry.proto.common.v1.KeyValue', {
+        key: 'k',
+        value: { arrayValue: { values: [{ intValue: '1' }] } },
+      }),
+      encode('opentelemetry.proto.common.v1.KeyValue', { value: {} }),
+      encode('opentelemetry.proto.common.v1.KeyValue', { value: { arrayValue: { values: [{ stringValue: 'x' }] } } }),
+      encode('opentelemetry.proto.common.v1.KeyValue', { value: {} }),
+    ]);
+
+    it('a log record whose body comes twice, the second empty, keeps the first (found by the generator)', () => {
+      const record = Buffer.from('2a030a010009000064a7b3b6e00d2a00', 'hex');
+      const request = field(1, field(2, field(2, record)));
+      expect(expectSameRowsFromBytes('logs', LOGS_REQUEST, request)).toMatchObject({ rows: [{ Body: '\u0000' }] });
+    });
+
+    it('an attribute value that comes twice is the values merged, on spans and on log records', () => {
+      const span = Buffer.concat([
+        field(1, Buffer.alloc(16, 1)),
+        field(2, Buffer.alloc(8, 2)),
+        startTime,
+        field(9, keyValueWithTwoValues),
+      ]);
+      const traces = field(1, field(2, field(2, span)));
+      expect(expectSameRowsFromBytes('traces', TRACE_REQUEST, traces)).toMatchObject({
+        rows: [{ SpanAttributes: { k: '[1,"x"]' } }],
+      });
+      const record = Buffer.concat([Buffer.from('09000064a7b3b6e00d', 'hex'), field(6, keyValueWithTwoValues)]);
+      const logs = field(1, field(2, field(2, record)));
+      expect(expectSameRowsFromBytes('logs', LOGS_REQUEST, logs)).toMatchObject({
+        rows: [{ LogAttributes: { k: '[1,"x"]' } }],
+      });
+    });
+  });
 });
