@@ -195,7 +195,8 @@ const span = message(
       parentSpanId: fc.oneof(id(8), fc.constant(new Uint8Array(0))),
       flags: uint32,
       name: text,
-      kind: fc.integer({ min: 0, max: 5 }),
+      // Proto3 enums are open: numbers past the last name are valid on the wire (kind, status code, severity).
+      kind: fc.integer({ min: 0, max: 9 }),
       startTimeUnixNano: time,
       endTimeUnixNano: time,
       attributes,
@@ -227,7 +228,7 @@ const span = message(
         { maxLength: 2 },
       ),
       droppedLinksCount: uint32,
-      status: message(fc.record({ message: text, code: fc.integer({ min: 0, max: 2 }) }, { requiredKeys: [] })),
+      status: message(fc.record({ message: text, code: fc.integer({ min: 0, max: 5 }) }, { requiredKeys: [] })),
     },
     // Ids and start time mostly present: a span without them is refused, and most should be stored.
     { requiredKeys: ['traceId', 'spanId', 'startTimeUnixNano'] },
@@ -265,7 +266,7 @@ const logRecord = message(
     {
       timeUnixNano: time,
       observedTimeUnixNano: time,
-      severityNumber: fc.integer({ min: 0, max: 24 }),
+      severityNumber: fc.integer({ min: 0, max: 40 }),
       severityText: text,
       body: anyValue,
       attributes,
