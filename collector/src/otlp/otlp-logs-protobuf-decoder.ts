@@ -1,4 +1,4 @@
-import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
+import { emptyAttributes, renderAnyValue, type AnyValue } from './any-value-rendering.ts';
 import type { DecodedLogRecord, DecodedLogScope, DecodedResourceLogs } from './decoded-logs.ts';
 import {
   I32,
@@ -64,6 +64,8 @@ function readLogRecord(reader: ProtobufWireReader): DecodedLogRecord {
     spanId: '',
     eventName: '',
   };
+  // Rendered at the end: a body field seen twice is the two merged.
+  let body: AnyValue = null;
   while (!reader.done) {
     const t = reader.tag();
     switch (t) {
@@ -77,7 +79,7 @@ function readLogRecord(reader: ProtobufWireReader): DecodedLogRecord {
         record.severityText = reader.recurringString(false);
         break;
       case tag(5, LEN):
-        record.body = renderAnyValue(readAnyValue(reader.message()));
+        body = readAnyValue(reader.message(), 0, body);
         break;
       case tag(6, LEN):
         readKeyValueField(reader, record.attributes);
@@ -101,5 +103,6 @@ function readLogRecord(reader: ProtobufWireReader): DecodedLogRecord {
         reader.skip(t & 7);
     }
   }
+  record.body = renderAnyValue(body);
   return record;
 }

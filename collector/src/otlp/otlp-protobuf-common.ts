@@ -45,7 +45,7 @@ export function readKeyValueField(reader: ProtobufWireReader, target: Record<str
     if (t === tag(1, LEN)) key = reader.recurringString(true);
     else if (t === tag(2, LEN)) {
       const valueEnd = reader.enter();
-      value = readAnyValue(reader);
+      value = readAnyValue(reader, 0, value);
       reader.leave(valueEnd);
     } else reader.skip(t & 7);
   }
@@ -59,16 +59,21 @@ function readKeyValue(reader: ProtobufWireReader, depth = 0): [string, AnyValue]
   while (!reader.done) {
     const t = reader.tag();
     if (t === tag(1, LEN)) key = reader.recurringString(true);
-    else if (t === tag(2, LEN)) value = readAnyValue(reader.message(), depth);
+    else if (t === tag(2, LEN)) value = readAnyValue(reader.message(), depth, value);
     else reader.skip(t & 7);
   }
   return [key, value];
 }
 
-export function readAnyValue(reader: ProtobufWireReader, depth = 0): AnyValue {
+/**
+ * Reads an AnyValue. `previous` is the value an earlier occurrence of the same field gave: protobuf reads a message
+ * field seen twice as the two merged, so a value the second one does not set stays, and a second array or key-value
+ * list continues the first (its oneof member set anew replaces it).
+ */
+export function readAnyValue(reader: ProtobufWireReader, depth = 0, previous: AnyValue = null): AnyValue {
   if (depth > MAX_ANY_VALUE_DEPTH)
     throw new OtlpDecodeError(`attribute values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
-  let value: AnyValue = null;
+  let value: AnyValue = previous;
   while (!reader.done) {
     const t = reader.tag();
     switch (t) {
@@ -85,10 +90,10 @@ export function readAnyValue(reader: ProtobufWireReader, depth = 0): AnyValue {
         value = reader.double();
         break;
       case tag(5, LEN):
-        value = readArray(reader.message(), depth + 1);
+        value = readArray(reader.message(), depth + 1, Array.isArray(value) ? value : []);
         break;
       case tag(6, LEN):
-        value = readKeyValueList(reader.message(), depth + 1);
+        value = readKeyValueList(reader.message(), depth + 1, isKeyValueList(value) ? value : undefined);
         break;
       case tag(7, LEN):
         value = reader.bytes();
@@ -100,8 +105,11 @@ export function readAnyValue(reader: ProtobufWireReader, depth = 0): AnyValue {
   return value;
 }
 
-function readArray(reader: ProtobufWireReader, depth: number): AnyValue[] {
-  const values: AnyValue[] = [];
+function isKeyValueList(value: AnyValue): value is { [key: string]: AnyValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function readArray(reader: ProtobufWireReader, depth: number, values: AnyValue[]): AnyValue[] {
   while (!reader.done) {
     const t = reader.tag();
     if (t === tag(1, LEN)) values.push(readAnyValue(reader.message(), depth));
@@ -110,8 +118,11 @@ function readArray(reader: ProtobufWireReader, depth: number): AnyValue[] {
   return values;
 }
 
-function readKeyValueList(reader: ProtobufWireReader, depth: number): { [key: string]: AnyValue } {
-  const values = Object.create(null) as { [key: string]: AnyValue };
+function readKeyValueList(
+  reader: ProtobufWireReader,
+  depth: number,
+  values = Object.create(null) as { [key: string]: AnyValue },
+): { [key: string]: AnyValue } {
   while (!reader.done) {
     const t = reader.tag();
     if (t === tag(1, LEN)) {

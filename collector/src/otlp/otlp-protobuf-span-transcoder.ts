@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace/storage';
-import { emptyAttributes, renderAnyValue } from './any-value-rendering.ts';
+import { emptyAttributes, renderAnyValue, type AnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 import { limitName, MAX_REPEATED_ROW_BYTES, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
 import { MessagePositions } from './message-positions.ts';
@@ -441,6 +441,8 @@ class SpanTranscoder {
       let keyEnd = ABSENT;
       let valueStart = ABSENT;
       let valueEnd = ABSENT;
+      /** Ranges of the value field when it occurs more than once (its occurrences merge). */
+      let repeatedValues: number[] | undefined;
       while (!reader.done) {
         const t = reader.tag();
         if (t === tag(1, LEN)) {
@@ -448,11 +450,15 @@ class SpanTranscoder {
           keyEnd = reader.pos;
           checkUtf8(this.body, keyStart, keyEnd);
         } else if (t === tag(2, LEN)) {
+          if (valueStart !== ABSENT) repeatedValues ??= [valueStart, valueEnd];
           valueStart = reader.skipDelimited();
           valueEnd = reader.pos;
+          repeatedValues?.push(valueStart, valueEnd);
         } else reader.skip(t & 7);
       }
-      let rendered = this.attributeValue(valueStart, valueEnd);
+      let rendered = repeatedValues
+        ? this.mergedAttributeValue(repeatedValues)
+        : this.attributeValue(valueStart, valueEnd);
       if (scratch.has(this.body, keyStart, keyEnd)) continue;
       if (scratch.size >= maxKept) {
         scratch.remember(this.body, keyStart, keyEnd);
@@ -478,6 +484,14 @@ class SpanTranscoder {
       if (rendered !== undefined) w.string(rendered);
       else w.stringBytes(this.body, scratch.valueStarts[i]!, scratch.valueEnds[i]!);
     }
+  }
+
+  /** The text of an AnyValue field that occurs more than once: protobuf reads the occurrences merged, in order. */
+  private mergedAttributeValue(ranges: readonly number[]): string {
+    let value: AnyValue = null;
+    for (let i = 0; i < ranges.length; i += 2)
+      value = readAnyValue(this.valueReader.at(ranges[i]!, ranges[i + 1]!), 0, value);
+    return renderAnyValue(value);
   }
 
   /**
