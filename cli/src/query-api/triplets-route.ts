@@ -6,6 +6,7 @@ import {
   type TripletFilter,
 } from '@tradetrace/adapters';
 import type { CollectorRoutePlugin } from '@tradetrace/collector';
+import { stringifyJsonExact } from '@tradetrace/storage';
 import { ZodError } from 'zod';
 
 /**
@@ -27,7 +28,7 @@ export const tripletsRoute: CollectorRoutePlugin = (app, { storage }) => {
 };
 
 async function* ndjsonLines(items: AsyncIterable<unknown>): AsyncGenerator<string> {
-  for await (const item of items) yield `${JSON.stringify(item)}\n`;
+  for await (const item of items) yield `${stringifyJsonExact(item)}\n`;
 }
 
 function queryParamOf(field: PropertyKey | undefined): string {
