@@ -1,3 +1,4 @@
+import { parseJsonExact } from '@tradetrace/storage';
 import type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
 import type { ResolvedExtractionOptions } from './extraction-options.ts';
 import { primaryRewardValue, type RewardComponent } from './reward/primary-reward-rule.ts';
@@ -99,14 +100,16 @@ function toLlmCall({ attributes: a }: LlmCallFacts): LlmCall {
 }
 
 /** `trading.context.*` back to typed values: numbers and booleans as the SDK sent them, the rest as text. */
-export function contextOf(attributes: Readonly<Record<string, string>>): Record<string, string | number | boolean> {
-  const context: Record<string, string | number | boolean> = {};
+export function contextOf(
+  attributes: Readonly<Record<string, string>>,
+): Record<string, string | number | bigint | boolean> {
+  const context: Record<string, string | number | bigint | boolean> = {};
   for (const key of Object.keys(attributes).sort()) {
     if (!key.startsWith(CONTEXT_PREFIX)) continue;
     const value = attributes[key]!;
     const name = key.slice(CONTEXT_PREFIX.length);
     if (value === 'true' || value === 'false') context[name] = value === 'true';
-    else context[name] = numberOrNull(value) ?? value;
+    else context[name] = exactInteger(value) ?? numberOrNull(value) ?? value;
   }
   return context;
 }
@@ -117,10 +120,18 @@ export function numberOrNull(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** An integer a number cannot hold exactly (an `intValue` beyond 2^53, stored as its digits), as a `bigint`. */
+function exactInteger(value: string): bigint | undefined {
+  if (!/^-?\d{16,}$/.test(value)) return undefined;
+  const n = BigInt(value);
+  return Number.isSafeInteger(Number(n)) ? undefined : n;
+}
+
+/** JSON text as its value (integers beyond 2^53 as `bigint`s, exactly), or the text itself when it is not JSON. */
 export function parseJsonOrText(value: string): unknown {
   if (value === '') return null;
   try {
-    return JSON.parse(value);
+    return parseJsonExact(value);
   } catch {
     return value;
   }

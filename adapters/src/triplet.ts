@@ -25,8 +25,11 @@ export interface Triplet {
     /** Every `gen_ai.*` span in the decision's subtree, in start order. */
     llm_calls: LlmCall[];
   };
-  /** `trading.context.*` without the prefix, numbers and booleans typed back. */
-  context: Record<string, string | number | boolean>;
+  /**
+   * `trading.context.*` without the prefix, numbers and booleans typed back; an integer beyond 2^53 as a `bigint`,
+   * which the JSON writers write as its exact digits.
+   */
+  context: Record<string, string | number | bigint | boolean>;
   reward: TripletReward;
   outcome: TripletOutcome;
   /** Multi-step credit: the decision's place in its position's chain of decisions. */

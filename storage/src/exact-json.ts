@@ -1,8 +1,8 @@
 /**
- * JSON with exact integers. A JavaScript number holds integers exactly only up to 2^53; OTLP/JSON sends 64-bit
- * times and `intValue`s as numbers, and stored attributes keep them as decimal text. These read an integer literal
- * beyond that as a `bigint` (from its source text, Node 22's `JSON.parse` reviver context) and write a `bigint` back
- * as the same digits, so nothing on the way rounds 9007199254740993 to ...992.
+ * JSON with exact integers. A JavaScript number holds integers exactly only up to 2^53; stored attributes keep
+ * 64-bit integers as decimal text, and JSON the bots store (strategy configs, LLM messages) may hold larger ones.
+ * These read an integer literal beyond 2^53 as a `bigint` (from its source text, Node 22's `JSON.parse` reviver
+ * context) and write a `bigint` back as the same digits, so an export never rounds 9007199254740993 to ...992.
  */
 
 /** What Node 22 passes a `JSON.parse` reviver: the source text of a primitive value. */

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { parseJsonExact, stringifyJsonExact } from '@tradetrace/storage';
 import { REWARD_MATCHES, type Triplet } from '../triplet.ts';
 import { writeChunks, type ExportTarget } from './line-output.ts';
 
@@ -57,7 +58,7 @@ function toCsvRecord(t: Triplet): string[] {
     t.bot_id,
     t.strategy_name,
     t.strategy_version,
-    JSON.stringify(t.strategy_config),
+    stringifyJsonExact(t.strategy_config),
     t.symbol,
     t.exchange,
     t.mode,
@@ -65,10 +66,10 @@ function toCsvRecord(t: Triplet): string[] {
     t.decision.kind,
     text(t.decision.confidence),
     text(t.decision.size),
-    JSON.stringify(t.decision.llm_calls),
-    JSON.stringify(t.context),
+    stringifyJsonExact(t.decision.llm_calls),
+    stringifyJsonExact(t.context),
     text(t.reward.value),
-    JSON.stringify(t.reward.components),
+    stringifyJsonExact(t.reward.components),
     text(t.reward.kind),
     t.reward.match,
     text(t.reward.count),
@@ -106,7 +107,7 @@ const json = <T extends z.ZodType>(schema: T) =>
     .string()
     .transform((s, ctx) => {
       try {
-        return JSON.parse(s) as unknown;
+        return parseJsonExact(s);
       } catch {
         ctx.addIssue({ code: 'custom', message: 'is not JSON' });
         return z.NEVER;
@@ -128,7 +129,7 @@ const CsvRecordSchema = z.object({
       }),
     ),
   ),
-  context: json(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+  context: json(z.record(z.string(), z.union([z.string(), z.number(), z.bigint(), z.boolean()]))),
   decision_confidence: nullableNumber,
   decision_size: nullableNumber,
   reward_value: nullableNumber,

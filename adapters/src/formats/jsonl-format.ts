@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { parseJsonExact } from '@tradetrace/storage';
 import type { Triplet } from '../triplet.ts';
 import { jsonLines, writeChunks, type ExportTarget } from './line-output.ts';
 
@@ -17,7 +18,7 @@ export async function* readJsonLines<T = unknown>(source: string | Readable): As
     line += 1;
     if (text.trim() === '') continue;
     try {
-      yield JSON.parse(text) as T;
+      yield parseJsonExact(text) as T;
     } catch (error) {
       throw Object.assign(new Error(`line ${line} is not JSON: ${(error as Error).message}`), {
         code: 'TT_ADAPTERS_BAD_JSONL',

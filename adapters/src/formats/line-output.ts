@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { stringifyJsonExact } from '@tradetrace/storage';
 
 /** Where an export goes: a file path (created or truncated) or an open writable such as stdout. */
 export type ExportTarget = string | Writable;
@@ -20,7 +21,7 @@ export async function writeChunks(chunks: AsyncIterable<string>, target: ExportT
   return count;
 }
 
-/** Each item as one JSON line. */
+/** Each item as one JSON line; integers beyond 2^53 (`bigint`s) written exactly. */
 export async function* jsonLines<T>(items: AsyncIterable<T>): AsyncGenerator<string> {
-  for await (const item of items) yield `${JSON.stringify(item)}\n`;
+  for await (const item of items) yield `${stringifyJsonExact(item)}\n`;
 }

@@ -1,3 +1,4 @@
+import { stringifyJsonExact } from '@tradetrace/storage';
 import { contextOf, parseJsonOrText } from '../triplet-assembler.ts';
 import type { Triplet } from '../triplet.ts';
 
@@ -22,13 +23,13 @@ export type ProjectedTripletRow = Omit<Triplet, 'strategy_config' | 'decision' |
 export function toProjectedRow(t: Triplet): ProjectedTripletRow {
   return {
     ...t,
-    strategy_config: t.strategy_config === null ? '' : JSON.stringify(t.strategy_config),
+    strategy_config: t.strategy_config === null ? '' : stringifyJsonExact(t.strategy_config),
     decision: {
       ...t.decision,
       llm_calls: t.decision.llm_calls.map((c) => ({
         ...c,
-        input_messages: c.input_messages === null ? '' : JSON.stringify(c.input_messages),
-        output_messages: c.output_messages === null ? '' : JSON.stringify(c.output_messages),
+        input_messages: c.input_messages === null ? '' : stringifyJsonExact(c.input_messages),
+        output_messages: c.output_messages === null ? '' : stringifyJsonExact(c.output_messages),
       })),
     },
     context: Object.fromEntries(Object.entries(t.context).map(([k, v]) => [k, String(v)])),

@@ -12,7 +12,10 @@ import type { VersionComparison } from './version-comparison.ts';
 
 export interface PromoteInput extends RegistryActionInput {
   version: string;
-  /** Promote even when the comparison does not say `promote B`; the verdict is still recorded. */
+  /**
+   * Promote even when the comparison does not say `promote B`, or when no version is active to compare against;
+   * needs a `reason`, recorded in the audit trail with the verdict.
+   */
   force?: boolean;
   comparison?: Omit<CompareOptions, 'strategyName' | 'a' | 'b'>;
 }
@@ -23,17 +26,30 @@ export interface PromoteResult {
   comparison: VersionComparison | null;
 }
 
-/** Makes `version` active only when the evidence says it beats the active version (or when forced). */
+/**
+ * Makes `version` active only when the evidence says it beats the active version, or when forced with a reason. With
+ * no active version there is no evidence: it takes `force` (or `activateVersion`, which never claims any).
+ */
 export async function promoteVersion(storage: Storage, input: PromoteInput): Promise<PromoteResult> {
+  if (input.force && !input.reason?.trim())
+    throw new AnalyticsError(
+      'TT_ANALYTICS_BAD_INPUT',
+      'a forced promotion needs a reason for the audit trail: pass --reason "..." with --force',
+    );
   const candidate = await showVersion(storage, input.strategyName, input.version);
   const active = await getActiveVersion(storage, input.strategyName);
   if (!active) {
+    if (!input.force)
+      throw new AnalyticsError(
+        'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE',
+        `not promoting ${candidate.version}: ${input.strategyName} has no active version to compare it with; activate one (versions activate) or pass --force --reason "..."`,
+      );
     const entry = await recordActivation(
       storage,
       {
         ...input,
         version: candidate.version,
-        reason: joinReasons(input.reason, 'no active version to compare against'),
+        reason: joinReasons(input.reason, 'forced: no active version to compare against'),
       },
       'promote',
     );

@@ -104,6 +104,35 @@ describe('compareVersions', () => {
 });
 
 describe('promoteVersion', () => {
+  it('refuses with no active version to compare against unless forced with a reason, which the audit trail keeps', async () => {
+    const version = (await addVersion(storage, { strategyName: 'fresh', config: { edge: 3 }, author: 'test' })).record
+      .version;
+    await expect(promoteVersion(storage, { strategyName: 'fresh', version, actor: 'ana' })).rejects.toMatchObject({
+      code: 'TT_ANALYTICS_PROMOTION_WITHOUT_EVIDENCE',
+      message: expect.stringMatching(/fresh has no active version to compare it with/),
+    });
+    await expect(
+      promoteVersion(storage, { strategyName: 'fresh', version, actor: 'ana', force: true }),
+    ).rejects.toMatchObject({ code: 'TT_ANALYTICS_BAD_INPUT' });
+    expect(await getActiveVersion(storage, 'fresh')).toBeNull();
+
+    const forced = await promoteVersion(storage, {
+      strategyName: 'fresh',
+      version,
+      actor: 'ana',
+      reason: 'first version, paper-traded a week',
+      force: true,
+    });
+    expect(forced.comparison).toBeNull();
+    expect((await getActiveVersion(storage, 'fresh'))?.version).toBe(version);
+    expect((await readAuditTrail(storage, 'fresh')).at(-1)).toMatchObject({
+      action: 'promote',
+      version,
+      actor: 'ana',
+      reason: 'first version, paper-traded a week; forced: no active version to compare against',
+    });
+  });
+
   it('refuses without evidence unless forced, and records the verdict in the audit trail', async () => {
     await activateVersion(storage, { strategyName: 'gamma', version: ids.flat, actor: 'ana' });
     await expect(

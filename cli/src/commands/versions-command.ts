@@ -157,9 +157,11 @@ export function registerVersionsCommand(program: Command): void {
   actionOptions(
     versions
       .command('promote')
-      .description('activate a version only if the comparison with the active one says "promote B"')
+      .description(
+        'activate a version only if the comparison with the active one says "promote B" (no active version: --force)',
+      )
       .argument('<version>', 'version id or prefix')
-      .option('--force', 'promote without evidence (the verdict is still recorded)')
+      .option('--force', 'promote without evidence; needs --reason, recorded in the audit trail with the verdict')
       .option('--min-trades <n>', 'closed trades each side needs before a verdict', '30'),
   ).action(async (version: string, raw: unknown) => {
     const flags = parseOptions(

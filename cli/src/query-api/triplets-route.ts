@@ -8,6 +8,7 @@ import { PARQUET_COUNT_HEADER, STORE_API } from '../store-access/collector-store
 import { storageStoreAccess } from '../store-access/storage-store-access.ts';
 import { tripletRequestFromQuery } from '../store-access/triplet-request.ts';
 import { storeErrorAnswer } from './store-error-reply.ts';
+import { stringifyJsonExact } from '@tradetrace/storage';
 
 /**
  * `GET /api/v1/triplets?since=&until=&service=&strategy_version=&symbol=&mode=&only_rewarded=&horizon=&match_by_time=
@@ -52,5 +53,5 @@ export const tripletsRoute: CollectorRoutePlugin = (app, { storage, dataPath }) 
 };
 
 async function* ndjsonLines(items: AsyncIterable<unknown>): AsyncGenerator<string> {
-  for await (const item of items) yield `${JSON.stringify(item)}\n`;
+  for await (const item of items) yield `${stringifyJsonExact(item)}\n`;
 }

@@ -1,14 +1,18 @@
 import { emptyAttributes, putAttribute, type AnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
+import { quoteLongIntegers } from './json-long-integers.ts';
 import { MAX_ANY_VALUE_DEPTH } from './otlp-protobuf-common.ts';
 
 /** Field readers for the OTLP/JSON encoding; each names the offending path in its OtlpDecodeError. */
 export type Json = Record<string, unknown>;
 
-/** Parses the body; JSON that does not parse is a decode error like any other. */
+/**
+ * Parses the body; JSON that does not parse is a decode error like any other. 64-bit integers sent as JSON numbers
+ * are read exactly, as decimal strings (quoteLongIntegers).
+ */
 export function parseJsonBody(body: Buffer | string): unknown {
   try {
-    return JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    return JSON.parse(quoteLongIntegers(typeof body === 'string' ? Buffer.from(body) : body).toString('utf8'));
   } catch (error) {
     throw new OtlpDecodeError(`body is not valid JSON: ${(error as Error).message}`);
   }

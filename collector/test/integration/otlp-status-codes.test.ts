@@ -200,10 +200,15 @@ describe('OTLP/HTTP status codes', () => {
   describe('429', () => {
     it('refuses requests past the concurrency bound with Retry-After, before reading their bodies', async () => {
       const head = `POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
-      // Two requests that never finish their bodies hold both slots.
-      const holders = [sendHeadOnly(traces, head, '{', 1_000), sendHeadOnly(traces, head, '{', 1_000)];
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const refused = await post(traces, '{}', JSON_TYPE);
+      // Two requests that never finish their bodies hold both slots once the collector has read both heads. Until
+      // then a request takes the free slot and is answered 200 (an empty request stores nothing): ask until refused.
+      let held = false;
+      const holders = [sendHeadOnly(traces, head, '{', 5_000), sendHeadOnly(traces, head, '{', 5_000)];
+      void Promise.all(holders).then(() => {
+        held = true;
+      });
+      let refused = await post(traces, '{}', JSON_TYPE);
+      while (refused.status === 200 && !held) refused = await post(traces, '{}', JSON_TYPE);
       expect(refused.status).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
       await Promise.all(holders);

@@ -328,7 +328,9 @@ function referenceJson(typeName: string, bytes: Buffer): string {
   });
 }
 
-type Outcome = { error: string } | { rows: unknown[]; rejected: number; message: string; identities: unknown[] };
+type Outcome =
+  | { error: string }
+  | { rows: unknown[]; rejected: number; message: string; identities: { serviceNames: string[]; botIds: string[] } };
 
 function decodeWith(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json', body: Buffer): Outcome {
   try {
@@ -341,7 +343,7 @@ function decodeWith(signal: 'traces' | 'logs', encoding: 'protobuf' | 'json', bo
           : rowsFromRowBinary<LogRow>(rowBinary, LOG_ROW_LAYOUT),
       rejected: decoded.rejected,
       message: decoded.message,
-      identities: decoded.identities,
+      identities: { serviceNames: decoded.identities.serviceNames, botIds: decoded.identities.botIds },
     };
   } catch (error) {
     return { error: (error as Error).name };
