@@ -101,14 +101,14 @@ export class OrderTracer {
   }
 
   async cancelOrder<R>(input: CancelOrderInput, cancel: () => R | Promise<R>): Promise<R> {
-    let decisionId = input.decisionId;
+    let decisionId: string | undefined;
     const span = guarded(
       this.core.reporter,
       'cancelOrder',
       () => {
         const remembered = this.core.orders.get(input.orderId);
         // Outside any decision (a later clean-up of resting orders), the cancel belongs to the order's decision.
-        decisionId ??= activeDecision()?.id ?? remembered?.decisionId;
+        decisionId = input.decisionId ?? activeDecision()?.id ?? remembered?.decisionId;
         const attributes: Attributes = {
           [A.ATTR_TRADING_SYMBOL]: input.symbol,
           [A.ATTR_TRADING_ORDER_ID]: input.orderId,
