@@ -6,7 +6,7 @@ import { readTriplets, writeTripletsJsonl } from '@tradetrace/adapters';
 import { computeVersionStats, FillModelSchema, replayCandles, type VersionStats } from '@tradetrace/analytics';
 import { init } from '@tradetrace/sdk';
 import { z } from 'zod';
-import { LLM_CONFIG, llmBot, momentum, RULE_CONFIG, ruleBot } from './demo-strategies.ts';
+import { LLM_CONFIG, LLM_SAMPLED_CONFIG, llmBot, momentum, RULE_CONFIG, ruleBot } from './demo-strategies.ts';
 import { startSimulatedLlmServer, type SimulatedLlmServer } from './simulated-llm-server.ts';
 import { generateCandles, type MarketSpec } from './synthetic-market.ts';
 
@@ -77,7 +77,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const path = join(dataPath, 'triplets.jsonl');
     const count = await writeTripletsJsonl(readTriplets(collector.storage), path);
     const engines = new Map(
-      [RULE_CONFIG, LLM_CONFIG].map((config) => [momentum.version(config).version, config.engine]),
+      [RULE_CONFIG, LLM_CONFIG, LLM_SAMPLED_CONFIG].map((config) => [momentum.version(config).version, config.engine]),
     );
     printVersionTable(versions, engines, o.log);
     o.log(`triplets: ${count} (decision, context, reward) records in ${path}`);
@@ -120,13 +120,14 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
       candles: generateCandles(spec, o.candles, o.seed + i),
     }));
     o.log(
-      `bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`,
+      `bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG, LLM_SAMPLED_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`,
     );
 
     const runs = markets.flatMap(({ symbol, candles }) =>
       [
         { bot: ruleBot, config: RULE_CONFIG },
         { bot: llmBot(client, tt, symbol), config: LLM_CONFIG },
+        { bot: llmBot(client, tt, symbol), config: LLM_SAMPLED_CONFIG },
       ].map(({ bot, config }) =>
         replayCandles({
           bot,

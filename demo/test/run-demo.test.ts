@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readTripletsJsonl, writePreferencePairs } from '@tradetrace/adapters';
 import { startCollector } from '@tradetrace/collector';
 import { runDemo } from '../src/run-demo.ts';
 
@@ -9,7 +10,7 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
   const root = mkdtempSync(join(tmpdir(), 'tradetrace-demo-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('traces two strategy versions through the collector and writes one triplet per decision', async () => {
+  it('traces three strategy versions through the collector and writes one triplet per decision', async () => {
     const lines: string[] = [];
     const result = await runDemo({
       dataPath: join(root, 'demo'),
@@ -18,23 +19,23 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
       log: (line) => lines.push(line),
     });
 
-    // 2 versions × 3 symbols × 45 candles (a decision at every close, holds while the averages warm up)
-    expect(result.decisions).toBe(270);
-    expect(result.versions).toHaveLength(2);
-    expect(result.versions!.map((v) => v.decisions)).toEqual([135, 135]);
-    expect(result.triplets!.count).toBe(270);
+    // 3 versions × 3 symbols × 45 candles (a decision at every close, holds while the averages warm up)
+    expect(result.decisions).toBe(405);
+    expect(result.versions).toHaveLength(3);
+    expect(result.versions!.map((v) => v.decisions)).toEqual([135, 135, 135]);
+    expect(result.triplets!.count).toBe(405);
 
     const triplets = readFileSync(result.triplets!.path, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(270);
+    expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(405);
     expect(triplets.every((t) => t.mode === 'paper' && t.exchange === 'hyperliquid')).toBe(true);
     const llm = triplets.filter((t) => t.decision.kind === 'llm');
-    expect(llm).toHaveLength(135);
+    expect(llm).toHaveLength(270);
     // Past the warm-up (19 candles per symbol) every LLM decision made exactly one model call.
     const asked = llm.filter((t) => t.context.warming_up !== true);
-    expect(asked).toHaveLength(3 * (45 - 19));
+    expect(asked).toHaveLength(2 * 3 * (45 - 19));
     expect(
       asked.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat'),
     ).toBe(true);
@@ -47,7 +48,19 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     expect(
       rewarded.every((t) => typeof t.reward.value === 'number' && t.outcome.realized_return === t.reward.value),
     ).toBe(true);
-    expect(lines.some((l) => l.includes('triplets: 270'))).toBe(true);
+    expect(lines.some((l) => l.includes('triplets: 405'))).toBe(true);
+
+    // The two LLM versions answer the same rendered prompts: preference pairs of two answers to one prompt.
+    const pairsFile = join(root, 'pairs.jsonl');
+    const pairs = await writePreferencePairs(readTripletsJsonl(result.triplets!.path), pairsFile);
+    expect(pairs).toBeGreaterThan(0);
+    const byId = new Map(triplets.map((t) => [t.decision_id, t]));
+    for (const line of readFileSync(pairsFile, 'utf8').trim().split('\n')) {
+      const pair = JSON.parse(line);
+      const [chosen, rejected] = [byId.get(pair.chosen_decision_id), byId.get(pair.rejected_decision_id)];
+      expect(chosen.decision.llm_calls[0].input_messages).toEqual(rejected.decision.llm_calls[0].input_messages);
+      expect(pair.chosen).not.toEqual(pair.rejected);
+    }
   });
 
   it('starts from an empty folder on every run', async () => {
@@ -68,7 +81,7 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
         format: 'JSONEachRow',
       });
       expect(Number((await stored.json<{ n: string }>())[0]!.n)).toBe(result.decisions);
-      expect(result.decisions).toBe(180);
+      expect(result.decisions).toBe(270);
     } finally {
       await collector.close();
     }

@@ -11,12 +11,14 @@ import {
   TripletFilterSchema,
   writeAgentLightning,
   writeOpenAiChat,
+  writeOpenAiDpo,
   writePreferencePairs,
   writeTripletsCsv,
   writeTripletsJsonl,
   writeTripletsParquet,
   type ExtractionOptions,
   type RewardFunction,
+  type TrainingExportStats,
   type Triplet,
   type TripletFilter,
 } from '@tradetrace/adapters';
@@ -25,7 +27,15 @@ import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { addStorageFlags, parseOptions, StorageFlagsSchema, storageOptionsFrom } from '../cli-options.ts';
 
-const FORMATS = ['jsonl', 'csv', 'parquet', 'agent-lightning', 'openai-chat', 'preference-pairs'] as const;
+const FORMATS = [
+  'jsonl',
+  'csv',
+  'parquet',
+  'agent-lightning',
+  'openai-chat',
+  'preference-pairs',
+  'openai-dpo',
+] as const;
 type ExportFormat = (typeof FORMATS)[number];
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -57,8 +67,8 @@ const ExportFlagsSchema = StorageFlagsSchema.extend({
     .refine((g) => g >= 0 && g <= 1, 'must be between 0 and 1')
     .optional(),
   minReward: number('must be a number').optional(),
-  pairWindow: duration.optional(),
   minMargin: number('must be a number').optional(),
+  includeFailed: z.boolean().optional(),
   progress: z.boolean(),
 });
 type ExportFlags = z.output<typeof ExportFlagsSchema>;
@@ -91,23 +101,31 @@ export function registerExportCommand(program: Command): void {
       )
       .option('--gamma <gamma>', 'discount of episode returns (orders output by episode)')
       .option('--min-reward <value>', 'openai-chat: keep decisions with at least this reward (default: above 0)')
-      .option('--pair-window <duration>', 'preference-pairs: how close in time two decisions must be (default 5m)')
-      .option('--min-margin <value>', 'preference-pairs: least reward difference of a pair (default 0)')
+      .option(
+        '--min-margin <value>',
+        "preference-pairs, openai-dpo: the chosen answer's reward exceeds the other's by more than this (default 0)",
+      )
+      .option(
+        '--include-failed',
+        'agent-lightning, openai-chat, preference-pairs, openai-dpo: keep decisions whose decide function failed',
+      )
       .option('--no-progress', 'no progress bar even on a terminal'),
   ).action(async (raw: unknown) => {
     const flags = parseOptions(ExportFlagsSchema, raw);
+    const left: LeftOut = { failed: 0, invalid: {}, unitless: 0 };
     const filter = parseFilter(flags);
     const options = await extractionOptions(flags);
     if (flags.format === 'parquet' && !flags.out)
       throw new CliError('--out: parquet needs a file (the engine writes it)');
     const started = Date.now();
     const count = flags.endpoint
-      ? await exportFromEndpoint(flags, filter, options)
-      : await exportFromStorage(flags, filter, options);
+      ? await exportFromEndpoint(flags, filter, options, left)
+      : await exportFromStorage(flags, filter, options, left);
     const where = flags.out ? `to ${flags.out}` : 'to standard output';
     process.stderr.write(
       `tradetrace: wrote ${count ?? 'all'} ${flags.format} records ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
+    for (const line of leftOutLines(left)) process.stderr.write(`tradetrace: ${line}\n`);
   });
 }
 
@@ -170,6 +188,7 @@ async function exportFromStorage(
   flags: ExportFlags,
   filter: TripletFilter,
   options: ExtractionOptions,
+  left: LeftOut,
 ): Promise<number | null> {
   let storage: Storage;
   try {
@@ -187,7 +206,7 @@ async function exportFromStorage(
     await runMigrations(storage);
     if (flags.format === 'parquet') return (await writeTripletsParquet(storage, flags.out!, filter, options)).count;
     const total = showProgress(flags) ? await countDecisions(storage, filter) : 0;
-    return await writeFormat(flags, withProgress(readTriplets(storage, filter, options), flags, total));
+    return await writeFormat(flags, withProgress(readTriplets(storage, filter, options), flags, total), left);
   } finally {
     await storage.close();
   }
@@ -197,6 +216,7 @@ async function exportFromEndpoint(
   flags: ExportFlags,
   filter: TripletFilter,
   options: ExtractionOptions,
+  left: LeftOut,
 ): Promise<number> {
   if (Object.keys(options).length > 0) {
     throw new CliError(
@@ -208,11 +228,40 @@ async function exportFromEndpoint(
       '--format parquet is written by the engine: use --data (with the collector stopped) or --clickhouse-url',
     );
   const token = flags.token ?? (process.env.TRADETRACE_TOKEN || undefined);
-  return writeFormat(flags, withProgress(readTripletsFromEndpoint(flags.endpoint!, filter, token), flags, 0));
+  return writeFormat(flags, withProgress(readTripletsFromEndpoint(flags.endpoint!, filter, token), flags, 0), left);
 }
 
-function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Promise<number> {
+/** What an export left out or could not reward, reported on stderr. */
+interface LeftOut extends TrainingExportStats {
+  /** Decisions with reward components but no `reward.value` (different units and no primary). */
+  unitless: number;
+}
+
+function leftOutLines(left: LeftOut): string[] {
+  const lines: string[] = [];
+  if (left.unitless > 0)
+    lines.push(
+      `${left.unitless} decision(s) have reward components in different units and no primary one: reward.value is null (docs/triplets.md, Units)`,
+    );
+  if (left.failed > 0) lines.push(`${left.failed} failed decision(s) left out (--include-failed keeps them)`);
+  for (const [reason, n] of Object.entries(left.invalid))
+    lines.push(`${n} record(s) skipped, not valid in this format: ${reason}`);
+  return lines;
+}
+
+async function* countingUnitless(triplets: AsyncIterable<Triplet>, left: LeftOut): AsyncGenerator<Triplet> {
+  for await (const t of triplets) {
+    if (t.reward.value === null && t.reward.match !== 'none' && new Set(Object.values(t.reward.units)).size > 1)
+      left.unitless += 1;
+    yield t;
+  }
+}
+
+function writeFormat(flags: ExportFlags, all: AsyncIterable<Triplet>, left: LeftOut): Promise<number> {
   const target = flags.out ?? process.stdout;
+  const triplets = countingUnitless(all, left);
+  const training = { stats: left, ...(flags.includeFailed ? { includeFailed: true } : {}) };
+  const margin = flags.minMargin === undefined ? {} : { minMargin: flags.minMargin };
   const format: Exclude<ExportFormat, 'parquet'> = flags.format as Exclude<ExportFormat, 'parquet'>;
   switch (format) {
     case 'jsonl':
@@ -220,14 +269,16 @@ function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Prom
     case 'csv':
       return writeTripletsCsv(triplets, target);
     case 'agent-lightning':
-      return writeAgentLightning(triplets, target);
+      return writeAgentLightning(triplets, target, training);
     case 'openai-chat':
-      return writeOpenAiChat(triplets, target, flags.minReward === undefined ? {} : { minReward: flags.minReward });
-    case 'preference-pairs':
-      return writePreferencePairs(triplets, target, {
-        ...(flags.pairWindow === undefined ? {} : { windowSeconds: flags.pairWindow }),
-        ...(flags.minMargin === undefined ? {} : { minMargin: flags.minMargin }),
+      return writeOpenAiChat(triplets, target, {
+        ...training,
+        ...(flags.minReward === undefined ? {} : { minReward: flags.minReward }),
       });
+    case 'preference-pairs':
+      return writePreferencePairs(triplets, target, { ...training, ...margin });
+    case 'openai-dpo':
+      return writeOpenAiDpo(triplets, target, { ...training, ...margin });
   }
 }
 

@@ -9,6 +9,7 @@ import { tradingPositionsMigration } from './008-trading-positions.ts';
 import { tradingRewardsMigration } from './009-trading-rewards.ts';
 import { llmPricesMigration } from './010-llm-prices.ts';
 import { llmCallsMigration } from './011-llm-calls.ts';
+import { tradingRewardsPrimaryMigration } from './015-trading-rewards-primary.ts';
 import { strategyVersionsMigration } from './020-strategy-versions.ts';
 import { strategyVersionAuditMigration } from './021-strategy-version-audit.ts';
 import type { Migration } from './migration.ts';
@@ -26,6 +27,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   tradingRewardsMigration,
   llmPricesMigration,
   llmCallsMigration,
+  tradingRewardsPrimaryMigration,
   strategyVersionsMigration,
   strategyVersionAuditMigration,
 ];
