@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTripletsJsonl, writePreferencePairs } from '@tradetrace/adapters';
 import { startCollector } from '@tradetrace/collector';
 import { runDemo } from '../src/run-demo.ts';
 
@@ -50,17 +49,18 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     ).toBe(true);
     expect(lines.some((l) => l.includes('triplets: 405'))).toBe(true);
 
-    // The two LLM versions answer the same rendered prompts: preference pairs of two answers to one prompt.
-    const pairsFile = join(root, 'pairs.jsonl');
-    const pairs = await writePreferencePairs(readTripletsJsonl(result.triplets!.path), pairsFile);
-    expect(pairs).toBeGreaterThan(0);
-    const byId = new Map(triplets.map((t) => [t.decision_id, t]));
-    for (const line of readFileSync(pairsFile, 'utf8').trim().split('\n')) {
-      const pair = JSON.parse(line);
-      const [chosen, rejected] = [byId.get(pair.chosen_decision_id), byId.get(pair.rejected_decision_id)];
-      expect(chosen.decision.llm_calls[0].input_messages).toEqual(rejected.decision.llm_calls[0].input_messages);
-      expect(pair.chosen).not.toEqual(pair.rejected);
+    // The two LLM versions answer the same rendered prompts (the two answers a preference pair is made of), not
+    // always alike.
+    const byPrompt = new Map<string, { version: string; answer: string }[]>();
+    for (const t of asked) {
+      const [call] = t.decision.llm_calls;
+      const key = JSON.stringify(call.input_messages);
+      const answers = byPrompt.get(key) ?? byPrompt.set(key, []).get(key)!;
+      answers.push({ version: t.strategy_version, answer: JSON.stringify(call.output_messages) });
     }
+    expect(byPrompt.size).toBe(3 * (45 - 19));
+    for (const answers of byPrompt.values()) expect(new Set(answers.map((a) => a.version)).size).toBe(2);
+    expect([...byPrompt.values()].some(([x, y]) => x!.answer !== y!.answer)).toBe(true);
   });
 
   it('starts from an empty folder on every run', async () => {

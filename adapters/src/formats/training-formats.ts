@@ -227,54 +227,51 @@ async function preferencePairs(
   return pairs;
 }
 
-/** Preference pairs as TRL reads them: `prompt`, `chosen`, `rejected` (conversational), rewards and decision ids. */
-export async function writePreferencePairs(
+/** Writes each pair as the line `toLine` makes of it, the lines that fail `schema` skipped and counted. */
+async function writePairs<T>(
   triplets: AsyncIterable<Triplet>,
   target: ExportTarget,
-  options: TrainingExportOptions & { minMargin?: number } = {},
+  options: TrainingExportOptions & { minMargin?: number },
+  schema: z.ZodType<T>,
+  toLine: (pair: Pair) => unknown,
 ): Promise<number> {
   async function* lines() {
-    for (const { prompt, chosen, rejected } of await preferencePairs(triplets, options)) {
-      const line = validLine(
-        PreferencePairSchema,
-        {
-          prompt: prompt.prompt,
-          chosen: [chosen.answer],
-          rejected: [rejected.answer],
-          chosen_reward: chosen.reward,
-          rejected_reward: rejected.reward,
-          chosen_decision_id: chosen.decisionId,
-          rejected_decision_id: rejected.decisionId,
-        },
-        options,
-      );
+    for (const pair of await preferencePairs(triplets, options)) {
+      const line = validLine(schema, toLine(pair), options);
       if (line) yield line;
     }
   }
   return writeChunks(jsonLines(lines()), target);
 }
 
-/** Preference pairs in OpenAI's preference fine-tuning format (`input`, `preferred_output`, `non_preferred_output`). */
-export async function writeOpenAiDpo(
+/** Preference pairs as TRL reads them: `prompt`, `chosen`, `rejected` (conversational), rewards and decision ids. */
+export function writePreferencePairs(
   triplets: AsyncIterable<Triplet>,
   target: ExportTarget,
   options: TrainingExportOptions & { minMargin?: number } = {},
 ): Promise<number> {
-  async function* lines() {
-    for (const { prompt, chosen, rejected } of await preferencePairs(triplets, options)) {
-      const line = validLine(
-        OpenAiDpoExampleSchema,
-        {
-          input: { messages: prompt.prompt, ...(prompt.tools.length > 0 ? { tools: prompt.tools } : {}) },
-          preferred_output: [chosen.answer],
-          non_preferred_output: [rejected.answer],
-        },
-        options,
-      );
-      if (line) yield line;
-    }
-  }
-  return writeChunks(jsonLines(lines()), target);
+  return writePairs(triplets, target, options, PreferencePairSchema, ({ prompt, chosen, rejected }) => ({
+    prompt: prompt.prompt,
+    chosen: [chosen.answer],
+    rejected: [rejected.answer],
+    chosen_reward: chosen.reward,
+    rejected_reward: rejected.reward,
+    chosen_decision_id: chosen.decisionId,
+    rejected_decision_id: rejected.decisionId,
+  }));
+}
+
+/** Preference pairs in OpenAI's preference fine-tuning format (`input`, `preferred_output`, `non_preferred_output`). */
+export function writeOpenAiDpo(
+  triplets: AsyncIterable<Triplet>,
+  target: ExportTarget,
+  options: TrainingExportOptions & { minMargin?: number } = {},
+): Promise<number> {
+  return writePairs(triplets, target, options, OpenAiDpoExampleSchema, ({ prompt, chosen, rejected }) => ({
+    input: { messages: prompt.prompt, ...(prompt.tools.length > 0 ? { tools: prompt.tools } : {}) },
+    preferred_output: [chosen.answer],
+    non_preferred_output: [rejected.answer],
+  }));
 }
 
 /** Reads a JSON Lines export of one of these shapes, validating each record; errors name the record. */
