@@ -14,6 +14,9 @@ export interface DecisionFacts {
   serviceName: string;
   botId: string;
   attributes: Readonly<Record<string, string>>;
+  /** The decide span's status: `Error` when the decide function failed. */
+  statusCode: string;
+  statusMessage: string;
   /** Config text of the decision's strategy version in the registry; '' when unregistered. */
   strategyConfig: string;
   llmCalls: LlmCallFacts[];

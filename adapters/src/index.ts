@@ -1,5 +1,13 @@
-export type { Triplet, LlmCall, RewardMatch, TripletReward, TripletOutcome, TripletEpisode } from './triplet.ts';
-export { REWARD_MATCHES } from './triplet.ts';
+export type {
+  Triplet,
+  LlmCall,
+  DecisionError,
+  RewardMatch,
+  TripletReward,
+  TripletOutcome,
+  TripletEpisode,
+} from './triplet.ts';
+export { REWARD_MATCHES, TripletSchema, LlmCallSchema } from './triplet.ts';
 export {
   TripletFilterSchema,
   TRIPLET_FILTER_QUERY_PARAMS,
@@ -19,16 +27,21 @@ export {
   writeAgentLightning,
   writeOpenAiChat,
   writePreferencePairs,
+  writeOpenAiDpo,
   readValidatedJsonl,
   toAgentLightning,
-  chatMessages,
   AgentLightningTripletSchema,
   ChatExampleSchema,
   PreferencePairSchema,
+  OpenAiDpoExampleSchema,
   type AgentLightningTriplet,
   type ChatExample,
   type PreferencePair,
+  type OpenAiDpoExample,
+  type TrainingExportOptions,
+  type TrainingExportStats,
 } from './formats/training-formats.ts';
+export { renderCall, type RenderedCall, type OpenAiMessage, type OpenAiTool } from './formats/openai-chat-messages.ts';
 export type { ExportTarget } from './formats/line-output.ts';
 export { TRIPLET_JSON_SCHEMA } from './triplet-json-schema.ts';
 export { assembleTriplet } from './triplet-assembler.ts';
@@ -37,7 +50,8 @@ export type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
 export { decisionFactsQuery, LLM_KEYS, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
 export { readDecisionFactsSql, decisionFactsQueryFor, countDecisions } from './sql/sql-triplet-reader.ts';
 export {
-  primaryRewardValue,
+  primaryReward,
+  type PrimaryReward,
   parsePrimaryRewardRule,
   type PrimaryRewardRule,
   type RewardComponent,
@@ -45,6 +59,7 @@ export {
 export type { RewardFunction } from './reward/reward-function.ts';
 export {
   REWARD_PRESETS,
+  settlementCurrency,
   realizedPnlReward,
   realizedReturnReward,
   markToMarketReturnReward,

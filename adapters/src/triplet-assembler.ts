@@ -1,7 +1,7 @@
 import { parseJsonExact } from '@tradetrace/storage';
 import type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
 import type { ResolvedExtractionOptions } from './extraction-options.ts';
-import { primaryRewardValue, type RewardComponent } from './reward/primary-reward-rule.ts';
+import { primaryReward, type RewardComponent } from './reward/primary-reward-rule.ts';
 import type { LlmCall, Triplet } from './triplet.ts';
 
 const CONTEXT_PREFIX = 'trading.context.';
@@ -30,10 +30,20 @@ export function assembleTriplet(facts: DecisionFacts, options: ResolvedExtractio
       kind: a['trading.decision.kind'] ?? '',
       confidence: numberOrNull(a['trading.decision.confidence']),
       size: numberOrNull(a['trading.decision.size']),
+      error: decisionError(facts),
       llm_calls: [...facts.llmCalls].sort(byStart).map(toLlmCall),
     },
     context: contextOf(a),
-    reward: { value: null, components: {}, kind: null, match: facts.rewardMatch, count: facts.rewardCount },
+    reward: {
+      value: null,
+      primary: null,
+      unit: null,
+      components: {},
+      units: {},
+      kind: null,
+      match: facts.rewardMatch,
+      count: facts.rewardCount,
+    },
     outcome: {
       orders: facts.orders,
       filled_amount: facts.filledAmount,
@@ -50,9 +60,13 @@ export function assembleTriplet(facts: DecisionFacts, options: ResolvedExtractio
     },
   };
   const components = computedComponents(facts.rewardComponents, triplet, options);
+  const primary = primaryReward(components, options.primaryRule);
+  triplet.reward.value = primary.value;
+  triplet.reward.primary = primary.primary;
+  triplet.reward.unit = primary.unit;
   triplet.reward.components = Object.fromEntries(components.map((c) => [c.name, c.value]));
-  triplet.reward.value = primaryRewardValue(components, options.primaryRule);
-  triplet.reward.kind = rewardKind(components, options);
+  triplet.reward.units = Object.fromEntries(components.map((c) => [c.name, c.unit]));
+  triplet.reward.kind = (components.find((c) => c.name === primary.primary) ?? components[0])?.kind || null;
   if (facts.rewardMatch === 'none' && components.length > 0) {
     triplet.reward.match = options.rewardFunctions.find((f) => components.some((c) => c.name === f.name))!.match;
   }
@@ -70,17 +84,23 @@ function computedComponents(
     if (components.some((c) => c.name === fn.name)) continue;
     const value = fn.compute(triplet);
     if (value === null || !Number.isFinite(value)) continue;
-    components.push({ name: fn.name, value, kind: fn.kind, observedNs: 0n });
+    components.push({
+      name: fn.name,
+      value,
+      kind: fn.kind,
+      unit: fn.unit?.(triplet) ?? '',
+      primary: false,
+      observedNs: 0n,
+    });
   }
   return components;
 }
 
-/** The kind of the component the rule reads (or `primary`), else of the first component by name. */
-function rewardKind(components: readonly RewardComponent[], options: ResolvedExtractionOptions): string | null {
-  const rule = options.primaryRule;
-  const named = rule.rule === 'component' ? rule.name : 'primary';
-  const chosen = components.find((c) => c.name === named) ?? components[0];
-  return chosen ? chosen.kind || null : null;
+/** The decide span's failure: an error status or `error.type` (OTel's mark of a failed operation). */
+function decisionError(facts: DecisionFacts): Triplet['decision']['error'] {
+  const type = facts.attributes['error.type'] ?? '';
+  if (facts.statusCode !== 'Error' && type === '') return null;
+  return { type: type || '_OTHER', message: facts.statusMessage };
 }
 
 function byStart(x: LlmCallFacts, y: LlmCallFacts): number {
@@ -91,9 +111,13 @@ function byStart(x: LlmCallFacts, y: LlmCallFacts): number {
 function toLlmCall({ attributes: a }: LlmCallFacts): LlmCall {
   return {
     model: a['gen_ai.response.model'] || a['gen_ai.request.model'] || '',
+    request_model: a['gen_ai.request.model'] ?? '',
+    response_model: a['gen_ai.response.model'] ?? '',
     provider: a['gen_ai.provider.name'] || a['gen_ai.system'] || '',
+    system_instructions: parseJsonOrText(a['gen_ai.system_instructions'] ?? ''),
     input_messages: parseJsonOrText(a['gen_ai.input.messages'] ?? ''),
     output_messages: parseJsonOrText(a['gen_ai.output.messages'] ?? ''),
+    tool_definitions: parseJsonOrText(a['gen_ai.tool.definitions'] ?? ''),
     input_tokens: numberOrNull(a['gen_ai.usage.input_tokens']),
     output_tokens: numberOrNull(a['gen_ai.usage.output_tokens']),
   };

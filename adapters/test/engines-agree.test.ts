@@ -65,11 +65,11 @@ describe('the SQL engine and the span-tree engine', () => {
         if (sql.some((t) => t.reward.match !== 'none' || t.decision.llm_calls.length > 0)) nonTrivial += 1;
         expect(tree).toEqual(sql);
       }),
-      { numRuns: 10, seed: 20260101 },
+      { numRuns: 16, seed: 20260101 },
     );
     // The generator must actually exercise rewards and LLM calls, or agreement proves nothing.
     expect(nonTrivial).toBeGreaterThan(5);
-  });
+  }, 240_000);
 
   it('agree with the triplets ClickHouse projects itself into Parquet', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tt-parquet-'));
@@ -90,5 +90,5 @@ describe('the SQL engine and the span-tree engine', () => {
       }),
       { numRuns: 4, seed: 20260102 },
     );
-  });
+  }, 240_000);
 });

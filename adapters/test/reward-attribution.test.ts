@@ -5,6 +5,7 @@ import {
   markToMarketReturnReward,
   parsePrimaryRewardRule,
   realizedPnlReward,
+  REWARD_PRESETS,
 } from '../src/index.ts';
 import { decideSpan, hexId, llmSpan, rewardEvent, SECOND, span, T0 } from './support/span-builders.ts';
 import { extractWithBothEngines } from './support/both-engines.ts';
@@ -20,12 +21,14 @@ function sdkRewardSpan(
   value: number,
   name = 'primary',
   service = 'settler',
+  more: Record<string, string> = {},
 ) {
   const attrs = {
     'trading.decision.id': decisionId,
     'trading.reward.value': value,
     'trading.reward.name': name,
     'trading.reward.kind': 'realized',
+    ...more,
   };
   return span({
     traceId: hexId(32),
@@ -72,7 +75,10 @@ describe('reward attribution', () => {
     const triplets = await extractWithBothEngines(storage, [sdkRewardSpan(d, 'late', T0 + HOUR, 4.5), d]);
     expect(triplets.get('late')!.reward).toEqual({
       value: 4.5,
+      primary: 'primary',
+      unit: '',
       components: { primary: 4.5 },
+      units: { primary: '' },
       kind: 'realized',
       match: 'decision_id',
       count: 1,
@@ -110,6 +116,57 @@ describe('reward attribution', () => {
     ];
     const t = (await extractWithBothEngines(storage, spans)).get('corr')!;
     expect(t.reward).toMatchObject({ value: 7, components: { primary: 7, bonus: 100 }, count: 3 });
+  });
+
+  it('never adds components in different units: null without a primary, the marked one keeps its name', async () => {
+    const d = decideSpan({ traceId: hexId(32), at: T0, decisionId: 'units', symbol: 'SOL/USDC:USDC' });
+    const ret = sdkRewardSpan(d, 'units', T0 + HOUR, 0.06, 'return', 'settler', { 'trading.reward.unit': '1' });
+    const fee = sdkRewardSpan(d, 'units', T0 + HOUR, -0.8, 'fees', 'settler', { 'trading.reward.unit': 'USDC' });
+    const mixed = (await extractWithBothEngines(storage, [d, ret, fee])).get('units')!;
+    expect(mixed.reward).toMatchObject({
+      value: null,
+      primary: null,
+      unit: null,
+      units: { return: '1', fees: 'USDC' },
+    });
+    const summed = await extractWithBothEngines(storage, [d, ret, fee], [], {
+      primaryRule: parsePrimaryRewardRule('sum'),
+    });
+    expect(summed.get('units')!.reward.value).toBeNull();
+
+    const marked = sdkRewardSpan(d, 'units', T0 + HOUR, 0.06, 'return', 'settler', {
+      'trading.reward.unit': '1',
+      'trading.reward.primary': 'true',
+    });
+    const primary = (await extractWithBothEngines(storage, [d, marked, fee])).get('units')!;
+    expect(primary.reward).toMatchObject({ value: 0.06, primary: 'return', unit: '1', kind: 'realized' });
+    expect(primary.reward.components).toEqual({ return: 0.06, fees: -0.8 });
+
+    const pnl = sdkRewardSpan(d, 'units', T0 + HOUR, 15.91, 'pnl', 'settler', { 'trading.reward.unit': 'USDC' });
+    const sameUnit = (await extractWithBothEngines(storage, [d, pnl, fee])).get('units')!;
+    expect(sameUnit.reward).toMatchObject({ primary: null, unit: 'USDC' });
+    expect(sameUnit.reward.value).toBeCloseTo(15.11, 10);
+  });
+
+  it('gives reward functions their units: P&L in the settlement currency, returns in 1', async () => {
+    const d = decideSpan({ traceId: hexId(32), at: T0, decisionId: 'fn', symbol: 'SOL/USDC:USDC' });
+    const close = span({
+      traceId: hexId(32),
+      at: T0 + HOUR,
+      attributes: {
+        'trading.operation.name': 'close_position',
+        'trading.decision.id': 'fn',
+        'trading.position.realized_pnl': 15.91,
+        'trading.position.realized_return': 0.0558,
+      },
+    });
+    const triplets = await extractWithBothEngines(storage, [d, close], [], {
+      rewardFunctions: [REWARD_PRESETS.realized_pnl!, REWARD_PRESETS.realized_return!],
+    });
+    expect(triplets.get('fn')!.reward).toMatchObject({
+      value: null,
+      units: { realized_pnl: 'USDC', realized_return: '1' },
+    });
   });
 
   it('matches a reward span that only links the decision by link', async () => {
@@ -169,7 +226,16 @@ describe('reward attribution', () => {
     const second = decideSpan({ traceId: hexId(32), at: T0 + 10n * SECOND, decisionId: 'second' });
     const stray = span({ traceId: hexId(32), at: T0 + 20n * SECOND, events: [rewardEvent(T0 + 20n * SECOND, 5)] });
     const strict = await extractWithBothEngines(storage, [first, second, stray]);
-    expect(strict.get('second')!.reward).toEqual({ value: null, components: {}, kind: null, match: 'none', count: 0 });
+    expect(strict.get('second')!.reward).toEqual({
+      value: null,
+      primary: null,
+      unit: null,
+      components: {},
+      units: {},
+      kind: null,
+      match: 'none',
+      count: 0,
+    });
     const byTime = await extractWithBothEngines(storage, [first, second, stray], [], { matchByTime: true });
     expect(byTime.get('second')!.reward).toMatchObject({ value: 5, match: 'time' });
     expect(byTime.get('first')!.reward.match).toBe('none');

@@ -16,6 +16,8 @@ export const LlmConfigSchema = WindowsSchema.extend({
   model: z.string().min(1),
   provider: z.string().min(1),
   systemPrompt: z.string().min(1),
+  /** Sampling temperature; default 0. */
+  temperature: z.number().min(0).max(2).optional(),
 });
 
 /** One strategy, two kinds of version: the demo compares a rule-based and an LLM-driven version of "momentum". */
@@ -36,6 +38,12 @@ export const LLM_CONFIG: LlmConfig = {
   fastWindow: 5,
   slowWindow: 20,
 };
+
+/**
+ * The LLM version sampled at a higher temperature: on the same candles it answers the same rendered prompts as
+ * LLM_CONFIG, sometimes differently — the two answers to one prompt a preference pair is made of.
+ */
+export const LLM_SAMPLED_CONFIG: LlmConfig = { ...LLM_CONFIG, temperature: 0.9 };
 
 const WARMING_UP: BacktestDecision = { action: 'hold', confidence: 0, context: { warming_up: true } };
 
@@ -69,7 +77,7 @@ export function llmBot(client: OpenAI, tt: TradeTrace, symbol: string): Backtest
       const features = computeFeatures(candles.slice(-config.slowWindow), config.fastWindow, config.slowWindow);
       const request = {
         model: config.model,
-        temperature: 0,
+        temperature: config.temperature ?? 0,
         messages: [
           { role: 'system' as const, content: config.systemPrompt },
           {

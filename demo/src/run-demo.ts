@@ -7,7 +7,7 @@ import { computeVersionStats, FillModelSchema, replayCandles, type VersionStats 
 import { init } from '@tradetrace/sdk';
 import { z } from 'zod';
 import { withExchangeExecution } from './exchange-execution.ts';
-import { LLM_CONFIG, llmBot, momentum, RULE_CONFIG, ruleBot } from './demo-strategies.ts';
+import { LLM_CONFIG, LLM_SAMPLED_CONFIG, llmBot, momentum, RULE_CONFIG, ruleBot } from './demo-strategies.ts';
 import { SimulatedExchange, type ExchangeActivity } from './simulated-exchange.ts';
 import { startSimulatedLlmServer, type SimulatedLlmServer } from './simulated-llm-server.ts';
 import { generateCandles, type MarketSpec } from './synthetic-market.ts';
@@ -81,7 +81,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const path = join(dataPath, 'triplets.jsonl');
     const count = await writeTripletsJsonl(readTriplets(collector.storage), path);
     const engines = new Map(
-      [RULE_CONFIG, LLM_CONFIG].map((config) => [momentum.version(config).version, config.engine]),
+      [RULE_CONFIG, LLM_CONFIG, LLM_SAMPLED_CONFIG].map((config) => [momentum.version(config).version, config.engine]),
     );
     printVersionTable(versions, engines, o.log);
     o.log(`triplets: ${count} (decision, context, reward) records in ${path}`);
@@ -124,7 +124,7 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
       candles: generateCandles(spec, o.candles, o.seed + i),
     }));
     o.log(
-      `bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`,
+      `bot: strategy "momentum", versions ${[RULE_CONFIG, LLM_CONFIG, LLM_SAMPLED_CONFIG].map((c) => `${momentum.version(c).version} (${c.engine})`).join(' and ')}, ${markets.length} symbols × ${o.candles} candles`,
     );
 
     const exchanges: SimulatedExchange[] = [];
@@ -132,11 +132,12 @@ async function runBot(o: ResolvedDemoOptions, endpoint: string): Promise<DemoRes
       [
         { bot: ruleBot, config: RULE_CONFIG },
         { bot: llmBot(client, tt, symbol), config: LLM_CONFIG },
+        { bot: llmBot(client, tt, symbol), config: LLM_SAMPLED_CONFIG },
       ].map(({ bot, config }, botIndex) => {
         // Each run sends its orders to a simulated exchange of its own, seeded per run: the same orders every time.
         const exchange = new SimulatedExchange({
-          seed: o.seed * 101 + marketIndex * 2 + botIndex,
-          idPrefix: `demo-${symbol.split('/')[0]!.toLowerCase()}-${config.engine}`,
+          seed: o.seed * 101 + marketIndex * 3 + botIndex,
+          idPrefix: `demo-${symbol.split('/')[0]!.toLowerCase()}-${botIndex}`,
         });
         exchanges.push(exchange);
         return replayCandles({

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 const ChatRequestSchema = z.object({
   model: z.string().min(1),
+  temperature: z.number().optional(),
   messages: z.array(z.object({ role: z.string(), content: z.string() })).min(1),
 });
 
@@ -45,7 +46,7 @@ export async function startSimulatedLlmServer(): Promise<SimulatedLlmServer> {
     if (!parsed.success)
       return { status: 400, body: { error: { message: `invalid chat request: ${parsed.error.message}` } } };
     const prompt = parsed.data.messages.map((m) => m.content).join('\n');
-    const answer = decide(prompt);
+    const answer = decide(prompt, parsed.data.temperature ?? 0);
     served += 1;
     return {
       status: 200,
@@ -72,13 +73,18 @@ export async function startSimulatedLlmServer(): Promise<SimulatedLlmServer> {
   };
 }
 
-function decide(prompt: string): { action: 'buy' | 'sell' | 'hold'; confidence: number; reason: string } {
+function decide(
+  prompt: string,
+  temperature: number,
+): { action: 'buy' | 'sell' | 'hold'; confidence: number; reason: string } {
   const json = prompt.match(/\{[^{}]*"return_5"[^{}]*\}/)?.[0];
   const features = json ? FeaturesSchema.safeParse(JSON.parse(json)) : undefined;
   if (!features?.success) return { action: 'hold', confidence: 0.1, reason: 'no market features in the prompt' };
   const { return_5, return_20, volatility_20 } = features.data;
-  // A deterministic per-prompt wobble stands in for an LLM's judgment calls.
-  const wobble = (createHash('sha256').update(prompt).digest()[0]! / 255 - 0.5) * volatility_20;
+  // A deterministic per-prompt wobble stands in for an LLM's judgment calls; sampling hotter draws another one.
+  const seed = temperature > 0 ? `${prompt}\n${temperature}` : prompt;
+  const wobble =
+    (createHash('sha256').update(seed).digest()[0]! / 255 - 0.5) * volatility_20 * Math.max(1, 3 * temperature);
   const signal = return_5 + 0.5 * return_20 + wobble;
   const threshold = 1.5 * volatility_20;
   const confidence = Math.min(1, Math.abs(signal) / (3 * threshold || 1));

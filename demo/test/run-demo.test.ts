@@ -10,7 +10,7 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
   const root = mkdtempSync(join(tmpdir(), 'tradetrace-demo-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('traces two strategy versions through the collector and writes one triplet per decision', async () => {
+  it('traces three strategy versions through the collector and writes one triplet per decision', async () => {
     const lines: string[] = [];
     const result = await runDemo({
       dataPath: join(root, 'demo'),
@@ -19,23 +19,23 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
       log: (line) => lines.push(line),
     });
 
-    // 2 versions × 3 symbols × 45 candles (a decision at every close, holds while the averages warm up)
-    expect(result.decisions).toBe(270);
-    expect(result.versions).toHaveLength(2);
-    expect(result.versions!.map((v) => v.decisions)).toEqual([135, 135]);
-    expect(result.triplets!.count).toBe(270);
+    // 3 versions × 3 symbols × 45 candles (a decision at every close, holds while the averages warm up)
+    expect(result.decisions).toBe(405);
+    expect(result.versions).toHaveLength(3);
+    expect(result.versions!.map((v) => v.decisions)).toEqual([135, 135, 135]);
+    expect(result.triplets!.count).toBe(405);
 
     const triplets = readFileSync(result.triplets!.path, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(270);
+    expect(new Set(triplets.map((t) => t.decision_id)).size).toBe(405);
     expect(triplets.every((t) => t.mode === 'paper' && t.exchange === 'hyperliquid')).toBe(true);
     const llm = triplets.filter((t) => t.decision.kind === 'llm');
-    expect(llm).toHaveLength(135);
+    expect(llm).toHaveLength(270);
     // Past the warm-up (19 candles per symbol) every LLM decision made exactly one model call.
     const asked = llm.filter((t) => t.context.warming_up !== true);
-    expect(asked).toHaveLength(3 * (45 - 19));
+    expect(asked).toHaveLength(2 * 3 * (45 - 19));
     expect(
       asked.every((t) => t.decision.llm_calls.length === 1 && t.decision.llm_calls[0].model === 'deepseek-chat'),
     ).toBe(true);
@@ -48,7 +48,20 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
     expect(
       rewarded.every((t) => typeof t.reward.value === 'number' && t.outcome.realized_return === t.reward.value),
     ).toBe(true);
-    expect(lines.some((l) => l.includes('triplets: 270'))).toBe(true);
+    expect(lines.some((l) => l.includes('triplets: 405'))).toBe(true);
+
+    // The two LLM versions answer the same rendered prompts (the two answers a preference pair is made of), not
+    // always alike.
+    const byPrompt = new Map<string, { version: string; answer: string }[]>();
+    for (const t of asked) {
+      const [call] = t.decision.llm_calls;
+      const key = JSON.stringify(call.input_messages);
+      const answers = byPrompt.get(key) ?? byPrompt.set(key, []).get(key)!;
+      answers.push({ version: t.strategy_version, answer: JSON.stringify(call.output_messages) });
+    }
+    expect(byPrompt.size).toBe(3 * (45 - 19));
+    for (const answers of byPrompt.values()) expect(new Set(answers.map((a) => a.version)).size).toBe(2);
+    expect([...byPrompt.values()].some(([x, y]) => x!.answer !== y!.answer)).toBe(true);
   });
 
   it('trades on the simulated exchange: every order and fill reaches the store, linked to its decision', async () => {
@@ -111,7 +124,7 @@ describe('runDemo (small size, end to end on the embedded engine)', () => {
         format: 'JSONEachRow',
       });
       expect(Number((await stored.json<{ n: string }>())[0]!.n)).toBe(result.decisions);
-      expect(result.decisions).toBe(180);
+      expect(result.decisions).toBe(270);
     } finally {
       await collector.close();
     }

@@ -4,7 +4,13 @@ export type { ContextValue, ContextValues } from './decision/context-values.ts';
 export { traceparentOf, spanContextFromTraceparent, type DecisionRef } from './decision-ref.ts';
 export type { RewardInput } from './trading/reward-emission.ts';
 export type { PositionCloseInput } from './trading/position-close.ts';
-export { defineReward, rewardFunctions, type RewardFunction, type ClosedPosition } from './trading/reward-functions.ts';
+export {
+  defineReward,
+  rewardFunctions,
+  settlementCurrency,
+  type RewardFunction,
+  type ClosedPosition,
+} from './trading/reward-functions.ts';
 export type { CcxtFee, CcxtOrderLike, CcxtTradeLike, CcxtPositionLike, OrderRequest } from './trading/ccxt-shapes.ts';
 export type { SubmitOrderInput, CancelOrderInput, OrderLinkOptions } from './trading/order-tracing.ts';
 export type { LlmCallInput, ChatRequestLike, ChatCompletionLike } from './llm/manual-llm-call.ts';

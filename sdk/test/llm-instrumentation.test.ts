@@ -32,6 +32,15 @@ const messages = [
   { role: 'user' as const, content: 'Price 142.5, RSI 61. Buy, sell or hold?' },
 ];
 
+const PRICE_TOOL = {
+  type: 'function' as const,
+  function: {
+    name: 'get_price',
+    description: 'Last price of a symbol',
+    parameters: { type: 'object' as const, properties: { symbol: { type: 'string' } }, required: ['symbol'] },
+  },
+};
+
 function openai(): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: `${server.url}/v1`, maxRetries: 0 });
 }
@@ -189,15 +198,30 @@ describe('openai client (chat completions)', () => {
     expect(chat.attributes[A.ATTR_ERROR_TYPE]).toBe('400');
   });
 
-  it('captures no prompt or response when capture is off', async () => {
+  it('records the tools the model was offered as gen_ai.tool.definitions', async () => {
+    const { tt, span } = sdk();
+    const client = tt.instrumentOpenAI(openai());
+    await client.chat.completions.create({ model: 'with-tools', messages, tools: [PRICE_TOOL] });
+    expect(JSON.parse(String((await span('chat with-tools')).attributes[A.ATTR_GEN_AI_TOOL_DEFINITIONS]))).toEqual([
+      {
+        type: 'function',
+        name: 'get_price',
+        description: 'Last price of a symbol',
+        parameters: PRICE_TOOL.function.parameters,
+      },
+    ]);
+  });
+
+  it('captures no prompt, response or tools when capture is off', async () => {
     const { tt, span } = sdk({ captureMessages: false });
     const client = tt.instrumentOpenAI(openai());
-    await client.chat.completions.create({ model: 'private', messages });
+    await client.chat.completions.create({ model: 'private', messages, tools: [PRICE_TOOL] });
     await collect(await client.chat.completions.create({ model: 'private-stream', messages, stream: true }));
     for (const name of ['chat private', 'chat private-stream']) {
       const chat = await span(name);
       expect(chat.attributes[A.ATTR_GEN_AI_INPUT_MESSAGES]).toBeUndefined();
       expect(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]).toBeUndefined();
+      expect(chat.attributes[A.ATTR_GEN_AI_TOOL_DEFINITIONS]).toBeUndefined();
       expect(chat.attributes[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe(21);
     }
   });
@@ -239,6 +263,14 @@ describe('@anthropic-ai/sdk client (messages)', () => {
     });
     expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS]))).toEqual([
       { type: 'text', content: 'You trade SOL.' },
+    ]);
+    await client.messages.create({
+      ...request,
+      model: 'claude-tools',
+      tools: [{ name: 'get_price', description: 'Last price', input_schema: PRICE_TOOL.function.parameters }],
+    });
+    expect(JSON.parse(String((await span('chat claude-tools')).attributes[A.ATTR_GEN_AI_TOOL_DEFINITIONS]))).toEqual([
+      { type: 'function', name: 'get_price', description: 'Last price', parameters: PRICE_TOOL.function.parameters },
     ]);
     expect(JSON.parse(String(chat.attributes[A.ATTR_GEN_AI_OUTPUT_MESSAGES]))).toEqual([
       { role: 'assistant', parts: [{ type: 'text', content: 'buy SOL now' }], finish_reason: 'end_turn' },

@@ -360,7 +360,7 @@ describe('position close and reward functions', () => {
 
   it('closes a position given as CCXT position, computing P&L and return, and applies every reward function', async () => {
     const { tt, spans } = sdk({
-      rewards: [rewardFunctions.realizedPnl({ unit: 'USDC' }), rewardFunctions.feePenalty({ unit: 'USDC' })],
+      rewards: [rewardFunctions.realizedPnl(), rewardFunctions.feePenalty()],
     });
     tt.addRewardFunction(
       defineReward('drawdown_penalty', (c) =>
@@ -399,11 +399,17 @@ describe('position close and reward functions', () => {
 
     const rewards = all
       .filter((s) => s.name === 'reward SOL/USDC:USDC')
-      .map((s) => [s.attributes[A.ATTR_TRADING_REWARD_NAME], s.attributes[A.ATTR_TRADING_REWARD_VALUE]]);
+      .map((s) => [
+        s.attributes[A.ATTR_TRADING_REWARD_NAME],
+        s.attributes[A.ATTR_TRADING_REWARD_VALUE],
+        s.attributes[A.ATTR_TRADING_REWARD_UNIT],
+        s.attributes[A.ATTR_TRADING_REWARD_PRIMARY],
+      ]);
+    // The first function declared is the primary one and keeps its name; P&L and fees are in the settlement currency.
     expect(rewards.sort()).toEqual([
-      ['drawdown_penalty', 0],
-      ['fees', -0.4],
-      ['primary', 19.6],
+      ['drawdown_penalty', 0, undefined, undefined],
+      ['fees', -0.4, 'USDC', undefined],
+      ['pnl', 19.6, 'USDC', true],
     ]);
   });
 

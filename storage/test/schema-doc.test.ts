@@ -5,7 +5,7 @@ import { tradingDecisions } from '../src/migrations/005-trading-decisions.ts';
 import { tradingOrders } from '../src/migrations/006-trading-orders.ts';
 import { tradingFills } from '../src/migrations/007-trading-fills.ts';
 import { tradingPositions } from '../src/migrations/008-trading-positions.ts';
-import { tradingRewards } from '../src/migrations/009-trading-rewards.ts';
+import { tradingRewardsWithPrimary } from '../src/migrations/015-trading-rewards-primary.ts';
 import { llmCalls } from '../src/migrations/011-llm-calls.ts';
 import { identityColumns } from '../src/migrations/trading-columns.ts';
 
@@ -26,7 +26,7 @@ describe('docs/schema.md', () => {
     tradingOrders,
     tradingFills,
     tradingPositions,
-    tradingRewards,
+    tradingRewardsWithPrimary,
     llmCalls(DEFAULT_LLM_PRICES),
   ]) {
     it(`documents every column of ${definition.table}`, () => {

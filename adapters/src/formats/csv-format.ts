@@ -4,7 +4,7 @@ import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { parseJsonExact, stringifyJsonExact } from '@tradetrace/storage';
-import { REWARD_MATCHES, type Triplet } from '../triplet.ts';
+import { LlmCallSchema, REWARD_MATCHES, type Triplet } from '../triplet.ts';
 import { writeChunks, type ExportTarget } from './line-output.ts';
 
 /** One flat column per scalar field; nested values (LLM calls, context, components) as JSON text. */
@@ -25,10 +25,15 @@ export const CSV_COLUMNS = [
   'decision_kind',
   'decision_confidence',
   'decision_size',
+  'decision_error_type',
+  'decision_error_message',
   'decision_llm_calls',
   'context',
   'reward_value',
+  'reward_primary',
+  'reward_unit',
   'reward_components',
+  'reward_units',
   'reward_kind',
   'reward_match',
   'reward_count',
@@ -66,10 +71,15 @@ function toCsvRecord(t: Triplet): string[] {
     t.decision.kind,
     text(t.decision.confidence),
     text(t.decision.size),
+    t.decision.error?.type ?? '',
+    t.decision.error?.message ?? '',
     stringifyJsonExact(t.decision.llm_calls),
     stringifyJsonExact(t.context),
     text(t.reward.value),
+    text(t.reward.primary),
+    text(t.reward.unit),
     stringifyJsonExact(t.reward.components),
+    stringifyJsonExact(t.reward.units),
     text(t.reward.kind),
     t.reward.match,
     text(t.reward.count),
@@ -117,23 +127,13 @@ const json = <T extends z.ZodType>(schema: T) =>
 
 const CsvRecordSchema = z.object({
   strategy_config: json(z.unknown()),
-  decision_llm_calls: json(
-    z.array(
-      z.object({
-        model: z.string(),
-        provider: z.string(),
-        input_messages: z.unknown(),
-        output_messages: z.unknown(),
-        input_tokens: z.number().nullable(),
-        output_tokens: z.number().nullable(),
-      }),
-    ),
-  ),
+  decision_llm_calls: json(z.array(LlmCallSchema)),
   context: json(z.record(z.string(), z.union([z.string(), z.number(), z.bigint(), z.boolean()]))),
   decision_confidence: nullableNumber,
   decision_size: nullableNumber,
   reward_value: nullableNumber,
   reward_components: json(z.record(z.string(), z.number())),
+  reward_units: json(z.record(z.string(), z.string())),
   reward_match: z.enum(REWARD_MATCHES),
   reward_count: number,
   outcome_orders: number,
@@ -179,12 +179,19 @@ export async function* readTripletsCsv(source: string | Readable): AsyncGenerato
         kind: raw.decision_kind,
         confidence: r.decision_confidence,
         size: r.decision_size,
+        error:
+          raw.decision_error_type === ''
+            ? null
+            : { type: raw.decision_error_type, message: raw.decision_error_message },
         llm_calls: r.decision_llm_calls,
       },
       context: r.context,
       reward: {
         value: r.reward_value,
+        primary: raw.reward_primary === '' ? null : raw.reward_primary,
+        unit: r.reward_value === null ? null : raw.reward_unit,
         components: r.reward_components,
+        units: r.reward_units,
         kind: raw.reward_kind === '' ? null : raw.reward_kind,
         match: r.reward_match,
         count: r.reward_count,

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import type { LlmCall, Triplet } from '../triplet.ts';
 import { readJsonLines } from './jsonl-format.ts';
 import { jsonLines, writeChunks, type ExportTarget } from './line-output.ts';
+import {
+  OpenAiMessageSchema,
+  OpenAiToolSchema,
+  renderCall,
+  UnrenderableCall,
+  type OpenAiAssistantMessage,
+  type RenderedCall,
+} from './openai-chat-messages.ts';
 
 /** Agent Lightning's `Triplet` (prompt, response, reward, metadata), so its optimizers can read our decisions. */
 export const AgentLightningTripletSchema = z.object({
@@ -13,17 +21,18 @@ export const AgentLightningTripletSchema = z.object({
 });
 export type AgentLightningTriplet = z.infer<typeof AgentLightningTripletSchema>;
 
-/** One chat fine-tuning example (OpenAI chat format). */
-export const ChatExampleSchema = z.object({
-  messages: z.array(z.object({ role: z.string(), content: z.string() })).min(2),
+/** One chat fine-tuning example: OpenAI's supervised format, the decision's answer as the last message. */
+export const ChatExampleSchema = z.strictObject({
+  messages: z.array(OpenAiMessageSchema).min(2),
+  tools: z.array(OpenAiToolSchema).optional(),
 });
 export type ChatExample = z.infer<typeof ChatExampleSchema>;
 
-/** A DPO pair: the same kind of situation, the better and the worse answer. */
-export const PreferencePairSchema = z.object({
-  prompt: z.array(z.object({ role: z.string(), content: z.string() })),
-  chosen: z.array(z.object({ role: z.string(), content: z.string() })),
-  rejected: z.array(z.object({ role: z.string(), content: z.string() })),
+/** A preference pair in the prompt/chosen/rejected shape TRL's DPO trainer reads: two answers to one prompt. */
+export const PreferencePairSchema = z.strictObject({
+  prompt: z.array(OpenAiMessageSchema).min(1),
+  chosen: z.array(OpenAiMessageSchema).length(1),
+  rejected: z.array(OpenAiMessageSchema).length(1),
   chosen_reward: z.number(),
   rejected_reward: z.number(),
   chosen_decision_id: z.string(),
@@ -31,27 +40,74 @@ export const PreferencePairSchema = z.object({
 });
 export type PreferencePair = z.infer<typeof PreferencePairSchema>;
 
+/** A pair in OpenAI's preference (DPO) fine-tuning format: one-turn input, one preferred and one other answer. */
+export const OpenAiDpoExampleSchema = z.strictObject({
+  input: z.strictObject({
+    messages: z.array(OpenAiMessageSchema).min(1),
+    tools: z.array(OpenAiToolSchema).optional(),
+  }),
+  preferred_output: z.array(OpenAiMessageSchema).length(1),
+  non_preferred_output: z.array(OpenAiMessageSchema).length(1),
+});
+export type OpenAiDpoExample = z.infer<typeof OpenAiDpoExampleSchema>;
+
+/** What a training export left out: failed decisions, and lines the format cannot hold, by reason. */
+export interface TrainingExportStats {
+  /** Decisions whose decide function failed (`decision.error`), left out without `includeFailed`. */
+  failed: number;
+  /** Lines that could not be made valid (a part with no text form, an empty answer, ...), by reason. */
+  invalid: Record<string, number>;
+}
+
+export interface TrainingExportOptions {
+  /** Keep decisions whose decide function failed. Default false: a failure is no behaviour to learn. */
+  includeFailed?: boolean;
+  /** Filled with what was left out. */
+  stats?: TrainingExportStats;
+}
+
 /** The last LLM call of a decision: the one whose output became the decision. */
 function finalCall(t: Triplet): LlmCall | undefined {
   return t.decision.llm_calls[t.decision.llm_calls.length - 1];
 }
 
-/** Chat messages from `gen_ai.*.messages` (OTel parts or OpenAI `content`), text only. */
-export function chatMessages(messages: unknown): { role: string; content: string }[] {
-  if (!Array.isArray(messages)) return typeof messages === 'string' ? [{ role: 'user', content: messages }] : [];
-  return messages.flatMap((m: unknown) => {
-    if (typeof m !== 'object' || m === null) return [];
-    const { role, content, parts } = m as { role?: unknown; content?: unknown; parts?: unknown };
-    const text =
-      typeof content === 'string'
-        ? content
-        : Array.isArray(parts)
-          ? parts.map((p: { content?: unknown }) => (typeof p?.content === 'string' ? p.content : '')).join('')
-          : '';
-    return typeof role === 'string' ? [{ role, content: text }] : [];
-  });
+function countInvalid(options: TrainingExportOptions, reason: string): void {
+  if (options.stats) options.stats.invalid[reason] = (options.stats.invalid[reason] ?? 0) + 1;
 }
 
+/** Whether a decision may train a model: not failed (unless asked for). Counts the ones left out. */
+function trainable(t: Triplet, options: TrainingExportOptions): boolean {
+  if (t.decision.error === null || options.includeFailed) return true;
+  if (options.stats) options.stats.failed += 1;
+  return false;
+}
+
+/** The decision's final call in OpenAI's shape, or undefined (counted) when it does not render. */
+function rendered(t: Triplet, options: TrainingExportOptions): RenderedCall | undefined {
+  const call = finalCall(t);
+  if (!call) return undefined;
+  try {
+    return renderCall(call);
+  } catch (error) {
+    if (!(error instanceof UnrenderableCall)) throw error;
+    countInvalid(options, error.message);
+    return undefined;
+  }
+}
+
+/** A line when it is valid against its schema; else undefined, counted under its first problem. */
+function validLine<T>(schema: z.ZodType<T>, line: unknown, options: TrainingExportOptions): T | undefined {
+  const parsed = schema.safeParse(line);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  countInvalid(options, `${issue.path.join('.')}: ${issue.message}`);
+  return undefined;
+}
+
+/**
+ * An LLM decision's prompt and response are its final call's GenAI messages; a rule decision's prompt is
+ * `{ context, symbol }` and its response `{ action, confidence, size }`.
+ */
 export function toAgentLightning(t: Triplet): AgentLightningTriplet {
   const call = finalCall(t);
   return {
@@ -71,7 +127,10 @@ export function toAgentLightning(t: Triplet): AgentLightningTriplet {
       strategy_config: t.strategy_config,
       symbol: t.symbol,
       action: t.decision.action,
+      error: t.decision.error,
       reward_components: t.reward.components,
+      reward_units: t.reward.units,
+      reward_primary: t.reward.primary,
       reward_match: t.reward.match,
       reward_kind: t.reward.kind,
       outcome: t.outcome,
@@ -80,74 +139,139 @@ export function toAgentLightning(t: Triplet): AgentLightningTriplet {
   };
 }
 
-export async function writeAgentLightning(triplets: AsyncIterable<Triplet>, target: ExportTarget): Promise<number> {
-  return writeChunks(jsonLines(mapAsync(triplets, toAgentLightning)), target);
+export async function writeAgentLightning(
+  triplets: AsyncIterable<Triplet>,
+  target: ExportTarget,
+  options: TrainingExportOptions = {},
+): Promise<number> {
+  async function* lines() {
+    for await (const t of triplets) if (trainable(t, options)) yield toAgentLightning(t);
+  }
+  return writeChunks(jsonLines(lines()), target);
 }
 
 /**
  * Chat fine-tuning examples from the decisions worth imitating: an LLM decision whose reward is at least
- * `minReward` (default: above 0). A threshold, not a top-k, so the export streams.
+ * `minReward` (default: above 0), its final call rendered in OpenAI's format (openai-chat-messages.ts) with the
+ * tools it was offered. A threshold, not a top-k, so the export streams.
  */
 export async function writeOpenAiChat(
   triplets: AsyncIterable<Triplet>,
   target: ExportTarget,
-  options: { minReward?: number } = {},
+  options: TrainingExportOptions & { minReward?: number } = {},
 ): Promise<number> {
   async function* examples() {
     for await (const t of triplets) {
-      const call = finalCall(t);
-      if (!call || t.reward.value === null) continue;
+      if (t.reward.value === null || !finalCall(t)) continue;
       if (options.minReward === undefined ? t.reward.value <= 0 : t.reward.value < options.minReward) continue;
-      const messages = [...chatMessages(call.input_messages), ...chatMessages(call.output_messages)];
-      if (messages.length >= 2) yield { messages } satisfies ChatExample;
+      if (!trainable(t, options)) continue;
+      const call = rendered(t, options);
+      if (!call) continue;
+      const line = validLine(
+        ChatExampleSchema,
+        { messages: [...call.prompt, call.answer], ...(call.tools.length > 0 ? { tools: call.tools } : {}) },
+        options,
+      );
+      if (line) yield line;
     }
   }
   return writeChunks(jsonLines(examples()), target);
 }
 
+/** One answer to a prompt. */
+interface Answer {
+  decisionId: string;
+  reward: number;
+  answer: OpenAiAssistantMessage;
+  text: string;
+}
+
+interface Pair {
+  prompt: RenderedCall;
+  chosen: Answer;
+  rejected: Answer;
+}
+
 /**
- * Preference pairs: two LLM decisions in comparable context — same strategy and symbol, made within `windowSeconds`
- * of each other (default 300) — whose rewards differ by more than `minMargin` (default 0). Each decision is paired
- * with the most different one still in its window; only the window is held in memory.
+ * Preference pairs: rewarded LLM decisions made on the same input — the same rendered prompt and tools, as when
+ * versions are backtested or A/B-tested on the same candles or a bot samples several answers. For each prompt its
+ * best answer is chosen over every other answer whose reward is lower by more than `minMargin` (default 0);
+ * identical answers are never paired. One entry per rewarded LLM decision is held until the input ends.
  */
-export async function writePreferencePairs(
+async function preferencePairs(
+  triplets: AsyncIterable<Triplet>,
+  options: TrainingExportOptions & { minMargin?: number },
+): Promise<Pair[]> {
+  const margin = options.minMargin ?? 0;
+  const byPrompt = new Map<string, { call: RenderedCall; answers: Answer[] }>();
+  for await (const t of triplets) {
+    if (t.reward.value === null || !finalCall(t) || !trainable(t, options)) continue;
+    const call = rendered(t, options);
+    if (!call) continue;
+    const key = JSON.stringify([call.prompt, call.tools]);
+    const group = byPrompt.get(key) ?? byPrompt.set(key, { call, answers: [] }).get(key)!;
+    group.answers.push({
+      decisionId: t.decision_id,
+      reward: t.reward.value,
+      answer: call.answer,
+      text: JSON.stringify(call.answer),
+    });
+  }
+  const pairs: Pair[] = [];
+  for (const { call, answers } of byPrompt.values()) {
+    const best = answers.reduce((a, b) => (b.reward > a.reward ? b : a));
+    for (const other of answers)
+      if (other.text !== best.text && best.reward - other.reward > margin)
+        pairs.push({ prompt: call, chosen: best, rejected: other });
+  }
+  return pairs;
+}
+
+/** Writes each pair as the line `toLine` makes of it, the lines that fail `schema` skipped and counted. */
+async function writePairs<T>(
   triplets: AsyncIterable<Triplet>,
   target: ExportTarget,
-  options: { windowSeconds?: number; minMargin?: number } = {},
+  options: TrainingExportOptions & { minMargin?: number },
+  schema: z.ZodType<T>,
+  toLine: (pair: Pair) => unknown,
 ): Promise<number> {
-  const windowMs = (options.windowSeconds ?? 300) * 1000;
-  const margin = options.minMargin ?? 0;
-  const recent = new Map<string, Triplet[]>();
-  async function* pairs() {
-    for await (const t of triplets) {
-      const call = finalCall(t);
-      if (!call || t.reward.value === null) continue;
-      const key = `${t.strategy_name}\u0000${t.symbol}`;
-      const now = Date.parse(t.timestamp);
-      const window = (recent.get(key) ?? []).filter((o) => now - Date.parse(o.timestamp) <= windowMs);
-      const other = window.reduce<Triplet | undefined>(
-        (best, o) =>
-          !best || Math.abs(o.reward.value! - t.reward.value!) > Math.abs(best.reward.value! - t.reward.value!)
-            ? o
-            : best,
-        undefined,
-      );
-      window.push(t);
-      recent.set(key, window);
-      if (!other || Math.abs(other.reward.value! - t.reward.value!) <= margin) continue;
-      const [chosen, rejected] = other.reward.value! > t.reward.value! ? [other, t] : [t, other];
-      yield {
-        prompt: chatMessages(finalCall(chosen)!.input_messages),
-        chosen: chatMessages(finalCall(chosen)!.output_messages),
-        rejected: chatMessages(finalCall(rejected)!.output_messages),
-        chosen_reward: chosen.reward.value!,
-        rejected_reward: rejected.reward.value!,
-        chosen_decision_id: chosen.decision_id,
-        rejected_decision_id: rejected.decision_id,
-      } satisfies PreferencePair;
+  async function* lines() {
+    for (const pair of await preferencePairs(triplets, options)) {
+      const line = validLine(schema, toLine(pair), options);
+      if (line) yield line;
     }
   }
-  return writeChunks(jsonLines(pairs()), target);
+  return writeChunks(jsonLines(lines()), target);
+}
+
+/** Preference pairs as TRL reads them: `prompt`, `chosen`, `rejected` (conversational), rewards and decision ids. */
+export function writePreferencePairs(
+  triplets: AsyncIterable<Triplet>,
+  target: ExportTarget,
+  options: TrainingExportOptions & { minMargin?: number } = {},
+): Promise<number> {
+  return writePairs(triplets, target, options, PreferencePairSchema, ({ prompt, chosen, rejected }) => ({
+    prompt: prompt.prompt,
+    chosen: [chosen.answer],
+    rejected: [rejected.answer],
+    chosen_reward: chosen.reward,
+    rejected_reward: rejected.reward,
+    chosen_decision_id: chosen.decisionId,
+    rejected_decision_id: rejected.decisionId,
+  }));
+}
+
+/** Preference pairs in OpenAI's preference fine-tuning format (`input`, `preferred_output`, `non_preferred_output`). */
+export function writeOpenAiDpo(
+  triplets: AsyncIterable<Triplet>,
+  target: ExportTarget,
+  options: TrainingExportOptions & { minMargin?: number } = {},
+): Promise<number> {
+  return writePairs(triplets, target, options, OpenAiDpoExampleSchema, ({ prompt, chosen, rejected }) => ({
+    input: { messages: prompt.prompt, ...(prompt.tools.length > 0 ? { tools: prompt.tools } : {}) },
+    preferred_output: [chosen.answer],
+    non_preferred_output: [rejected.answer],
+  }));
 }
 
 /** Reads a JSON Lines export of one of these shapes, validating each record; errors name the record. */
@@ -163,8 +287,4 @@ export async function* readValidatedJsonl<T>(source: string | Readable, schema: 
       );
     yield parsed.data;
   }
-}
-
-async function* mapAsync<A, B>(items: AsyncIterable<A>, fn: (a: A) => B): AsyncGenerator<B> {
-  for await (const item of items) yield fn(item);
 }

@@ -1,43 +1,86 @@
 /**
- * How the primary `reward.value` is made from the named components. The default: the `primary` component when
- * there is one, else the sum of all components.
+ * How the primary `reward.value` is made from the named components. The default: the component marked primary
+ * (`trading.reward.primary`, or named `primary`) when there is one, else the sum of the components if they all share
+ * one unit, else null: amounts in different units are never added.
  */
 export type PrimaryRewardRule =
   | { rule: 'default' }
+  /** The sum of all components when they share one unit, else null. */
   | { rule: 'sum' }
   /** The component observed last (ties: the last by name). */
   | { rule: 'last' }
   | { rule: 'component'; name: string }
-  /** Σ weight · component over the named weights; null when none of them is present. */
+  /** Σ weight · component over the named weights (the weights may convert units); null when none is present. */
   | { rule: 'weighted'; weights: Record<string, number> };
 
 export interface RewardComponent {
   name: string;
   value: number;
   kind: string;
+  /** `trading.reward.unit`; '' when the signal named none (it then matches only other unitless components). */
+  unit: string;
+  /** Marked primary by the bot (`trading.reward.primary`). */
+  primary: boolean;
   /** Unix nanoseconds of the signal that set this value. */
   observedNs: bigint;
 }
 
-export function primaryRewardValue(components: readonly RewardComponent[], rule: PrimaryRewardRule): number | null {
-  if (components.length === 0) return null;
-  const byName = new Map(components.map((c) => [c.name, c.value]));
+/** `reward.value` with the component it is (`primary`) and its unit. */
+export interface PrimaryReward {
+  value: number | null;
+  /** The component the value is; null when it is a sum or nothing. */
+  primary: string | null;
+  /** Null when the value is null or mixes units (a weighted rule). */
+  unit: string | null;
+}
+
+const NONE: PrimaryReward = { value: null, primary: null, unit: null };
+
+export function primaryReward(components: readonly RewardComponent[], rule: PrimaryRewardRule): PrimaryReward {
+  const one = (c: RewardComponent | undefined): PrimaryReward =>
+    c === undefined ? NONE : { value: c.value, primary: c.name, unit: c.unit };
   switch (rule.rule) {
-    case 'default':
-      return byName.get('primary') ?? sum(components.map((c) => c.value));
+    case 'default': {
+      const marked = byName(components.filter((c) => c.primary || c.name === 'primary'))[0];
+      return marked === undefined ? sameUnitSum(components) : one(marked);
+    }
     case 'sum':
-      return sum(components.map((c) => c.value));
+      return sameUnitSum(components);
     case 'last':
-      return components.reduce((a, b) =>
-        b.observedNs > a.observedNs || (b.observedNs === a.observedNs && b.name > a.name) ? b : a,
-      ).value;
+      return one(
+        components.length === 0
+          ? undefined
+          : components.reduce((a, b) =>
+              b.observedNs > a.observedNs || (b.observedNs === a.observedNs && b.name > a.name) ? b : a,
+            ),
+      );
     case 'component':
-      return byName.get(rule.name) ?? null;
+      return one(components.find((c) => c.name === rule.name));
     case 'weighted': {
-      const present = Object.entries(rule.weights).filter(([name]) => byName.has(name));
-      return present.length === 0 ? null : sum(present.map(([name, weight]) => weight * byName.get(name)!));
+      const present = components.filter((c) => Object.hasOwn(rule.weights, c.name));
+      if (present.length === 0) return NONE;
+      const weighted = Object.entries(rule.weights).flatMap(([name, weight]) => {
+        const c = present.find((p) => p.name === name);
+        return c === undefined ? [] : [weight * c.value];
+      });
+      return { value: sum(weighted), primary: null, unit: singleUnit(present) };
     }
   }
+}
+
+/** The sum when every component has the same unit; null for none or mixed units. */
+function sameUnitSum(components: readonly RewardComponent[]): PrimaryReward {
+  const unit = singleUnit(components);
+  return unit === null ? NONE : { value: sum(components.map((c) => c.value)), primary: null, unit };
+}
+
+function singleUnit(components: readonly RewardComponent[]): string | null {
+  const units = new Set(components.map((c) => c.unit));
+  return units.size === 1 ? [...units][0]! : null;
+}
+
+function byName(components: readonly RewardComponent[]): RewardComponent[] {
+  return [...components].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
 function sum(values: readonly number[]): number {

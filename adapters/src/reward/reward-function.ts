@@ -10,6 +10,8 @@ export interface RewardFunction {
   kind: string;
   /** How the figures it reads were tied to the decision; becomes `reward.match` when no signal matched. */
   match: Exclude<RewardMatch, 'none'>;
+  /** The component's unit (`reward.units`): '1' for returns, the settlement currency for P&L; none when omitted. */
+  unit?(triplet: Readonly<Triplet>): string;
   /** The reward, or null when this function has nothing to say about the decision. */
   compute(triplet: Readonly<Triplet>): number | null;
 }

@@ -8,11 +8,24 @@ function direction(triplet: Readonly<Triplet>): number {
   return 0;
 }
 
-/** The realized P&L of the positions the decision closed or opened. */
+/**
+ * The currency a CCXT symbol's P&L is paid in: the settlement currency of a derivative (`BTC/USDT:USDT`), else the
+ * quote currency (`BTC/USDT`); '' when the symbol names neither.
+ */
+export function settlementCurrency(symbol: string): string {
+  const settle = symbol.split(':')[1];
+  if (settle) return settle;
+  return symbol.split('/')[1] ?? '';
+}
+
+const RATIO = () => '1';
+
+/** The realized P&L of the positions the decision closed or opened, in the settlement currency. */
 export const realizedPnlReward: RewardFunction = {
   name: 'realized_pnl',
   kind: 'realized',
   match: 'decision_id',
+  unit: (t) => settlementCurrency(t.symbol),
   compute: (t) => t.outcome.realized_pnl,
 };
 
@@ -20,6 +33,7 @@ export const realizedReturnReward: RewardFunction = {
   name: 'realized_return',
   kind: 'realized',
   match: 'decision_id',
+  unit: RATIO,
   compute: (t) => t.outcome.realized_return,
 };
 
@@ -28,6 +42,7 @@ export const markToMarketReturnReward: RewardFunction = {
   name: 'mark_to_market_return',
   kind: 'mark_to_market',
   match: 'time',
+  unit: RATIO,
   compute: (t) => (t.outcome.market_return === null ? null : direction(t) * t.outcome.market_return),
 };
 
@@ -36,6 +51,7 @@ export const holdOpportunityCostReward: RewardFunction = {
   name: 'hold_opportunity_cost',
   kind: 'counterfactual',
   match: 'time',
+  unit: RATIO,
   compute: (t) =>
     t.decision.action !== 'hold' || t.outcome.market_return === null ? null : -Math.abs(t.outcome.market_return),
 };

@@ -111,7 +111,17 @@ const HAS_GEN_AI = `PREWHERE mapContains(SpanAttributes, 'gen_ai.operation.name'
 const SPAN_KEY = 'sipHash128(TraceId, SpanId)';
 const PARENT_KEY = 'sipHash128(TraceId, ParentSpanId)';
 /** A decision span's payload columns (`decision_spans`), as the merge carries them. */
-const DECISION_COLUMNS = ['TraceId', 'SpanId', 'Timestamp', 'ServiceName', 'bot_id', 'SpanAttributes', 'decision_id'];
+const DECISION_COLUMNS = [
+  'TraceId',
+  'SpanId',
+  'Timestamp',
+  'ServiceName',
+  'bot_id',
+  'SpanAttributes',
+  'decision_id',
+  'StatusCode',
+  'StatusMessage',
+];
 /** The attributes of an LLM span the facts carry, in the order of an LLM call's values (LLM_CALL). */
 export const LLM_KEYS: readonly string[] = [
   'gen_ai.request.model',
@@ -122,6 +132,8 @@ export const LLM_KEYS: readonly string[] = [
   'gen_ai.output.messages',
   'gen_ai.usage.input_tokens',
   'gen_ai.usage.output_tokens',
+  'gen_ai.system_instructions',
+  'gen_ai.tool.definitions',
 ];
 
 /** The column an LLM key's value is selected as. */
@@ -240,7 +252,8 @@ function decisionFactsParts(
 
   const rewardObservation = (decisionId: string, attrs: string, ts: string) =>
     `${decisionId} AS did, if(${attrs}['trading.reward.name'] = '', 'primary', ${attrs}['trading.reward.name']) AS name,
-     toFloat64OrNull(${attrs}['trading.reward.value']) AS value, ${attrs}['trading.reward.kind'] AS kind, ${ts} AS ts`;
+     toFloat64OrNull(${attrs}['trading.reward.value']) AS value, ${attrs}['trading.reward.kind'] AS kind,
+     ${attrs}['trading.reward.unit'] AS unit, ${attrs}['trading.reward.primary'] = 'true' AS is_primary, ${ts} AS ts`;
   const logSource = withLogs
     ? `UNION ALL
   SELECT TraceId, SpanId, toString(ServiceName) AS service, [] AS link_traces, [] AS link_spans,
@@ -250,7 +263,7 @@ function decisionFactsParts(
     : '';
   const timeMatch = options.matchByTime
     ? `UNION ALL
-  SELECT d.decision_id, 3 AS rank, o.name, o.value, o.kind, o.ts
+  SELECT d.decision_id, 3 AS rank, o.name, o.value, o.kind, o.unit, o.is_primary, o.ts
   FROM (SELECT * FROM observations WHERE did = '' AND empty(link_spans) AND ${SPAN_KEY} NOT IN (SELECT span_k FROM owners)) AS o
   ASOF INNER JOIN all_decisions AS d ON d.service = o.service AND d.Timestamp <= o.ts`
     : '';
@@ -341,32 +354,32 @@ unlinked AS MATERIALIZED (SELECT DISTINCT ${SPAN_KEY} AS k FROM observations WHE
   SELECT k, k FROM all_decisions WHERE k IN (SELECT k FROM unlinked)
 )`,
     attached: `attached AS (
-  SELECT did AS decision_id, 0 AS rank, name, value, kind, ts FROM observations WHERE did != ''
+  SELECT did AS decision_id, 0 AS rank, name, value, kind, unit, is_primary, ts FROM observations WHERE did != ''
   UNION ALL
-  SELECT d.decision_id, 1 AS rank, o.name, o.value, o.kind, o.ts
+  SELECT d.decision_id, 1 AS rank, o.name, o.value, o.kind, o.unit, o.is_primary, o.ts
   FROM all_decisions AS d
   INNER JOIN (
-    SELECT name, value, kind, ts, sipHash128(link_trace, link_span) AS link_k FROM observations
+    SELECT name, value, kind, unit, is_primary, ts, sipHash128(link_trace, link_span) AS link_k FROM observations
     ARRAY JOIN link_traces AS link_trace, link_spans AS link_span
     WHERE did = '' AND notEmpty(link_spans)
   ) AS o ON o.link_k = d.k
   UNION ALL
-  SELECT d.decision_id, 2 AS rank, o.name, o.value, o.kind, o.ts
+  SELECT d.decision_id, 2 AS rank, o.name, o.value, o.kind, o.unit, o.is_primary, o.ts
   FROM all_decisions AS d
   INNER JOIN (
     -- The observations are the join's built side: when there are none, the owners' scan of every span is not run.
-    SELECT w.owner_k AS owner_k, o.name AS name, o.value AS value, o.kind AS kind, o.ts AS ts
+    SELECT w.owner_k AS owner_k, o.name AS name, o.value AS value, o.kind AS kind, o.unit AS unit, o.is_primary AS is_primary, o.ts AS ts
     FROM owners AS w
     INNER JOIN (SELECT *, ${SPAN_KEY} AS span_k FROM observations WHERE did = '' AND empty(link_spans)) AS o ON o.span_k = w.span_k
   ) AS o ON o.owner_k = d.k
   ${timeMatch}
 )`,
     rewards: `-- A decision keeps the signals of its most explicit level only and, of each component name, the latest (by time,
--- then value, then kind): sorted by name then that order, the last of each name. One aggregation, arrays per decision.
+-- then value, kind, unit, primary mark): sorted by name then that order, the last of each name. One aggregation, arrays per decision.
 rewards AS (
   SELECT decision_id, min(rank) AS best_rank, 1 AS found,
-         arraySort(s -> (s.1, s.4, s.2, s.3), arrayFilter(s -> s.5 = best_rank, groupArray(tuple(name, assumeNotNull(value), kind, ts, rank)))) AS kept,
-         arrayMap(s -> tuple(s.1, s.2, s.3, toString(toUnixTimestamp64Nano(s.4))),
+         arraySort(s -> (s.1, s.4, s.2, s.3, s.6, s.7), arrayFilter(s -> s.5 = best_rank, groupArray(tuple(name, assumeNotNull(value), kind, ts, rank, unit, is_primary)))) AS kept,
+         arrayMap(s -> tuple(s.1, s.2, s.3, toString(toUnixTimestamp64Nano(s.4)), s.6, s.7),
                   arrayFilter((s, i) -> i = length(kept) OR kept[i + 1].1 != s.1, kept, arrayEnumerate(kept))) AS components,
          length(kept) AS reward_count
   FROM attached GROUP BY decision_id
@@ -413,7 +426,8 @@ decision_facts AS (
 )`,
     decision_spans: `decision_spans AS (
   SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, if(mapContains(SpanAttributes, 'trading.bot.id'), SpanAttributes['trading.bot.id'], ResourceAttributes['trading.bot.id']) AS bot_id, SpanAttributes,
-         if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id
+         if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id,
+         toString(StatusCode) AS StatusCode, StatusMessage
   FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
   LIMIT 1 BY k
 )`,
@@ -449,6 +463,7 @@ decisions AS (
   d.decision_id AS decision_id, d.TraceId AS trace_id, d.SpanId AS span_id,
   toString(toUnixTimestamp64Nano(d.Timestamp)) AS start_ns,
   d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes,
+  d.StatusCode AS status_code, d.StatusMessage AS status_message,
   d.calls AS llm_calls,
   d.f.1 AS has_reward, d.f.2 AS reward_components, d.f.3 AS reward_count, d.f.4 AS reward_rank,
   d.f.5 AS has_position, d.f.6 AS realized_pnl, d.f.7 AS realized_return,
@@ -490,10 +505,13 @@ export interface DecisionFactsRow {
   service_name: string;
   bot_id: string;
   attributes: Record<string, string>;
+  status_code: string;
+  status_message: string;
   /** (span id, start ns, ...values of LLM_KEYS). */
   llm_calls: string[][];
   has_reward: number;
-  reward_components: [string, number, string, string][];
+  /** (name, value, kind, observed ns, unit, primary mark) */
+  reward_components: [string, number, string, string, string, boolean | number][];
   reward_count: string | number;
   reward_rank: number;
   has_position: number;

@@ -16,6 +16,8 @@ export function decisionFactsFromRow(row: DecisionFactsRow): DecisionFacts {
     serviceName: row.service_name,
     botId: row.bot_id,
     attributes: row.attributes,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
     strategyConfig: row.strategy_config ?? '',
     llmCalls: (row.llm_calls ?? []).map(([spanId, startNs, ...values]) => ({
       spanId: spanId!,
@@ -23,10 +25,12 @@ export function decisionFactsFromRow(row: DecisionFactsRow): DecisionFacts {
       attributes: Object.fromEntries(LLM_KEYS.map((key, i) => [key, values[i] ?? '']).filter(([, v]) => v !== '')),
     })),
     rewardComponents: hasReward
-      ? row.reward_components.map(([name, value, kind, observedNs]) => ({
+      ? row.reward_components.map(([name, value, kind, observedNs, unit, primary]) => ({
           name,
           value,
           kind,
+          unit,
+          primary: Boolean(primary),
           observedNs: BigInt(observedNs),
         }))
       : [],

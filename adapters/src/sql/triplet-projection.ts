@@ -4,10 +4,11 @@ import type { TripletFilter } from '../triplet-filter.ts';
 import type { DecisionFactsQuery } from './decision-facts-query.ts';
 
 const LLM_CALL_TYPE =
-  'Tuple(model String, provider String, input_messages String, output_messages String, input_tokens Nullable(Float64), output_tokens Nullable(Float64))';
-const DECISION_TYPE = `Tuple(action String, kind String, confidence Nullable(Float64), size Nullable(Float64), llm_calls Array(${LLM_CALL_TYPE}))`;
+  'Tuple(model String, request_model String, response_model String, provider String, system_instructions String, input_messages String, output_messages String, tool_definitions String, input_tokens Nullable(Float64), output_tokens Nullable(Float64))';
+/** A decision without an error has an error of type '' here (a tuple cannot be NULL); the readers make it null. */
+const DECISION_TYPE = `Tuple(action String, kind String, confidence Nullable(Float64), size Nullable(Float64), error Tuple(type String, message String), llm_calls Array(${LLM_CALL_TYPE}))`;
 const REWARD_TYPE =
-  'Tuple(value Nullable(Float64), components Map(String, Float64), kind Nullable(String), match String, count UInt64)';
+  'Tuple(value Nullable(Float64), primary Nullable(String), unit Nullable(String), components Map(String, Float64), units Map(String, String), kind Nullable(String), match String, count UInt64)';
 const OUTCOME_TYPE =
   'Tuple(orders UInt64, filled_amount Float64, realized_pnl Nullable(Float64), realized_return Nullable(Float64), horizon_s Nullable(Float64), price_at_horizon Nullable(Float64), market_return Nullable(Float64))';
 const EPISODE_TYPE = 'Tuple(id Nullable(String), step Nullable(UInt32), discounted_return Nullable(Float64))';
@@ -67,14 +68,20 @@ SELECT
   ${attr('trading.symbol')} AS symbol, ${attr('trading.exchange')} AS exchange, ${attr('trading.mode')} AS mode,
   CAST(tuple(${attr('trading.decision.action')}, ${attr('trading.decision.kind')},
              ${num(attr('trading.decision.confidence'))}, ${num(attr('trading.decision.size'))},
-             arrayMap(c -> tuple(if(c.4 != '', c.4, c.3), if(c.5 != '', c.5, c.6), c.7, c.8, ${num('c.9')}, ${num('c.10')}),
+             if(f.status_code = 'Error' OR ${attr('error.type')} != '',
+                tuple(if(${attr('error.type')} != '', ${attr('error.type')}, '_OTHER'), f.status_message), tuple('', '')),
+             arrayMap(c -> tuple(if(c.4 != '', c.4, c.3), c.3, c.4, if(c.5 != '', c.5, c.6), c.11, c.7, c.8, c.12, ${num('c.9')}, ${num('c.10')}),
                       arraySort(c -> tuple(toInt64(c.2), c.1), f.llm_calls))),
        '${DECISION_TYPE}') AS decision,
   CAST(mapApply((k, v) -> (substring(k, 17), v), mapFilter((k, v) -> startsWith(k, 'trading.context.'), f.attributes)), 'Map(String, String)') AS context,
   arraySort(c -> c.1, if(f.has_reward = 1, f.reward_components, [])) AS comps,
   arrayMap(c -> c.1, comps) AS comp_names,
-  CAST(tuple(${primaryValueSql(options.primaryRule)}, mapFromArrays(comp_names, arrayMap(c -> c.2, comps)),
-             nullIf(if(has(comp_names, {kind_component:String}), arrayFirst(c -> c.1 = {kind_component:String}, comps).3, if(empty(comps), '', comps[1].3)), ''),
+  ${primaryIndexSql(options.primaryRule)} AS primary_index,
+  ${primaryValueSql(options.primaryRule)} AS reward_value,
+  CAST(tuple(reward_value, if(primary_index > 0, comps[primary_index].1, NULL),
+             if(isNull(reward_value), NULL, if(primary_index > 0, comps[primary_index].5, ${valueUnitSql(options.primaryRule)})),
+             mapFromArrays(comp_names, arrayMap(c -> c.2, comps)), mapFromArrays(comp_names, arrayMap(c -> c.5, comps)),
+             nullIf(if(primary_index > 0, comps[primary_index].3, if(empty(comps), '', comps[1].3)), ''),
              if(empty(comps), 'none', ['decision_id', 'link', 'ancestor', 'time'][f.reward_rank + 1]),
              if(empty(comps), 0, toUInt64(f.reward_count))),
        '${REWARD_TYPE}') AS reward,
@@ -103,7 +110,7 @@ export function projectedTriplets(
 }
 
 function ruleParams(rule: PrimaryRewardRule): Record<string, unknown> {
-  const params: Record<string, unknown> = { kind_component: rule.rule === 'component' ? rule.name : 'primary' };
+  const params: Record<string, unknown> = {};
   if (rule.rule === 'component') params.rule_component = rule.name;
   if (rule.rule === 'weighted') {
     params.rule_names = Object.keys(rule.weights);
@@ -112,21 +119,43 @@ function ruleParams(rule: PrimaryRewardRule): Record<string, unknown> {
   return params;
 }
 
-/** primaryRewardValue (reward/primary-reward-rule.ts) over `comps`, the (name, value, kind, ns) tuples sorted by name. */
-function primaryValueSql(rule: PrimaryRewardRule): string {
-  const componentValue = (name: string) => `arrayFirst(c -> c.1 = ${name}, comps).2`;
-  const sumAll = 'arraySum(arrayMap(c -> c.2, comps))';
+/**
+ * primaryReward (reward/primary-reward-rule.ts) over `comps`, the (name, value, kind, ns, unit, primary) tuples sorted
+ * by name: the 1-based index of the component the value is (0 for a sum or none) ...
+ */
+function primaryIndexSql(rule: PrimaryRewardRule): string {
   switch (rule.rule) {
     case 'default':
-      return `if(empty(comps), NULL, if(has(comp_names, 'primary'), ${componentValue(`'primary'`)}, ${sumAll}))`;
-    case 'sum':
-      return `if(empty(comps), NULL, ${sumAll})`;
+      return `arrayFirstIndex(c -> c.6 OR c.1 = 'primary', comps)`;
     case 'last':
-      return `if(empty(comps), NULL, arrayReverseSort(c -> tuple(toInt64(c.4), c.1), comps)[1].2)`;
+      return `if(empty(comps), 0, indexOf(comps, arrayReverseSort(c -> tuple(toInt64(c.4), c.1), comps)[1]))`;
     case 'component':
-      return `if(has(comp_names, {rule_component:String}), ${componentValue('{rule_component:String}')}, NULL)`;
+      return `arrayFirstIndex(c -> c.1 = {rule_component:String}, comps)`;
+    case 'sum':
+    case 'weighted':
+      return '0';
+  }
+}
+
+/** ... the value, given `primary_index` ... */
+function primaryValueSql(rule: PrimaryRewardRule): string {
+  const sameUnitSum = `if(length(arrayDistinct(arrayMap(c -> c.5, comps))) = 1, arraySum(arrayMap(c -> c.2, comps)), NULL)`;
+  switch (rule.rule) {
+    case 'default':
+      return `if(primary_index > 0, comps[primary_index].2, ${sameUnitSum})`;
+    case 'sum':
+      return sameUnitSum;
+    case 'last':
+    case 'component':
+      return `if(primary_index > 0, comps[primary_index].2, NULL)`;
     case 'weighted':
       return `if(hasAny(comp_names, {rule_names:Array(String)}),
-                 arraySum(arrayMap((n, w) -> if(has(comp_names, n), w * ${componentValue('n')}, 0), {rule_names:Array(String)}, {rule_weights:Array(Float64)})), NULL)`;
+                 arraySum(arrayMap((n, w) -> if(has(comp_names, n), w * arrayFirst(c -> c.1 = n, comps).2, 0), {rule_names:Array(String)}, {rule_weights:Array(Float64)})), NULL)`;
   }
+}
+
+/** ... and the unit of a value that is no single component: the one unit of the components it adds, else NULL. */
+function valueUnitSql(rule: PrimaryRewardRule): string {
+  const used = rule.rule === 'weighted' ? `arrayFilter(c -> has({rule_names:Array(String)}, c.1), comps)` : 'comps';
+  return `if(length(arrayDistinct(arrayMap(c -> c.5, ${used}))) = 1, ${used}[1].5, NULL)`;
 }

@@ -25,6 +25,8 @@ interface Observation {
   name: string;
   value: number | null;
   kind: string;
+  unit: string;
+  primary: boolean;
   ts: bigint;
 }
 
@@ -143,6 +145,8 @@ export function decisionFactsFromSpans(
       // The span's own bot id over its resource's, as the typed tables read it (docs/schema.md, who a row belongs to).
       botId: row.SpanAttributes['trading.bot.id'] ?? row.ResourceAttributes['trading.bot.id'] ?? '',
       attributes: row.SpanAttributes,
+      statusCode: row.StatusCode,
+      statusMessage: row.StatusMessage,
       strategyConfig:
         configs.get(
           `${row.SpanAttributes['trading.strategy.name'] ?? ''}\u0000${row.SpanAttributes['trading.strategy.version'] ?? ''}`,
@@ -229,30 +233,43 @@ function attachObservations(
     const latest = new Map<string, Observation>();
     for (const o of list) {
       const seen = latest.get(o.name);
-      if (
-        !seen ||
-        o.ts > seen.ts ||
-        (o.ts === seen.ts && (o.value! > seen.value! || (o.value === seen.value && o.kind > seen.kind)))
-      )
-        latest.set(o.name, o);
+      if (!seen || isLater(o, seen)) latest.set(o.name, o);
     }
     result.set(decisionId, {
       rank,
       count: list.length,
-      components: [...latest.values()].map((o) => ({ name: o.name, value: o.value!, kind: o.kind, observedNs: o.ts })),
+      components: [...latest.values()].map((o) => ({
+        name: o.name,
+        value: o.value!,
+        kind: o.kind,
+        unit: o.unit,
+        primary: o.primary,
+        observedNs: o.ts,
+      })),
     });
   }
   return result;
 }
 
+/** Of two signals of one component, whether `o` replaces `seen`: later, then (ties) by value, kind, unit, mark. */
+function isLater(o: Observation, seen: Observation): boolean {
+  if (o.ts !== seen.ts) return o.ts > seen.ts;
+  if (o.value !== seen.value) return o.value! > seen.value!;
+  if (o.kind !== seen.kind) return o.kind > seen.kind;
+  if (o.unit !== seen.unit) return o.unit > seen.unit;
+  return o.primary && !seen.primary;
+}
+
 function signal(
   attributes: Readonly<Record<string, string>>,
   ts: bigint,
-): Pick<Observation, 'name' | 'value' | 'kind' | 'ts'> {
+): Pick<Observation, 'name' | 'value' | 'kind' | 'unit' | 'primary' | 'ts'> {
   return {
     name: attributes['trading.reward.name'] || 'primary',
     value: strictNumber(attributes['trading.reward.value']),
     kind: attributes['trading.reward.kind'] ?? '',
+    unit: attributes['trading.reward.unit'] ?? '',
+    primary: attributes['trading.reward.primary'] === 'true',
     ts,
   };
 }

@@ -10,6 +10,16 @@ export interface SpanSet {
 
 const rewardName = fc.constantFrom('primary', 'pnl', 'risk', '');
 const rewardValue = fc.integer({ min: -40, max: 40 }).map((n) => n / 4);
+/** A signal's unit and primary mark: mixed units and marked components exercise the default rule's branches. */
+const rewardUnit = fc.constantFrom('', '', 'USDT', '1');
+
+/** `trading.reward.unit` and `trading.reward.primary` of a generated signal, when set. */
+function unitAndMark(r: { unit: string; marked: boolean }): Record<string, string> {
+  return {
+    ...(r.unit ? { 'trading.reward.unit': r.unit } : {}),
+    ...(r.marked ? { 'trading.reward.primary': 'true' } : {}),
+  };
+}
 
 const decisionPlan = fc.record({
   service: fc.constantFrom('bot-a', 'bot-b'),
@@ -24,7 +34,14 @@ const decisionPlan = fc.record({
   /** An LLM call under a parent that never arrives. */
   orphanLlm: fc.boolean(),
   inTreeRewards: fc.array(
-    fc.record({ onDecision: fc.boolean(), namesDecision: fc.boolean(), name: rewardName, value: rewardValue }),
+    fc.record({
+      onDecision: fc.boolean(),
+      namesDecision: fc.boolean(),
+      name: rewardName,
+      value: rewardValue,
+      unit: rewardUnit,
+      marked: fc.boolean(),
+    }),
     { maxLength: 2 },
   ),
   remoteRewards: fc.array(
@@ -32,6 +49,8 @@ const decisionPlan = fc.record({
       via: fc.constantFrom('span_did', 'span_link', 'event_did', 'log_did', 'log_span', 'unattached', 'unattached_log'),
       name: rewardName,
       value: rewardValue,
+      unit: rewardUnit,
+      marked: fc.boolean(),
     }),
     { maxLength: 3 },
   ),
@@ -39,6 +58,8 @@ const decisionPlan = fc.record({
     maxLength: 2,
   }),
   orders: fc.array(fc.record({ filled: rewardValue, position: fc.constantFrom('p1', 'p3', '') }), { maxLength: 2 }),
+  /** The decide function threw: an error status, with `error.type` or without. */
+  failed: fc.constantFrom(undefined, 'status', 'typed'),
   /** Every span of the decision stored twice, as an exporter's retry without deduplication leaves them. */
   retried: fc.boolean(),
 });
@@ -76,8 +97,12 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
       symbol: plan.symbol,
       action: plan.action,
       price: plan.price,
-      attributes: plan.episode ? { 'trading.episode.id': plan.episode } : {},
+      attributes: {
+        ...(plan.episode ? { 'trading.episode.id': plan.episode } : {}),
+        ...(plan.failed === 'typed' ? { 'error.type': 'TimeoutError' } : {}),
+      },
     });
+    if (plan.failed) Object.assign(decision, { StatusCode: 'Error', StatusMessage: 'model timed out' });
     spans.push(decision);
     const did = decisionId ?? decision.SpanId;
     const subtree: SpanRow[] = [decision];
@@ -104,7 +129,11 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
       spans.push(llmSpan({ traceId, spanId: ids(16), parentSpanId: ids(16), at: at(), service: plan.service }));
     for (const r of plan.inTreeRewards) {
       const host = r.onDecision ? decision : subtree[subtree.length - 1]!;
-      const extra = { 'trading.reward.name': r.name, ...(r.namesDecision ? { 'trading.decision.id': did } : {}) };
+      const extra = {
+        'trading.reward.name': r.name,
+        ...unitAndMark(r),
+        ...(r.namesDecision ? { 'trading.decision.id': did } : {}),
+      };
       host['Events.Name'].push('trading.reward');
       host['Events.Timestamp'].push(at().toString());
       host['Events.Attributes'].push(
@@ -116,6 +145,7 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
         'trading.reward.value': String(r.value),
         'trading.reward.name': r.name,
         'trading.reward.kind': 'realized',
+        ...unitAndMark(r),
       };
       const remoteTrace = ids(32);
       if (r.via === 'span_did')
@@ -143,7 +173,13 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
             traceId: remoteTrace,
             at: at(),
             service: 'settler',
-            events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name, 'trading.decision.id': did })],
+            events: [
+              rewardEvent(at(), r.value, {
+                'trading.reward.name': r.name,
+                ...unitAndMark(r),
+                'trading.decision.id': did,
+              }),
+            ],
           }),
         );
       if (r.via === 'unattached')
@@ -152,7 +188,7 @@ function buildSpanSet(plans: readonly DecisionPlan[], seed: number): SpanSet {
             traceId: remoteTrace,
             at: at(),
             service: plan.service,
-            events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name })],
+            events: [rewardEvent(at(), r.value, { 'trading.reward.name': r.name, ...unitAndMark(r) })],
           }),
         );
       if (r.via === 'log_did' || r.via === 'log_span' || r.via === 'unattached_log') {

@@ -101,7 +101,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
       durationSeconds: (clock.now() - current.openedAt) / 1000,
       exitReason,
     });
-    input.tt.emitReward({ decisionId: current.decisionId, value: realizedReturn, unit: 'return', kind: 'realized' });
+    input.tt.emitReward({ decisionId: current.decisionId, value: realizedReturn, unit: '1', kind: 'realized' });
     position = null;
   };
 

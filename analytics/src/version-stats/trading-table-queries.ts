@@ -115,7 +115,7 @@ GROUP BY strategy_name, strategy_version`,
   );
 }
 
-/** Values of the `primary` reward per version, in time order (`trading_rewards` holds each reward once). */
+/** Values of the primary reward (`IsPrimary`: marked so, or named `primary`) per version, in time order (`trading_rewards` holds each reward once). */
 export async function readPrimaryRewards(
   storage: Storage,
   filter: ResolvedStatsFilter,
@@ -133,7 +133,7 @@ export async function readPrimaryRewards(
     r.Value AS value
   FROM ${rewardsTable} AS r
   LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = r.DecisionId
-  WHERE r.Name = 'primary'
+  WHERE r.IsPrimary
 )
 WHERE ${where}
 ORDER BY strategy_name, strategy_version, at`,

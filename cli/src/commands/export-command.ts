@@ -5,9 +5,11 @@ import {
   TripletFilterSchema,
   writeAgentLightning,
   writeOpenAiChat,
+  writeOpenAiDpo,
   writePreferencePairs,
   writeTripletsCsv,
   writeTripletsJsonl,
+  type TrainingExportStats,
   type Triplet,
   type TripletFilter,
 } from '@tradetrace/adapters';
@@ -17,7 +19,15 @@ import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } fr
 import type { StoreAccess } from '../store-access/store-access.ts';
 import type { ExtractionSpec, TripletRequest } from '../store-access/triplet-request.ts';
 
-const FORMATS = ['jsonl', 'csv', 'parquet', 'agent-lightning', 'openai-chat', 'preference-pairs'] as const;
+const FORMATS = [
+  'jsonl',
+  'csv',
+  'parquet',
+  'agent-lightning',
+  'openai-chat',
+  'preference-pairs',
+  'openai-dpo',
+] as const;
 type ExportFormat = (typeof FORMATS)[number];
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -47,8 +57,8 @@ const ExportFlagsSchema = StorageFlagsSchema.extend({
     .refine((g) => g >= 0 && g <= 1, 'must be between 0 and 1')
     .optional(),
   minReward: number('must be a number').optional(),
-  pairWindow: duration.optional(),
   minMargin: number('must be a number').optional(),
+  includeFailed: z.boolean().optional(),
   progress: z.boolean(),
 });
 type ExportFlags = z.output<typeof ExportFlagsSchema>;
@@ -79,20 +89,28 @@ export function registerExportCommand(program: Command): void {
       )
       .option('--gamma <gamma>', 'discount of episode returns (orders output by episode)')
       .option('--min-reward <value>', 'openai-chat: keep decisions with at least this reward (default: above 0)')
-      .option('--pair-window <duration>', 'preference-pairs: how close in time two decisions must be (default 5m)')
-      .option('--min-margin <value>', 'preference-pairs: least reward difference of a pair (default 0)')
+      .option(
+        '--min-margin <value>',
+        "preference-pairs, openai-dpo: the chosen answer's reward exceeds the other's by more than this (default 0)",
+      )
+      .option(
+        '--include-failed',
+        'agent-lightning, openai-chat, preference-pairs, openai-dpo: keep decisions whose decide function failed',
+      )
       .option('--no-progress', 'no progress bar even on a terminal'),
   ).action(async (raw: unknown) => {
     const flags = parseOptions(ExportFlagsSchema, raw);
+    const left: LeftOut = { failed: 0, invalid: {}, unitless: 0 };
     const request: TripletRequest = { filter: parseFilter(flags), extraction: extractionSpec(flags) };
     if (flags.format === 'parquet' && !flags.out)
       throw new CliError('--out: parquet needs a file (the engine writes it)');
     const started = Date.now();
-    const count = await withStoreAccess(flags, (access) => exportTriplets(access, flags, request));
+    const count = await withStoreAccess(flags, (access) => exportTriplets(access, flags, request, left));
     const where = flags.out ? `to ${flags.out}` : 'to standard output';
     process.stderr.write(
       `tradetrace: wrote ${count ?? 'all'} ${flags.format} records ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
+    for (const line of leftOutLines(left)) process.stderr.write(`tradetrace: ${line}\n`);
   });
 }
 
@@ -130,14 +148,44 @@ async function exportTriplets(
   access: StoreAccess,
   flags: ExportFlags,
   request: TripletRequest,
+  left: LeftOut,
 ): Promise<number | null> {
   if (flags.format === 'parquet') return access.writeParquet(flags.out!, request);
   const total = showProgress(flags) ? ((await access.countDecisions(request.filter)) ?? 0) : 0;
-  return writeFormat(flags, withProgress(await access.triplets(request), flags, total));
+  return writeFormat(flags, withProgress(await access.triplets(request), flags, total), left);
 }
 
-function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Promise<number> {
+/** What an export left out or could not reward, reported on stderr. */
+interface LeftOut extends TrainingExportStats {
+  /** Decisions with reward components but no `reward.value` (different units and no primary). */
+  unitless: number;
+}
+
+function leftOutLines(left: LeftOut): string[] {
+  const lines: string[] = [];
+  if (left.unitless > 0)
+    lines.push(
+      `${left.unitless} decision(s) have reward components in different units and no primary one: reward.value is null (docs/triplets.md, Units)`,
+    );
+  if (left.failed > 0) lines.push(`${left.failed} failed decision(s) left out (--include-failed keeps them)`);
+  for (const [reason, n] of Object.entries(left.invalid))
+    lines.push(`${n} record(s) skipped, not valid in this format: ${reason}`);
+  return lines;
+}
+
+async function* countingUnitless(triplets: AsyncIterable<Triplet>, left: LeftOut): AsyncGenerator<Triplet> {
+  for await (const t of triplets) {
+    if (t.reward.value === null && t.reward.match !== 'none' && new Set(Object.values(t.reward.units)).size > 1)
+      left.unitless += 1;
+    yield t;
+  }
+}
+
+function writeFormat(flags: ExportFlags, all: AsyncIterable<Triplet>, left: LeftOut): Promise<number> {
   const target = flags.out ?? process.stdout;
+  const triplets = countingUnitless(all, left);
+  const training = { stats: left, ...(flags.includeFailed ? { includeFailed: true } : {}) };
+  const margin = flags.minMargin === undefined ? {} : { minMargin: flags.minMargin };
   const format: Exclude<ExportFormat, 'parquet'> = flags.format as Exclude<ExportFormat, 'parquet'>;
   switch (format) {
     case 'jsonl':
@@ -145,14 +193,16 @@ function writeFormat(flags: ExportFlags, triplets: AsyncIterable<Triplet>): Prom
     case 'csv':
       return writeTripletsCsv(triplets, target);
     case 'agent-lightning':
-      return writeAgentLightning(triplets, target);
+      return writeAgentLightning(triplets, target, training);
     case 'openai-chat':
-      return writeOpenAiChat(triplets, target, flags.minReward === undefined ? {} : { minReward: flags.minReward });
-    case 'preference-pairs':
-      return writePreferencePairs(triplets, target, {
-        ...(flags.pairWindow === undefined ? {} : { windowSeconds: flags.pairWindow }),
-        ...(flags.minMargin === undefined ? {} : { minMargin: flags.minMargin }),
+      return writeOpenAiChat(triplets, target, {
+        ...training,
+        ...(flags.minReward === undefined ? {} : { minReward: flags.minReward }),
       });
+    case 'preference-pairs':
+      return writePreferencePairs(triplets, target, { ...training, ...margin });
+    case 'openai-dpo':
+      return writeOpenAiDpo(triplets, target, { ...training, ...margin });
   }
 }
 

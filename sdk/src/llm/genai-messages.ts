@@ -191,3 +191,45 @@ export function anthropicOutputMessages(message: {
   if (typeof message.stop_reason === 'string') out.finish_reason = message.stop_reason;
   return [out];
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// Tool definitions (`gen_ai.tool.definitions`): `{ type: 'function', name, description?, parameters? }`.
+// ----------------------------------------------------------------------------------------------------------------
+
+export interface GenAiToolDefinition {
+  type: string;
+  name: string;
+  description?: string;
+  parameters?: unknown;
+}
+
+function toolDefinition(type: unknown, name: unknown, description: unknown, parameters: unknown): GenAiToolDefinition {
+  const tool: GenAiToolDefinition = { type: typeof type === 'string' ? type : 'function', name: String(name ?? '') };
+  if (typeof description === 'string') tool.description = description;
+  if (parameters !== undefined) tool.parameters = parameters;
+  return tool;
+}
+
+/** OpenAI request `tools` (`{ type: 'function', function: { name, description, parameters } }`). */
+export function openAiToolDefinitions(tools: unknown): GenAiToolDefinition[] {
+  if (!Array.isArray(tools)) return [];
+  return tools.filter(isRecord).map((tool) => {
+    const fn = isRecord(tool.function) ? tool.function : tool;
+    return toolDefinition(tool.type, fn.name, fn.description, fn.parameters);
+  });
+}
+
+/** Anthropic request `tools` (`{ name, description, input_schema }`; server tools carry a `type`). */
+export function anthropicToolDefinitions(tools: unknown): GenAiToolDefinition[] {
+  if (!Array.isArray(tools)) return [];
+  return tools
+    .filter(isRecord)
+    .map((tool) =>
+      toolDefinition(
+        tool.type === undefined || tool.type === 'custom' ? 'function' : tool.type,
+        tool.name,
+        tool.description,
+        tool.input_schema,
+      ),
+    );
+}

@@ -2,10 +2,12 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import * as A from '../semconv/trading-attributes.ts';
 import {
   anthropicInputMessages,
+  anthropicToolDefinitions,
   anthropicOutputMessages,
   anthropicSystemInstructions,
   openAiInputMessages,
   openAiOutputMessages,
+  openAiToolDefinitions,
   type GenAiMessage,
 } from './genai-messages.ts';
 
@@ -120,9 +122,12 @@ export const OPENAI_CHAT_ADAPTER: ProviderAdapter = {
     const format = isRecord(body.response_format) ? body.response_format.type : undefined;
     if (format === 'json_object' || format === 'json_schema') out[A.ATTR_GEN_AI_OUTPUT_TYPE] = 'json';
     else if (format === 'text') out[A.ATTR_GEN_AI_OUTPUT_TYPE] = 'text';
-    if (captureMessages)
+    if (captureMessages) {
       out[A.ATTR_GEN_AI_INPUT_MESSAGES] =
         plainTextMessagesJson(body.messages) ?? json(openAiInputMessages(body.messages));
+      if (Array.isArray(body.tools) && body.tools.length > 0)
+        out[A.ATTR_GEN_AI_TOOL_DEFINITIONS] = json(openAiToolDefinitions(body.tools));
+    }
     return out;
   },
   responseAttributes(response, captureMessages) {
@@ -257,6 +262,8 @@ export const ANTHROPIC_MESSAGES_ADAPTER: ProviderAdapter = {
       out[A.ATTR_GEN_AI_INPUT_MESSAGES] = json(anthropicInputMessages(body.messages));
       if (body.system !== undefined)
         out[A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = json(anthropicSystemInstructions(body.system));
+      if (Array.isArray(body.tools) && body.tools.length > 0)
+        out[A.ATTR_GEN_AI_TOOL_DEFINITIONS] = json(anthropicToolDefinitions(body.tools));
     }
     return out;
   },

@@ -88,6 +88,8 @@ export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+/** The tools the model was offered: `[{ type: 'function', name, description?, parameters? }]`. Captured with messages. */
+export const ATTR_GEN_AI_TOOL_DEFINITIONS = 'gen_ai.tool.definitions';
 export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
@@ -148,7 +150,10 @@ export const EVENT_TRADING_REWARD = key('reward');
 export const ATTR_TRADING_REWARD_VALUE = key('reward.value');
 export const ATTR_TRADING_REWARD_NAME = key('reward.name');
 export const ATTR_TRADING_REWARD_KIND = key('reward.kind');
+/** UCUM-style unit of the value: `1` for a return (a ratio), a currency code (`USDT`) for an amount. */
 export const ATTR_TRADING_REWARD_UNIT = key('reward.unit');
+/** `true` on the component that is the decision's primary reward (the component keeps its own name). */
+export const ATTR_TRADING_REWARD_PRIMARY = key('reward.primary');
 export const ATTR_TRADING_REWARD_HORIZON_S = key('reward.horizon_s');
 
 /** Default `trading.reward.name`. */

@@ -138,6 +138,7 @@ export function closePositionWith(core: SdkCore, input: PositionCloseInput): voi
     });
   }
   if (close.decisionId === undefined || core.rewardFunctions.length === 0) return;
+  const primary = core.rewardFunctions.find((fn) => fn.primary === true) ?? core.rewardFunctions[0];
   for (const fn of core.rewardFunctions) {
     let value: number | undefined | null;
     try {
@@ -159,7 +160,9 @@ export function closePositionWith(core: SdkCore, input: PositionCloseInput): voi
       symbol: close.symbol,
     };
     if (input.decision !== undefined) reward.decision = input.decision;
-    if (fn.unit !== undefined) reward.unit = fn.unit;
+    const unit = typeof fn.unit === 'function' ? fn.unit(close) : fn.unit;
+    if (unit !== undefined) reward.unit = unit;
+    if (fn === primary) reward.primary = true;
     if (close.durationSeconds !== undefined) reward.horizonSeconds = close.durationSeconds;
     emitRewardWith(core, reward);
   }

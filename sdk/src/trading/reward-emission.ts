@@ -15,7 +15,10 @@ export interface RewardInput {
   name?: string;
   /** Default `realized`. */
   kind?: RewardKind;
+  /** `1` for a return, a currency code for an amount. Components in different units are never added. */
   unit?: string;
+  /** This reward is the decision's primary one (a reward named `primary` is too). */
+  primary?: boolean;
   horizonSeconds?: number;
   /** For the span name when the SDK does not remember the decision. */
   symbol?: string;
@@ -127,6 +130,7 @@ function rewardAttributes(
     [A.ATTR_TRADING_REWARD_KIND]: kind,
   };
   if (options?.unit !== undefined) attributes[A.ATTR_TRADING_REWARD_UNIT] = options.unit;
+  if (options?.primary === true) attributes[A.ATTR_TRADING_REWARD_PRIMARY] = true;
   if (typeof options?.horizonSeconds === 'number' && Number.isFinite(options.horizonSeconds))
     attributes[A.ATTR_TRADING_REWARD_HORIZON_S] = options.horizonSeconds;
   return attributes;

@@ -67,6 +67,7 @@ export const KEY = {
   rewardName: 'trading.reward.name',
   rewardKind: 'trading.reward.kind',
   rewardUnit: 'trading.reward.unit',
+  rewardPrimary: 'trading.reward.primary',
   rewardHorizonS: 'trading.reward.horizon_s',
 
   genAiOperationName: 'gen_ai.operation.name',
