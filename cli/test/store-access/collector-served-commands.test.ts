@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_ACCESS_FILE } from '@tradetrace/collector';
-import { runDemo, RULE_CONFIG, LLM_CONFIG, momentum } from '@tradetrace/demo';
+import { runDemo, RULE_CONFIG, LLM_CONFIG, LLM_SAMPLED_CONFIG, momentum } from '@tradetrace/demo';
 import { runCli } from '../../src/main.ts';
 
 const BIN = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
@@ -55,6 +55,7 @@ describe('commands on a folder whose collector is running', () => {
   const data = join(root, 'data');
   const rule = momentum.version(RULE_CONFIG).version;
   const llm = momentum.version(LLM_CONFIG).version;
+  const sampled = momentum.version(LLM_SAMPLED_CONFIG).version;
   let collector: { child: ChildProcess; url: string } | undefined;
 
   const stopCollector = async () => {
@@ -113,6 +114,7 @@ describe('commands on a folder whose collector is running', () => {
       [
         [llm, false],
         [rule, false],
+        [sampled, false],
       ].sort(),
     );
     expect(seen.every((v) => (v.decisions ?? 0) > 0)).toBe(true);
@@ -174,7 +176,15 @@ describe('commands on a folder whose collector is running', () => {
     );
     expect(promotion).toMatchObject({ actor: 'ana', reason: expect.stringContaining('try the llm') });
     expect((served.stats as unknown[]).length).toBeGreaterThan(0);
-    expect((served.versions as { registered: boolean }[]).map((v) => v.registered)).toEqual([true, true]);
+    // The two registered here, and the demo's sampled LLM version that nobody registered.
+    const listed = served.versions as { version: string; registered: boolean }[];
+    expect(listed.map((v) => [v.version, v.registered]).sort()).toEqual(
+      [
+        [rule, true],
+        [llm, true],
+        [sampled, false],
+      ].sort(),
+    );
     expect(served.jsonl.split('\n').length).toBeGreaterThan(10);
 
     await stopCollector();
