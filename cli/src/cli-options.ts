@@ -3,15 +3,13 @@ import { z } from 'zod';
 import { CliError } from './cli-error.ts';
 import { openStoreAccess } from './store-access/open-store-access.ts';
 import type { StoreAccess } from './store-access/store-access.ts';
+import { describeIssues, flagOf } from './zod-issues.ts';
 
 /** Validates a command's parsed options with zod, naming each bad flag in the error. */
 export function parseOptions<S extends z.ZodType>(schema: S, options: unknown): z.output<S> {
   const result = schema.safeParse(options);
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`,
-    );
-    throw new CliError(`invalid options: ${problems.join('; ')}`);
+    throw new CliError(`invalid options: ${describeIssues(result.error, (path) => flagOf(path[0]))}`);
   }
   return result.data;
 }

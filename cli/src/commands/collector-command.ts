@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { addStorageFlags } from '../cli-options.ts';
 import { CliError } from '../cli-error.ts';
 import { QUERY_API_ROUTES } from '../query-api/query-api-routes.ts';
+import { describeIssues, flagOf } from '../zod-issues.ts';
 
 /** Flags that map one-to-one onto collector configuration fields (flag name → field). */
 const FLAG_FIELDS = {
@@ -121,12 +122,10 @@ function resolveConfig(raw: Record<string, unknown>, command: Command): Collecto
   };
   const result = CollectorConfigSchema.safeParse(merged);
   if (!result.success) {
-    const flagOf = (field: PropertyKey | undefined) => {
-      const flag = Object.entries(FLAG_FIELDS).find(([, f]) => f === field)?.[0] ?? String(field);
-      return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    };
+    const flagOfField = (field: PropertyKey | undefined) =>
+      flagOf(Object.entries(FLAG_FIELDS).find(([, f]) => f === field)?.[0] ?? field);
     throw new CliError(
-      `invalid collector configuration: ${result.error.issues.map((i) => `${flagOf(i.path[0])}: ${i.message}`).join('; ')}`,
+      `invalid collector configuration: ${describeIssues(result.error, (path) => flagOfField(path[0]))}`,
     );
   }
   return merged as CollectorConfig;

@@ -18,6 +18,7 @@ import { CliError } from '../cli-error.ts';
 import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import type { StoreAccess } from '../store-access/store-access.ts';
 import type { ExtractionSpec, TripletRequest } from '../store-access/triplet-request.ts';
+import { describeIssues, flagOf } from '../zod-issues.ts';
 
 const FORMATS = [
   'jsonl',
@@ -125,11 +126,7 @@ function parseFilter(flags: ExportFlags): TripletFilter {
     onlyRewarded: flags.onlyRewarded,
   });
   if (!parsed.success) {
-    const flag = (path: PropertyKey | undefined) =>
-      `--${String(path ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new CliError(
-      `invalid options: ${parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('; ')}`,
-    );
+    throw new CliError(`invalid options: ${describeIssues(parsed.error, (path) => flagOf(path[0]))}`);
   }
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as TripletFilter;
 }

@@ -18,6 +18,7 @@ import {
 import type { Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { StoreAccessError } from './store-access-error.ts';
+import { describeIssues } from '../zod-issues.ts';
 
 /** The data window of stats, compare and report. */
 const WindowSchema = StatsFilterSchema.pick({ since: true, until: true, mode: true });
@@ -216,9 +217,6 @@ export async function runStoreOperation<N extends StoreOperationName>(
   const op = STORE_OPERATIONS[name] as unknown as StoreOperation<z.ZodType, StoreOperationResult<N>>;
   const parsed = op.input.safeParse(input);
   if (!parsed.success)
-    throw new StoreAccessError(
-      'TT_QUERY_BAD_INPUT',
-      `invalid ${name} request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
-    );
+    throw new StoreAccessError('TT_QUERY_BAD_INPUT', `invalid ${name} request: ${describeIssues(parsed.error)}`);
   return JSON.parse(JSON.stringify(await op.run(storage, parsed.data))) as StoreOperationResult<N>;
 }

@@ -12,6 +12,7 @@ import {
 } from '@tradetrace/adapters';
 import { z } from 'zod';
 import { StoreAccessError } from './store-access-error.ts';
+import { describeIssues } from '../zod-issues.ts';
 
 /** How triplets are made, in a form that travels as query parameters (reward functions by preset name or path). */
 export interface ExtractionSpec {
@@ -69,14 +70,14 @@ export function tripletRequestFromQuery(query: Record<string, string | undefined
     if (!(error instanceof z.ZodError)) throw error;
     throw new StoreAccessError(
       'TT_QUERY_BAD_FILTER',
-      `invalid triplet filter: ${error.issues.map((i) => `${queryParamOf(i.path[0])}: ${i.message}`).join('; ')}`,
+      `invalid triplet filter: ${describeIssues(error, (path) => queryParamOf(path[0]))}`,
     );
   }
   const parsed = ExtractionQuerySchema.safeParse(query);
   if (!parsed.success)
     throw new StoreAccessError(
       'TT_QUERY_BAD_INPUT',
-      `invalid extraction options: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`,
+      `invalid extraction options: ${describeIssues(parsed.error, (path) => String(path[0]))}`,
     );
   const q = parsed.data;
   const extraction: ExtractionSpec = {};
