@@ -16,12 +16,14 @@ export async function writeTripletsAtEngineFloor(storage: Storage, file: string)
   // The columns tripletProjection reads: those of the extraction's facts (decision-facts-query.ts).
   const facts = `
 SELECT d.decision_id AS decision_id, d.TraceId AS trace_id, d.SpanId AS span_id, ${nanos('d.Timestamp')} AS start_ns,
-  d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes, c.calls AS llm_calls,
+  d.ServiceName AS service_name, d.bot_id AS bot_id, d.SpanAttributes AS attributes,
+  toString(d.StatusCode) AS status_code, d.StatusMessage AS status_message, c.calls AS llm_calls,
   r.found AS has_reward, r.components AS reward_components, r.reward_count AS reward_count, 0 AS reward_rank,
   0 AS has_position, 0. AS realized_pnl, 0. AS realized_return, 0 AS orders, 0. AS filled_amount, '' AS position_id,
   CAST(NULL, 'Nullable(Float64)') AS price_at_horizon, '' AS strategy_config, '' AS episode_key
 FROM (
-  SELECT sipHash128(TraceId, SpanId) AS k, TraceId, SpanId, Timestamp, ServiceName, ResourceAttributes['trading.bot.id'] AS bot_id,
+  SELECT sipHash128(TraceId, SpanId) AS k, TraceId, SpanId, Timestamp, ServiceName, StatusCode, StatusMessage,
+         if(mapContains(SpanAttributes, 'trading.bot.id'), SpanAttributes['trading.bot.id'], ResourceAttributes['trading.bot.id']) AS bot_id,
          SpanAttributes, SpanAttributes['trading.decision.id'] AS decision_id
   FROM ${spans} PREWHERE mapContains(SpanAttributes, 'trading.operation.name') WHERE SpanAttributes['trading.operation.name'] = 'decide'
 ) AS d
@@ -32,7 +34,8 @@ LEFT JOIN (
 ) AS c ON c.owner_k = d.k
 LEFT JOIN (
   SELECT SpanAttributes['trading.decision.id'] AS decision_id, 1 AS found, count() AS reward_count,
-         groupArray(tuple('primary', toFloat64(SpanAttributes['trading.reward.value']), 'realized', ${nanos('Timestamp')})) AS components
+         groupArray(tuple('primary', toFloat64(SpanAttributes['trading.reward.value']), 'realized', ${nanos('Timestamp')},
+           SpanAttributes['trading.reward.unit'], SpanAttributes['trading.reward.primary'] = 'true')) AS components
   FROM ${spans} PREWHERE mapContains(SpanAttributes, 'trading.operation.name') WHERE SpanAttributes['trading.operation.name'] = 'reward'
   GROUP BY decision_id
 ) AS r ON r.decision_id = d.decision_id`;
