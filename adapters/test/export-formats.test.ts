@@ -153,6 +153,35 @@ describe('export formats', () => {
     expect(back[0]!.context.note).toBe('comma, "quote"\nnewline');
   });
 
+  it('neutralizes cells a spreadsheet would run as formulas (OWASP), leaves numbers alone, and reads them back as written', async () => {
+    const [first, ...rest] = await collect(readTriplets(storage));
+    const hostile = {
+      ...first!,
+      symbol: '=HYPERLINK("http://evil","x")',
+      exchange: '@SUM(1+1)',
+      bot_id: "'=already quoted",
+      decision: { ...first!.decision, action: '-2+3', kind: '\tcmd' },
+      context: { ...first!.context, note: '+cmd|calc', level: -12.5 },
+    };
+    async function* stream() {
+      yield hostile;
+      yield* rest;
+    }
+    const file = join(folder, 'hostile.csv');
+    await writeTripletsCsv(stream(), file);
+    const [header, row] = readFileSync(file, 'utf8').split('\n');
+    const cells = Object.fromEntries(
+      header!.split(',').map((name, i) => [name, row!.match(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)![i]!.replace(/,$/, '')]),
+    );
+    expect(cells.symbol).toBe('"\'=HYPERLINK(""http://evil"",""x"")"');
+    expect(cells.exchange).toBe("'@SUM(1+1)");
+    expect(cells.bot_id).toBe("''=already quoted");
+    expect(cells.decision_action).toBe("'-2+3");
+    const back = await collect(readTripletsCsv(file));
+    expect(back[0]).toEqual(hostile);
+    expect(back[0]!.context.level).toBe(-12.5);
+  });
+
   it('round-trips Parquet written by the engine, pushed down and through TypeScript reward functions', async () => {
     const pushed = join(folder, 'pushed.parquet');
     expect(await writeTripletsParquet(storage, pushed, { onlyRewarded: true })).toEqual({ count: 5, pushedDown: true });

@@ -53,6 +53,22 @@ type CsvRecord = Record<(typeof CSV_COLUMNS)[number], string>;
 
 const text = (v: string | number | null) => (v === null ? '' : String(v));
 
+/**
+ * OWASP's rule against CSV injection: a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage
+ * return first, and not a number) is written with a `'` in front. Cells that already start with quotes before such a
+ * character get one more, so that reading back removes exactly one and every value round-trips.
+ */
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+export function neutralizeCsvCell(cell: string): string {
+  return FORMULA_LIKE.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
+}
+function restoreCsvCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_LIKE.test(cell.slice(1)) && !PLAIN_NUMBER.test(cell.slice(1))
+    ? cell.slice(1)
+    : cell;
+}
+
 function toCsvRecord(t: Triplet): string[] {
   return [
     t.decision_id,
@@ -100,7 +116,7 @@ function toCsvRecord(t: Triplet): string[] {
 export async function writeTripletsCsv(triplets: AsyncIterable<Triplet>, target: ExportTarget): Promise<number> {
   async function* rows() {
     yield stringify([[...CSV_COLUMNS]]);
-    for await (const t of triplets) yield stringify([toCsvRecord(t)]);
+    for await (const t of triplets) yield stringify([toCsvRecord(t).map(neutralizeCsvCell)]);
   }
   return (await writeChunks(rows(), target)) - 1;
 }
@@ -151,8 +167,9 @@ const CsvRecordSchema = z.object({
 export async function* readTripletsCsv(source: string | Readable): AsyncGenerator<Triplet> {
   const input = typeof source === 'string' ? createReadStream(source) : source;
   let row = 1;
-  for await (const raw of input.pipe(parse({ columns: true })) as AsyncIterable<CsvRecord>) {
+  for await (const cells of input.pipe(parse({ columns: true })) as AsyncIterable<CsvRecord>) {
     row += 1;
+    const raw = Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, restoreCsvCell(v)])) as CsvRecord;
     const parsed = CsvRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
