@@ -15,31 +15,15 @@ import {
   type SpanRow,
   type Storage,
 } from '@tradetrace/storage';
+import { spanRow } from './fixtures/telemetry-rows.ts';
 
-const row = (service: string): SpanRow => ({
-  Timestamp: '1795752204843000000',
-  TraceId: 'ab'.repeat(16),
-  SpanId: 'cd'.repeat(8),
-  ParentSpanId: '',
-  TraceState: '',
-  SpanName: 'decide',
-  SpanKind: 'Internal',
-  ServiceName: service,
-  ResourceAttributes: { 'service.name': service },
-  ScopeName: 's',
-  ScopeVersion: '1',
-  SpanAttributes: {},
-  Duration: 5,
-  StatusCode: 'Unset',
-  StatusMessage: '',
-  'Events.Timestamp': [],
-  'Events.Name': [],
-  'Events.Attributes': [],
-  'Links.TraceId': [],
-  'Links.SpanId': [],
-  'Links.TraceState': [],
-  'Links.Attributes': [],
-});
+const row = (service: string): SpanRow =>
+  spanRow({
+    SpanId: 'cd'.repeat(8),
+    SpanName: 'decide',
+    ServiceName: service,
+    ResourceAttributes: { 'service.name': service },
+  });
 
 async function refusal(storage: Storage, rowBinary: Buffer): Promise<unknown> {
   return insertSpanRowBinary(storage, rowBinary).then(

@@ -8,9 +8,9 @@ import {
   insertSpanRowBinary,
   openStorage,
   SPAN_ROW_LAYOUT,
-  type SpanRow,
   type Storage,
 } from '@tradetrace/storage';
+import { spanRow } from './fixtures/telemetry-rows.ts';
 
 interface Received {
   query: string;
@@ -48,30 +48,11 @@ describe('inserting RowBinary into a ClickHouse server (the request on the wire)
   });
 
   it('sends the rows as the body of INSERT ... FORMAT RowBinary, columns named, under the batch token', async () => {
-    const row: SpanRow = {
-      Timestamp: '1795752204843000000',
-      TraceId: 'ab'.repeat(16),
+    const row = spanRow({
       SpanId: 'cd'.repeat(8),
-      ParentSpanId: '',
-      TraceState: '',
       SpanName: 'decide',
-      SpanKind: 'Internal',
-      ServiceName: 'bot',
-      ResourceAttributes: { 'service.name': 'bot' },
-      ScopeName: 's',
-      ScopeVersion: '1',
       SpanAttributes: { 'trading.operation.name': 'decide' },
-      Duration: 5,
-      StatusCode: 'Unset',
-      StatusMessage: '',
-      'Events.Timestamp': [],
-      'Events.Name': [],
-      'Events.Attributes': [],
-      'Links.TraceId': [],
-      'Links.SpanId': [],
-      'Links.TraceState': [],
-      'Links.Attributes': [],
-    };
+    });
     const rowBinary = encodeRowBinarySync([row, row], SPAN_ROW_LAYOUT);
     received.length = 0;
     await insertSpanRowBinary(storage, rowBinary, { deduplicationToken: 'spool-1:3-4' });
