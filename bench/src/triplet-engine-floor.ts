@@ -1,4 +1,10 @@
-import { LLM_KEYS, resolveExtractionOptions, TRIPLET_STRUCTURE, tripletProjection } from '@tradetrace/adapters';
+import {
+  LLM_KEYS,
+  resolveExtractionOptions,
+  SPAN_BOT_ID,
+  TRIPLET_STRUCTURE,
+  tripletProjection,
+} from '@tradetrace/adapters';
 import { sqlString, type Storage } from '@tradetrace/storage';
 
 /**
@@ -23,7 +29,7 @@ SELECT d.decision_id AS decision_id, d.TraceId AS trace_id, d.SpanId AS span_id,
   CAST(NULL, 'Nullable(Float64)') AS price_at_horizon, '' AS strategy_config, '' AS episode_key
 FROM (
   SELECT sipHash128(TraceId, SpanId) AS k, TraceId, SpanId, Timestamp, ServiceName, StatusCode, StatusMessage,
-         if(mapContains(SpanAttributes, 'trading.bot.id'), SpanAttributes['trading.bot.id'], ResourceAttributes['trading.bot.id']) AS bot_id,
+         ${SPAN_BOT_ID} AS bot_id,
          SpanAttributes, SpanAttributes['trading.decision.id'] AS decision_id
   FROM ${spans} PREWHERE mapContains(SpanAttributes, 'trading.operation.name') WHERE SpanAttributes['trading.operation.name'] = 'decide'
 ) AS d

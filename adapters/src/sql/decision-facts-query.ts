@@ -123,6 +123,9 @@ const DECISION_COLUMNS = [
   'StatusMessage',
 ];
 /** The attributes of an LLM span the facts carry, in the order of an LLM call's values (LLM_CALL). */
+/** A span's bot: its own `trading.bot.id` when it carries one, else its resource's (docs/collector.md, "Who a row belongs to"). */
+export const SPAN_BOT_ID = `if(mapContains(SpanAttributes, 'trading.bot.id'), SpanAttributes['trading.bot.id'], ResourceAttributes['trading.bot.id'])`;
+
 export const LLM_KEYS: readonly string[] = [
   'gen_ai.request.model',
   'gen_ai.response.model',
@@ -425,7 +428,7 @@ decision_facts AS (
   }
 )`,
     decision_spans: `decision_spans AS (
-  SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, if(mapContains(SpanAttributes, 'trading.bot.id'), SpanAttributes['trading.bot.id'], ResourceAttributes['trading.bot.id']) AS bot_id, SpanAttributes,
+  SELECT ${SPAN_KEY} AS k, TraceId, SpanId, Timestamp, ServiceName, ${SPAN_BOT_ID} AS bot_id, SpanAttributes,
          if(SpanAttributes['trading.decision.id'] = '', SpanId, SpanAttributes['trading.decision.id']) AS decision_id,
          toString(StatusCode) AS StatusCode, StatusMessage
   FROM ${spans} ${HAS_OPERATION} WHERE ${[DECIDE, ...where].join(' AND ')}
