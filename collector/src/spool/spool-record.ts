@@ -27,22 +27,26 @@ export interface SpoolRecord extends SpoolRecordHeader {
 const MAGIC = 0x54545350; // "TTSP"
 export const FRAME_PREFIX_BYTES = 16;
 
-export function encodeSpoolRecord(record: SpoolRecord): Buffer {
-  const header = Buffer.from(
-    JSON.stringify({
-      id: record.id,
-      signal: record.signal,
-      encoding: record.encoding,
-      requestHash: record.requestHash,
-      rowCount: record.rowCount,
-    } satisfies SpoolRecordHeader),
-  );
-  const prefix = Buffer.allocUnsafe(FRAME_PREFIX_BYTES);
-  prefix.writeUInt32LE(MAGIC, 0);
-  prefix.writeUInt32LE(header.length, 4);
-  prefix.writeUInt32LE(record.body.length, 8);
-  prefix.writeUInt32LE(crc32(record.body, crc32(header)), 12);
-  return Buffer.concat([prefix, header, record.body]);
+/**
+ * A record's frame as the bytes to write: the prefix and header in one buffer, then the body as received. The body is
+ * not copied into one buffer with them; the spool hands both to one `writev`.
+ */
+export function encodeSpoolRecord(record: SpoolRecord): readonly [Buffer, Buffer] {
+  const header = JSON.stringify({
+    id: record.id,
+    signal: record.signal,
+    encoding: record.encoding,
+    requestHash: record.requestHash,
+    rowCount: record.rowCount,
+  } satisfies SpoolRecordHeader);
+  const headerLength = Buffer.byteLength(header);
+  const head = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + headerLength);
+  head.write(header, FRAME_PREFIX_BYTES);
+  head.writeUInt32LE(MAGIC, 0);
+  head.writeUInt32LE(headerLength, 4);
+  head.writeUInt32LE(record.body.length, 8);
+  head.writeUInt32LE(crc32(record.body, crc32(head.subarray(FRAME_PREFIX_BYTES))), 12);
+  return [head, record.body];
 }
 
 /** One complete record found in a segment, with where its body lies (so it can be read again later). */

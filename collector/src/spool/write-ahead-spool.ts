@@ -38,7 +38,8 @@ export class SpoolFullError extends Error {
 }
 
 interface PendingAppend {
-  frame: Buffer;
+  frame: readonly [Buffer, Buffer];
+  frameLength: number;
   entry: SpoolEntry;
   resolve: (entry: SpoolEntry) => void;
   reject: (error: unknown) => void;
@@ -140,11 +141,12 @@ export class WriteAheadSpool {
   }): Promise<SpoolEntry> {
     const id = this.nextId;
     const frame = encodeSpoolRecord({ ...record, id });
-    if (this.totalBytes + this.reservedBytes + frame.length > this.maxBytes) {
+    const frameLength = frame[0].length + frame[1].length;
+    if (this.totalBytes + this.reservedBytes + frameLength > this.maxBytes) {
       return Promise.reject(new SpoolFullError(this.totalBytes + this.reservedBytes, this.maxBytes));
     }
     this.nextId += 1;
-    this.reservedBytes += frame.length;
+    this.reservedBytes += frameLength;
     return new Promise<SpoolEntry>((resolve, reject) => {
       const entry: SpoolEntry = {
         id,
@@ -153,10 +155,10 @@ export class WriteAheadSpool {
         requestHash: record.requestHash,
         rowCount: record.rowCount,
         segment: -1,
-        bodyOffset: frame.length - record.body.length,
+        bodyOffset: frame[0].length,
         bodyLength: record.body.length,
       };
-      this.pending.push({ frame, entry, resolve, reject });
+      this.pending.push({ frame, frameLength, entry, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -282,10 +284,10 @@ export class WriteAheadSpool {
           let offset = start;
           const placed = batch.map((p) => {
             const entry: SpoolEntry = { ...p.entry, segment, bodyOffset: offset + p.entry.bodyOffset };
-            offset += p.frame.length;
+            offset += p.frameLength;
             return entry;
           });
-          await file.writev(batch.map((p) => p.frame));
+          await file.writev(batch.flatMap((p) => p.frame));
           await file.datasync();
           this.segmentSizes.set(segment, offset);
           this.totalBytes += offset - start;
@@ -294,7 +296,7 @@ export class WriteAheadSpool {
           for (const entry of placed) this.rowsWaiting += entry.rowCount;
           for (const [i, p] of batch.entries()) p.resolve(placed[i]!);
         } catch (error) {
-          for (const p of batch) this.reservedBytes -= p.frame.length;
+          for (const p of batch) this.reservedBytes -= p.frameLength;
           // Remove a partly written batch, so the records appended after it are not hidden behind a broken frame.
           await file?.truncate(start).catch(() => undefined);
           for (const p of batch) p.reject(error);
