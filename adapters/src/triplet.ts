@@ -91,7 +91,7 @@ export const TripletSchema = z
       .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/)
       .describe('start of the decide span: RFC 3339 with nine fraction digits, UTC'),
     service_name: z.string().describe('resource attribute `service.name`'),
-    bot_id: z.string().describe('resource attribute `trading.bot.id`'),
+    bot_id: z.string().describe('`trading.bot.id` of the decision span, else of its resource'),
     strategy_name: z.string().describe('`trading.strategy.name`'),
     strategy_version: z.string().describe('`trading.strategy.version` (content hash of the config)'),
     strategy_config: z.unknown().describe("the version's config from the registry, parsed; null when unregistered"),

@@ -14,23 +14,28 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown): 
   return result.data;
 }
 
-/** Flags for choosing where data lives; shared by every command that reads or writes ClickHouse. */
-export function addStorageFlags(command: Command): Command {
+/** Flags naming the store itself: an embedded folder or a ClickHouse server (the collector takes only these). */
+export function addStoreFlags(command: Command): Command {
   return command
     .option(
       '--data <dir>',
-      'folder of the embedded ClickHouse engine (served by its collector when one runs)',
+      'folder of the embedded ClickHouse engine (while a collector runs on it, that collector serves the commands)',
       './data',
-    )
-    .option('--endpoint <url>', 'a running collector elsewhere, e.g. http://host:4318 (its query and admin API)')
-    .option(
-      '--token <token>',
-      'token for --endpoint: read:, or admin: for registry changes (default: TRADETRACE_TOKEN)',
     )
     .option('--clickhouse-url <url>', 'use a ClickHouse server instead of the embedded engine')
     .option('--clickhouse-user <user>', 'ClickHouse user (server mode)')
     .option('--clickhouse-password <password>', 'ClickHouse password (server mode); prefer CLICKHOUSE_PASSWORD')
     .option('--database <name>', 'database of the tradetrace tables', 'otel');
+}
+
+/** Flags for choosing where data lives, a collector that serves it included; shared by every command that reads or writes it. */
+export function addStorageFlags(command: Command): Command {
+  return addStoreFlags(command)
+    .option('--endpoint <url>', 'a running collector elsewhere, e.g. http://host:4318 (its query and admin API)')
+    .option(
+      '--token <token>',
+      'token for --endpoint: read:, or admin: for registry changes (default: TRADETRACE_TOKEN)',
+    );
 }
 
 export const StorageFlagsSchema = z.object({

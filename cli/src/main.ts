@@ -8,7 +8,6 @@ import { registerOptimizeCommand } from './commands/optimize-command.ts';
 import { registerReportCommand } from './commands/report-command.ts';
 import { registerStatsCommand } from './commands/stats-command.ts';
 import { registerVersionsCommand } from './commands/versions-command.ts';
-import { CliError } from './cli-error.ts';
 
 /** Builds the `tradetrace` command with every subcommand. */
 export function buildProgram(): Command {
@@ -41,8 +40,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const catalogued = typeof code === 'string' && code.startsWith('TT_');
     // The code (docs/errors.md) ends the line, so a user can look it up and scripts can match it.
     const message =
-      (error instanceof CliError || catalogued) && !argv.includes('--verbose')
-        ? `${(error as Error).message}${catalogued ? ` (${code})` : ''}`
+      catalogued && !argv.includes('--verbose')
+        ? `${(error as Error).message} (${code})`
         : String((error as Error).stack ?? error);
     process.stderr.write(`tradetrace: ${message}\n`);
     return 1;

@@ -53,6 +53,20 @@ describe('tradetrace answers ordinary mistakes (as a process)', { timeout: 300_0
     expect(existsSync(join(empty, 'metadata'))).toBe(false);
   });
 
+  it('a bad flag or an unreadable file a flag names is one line with its code', async () => {
+    expectOneLineError(
+      await tradetrace('export', '--format', 'yaml', '--data', root),
+      'TT_CLI_INVALID_INPUT',
+      /--format: /,
+    );
+    const config = join(root, 'no-such-config.json');
+    expectOneLineError(
+      await tradetrace('versions', 'add', '--strategy', 'momentum', '--config', config, '--data', root),
+      'TT_CLI_INVALID_INPUT',
+      new RegExp(`--config: cannot read ${config}`),
+    );
+  });
+
   it('--verbose adds the stack trace', async () => {
     const run = await tradetrace('stats', '--data', join(root, 'none'), '--verbose');
     expect(run.code).toBe(1);

@@ -23,10 +23,18 @@ describe('tradetrace collector configuration', () => {
     const result = run(['--spool-max-bytes', '-5']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/--spool-max-bytes: /);
+    expect(result.stderr.trim()).toMatch(/\(TT_COLLECTOR_BAD_CONFIG\)$/);
   });
 
-  it('validates the environment the same way', () => {
+  it('validates the environment the same way, naming the variable that holds the bad value', () => {
     const result = run([], { TRADETRACE_MAX_CONCURRENT_REQUESTS: 'many' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/TRADETRACE_MAX_CONCURRENT_REQUESTS: /);
+    expect(result.stderr).not.toMatch(/--max-concurrent-requests/);
+  });
+
+  it('names the flag when a flag overrides a bad environment value', () => {
+    const result = run(['--max-concurrent-requests', '0'], { TRADETRACE_MAX_CONCURRENT_REQUESTS: 'many' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/--max-concurrent-requests: /);
   });

@@ -114,7 +114,9 @@ export function parseCollectorConfig(input: CollectorConfig): ResolvedCollectorC
 }
 
 const ENV_PREFIX = 'TRADETRACE_';
-const toEnvName = (key: string): string => ENV_PREFIX + key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+/** The environment variable that sets a configuration field: `spoolMaxBytes` → `TRADETRACE_SPOOL_MAX_BYTES`. */
+export const collectorConfigEnvName = (key: string): string =>
+  ENV_PREFIX + key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
 /**
  * The configuration given by the environment: each field as `TRADETRACE_` + its name in upper snake case
@@ -123,7 +125,7 @@ const toEnvName = (key: string): string => ENV_PREFIX + key.replace(/[A-Z]/g, (c
 export function collectorConfigFromEnvironment(env: NodeJS.ProcessEnv): Partial<CollectorConfig> {
   const config: Record<string, string> = {};
   for (const key of Object.keys(CollectorConfigSchema.shape)) {
-    const value = env[toEnvName(key)];
+    const value = env[collectorConfigEnvName(key)];
     if (value !== undefined && value.trim() !== '') config[key] = value.trim();
   }
   if (config.clickhousePassword === undefined && env.CLICKHOUSE_PASSWORD)

@@ -9,6 +9,7 @@ export {
 export {
   CollectorConfigError,
   CollectorConfigSchema,
+  collectorConfigEnvName,
   collectorConfigFromEnvironment,
   parseCollectorConfig,
   readCollectorConfigFile,

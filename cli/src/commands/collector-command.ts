@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import {
+  CollectorConfigError,
+  collectorConfigEnvName,
   collectorConfigFromEnvironment,
   CollectorConfigSchema,
   readCollectorConfigFile,
@@ -7,8 +9,7 @@ import {
   type CollectorConfig,
 } from '@tradetrace/collector';
 import { pino } from 'pino';
-import { addStorageFlags } from '../cli-options.ts';
-import { CliError } from '../cli-error.ts';
+import { addStoreFlags } from '../cli-options.ts';
 import { QUERY_API_ROUTES } from '../query-api/query-api-routes.ts';
 import { describeIssues, flagOf } from '../zod-issues.ts';
 
@@ -41,7 +42,7 @@ const FLAG_FIELDS = {
 } as const satisfies Record<string, keyof CollectorConfig>;
 
 export function registerCollectorCommand(program: Command): void {
-  addStorageFlags(
+  addStoreFlags(
     program
       .command('collector')
       .description(
@@ -109,23 +110,23 @@ export function registerCollectorCommand(program: Command): void {
 /** File, then environment, then flags given on the command line (commander defaults do not override the others). */
 function resolveConfig(raw: Record<string, unknown>, command: Command): CollectorConfig {
   const fromFile = typeof raw.config === 'string' ? readCollectorConfigFile(raw.config) : {};
+  const fromEnvironment = collectorConfigFromEnvironment(process.env);
   const fromFlags: Record<string, unknown> = {};
   for (const [flag, field] of Object.entries(FLAG_FIELDS)) {
     if (raw[flag] !== undefined && command.getOptionValueSource(flag) !== 'default') fromFlags[field] = raw[flag];
   }
-  const merged = {
-    dataPath: raw.data,
-    database: raw.database,
-    ...fromFile,
-    ...collectorConfigFromEnvironment(process.env),
-    ...fromFlags,
-  };
+  const merged = { dataPath: raw.data, database: raw.database, ...fromFile, ...fromEnvironment, ...fromFlags };
   const result = CollectorConfigSchema.safeParse(merged);
   if (!result.success) {
-    const flagOfField = (field: PropertyKey | undefined) =>
-      flagOf(Object.entries(FLAG_FIELDS).find(([, f]) => f === field)?.[0] ?? field);
-    throw new CliError(
-      `invalid collector configuration: ${describeIssues(result.error, (path) => flagOfField(path[0]))}`,
+    // Name the value where the user set it: the flag, else the environment variable (the file's values were
+    // checked, with the file named, when it was read).
+    const sourceOf = (field: PropertyKey | undefined) => {
+      const key = String(field);
+      if (key in fromEnvironment && !(key in fromFlags)) return collectorConfigEnvName(key);
+      return flagOf(Object.entries(FLAG_FIELDS).find(([, f]) => f === field)?.[0] ?? key);
+    };
+    throw new CollectorConfigError(
+      `invalid collector configuration: ${describeIssues(result.error, (path) => sourceOf(path[0]))}`,
     );
   }
   return merged as CollectorConfig;
