@@ -26,7 +26,7 @@ function modelTable(models: readonly ReportLlmModel[]): string {
       String(m.inputTokens),
       String(m.outputTokens),
       m.priceModels.length > 0 ? escapeHtml(m.priceModels.join(', ')) : 'no price',
-      fmt(m.costUsd, 4),
+      fmt(m.costUsd, 6),
     ]
       .map((cell) => `<td>${cell}</td>`)
       .join(''),

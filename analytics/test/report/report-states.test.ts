@@ -83,7 +83,7 @@ describe('report of LLM calls without a price', () => {
     expect(html).toContain('No price for model local-llama-3: 1 of 1 calls are not in its cost');
     expect(html).not.toContain('No price for model deepseek-chat-0324');
     // 1M input tokens at deepseek-chat's 0.28 USD per million.
-    expect(html).toContain('<td>deepseek-chat</td><td>0.2800</td></tr>');
+    expect(html).toContain('<td>deepseek-chat</td><td>0.280000</td></tr>');
   });
 });
 
