@@ -36,13 +36,19 @@ ${rows.map((r) => `<tr>${r}</tr>`).join('\n')}
 </tbody></table>`;
 }
 
+/** What stands in the cost chart's place when no model has a cost: no price, or no token usage to price. */
+function noCostMessage(models: readonly ReportLlmModel[]): string {
+  const unpriced = models.filter((m) => m.unpricedCalls > 0);
+  if (unpriced.length === 0) return 'No call reported its token usage: no cost to chart.';
+  return `${unpriced.length === 1 ? 'No price for this model' : 'No price for these models'}: no cost to chart; ${PRICE_HINT}.`;
+}
+
 /** The report's LLM section: latency and cost per model; a model without a price is named, never charted as 0. */
 export function llmSection(models: readonly ReportLlmModel[]): string {
   if (models.length === 0) return '<p class="muted">No LLM calls recorded.</p>';
-  const priced = models.some((m) => m.costUsd !== null);
-  const cost = priced
+  const cost = models.some((m) => m.costUsd !== null)
     ? '<div class="chart"><canvas id="chart-llm-cost"></canvas></div>'
-    : `<p class="muted">${models.length === 1 ? 'No price for this model' : 'No price for these models'}: no cost to chart; ${PRICE_HINT}.</p>`;
+    : `<p class="muted">${noCostMessage(models)}</p>`;
   return `<div class="grid"><div><h3>LLM latency per model</h3><div class="chart"><canvas id="chart-llm-latency"></canvas></div></div>
 <div><h3>LLM cost per model</h3>${cost}</div></div>
 ${modelTable(models)}

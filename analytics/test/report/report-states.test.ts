@@ -73,6 +73,16 @@ describe('report of LLM calls without a price', () => {
     expect(html).toContain('<td>no price</td><td>–</td></tr>');
   });
 
+  it('does not blame the price when a priced model reported no token usage', async () => {
+    const call = llmCallRow('deepseek-chat', T0, 300, 0, 0);
+    delete call.SpanAttributes['gen_ai.usage.input_tokens'];
+    delete call.SpanAttributes['gen_ai.usage.output_tokens'];
+    const html = await reportOf([call]);
+    expect(html).toContain('No call reported its token usage: no cost to chart.');
+    expect(html).not.toContain('No price');
+    expect(html).toContain('<td>deepseek-chat</td><td>–</td></tr>');
+  });
+
   it('charts the priced models and names the one without a price', async () => {
     const html = await reportOf([
       llmCallRow('deepseek-chat-0324', T0, 300, 1_000_000, 0),
