@@ -205,6 +205,24 @@ describe('writeAgentLightning', () => {
     expect(await writeAgentLightning(stream(decisions), file, { includeFailed: true })).toBe(2);
     expect(lines(file)[1]!.metadata).toMatchObject({ error: { type: '_OTHER', message: 'model timed out' } });
   });
+
+  it('gives a rule decision (no LLM call) its context and symbol as prompt, its action as response (docs/triplets.md)', async () => {
+    const decide = decideSpan({
+      traceId: hexId(32),
+      at: T0,
+      decisionId: 'rule-1',
+      symbol: 'SOL/USDC',
+      price: 142.5,
+      attributes: { 'trading.decision.confidence': 0.6, 'trading.decision.size': 2, 'trading.context.rsi_14': 27.5 },
+    });
+    const decisions = await collect(tripletsFromSpans({ spans: [decide] }));
+    const file = join(folder, 'al-rule.jsonl');
+    expect(await writeAgentLightning(stream(decisions), file)).toBe(1);
+    expect(lines(file)[0]).toMatchObject({
+      prompt: { context: { price: 142.5, rsi_14: 27.5 }, symbol: 'SOL/USDC' },
+      response: { action: 'buy', confidence: 0.6, size: 2 },
+    });
+  });
 });
 
 describe('preference pairs', () => {

@@ -136,4 +136,22 @@ describe("the README's bot example, end to end", () => {
     const html = readFileSync(out, 'utf8');
     expect(html.match(/"rewards":\[0\.05\d+\]/g)).toHaveLength(2);
   });
+
+  it('makes a report with every section filled: charts, a per-symbol row per version, the priced model', () => {
+    const out = join(root, 'report-sections.html');
+    expect(run('report', '--out', out, '--data', data).status).toBe(0);
+    // The page without Chart.js's own code, whose identifiers may spell NaN.
+    const page = readFileSync(out, 'utf8').replace(/<script>[\s\S]*?<\/script>/, '');
+    expect(page).not.toContain('NaN');
+    for (const chart of ['equity', 'drawdown', 'rewards', 'win-rate', 'llm-latency', 'llm-cost'])
+      expect(page).toContain(`<canvas id="chart-${chart}">`);
+    expect(page).not.toMatch(/No (rewards|closed trades|price)/);
+    // One long trade per version: (151.2 − 142.5) × 2 − 0.3 fees = 17.10 USDC, reward 17.1 / 285 = 0.06.
+    const row =
+      '<tr><td>SOL/USDC:USDC</td><td>1</td><td>1</td><td>1.000</td><td>17.10</td><td>1</td><td>0.0600</td></tr>';
+    expect(page.split(row)).toHaveLength(3);
+    // The model answered as a dated snapshot and took deepseek-chat's price: 2 × (12 × 0.28 + 1 × 0.42) / 1e6 USD.
+    expect(page).toContain('<tr><td>deepseek-chat-0324</td><td>2</td>');
+    expect(page).toContain('<td>deepseek-chat</td><td>0.000008</td></tr>');
+  });
 });

@@ -10,6 +10,7 @@ import { parseInput } from '../analytics-error.ts';
 import { readLatestSearchRuns } from '../search/search-run-store.ts';
 import { StatsFilterSchema, type StatsFilter } from '../version-stats/stats-filter.ts';
 import { readPrimaryRewards, readTradeSeries, versionKey } from '../version-stats/trading-table-queries.ts';
+import { readSymbolBreakdown } from './read-symbol-breakdown.ts';
 import type { ReportData, ReportLlmModel, ReportVersion } from './report-data.ts';
 
 const Z95 = 1.959963984540054;
@@ -34,7 +35,9 @@ async function readLlmModels(storage: Storage, filter: { since?: string; until?:
     quantile(0.95)(LatencyMs) AS p95,
     sum(ifNull(InputTokens, 0)) AS input_tokens,
     sum(ifNull(OutputTokens, 0)) AS output_tokens,
-    if(countIf(CostUsd IS NULL) = count(), NULL, sum(ifNull(CostUsd, 0))) AS cost
+    if(countIf(CostUsd IS NULL) = count(), NULL, sum(ifNull(CostUsd, 0))) AS cost,
+    arraySort(groupUniqArrayIf(PriceModel, PriceModel != '')) AS price_models,
+    countIf(PriceModel = '') AS unpriced
   FROM ${storage.table('llm_calls')}
   ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
   GROUP BY model ORDER BY model`,
@@ -50,6 +53,8 @@ async function readLlmModels(storage: Storage, filter: { since?: string; until?:
     input_tokens: string;
     output_tokens: string;
     cost: number | null;
+    price_models: string[];
+    unpriced: string;
   }>();
   return rows.map((row) => ({
     model: row.model || '(unknown)',
@@ -60,6 +65,8 @@ async function readLlmModels(storage: Storage, filter: { since?: string; until?:
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     costUsd: row.cost === null ? null : Number(row.cost),
+    priceModels: row.price_models,
+    unpricedCalls: Number(row.unpriced),
   }));
 }
 
@@ -106,10 +113,11 @@ export async function collectReportData(
   title = 'tradetrace report',
 ): Promise<ReportData> {
   const resolved = parseInput(StatsFilterSchema, filter, 'report filter');
-  const [stats, series, rewards] = await Promise.all([
+  const [stats, series, rewards, symbols] = await Promise.all([
     computeVersionStats(storage, resolved),
     readTradeSeries(storage, resolved),
     readPrimaryRewards(storage, resolved),
+    readSymbolBreakdown(storage, resolved),
   ]);
   const versions: ReportVersion[] = stats.map((row) => {
     const key = versionKey(row.strategy_name, row.strategy_version);
@@ -130,6 +138,7 @@ export async function collectReportData(
         lower: finiteOrNull(estimate.sharpe - Z95 * se),
         upper: finiteOrNull(estimate.sharpe + Z95 * se),
       },
+      symbols: symbols.get(key) ?? [],
     };
   });
   const comparisonFilter = { since: resolved.since, until: resolved.until, mode: resolved.mode };

@@ -9,6 +9,22 @@ export interface Estimate {
   upper: number | null;
 }
 
+/** One symbol of one version: what it decided, traded and earned there. */
+export interface ReportSymbol {
+  symbol: string;
+  decisions: number;
+  /** Closed trades (positions with a realized return). */
+  trades: number;
+  /** Share of those trades with a positive realized P&L; null without trades. */
+  winRate: number | null;
+  /** Sum of the trades' realized P&L (quote currency). */
+  pnl: number;
+  /** Number of primary rewards. */
+  rewards: number;
+  /** Sum of the primary rewards; null without one. */
+  rewardSum: number | null;
+}
+
 export interface ReportVersion {
   label: string;
   stats: VersionStats;
@@ -21,6 +37,8 @@ export interface ReportVersion {
   winRate: Estimate;
   /** Per-trade Sharpe ± 1.96 standard errors (non-normality included). */
   sharpe: Estimate;
+  /** Per symbol, best realized P&L first. */
+  symbols: ReportSymbol[];
 }
 
 export interface ReportLlmModel {
@@ -31,8 +49,12 @@ export interface ReportLlmModel {
   latencyP95Ms: number;
   inputTokens: number;
   outputTokens: number;
-  /** Null when the model has no price in `llm_prices`. */
+  /** Null when no call of the model was priced. */
   costUsd: number | null;
+  /** The `llm_prices` entries its calls were priced with (a snapshot takes its model's). */
+  priceModels: string[];
+  /** Calls that matched no price (`PriceModel` ''): their cost is not in `costUsd`. */
+  unpricedCalls: number;
 }
 
 /** Everything `tradetrace report` draws; serialized into the page as JSON. */

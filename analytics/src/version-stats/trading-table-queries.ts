@@ -12,12 +12,44 @@ const DECISIONS_BY_ID = (decisions: string) => `SELECT
     DecisionId AS decision_id,
     any(StrategyName) AS d_strategy_name,
     any(StrategyVersion) AS d_strategy_version,
-    any(Mode) AS d_mode
+    any(Mode) AS d_mode,
+    any(Symbol) AS d_symbol
   FROM ${decisions}
   GROUP BY decision_id`;
 
+/**
+ * Closed positions with the identity their decision gives them: `strategy_name`, `strategy_version`, `mode`, `at`,
+ * `span_id`, `symbol`, `realized_return`, `realized_pnl`.
+ */
+export const positionsWithDecisions = (storage: Storage) => `SELECT
+    if(p.StrategyName != '', p.StrategyName, d.d_strategy_name) AS strategy_name,
+    if(p.StrategyVersion != '', p.StrategyVersion, d.d_strategy_version) AS strategy_version,
+    if(p.Mode != '', p.Mode, d.d_mode) AS mode,
+    if(p.Symbol != '', p.Symbol, d.d_symbol) AS symbol,
+    p.Timestamp AS at,
+    p.SpanId AS span_id,
+    p.RealizedReturn AS realized_return,
+    p.RealizedPnl AS realized_pnl
+  FROM ${storage.table('trading_positions')} AS p
+  LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = p.DecisionId`;
+
+/**
+ * Primary rewards (`IsPrimary`: marked so, or named `primary`) with the identity their decision gives them:
+ * `strategy_name`, `strategy_version`, `mode`, `symbol`, `at`, `value`.
+ */
+export const primaryRewardsWithDecisions = (storage: Storage) => `SELECT
+    if(r.StrategyName != '', r.StrategyName, d.d_strategy_name) AS strategy_name,
+    if(r.StrategyVersion != '', r.StrategyVersion, d.d_strategy_version) AS strategy_version,
+    if(r.Mode != '', r.Mode, d.d_mode) AS mode,
+    if(r.Symbol != '', r.Symbol, d.d_symbol) AS symbol,
+    r.Timestamp AS at,
+    r.Value AS value
+  FROM ${storage.table('trading_rewards')} AS r
+  LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = r.DecisionId
+  WHERE r.IsPrimary`;
+
 /** WHERE clause over columns `at`, `mode`, `strategy_name`, `strategy_version` and the matching query parameters. */
-function filterClause(filter: ResolvedStatsFilter): { where: string; params: Record<string, unknown> } {
+export function filterClause(filter: ResolvedStatsFilter): { where: string; params: Record<string, unknown> } {
   const conditions: string[] = ["strategy_name != ''"];
   const params: Record<string, unknown> = {};
   if (filter.since !== undefined) {
@@ -43,7 +75,7 @@ function filterClause(filter: ResolvedStatsFilter): { where: string; params: Rec
   return { where: conditions.join(' AND '), params };
 }
 
-async function queryRows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
+export async function queryRows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
   const result = await storage.client.query({ query, query_params: params, format: 'JSONEachRow' });
   return result.json<T>();
 }
@@ -61,18 +93,7 @@ export async function readTradeSeries(storage: Storage, filter: ResolvedStatsFil
     realized_pnl: number | null;
   }>(
     storage,
-    `SELECT strategy_name, strategy_version, realized_return, realized_pnl FROM (
-  SELECT
-    if(p.StrategyName != '', p.StrategyName, d.d_strategy_name) AS strategy_name,
-    if(p.StrategyVersion != '', p.StrategyVersion, d.d_strategy_version) AS strategy_version,
-    if(p.Mode != '', p.Mode, d.d_mode) AS mode,
-    p.Timestamp AS at,
-    p.SpanId AS span_id,
-    p.RealizedReturn AS realized_return,
-    p.RealizedPnl AS realized_pnl
-  FROM ${storage.table('trading_positions')} AS p
-  LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = p.DecisionId
-)
+    `SELECT strategy_name, strategy_version, realized_return, realized_pnl FROM (${positionsWithDecisions(storage)})
 WHERE ${where} AND realized_return IS NOT NULL
 ORDER BY strategy_name, strategy_version, at, span_id`,
     params,
@@ -120,21 +141,10 @@ export async function readPrimaryRewards(
   storage: Storage,
   filter: ResolvedStatsFilter,
 ): Promise<Map<string, number[]>> {
-  const rewardsTable = storage.table('trading_rewards');
   const { where, params } = filterClause(filter);
   const rows = await queryRows<{ strategy_name: string; strategy_version: string; value: number }>(
     storage,
-    `SELECT strategy_name, strategy_version, value FROM (
-  SELECT
-    if(r.StrategyName != '', r.StrategyName, d.d_strategy_name) AS strategy_name,
-    if(r.StrategyVersion != '', r.StrategyVersion, d.d_strategy_version) AS strategy_version,
-    if(r.Mode != '', r.Mode, d.d_mode) AS mode,
-    r.Timestamp AS at,
-    r.Value AS value
-  FROM ${rewardsTable} AS r
-  LEFT JOIN (${DECISIONS_BY_ID(storage.table('trading_decisions'))}) AS d ON d.decision_id = r.DecisionId
-  WHERE r.IsPrimary
-)
+    `SELECT strategy_name, strategy_version, value FROM (${primaryRewardsWithDecisions(storage)})
 WHERE ${where}
 ORDER BY strategy_name, strategy_version, at`,
     params,

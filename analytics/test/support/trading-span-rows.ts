@@ -48,16 +48,19 @@ export interface TradeFixture {
   realizedPnl: number;
   /** Primary reward on the decision span as a `trading.reward` event; none when undefined. */
   reward?: number;
+  /** `BTC/USDT` when undefined. */
+  symbol?: string;
 }
 
 /** A decision span (with its reward event) and the position-close span of the trade it opened. */
 export function tradeRows(trade: TradeFixture): SpanRow[] {
   const strategy = { 'trading.strategy.name': trade.strategy, 'trading.strategy.version': trade.version };
-  const decision = row(`decide BTC/USDT`, trade.atMs, {
+  const symbol = trade.symbol ?? 'BTC/USDT';
+  const decision = row(`decide ${symbol}`, trade.atMs, {
     'trading.operation.name': 'decide',
     'trading.decision.id': trade.decisionId,
     'trading.decision.action': 'buy',
-    'trading.symbol': 'BTC/USDT',
+    'trading.symbol': symbol,
     'trading.mode': trade.mode,
     ...strategy,
   });
@@ -72,10 +75,10 @@ export function tradeRows(trade: TradeFixture): SpanRow[] {
       },
     ];
   }
-  const close = row(`close_position BTC/USDT`, trade.atMs + 1, {
+  const close = row(`close_position ${symbol}`, trade.atMs + 1, {
     'trading.operation.name': 'close_position',
     'trading.decision.id': trade.decisionId,
-    'trading.symbol': 'BTC/USDT',
+    'trading.symbol': symbol,
     'trading.position.id': `${trade.decisionId}-p`,
     'trading.position.side': 'long',
     'trading.position.realized_return': trade.realizedReturn,
@@ -92,12 +95,13 @@ export function holdDecisionRow(
   mode: TradeFixture['mode'],
   decisionId: string,
   atMs: number,
+  symbol = 'BTC/USDT',
 ): SpanRow {
-  return row('decide BTC/USDT', atMs, {
+  return row(`decide ${symbol}`, atMs, {
     'trading.operation.name': 'decide',
     'trading.decision.id': decisionId,
     'trading.decision.action': 'hold',
-    'trading.symbol': 'BTC/USDT',
+    'trading.symbol': symbol,
     'trading.mode': mode,
     'trading.strategy.name': strategy,
     'trading.strategy.version': version,

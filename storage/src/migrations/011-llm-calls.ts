@@ -31,10 +31,23 @@ const costUsd = `if(PriceIndex = 0 OR (isNull(InputTokens) AND isNull(OutputToke
 export const LLM_CALLS_VIEW = 'llm_calls_from_spans_mv';
 
 /**
+ * What may follow a priced model name in the name of one of its snapshots: a date (`deepseek-chat-0324`,
+ * `claude-sonnet-4-5-20250929`, `gpt-4o-2024-08-06`) or `latest`. Anything else names another model (`o3-mini`
+ * is not `o3`, `gpt-5-pro` is not `gpt-5`), which gets no price rather than a wrong one.
+ */
+const SNAPSHOT_SUFFIX = "'^-([0-9]{4}|[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}|latest)$'";
+
+/** The index in `prices.1` of the entry that prices `model` (lowercased): itself, or its snapshot's model; 0 for none. */
+const priceIndexOf = (model: string) =>
+  `arrayFirstIndex(m -> ${model} = m OR (startsWith(${model}, m) AND match(substring(${model}, length(m) + 1), ${SNAPSHOT_SUFFIX})), prices.1)`;
+
+/**
  * The price table as constant arrays in the view's query, longest model name first, and the index of the call's
- * price: the longest model name the call's model starts with (so dated variants find their model). Constants cost
- * nothing per insert, where a lookup query would run on every block; `writeLlmPrices` swaps them with
- * `ALTER TABLE ... MODIFY QUERY` when prices change.
+ * price: the price of the model that answered (`gen_ai.response.model`), else of the model asked for
+ * (`gen_ai.request.model`), each matched exactly or as a dated snapshot of a priced model. Constants cost nothing
+ * per insert, where a lookup query would run on every block; `writeLlmPrices` swaps them with
+ * `ALTER TABLE ... MODIFY QUERY` when prices change, and at every `runMigrations`, so existing stores get this
+ * query too.
  */
 function pricing(prices: LlmPriceTable): string[] {
   const models = Object.entries(prices)
@@ -42,10 +55,10 @@ function pricing(prices: LlmPriceTable): string[] {
     .sort(([a], [b]) => b.length - a.length || a.localeCompare(b));
   const numbers = (pick: (p: (typeof models)[number][1]) => number) =>
     `CAST([${models.map(([, p]) => String(pick(p))).join(', ')}] AS Array(Float64))`;
-  const model = `lower(if(${span(KEY.genAiResponseModel)} != '', ${span(KEY.genAiResponseModel)}, ${span(KEY.genAiRequestModel)}))`;
   return [
     `(CAST([${models.map(([m]) => sqlString(m)).join(', ')}] AS Array(String)), ${numbers((p) => p.inputUsdPerMTok)}, ${numbers((p) => p.outputUsdPerMTok)}, ${numbers((p) => p.cachedInputUsdPerMTok)}) AS prices`,
-    `arrayFirstIndex(m -> startsWith(${model}, m), prices.1) AS PriceIndex`,
+    `${priceIndexOf(`lower(${span(KEY.genAiResponseModel)})`)} AS ResponsePriceIndex`,
+    `if(ResponsePriceIndex > 0, ResponsePriceIndex, ${priceIndexOf(`lower(${span(KEY.genAiRequestModel)})`)}) AS PriceIndex`,
   ];
 }
 
