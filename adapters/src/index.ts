@@ -47,7 +47,8 @@ export { TRIPLET_JSON_SCHEMA } from './triplet-json-schema.ts';
 export { assembleTriplet } from './triplet-assembler.ts';
 export { withEpisodeReturns } from './episode-returns.ts';
 export type { DecisionFacts, LlmCallFacts } from './decision-facts.ts';
-export { decisionFactsQuery, LLM_KEYS, SPAN_BOT_ID, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
+export { LLM_KEYS, SPAN_BOT_ID } from './sql/decision-facts-ctes.ts';
+export { decisionFactsQuery, type DecisionFactsQuery } from './sql/decision-facts-query.ts';
 export { readDecisionFactsSql, decisionFactsQueryFor, countDecisions } from './sql/sql-triplet-reader.ts';
 export {
   primaryReward,

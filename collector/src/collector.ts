@@ -14,7 +14,7 @@ import { DurableIngest } from './ingest/durable-ingest.ts';
 import type { RowSink } from './ingest/row-sink.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.ts';
 import { sampleEngineMemory, type EngineMemorySampler } from './metrics/engine-memory-gauge.ts';
-import { startHealthHistory } from './metrics/health-history-recorder.ts';
+import { startHealthHistory, type HealthHistoryRecorder } from './metrics/health-history-recorder.ts';
 import type { IngestLimits } from './otlp/ingest-limits.ts';
 import { WriteAheadSpool } from './spool/write-ahead-spool.ts';
 import { newLocalCredential, writeLocalAccessFile } from './local-access/local-access-file.ts';
@@ -87,21 +87,8 @@ export async function startCollector(
     loadAuthTokens({ file: resolved.authTokensFile, list: resolved.authTokens }),
     { localCredential },
   );
-  const warning = insecureBindingWarning(resolved.host, authorizer.enabled);
-  if (warning) {
-    if (logger) logger.warn({ host: resolved.host }, warning);
-    else process.emitWarning(warning);
-  }
-  const storage = await openStorage(
-    resolved.clickhouseUrl
-      ? {
-          url: resolved.clickhouseUrl,
-          database: resolved.database,
-          username: resolved.clickhouseUser,
-          password: resolved.clickhousePassword,
-        }
-      : { dataPath: resolved.dataPath, database: resolved.database },
-  );
+  warnIfInsecure(resolved.host, authorizer.enabled, logger);
+  const storage = await openCollectorStorage(resolved);
   let app: FastifyInstance | undefined;
   let ingest: DurableIngest | undefined;
   let engineMemory: EngineMemorySampler | undefined;
@@ -110,38 +97,8 @@ export async function startCollector(
     if (applied.length > 0) logger?.info({ applied }, 'schema migrated');
     const metrics = createCollectorMetrics();
     engineMemory = sampleEngineMemory(metrics.registry, storage);
-    const limits: IngestLimits = {
-      maxItemsPerRequest: resolved.maxItemsPerRequest,
-      maxAttributesPerItem: resolved.maxAttributesPerItem,
-      maxAttributeValueLength: resolved.maxAttributeValueLength,
-      maxNameLength: resolved.maxNameLength,
-      maxJsonContainersPerRequest: resolved.maxJsonContainersPerRequest,
-    };
-    const realSink = createClickHouseRowSink(storage);
-    const spool = await WriteAheadSpool.open({
-      dir: join(resolved.dataPath, 'spool'),
-      maxBytes: resolved.spoolMaxBytes,
-    });
-    if (spool.waiting.length > 0)
-      logger?.info(
-        { records: spool.waiting.length, bytes: spool.bytes },
-        'replaying the spool left by the previous run',
-      );
-    ingest = new DurableIngest({
-      spool,
-      sink: options.wrapSink ? options.wrapSink(realSink) : realSink,
-      deadLetterDir: join(resolved.dataPath, 'dead-letter'),
-      limits,
-      metrics,
-      logger,
-      maxBatchRows: resolved.maxBatchRows,
-      minBatchRows: resolved.minBatchRows,
-      maxBatchDelayMs: resolved.maxBatchDelayMs,
-      maxMemoryRows: resolved.maxMemoryRows,
-      ackWaitBacklogRows: resolved.ackWaitBacklogRows,
-      maxAckWaitMs: resolved.ackWaitForInsertMs,
-    });
-    ingest.start();
+    const limits = ingestLimits(resolved);
+    ingest = await startDurableIngest(resolved, { storage, metrics, limits, logger, wrapSink: options.wrapSink });
     const context: CollectorRouteContext = { storage, logger, authorizer, dataPath: resolved.dataPath };
     app = await buildCollectorApp({
       ingest,
@@ -153,16 +110,8 @@ export async function startCollector(
       maxConcurrentRequests: resolved.maxConcurrentRequests,
       routes: (options.routes ?? []).map((route) => async (child: FastifyInstance) => route(child, context)),
     });
-    try {
-      await app.listen({ host: resolved.host, port: resolved.port });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new AddressInUseError(resolved.host, resolved.port);
-      throw error;
-    }
-    const address = app.server.address() as AddressInfo;
+    const address = await listen(app, resolved.host, resolved.port);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}`;
     const health =
       resolved.healthIntervalMs > 0
         ? startHealthHistory({
@@ -180,37 +129,19 @@ export async function startCollector(
       pid: process.pid,
       token: localCredential,
     });
-    const server = app;
     const durable = ingest;
-    let closing: Promise<void> | undefined;
+    const close = closeOnce(
+      { removeAccessFile, server: app, ingest: durable, health, engineMemory, storage },
+      resolved,
+      logger,
+    );
     return {
-      url,
+      url: `http://${host}:${address.port}`,
       storage,
       metrics,
       config: resolved,
       drain: (timeoutMs) => durable.drain(timeoutMs),
-      close() {
-        closing ??= (async () => {
-          try {
-            removeAccessFile();
-            durable.stopAccepting();
-            await server.close();
-            const drained = await durable.drain(resolved.shutdownTimeoutMs);
-            if (!drained)
-              logger?.warn(
-                { backlog: durable.backlog },
-                'shutdown: ClickHouse did not take the whole spool in time; the rest is replayed at the next start',
-              );
-            await durable.stop();
-          } finally {
-            // After the spool has stopped, so the last sample holds the final totals; it marks when the collector stopped.
-            await health?.stop(HEALTH_STOP_TIMEOUT_MS);
-            await engineMemory?.stop();
-            await storage.close();
-          }
-        })();
-        return closing;
-      },
+      close,
     };
   } catch (error) {
     await app?.close();
@@ -219,4 +150,126 @@ export async function startCollector(
     await storage.close();
     throw error;
   }
+}
+
+/** Says loudly (in the log, else as a process warning) when the collector is reachable from other machines without auth. */
+function warnIfInsecure(host: string, authEnabled: boolean, logger: Logger | undefined): void {
+  const warning = insecureBindingWarning(host, authEnabled);
+  if (!warning) return;
+  if (logger) logger.warn({ host }, warning);
+  else process.emitWarning(warning);
+}
+
+/** A ClickHouse server when the configuration names one, else the embedded engine in the data folder. */
+function openCollectorStorage(resolved: ResolvedCollectorConfig): Promise<Storage> {
+  return openStorage(
+    resolved.clickhouseUrl
+      ? {
+          url: resolved.clickhouseUrl,
+          database: resolved.database,
+          username: resolved.clickhouseUser,
+          password: resolved.clickhousePassword,
+        }
+      : { dataPath: resolved.dataPath, database: resolved.database },
+  );
+}
+
+function ingestLimits(resolved: ResolvedCollectorConfig): IngestLimits {
+  return {
+    maxItemsPerRequest: resolved.maxItemsPerRequest,
+    maxAttributesPerItem: resolved.maxAttributesPerItem,
+    maxAttributeValueLength: resolved.maxAttributeValueLength,
+    maxNameLength: resolved.maxNameLength,
+    maxJsonContainersPerRequest: resolved.maxJsonContainersPerRequest,
+  };
+}
+
+/** Opens the spool (its records left by a previous run are replayed first) and starts inserting it into ClickHouse. */
+async function startDurableIngest(
+  resolved: ResolvedCollectorConfig,
+  parts: {
+    storage: Storage;
+    metrics: CollectorMetrics;
+    limits: IngestLimits;
+    logger: Logger | undefined;
+    wrapSink: StartCollectorOptions['wrapSink'];
+  },
+): Promise<DurableIngest> {
+  const { logger } = parts;
+  const realSink = createClickHouseRowSink(parts.storage);
+  const spool = await WriteAheadSpool.open({
+    dir: join(resolved.dataPath, 'spool'),
+    maxBytes: resolved.spoolMaxBytes,
+  });
+  if (spool.waiting.length > 0)
+    logger?.info({ records: spool.waiting.length, bytes: spool.bytes }, 'replaying the spool left by the previous run');
+  const ingest = new DurableIngest({
+    spool,
+    sink: parts.wrapSink ? parts.wrapSink(realSink) : realSink,
+    deadLetterDir: join(resolved.dataPath, 'dead-letter'),
+    limits: parts.limits,
+    metrics: parts.metrics,
+    logger,
+    maxBatchRows: resolved.maxBatchRows,
+    minBatchRows: resolved.minBatchRows,
+    maxBatchDelayMs: resolved.maxBatchDelayMs,
+    maxMemoryRows: resolved.maxMemoryRows,
+    ackWaitBacklogRows: resolved.ackWaitBacklogRows,
+    maxAckWaitMs: resolved.ackWaitForInsertMs,
+  });
+  ingest.start();
+  return ingest;
+}
+
+/** Listens on host and port; a port already taken is an AddressInUseError. */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<AddressInfo> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new AddressInUseError(host, port);
+    throw error;
+  }
+  return app.server.address() as AddressInfo;
+}
+
+/**
+ * The collector's `close`: stops accepting, inserts the spool for up to `shutdownTimeoutMs`, then records the last
+ * health sample and closes the engine. Every call returns the one shutdown.
+ */
+function closeOnce(
+  parts: {
+    removeAccessFile: () => void;
+    server: FastifyInstance;
+    ingest: DurableIngest;
+    health: HealthHistoryRecorder | undefined;
+    engineMemory: EngineMemorySampler | undefined;
+    storage: Storage;
+  },
+  resolved: ResolvedCollectorConfig,
+  logger: Logger | undefined,
+): () => Promise<void> {
+  const { ingest, health, engineMemory, storage } = parts;
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= (async () => {
+      try {
+        parts.removeAccessFile();
+        ingest.stopAccepting();
+        await parts.server.close();
+        const drained = await ingest.drain(resolved.shutdownTimeoutMs);
+        if (!drained)
+          logger?.warn(
+            { backlog: ingest.backlog },
+            'shutdown: ClickHouse did not take the whole spool in time; the rest is replayed at the next start',
+          );
+        await ingest.stop();
+      } finally {
+        // After the spool has stopped, so the last sample holds the final totals; it marks when the collector stopped.
+        await health?.stop(HEALTH_STOP_TIMEOUT_MS);
+        await engineMemory?.stop();
+        await storage.close();
+      }
+    })();
+    return closing;
+  };
 }

@@ -34,12 +34,6 @@ export {
   type DurableIngestOptions,
 } from './ingest/durable-ingest.ts';
 export {
-  createFaultInjectingRowSink,
-  InjectedOutageError,
-  type FaultInjectingRowSink,
-  type InjectedFault,
-} from './ingest/fault-injecting-row-sink.ts';
-export {
   decodeOtlpBody,
   RequestOverLimitError,
   RowsTooLargeError,

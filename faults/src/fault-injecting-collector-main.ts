@@ -1,18 +1,19 @@
 /**
- * The collector as a child process, with its real ClickHouse sink wrapped by the collector's own fault-injecting
- * sink: a line `down` on stdin makes every INSERT fail as if the database refused connections, `up` heals it.
+ * The collector as a child process, with its real ClickHouse sink wrapped by the collector's fault-injecting sink
+ * (collector/test/support): a line `down` on stdin makes every INSERT fail as if the database refused connections,
+ * `up` heals it.
  * Everything else is the real collector (`startCollector`): the same spool, dedup and HTTP app. Settings come from
  * the collector's environment layer (TRADETRACE_*), plus --host/--port/--data like the CLI. Logs JSON lines on stdout.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import {
-  collectorConfigFromEnvironment,
-  createFaultInjectingRowSink,
-  startCollector,
-  type FaultInjectingRowSink,
-} from '@tradetrace/collector';
+import { collectorConfigFromEnvironment, startCollector } from '@tradetrace/collector';
 import { pino } from 'pino';
+// A test double, not part of the collector's API: it lives in the collector's test support.
+import {
+  createFaultInjectingRowSink,
+  type FaultInjectingRowSink,
+} from '../../collector/test/support/fault-injecting-row-sink.ts';
 
 const { values } = parseArgs({
   options: { host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' } },

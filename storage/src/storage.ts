@@ -10,7 +10,7 @@ import { encodeRowBinary } from './row-binary/row-binary-encoding.ts';
 import type { RowLayout } from './row-binary/row-layout.ts';
 import { withStatementScopedSettings } from './statement-scoped-settings.ts';
 import { StorageError } from './storage-errors.ts';
-import { StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
+import { type ResolvedStorageOptions, StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 
 /** Settings every session uses, so the embedded engine and a server read and write alike. */
 const SESSION_SETTINGS: ClickHouseSettings = {
@@ -59,77 +59,13 @@ function byteLength(rowBinary: RowBinaryPieces): number {
 }
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  const parsed = StorageOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new StorageError(
-      'TT_STORAGE_BAD_OPTIONS',
-      `invalid storage options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const resolved = parsed.data;
-  let lock: DataPathLock | undefined;
-  let client: ClickHouseClient;
-  let insertRowBinary: RowBinaryInsert;
-  let embeddedInsert: EmbeddedRowInsert | undefined;
+  const resolved = parseStorageOptions(options);
   const database = resolved.database;
-  if (resolved.dataPath !== undefined) {
-    // ':memory:' is chDB's in-process database: no folder to claim.
-    if (resolved.dataPath !== IN_MEMORY) lock = lockDataPath(resolved.dataPath);
-    try {
-      // Loaded lazily: the engine is large and only embedded mode needs it.
-      const { createChdbConnection } = await import('chdb/connection');
-      const connection = createChdbConnection({ path: resolved.dataPath });
-      client = createClient({
-        // chDB builds on @clickhouse/client-common, which the client bundles as its own copy: same shape, other type.
-        connection: withStatementScopedSettings(connection, SESSION_SETTINGS) as unknown as NonNullable<
-          Parameters<typeof createClient>[0]
-        >['connection'],
-        clickhouse_settings: SESSION_SETTINGS,
-      });
-      const folder =
-        resolved.dataPath === IN_MEMORY
-          ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-'))
-          : join(resolved.dataPath, 'tradetrace-inserts');
-      const inserter = new EmbeddedRowInsert(connection, folder);
-      embeddedInsert = inserter;
-      insertRowBinary = async (table, layout, rowBinary, settings) => {
-        if (byteLength(rowBinary) === 0) return;
-        await inserter.insertRowBinary(
-          `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
-          layout,
-          rowBinary,
-          settings,
-        );
-      };
-    } catch (error) {
-      lock?.release();
-      throw new StorageError(
-        'TT_STORAGE_ENGINE_UNAVAILABLE',
-        `could not start the embedded ClickHouse engine in ${resolved.dataPath}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-  } else {
-    client = createClient({
-      url: resolved.url,
-      username: resolved.username ?? 'default',
-      password: resolved.password ?? '',
-      clickhouse_settings: SESSION_SETTINGS,
-    });
-    const server = client;
-    // The client's insert takes JSON and text formats only; RowBinary goes as the body of a plain INSERT statement.
-    insertRowBinary = async (table, layout, rowBinary, settings) => {
-      if (byteLength(rowBinary) === 0) return;
-      const columns = layout.map((column) => quoteIdentifier(column.name)).join(', ');
-      const { stream } = await server.exec({
-        query: `INSERT INTO ${quoteIdentifier(database)}.${quoteIdentifier(table)} (${columns}) FORMAT RowBinary`,
-        values: Readable.from(Buffer.isBuffer(rowBinary) ? [rowBinary] : rowBinary),
-        clickhouse_settings: settings,
-      });
-      stream.resume();
-      await finished(stream);
-    };
-  }
+  const connected =
+    resolved.dataPath !== undefined
+      ? await connectEmbedded(resolved.dataPath, database)
+      : connectServer(resolved, database);
+  const { client, insertRowBinary } = connected;
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
   let closed = false;
   return {
@@ -146,10 +82,100 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       try {
         await client.close();
       } finally {
-        embeddedInsert?.close();
-        lock?.release();
+        connected.release();
       }
     },
+  };
+}
+
+function parseStorageOptions(options: StorageOptions): ResolvedStorageOptions {
+  const parsed = StorageOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new StorageError(
+      'TT_STORAGE_BAD_OPTIONS',
+      `invalid storage options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** A client over one kind of ClickHouse, its RowBinary insert, and what to free after the client closes. */
+interface Connection {
+  client: ClickHouseClient;
+  insertRowBinary: RowBinaryInsert;
+  release(): void;
+}
+
+/** The embedded engine (chDB) on `dataPath`, which this process claims (a lock) while it is open. */
+async function connectEmbedded(dataPath: string, database: string): Promise<Connection> {
+  // ':memory:' is chDB's in-process database: no folder to claim.
+  const lock: DataPathLock | undefined = dataPath !== IN_MEMORY ? lockDataPath(dataPath) : undefined;
+  try {
+    // Loaded lazily: the engine is large and only embedded mode needs it.
+    const { createChdbConnection } = await import('chdb/connection');
+    const connection = createChdbConnection({ path: dataPath });
+    const client = createClient({
+      // chDB builds on @clickhouse/client-common, which the client bundles as its own copy: same shape, other type.
+      connection: withStatementScopedSettings(connection, SESSION_SETTINGS) as unknown as NonNullable<
+        Parameters<typeof createClient>[0]
+      >['connection'],
+      clickhouse_settings: SESSION_SETTINGS,
+    });
+    const folder =
+      dataPath === IN_MEMORY
+        ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-'))
+        : join(dataPath, 'tradetrace-inserts');
+    const inserter = new EmbeddedRowInsert(connection, folder);
+    return {
+      client,
+      insertRowBinary: async (table, layout, rowBinary, settings) => {
+        if (byteLength(rowBinary) === 0) return;
+        await inserter.insertRowBinary(
+          `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
+          layout,
+          rowBinary,
+          settings,
+        );
+      },
+      release() {
+        inserter.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw new StorageError(
+      'TT_STORAGE_ENGINE_UNAVAILABLE',
+      `could not start the embedded ClickHouse engine in ${dataPath}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** A ClickHouse server over HTTP. */
+function connectServer(resolved: ResolvedStorageOptions, database: string): Connection {
+  const client = createClient({
+    url: resolved.url,
+    username: resolved.username ?? 'default',
+    password: resolved.password ?? '',
+    clickhouse_settings: SESSION_SETTINGS,
+  });
+  return {
+    client,
+    // The client's insert takes JSON and text formats only; RowBinary goes as the body of a plain INSERT statement.
+    insertRowBinary: async (table, layout, rowBinary, settings) => {
+      if (byteLength(rowBinary) === 0) return;
+      const columns = layout.map((column) => quoteIdentifier(column.name)).join(', ');
+      const { stream } = await client.exec({
+        query: `INSERT INTO ${quoteIdentifier(database)}.${quoteIdentifier(table)} (${columns}) FORMAT RowBinary`,
+        values: Readable.from(Buffer.isBuffer(rowBinary) ? [rowBinary] : rowBinary),
+        clickhouse_settings: settings,
+      });
+      stream.resume();
+      await finished(stream);
+    },
+    // A server connection holds nothing beyond the client.
+    release() {},
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DecisionFacts } from '../decision-facts.ts';
 import type { RewardMatch } from '../triplet.ts';
-import { LLM_KEYS, type DecisionFactsRow } from './decision-facts-query.ts';
+import { LLM_KEYS } from './decision-facts-ctes.ts';
+import type { DecisionFactsRow } from './decision-facts-query.ts';
 
 const MATCH_BY_RANK: readonly RewardMatch[] = ['decision_id', 'link', 'ancestor', 'time'];
 

@@ -32,6 +32,16 @@ interface Observation {
 
 const RANKS: readonly RewardMatch[] = ['decision_id', 'link', 'ancestor', 'time'];
 
+/** What the spans say about decisions, by owner or decision id, before attachment. */
+interface SpanSignals {
+  llmCalls: Map<SpanNode, LlmCallFacts[]>;
+  observations: Observation[];
+  positions: Map<string, { pnl: number; ret: number; positionId: string }>;
+  orders: Map<string, { count: number; filled: number; positionId: string }>;
+}
+
+type OwnerOf = (node: SpanNode) => SpanNode | null;
+
 /**
  * The TypeScript engine: the same facts as the SQL engine (sql/decision-facts-query.ts), computed over span
  * trees in memory — for streams of spans, custom pipelines and tests. Decisions come out in the SQL engine's order.
@@ -50,11 +60,64 @@ export function decisionFactsFromSpans(
   );
   const forest = 'add' in input.spans ? input.spans : createSpanForest(input.spans);
   const spans = forest.spans();
-  const isDecide = (n: SpanNode) => n.row!.SpanAttributes['trading.operation.name'] === 'decide';
   const allDecisions = spans.filter(isDecide);
+  const ownerOf = ownerFinder(forest);
+  const signals = spanSignals(spans, ownerOf);
+  signals.observations.push(...logObservations(input.logs ?? []));
+  const attached = attachObservations(signals.observations, forest, allDecisions, ownerOf, options.matchByTime);
+  const prices = options.horizonNs === null ? null : priceSeries(allDecisions);
 
-  /** The nearest decide span at or above a span, by parent ids. */
-  const ownerOf = (node: SpanNode): SpanNode | null => {
+  const facts = allDecisions
+    .filter((n) => matchesFilter(n, filter))
+    .map((node): DecisionFacts => {
+      const row = node.row!;
+      const decisionId = decisionIdOf(row.SpanAttributes, row.SpanId);
+      const reward = attached.get(decisionId);
+      const position = signals.positions.get(decisionId);
+      const order = signals.orders.get(decisionId);
+      return {
+        decisionId,
+        traceId: row.TraceId,
+        spanId: row.SpanId,
+        startNs: node.startNs,
+        serviceName: row.ServiceName,
+        // The span's own bot id over its resource's, as the typed tables read it (docs/schema.md, who a row belongs to).
+        botId: row.SpanAttributes['trading.bot.id'] ?? row.ResourceAttributes['trading.bot.id'] ?? '',
+        attributes: row.SpanAttributes,
+        statusCode: row.StatusCode,
+        statusMessage: row.StatusMessage,
+        strategyConfig:
+          configs.get(
+            `${row.SpanAttributes['trading.strategy.name'] ?? ''}\u0000${row.SpanAttributes['trading.strategy.version'] ?? ''}`,
+          ) ?? '',
+        llmCalls: signals.llmCalls.get(node) ?? [],
+        rewardComponents: reward?.components ?? [],
+        rewardMatch: reward ? RANKS[reward.rank]! : 'none',
+        rewardCount: reward?.count ?? 0,
+        orders: order?.count ?? 0,
+        filledAmount: order?.filled ?? 0,
+        realizedPnl: position ? position.pnl : null,
+        realizedReturn: position ? position.ret : null,
+        positionId: minNonEmpty(order?.positionId ?? '', position?.positionId ?? ''),
+        priceAtHorizon:
+          prices === null
+            ? null
+            : priceAtOrAfter(
+                prices.get(row.SpanAttributes['trading.symbol'] ?? '') ?? [],
+                node.startNs + options.horizonNs!,
+              ),
+      };
+    });
+  return sortDecisionFacts(facts, options.gamma !== null);
+}
+
+function isDecide(node: SpanNode): boolean {
+  return node.row!.SpanAttributes['trading.operation.name'] === 'decide';
+}
+
+/** The nearest decide span at or above a span, by parent ids (at most MAX_ANCESTOR_DEPTH steps up). */
+function ownerFinder(forest: SpanForest): OwnerOf {
+  return (node) => {
     if (isDecide(node)) return node;
     let parentId = node.row!.ParentSpanId;
     if (parentId === '') return null;
@@ -66,54 +129,73 @@ export function decisionFactsFromSpans(
       parentId = parent.row!.ParentSpanId;
     }
   };
+}
 
-  const llmCalls = new Map<SpanNode, LlmCallFacts[]>();
-  const observations: Observation[] = [];
-  const getOrCreate = <K, V>(map: Map<K, V>, key: K, make: () => V): V =>
-    map.get(key) ?? map.set(key, make()).get(key)!;
-  const positions = new Map<string, { pnl: number; ret: number; positionId: string }>();
-  const orders = new Map<string, { count: number; filled: number; positionId: string }>();
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  return map.get(key) ?? map.set(key, make()).get(key)!;
+}
 
+/** One pass over the spans: LLM calls by owner, reward observations, closed positions and orders by decision id. */
+function spanSignals(spans: readonly SpanNode[], ownerOf: OwnerOf): SpanSignals {
+  const signals: SpanSignals = { llmCalls: new Map(), observations: [], positions: new Map(), orders: new Map() };
   for (const node of spans) {
     const row = node.row!;
     const a = row.SpanAttributes;
     if (!isDecide(node) && (a['gen_ai.operation.name'] || a['gen_ai.request.model'])) {
       const owner = ownerOf(node);
       if (owner)
-        getOrCreate(llmCalls, owner, () => []).push({ spanId: row.SpanId, startNs: node.startNs, attributes: a });
+        getOrCreate(signals.llmCalls, owner, () => []).push({
+          spanId: row.SpanId,
+          startNs: node.startNs,
+          attributes: a,
+        });
     }
-    const links = row['Links.TraceId'].map((traceId, i) => ({ traceId, spanId: row['Links.SpanId'][i] ?? '' }));
-    const base = { traceId: row.TraceId, spanId: row.SpanId, serviceName: row.ServiceName, links };
-    let hasRewardEvent = false;
-    row['Events.Name'].forEach((name, i) => {
-      if (name !== 'trading.reward') return;
-      hasRewardEvent = true;
-      const ev = row['Events.Attributes'][i] ?? {};
-      observations.push({
-        ...base,
-        ...signal(ev, BigInt(row['Events.Timestamp'][i] ?? '0')),
-        decisionId: ev['trading.decision.id'] || a['trading.decision.id'] || '',
-      });
-    });
+    signals.observations.push(...spanObservations(node));
     const op = a['trading.operation.name'];
-    if (op === 'reward' && a['trading.reward.value'] && !hasRewardEvent) {
-      observations.push({ ...base, ...signal(a, node.startNs), decisionId: a['trading.decision.id'] ?? '' });
-    }
     const decisionId = a['trading.decision.id'] ?? '';
     if (op === 'close_position' && decisionId !== '') {
-      const p = getOrCreate(positions, decisionId, () => ({ pnl: 0, ret: 0, positionId: '' }));
+      const p = getOrCreate(signals.positions, decisionId, () => ({ pnl: 0, ret: 0, positionId: '' }));
       p.pnl += numberOrZero(a['trading.position.realized_pnl']);
       p.ret += numberOrZero(a['trading.position.realized_return']);
       p.positionId = minNonEmpty(p.positionId, a['trading.position.id'] ?? '');
     }
     if (op === 'submit_order' && decisionId !== '') {
-      const o = getOrCreate(orders, decisionId, () => ({ count: 0, filled: 0, positionId: '' }));
+      const o = getOrCreate(signals.orders, decisionId, () => ({ count: 0, filled: 0, positionId: '' }));
       o.count += 1;
       o.filled += numberOrZero(a['trading.order.filled']);
       o.positionId = minNonEmpty(o.positionId, a['trading.position.id'] ?? '');
     }
   }
-  for (const log of input.logs ?? []) {
+  return signals;
+}
+
+/** A span's reward signals: each `trading.reward` event, else (a reward span without one) its attributes. */
+function spanObservations(node: SpanNode): Observation[] {
+  const row = node.row!;
+  const a = row.SpanAttributes;
+  const links = row['Links.TraceId'].map((traceId, i) => ({ traceId, spanId: row['Links.SpanId'][i] ?? '' }));
+  const base = { traceId: row.TraceId, spanId: row.SpanId, serviceName: row.ServiceName, links };
+  const observations: Observation[] = [];
+  row['Events.Name'].forEach((name, i) => {
+    if (name !== 'trading.reward') return;
+    const ev = row['Events.Attributes'][i] ?? {};
+    observations.push({
+      ...base,
+      ...signal(ev, BigInt(row['Events.Timestamp'][i] ?? '0')),
+      decisionId: ev['trading.decision.id'] || a['trading.decision.id'] || '',
+    });
+  });
+  const hasRewardEvent = observations.length > 0;
+  if (a['trading.operation.name'] === 'reward' && a['trading.reward.value'] && !hasRewardEvent) {
+    observations.push({ ...base, ...signal(a, node.startNs), decisionId: a['trading.decision.id'] ?? '' });
+  }
+  return observations;
+}
+
+/** The reward log records' signals (those that carry a value). */
+function logObservations(logs: Iterable<RewardLogRecord>): Observation[] {
+  const observations: Observation[] = [];
+  for (const log of logs) {
     const la = log.LogAttributes;
     if (!la['trading.reward.value']) continue;
     observations.push({
@@ -125,54 +207,13 @@ export function decisionFactsFromSpans(
       decisionId: la['trading.decision.id'] ?? '',
     });
   }
+  return observations;
+}
 
-  const attached = attachObservations(observations, forest, allDecisions, ownerOf, options.matchByTime);
-  const prices = options.horizonNs === null ? null : priceSeries(allDecisions);
-
-  const selected = allDecisions.filter((n) => matchesFilter(n, filter));
-  const facts = selected.map((node): DecisionFacts => {
-    const row = node.row!;
-    const decisionId = decisionIdOf(row.SpanAttributes, row.SpanId);
-    const reward = attached.get(decisionId);
-    const position = positions.get(decisionId);
-    const order = orders.get(decisionId);
-    return {
-      decisionId,
-      traceId: row.TraceId,
-      spanId: row.SpanId,
-      startNs: node.startNs,
-      serviceName: row.ServiceName,
-      // The span's own bot id over its resource's, as the typed tables read it (docs/schema.md, who a row belongs to).
-      botId: row.SpanAttributes['trading.bot.id'] ?? row.ResourceAttributes['trading.bot.id'] ?? '',
-      attributes: row.SpanAttributes,
-      statusCode: row.StatusCode,
-      statusMessage: row.StatusMessage,
-      strategyConfig:
-        configs.get(
-          `${row.SpanAttributes['trading.strategy.name'] ?? ''}\u0000${row.SpanAttributes['trading.strategy.version'] ?? ''}`,
-        ) ?? '',
-      llmCalls: llmCalls.get(node) ?? [],
-      rewardComponents: reward?.components ?? [],
-      rewardMatch: reward ? RANKS[reward.rank]! : 'none',
-      rewardCount: reward?.count ?? 0,
-      orders: order?.count ?? 0,
-      filledAmount: order?.filled ?? 0,
-      realizedPnl: position ? position.pnl : null,
-      realizedReturn: position ? position.ret : null,
-      positionId: minNonEmpty(order?.positionId ?? '', position?.positionId ?? ''),
-      priceAtHorizon:
-        prices === null
-          ? null
-          : priceAtOrAfter(
-              prices.get(row.SpanAttributes['trading.symbol'] ?? '') ?? [],
-              node.startNs + options.horizonNs!,
-            ),
-    };
-  });
+/** The SQL engine's order: by episode first when `byEpisode` (gamma is set), then time, then ids. */
+function sortDecisionFacts(facts: DecisionFacts[], byEpisode: boolean): DecisionFacts[] {
   const key = (f: DecisionFacts) =>
-    options.gamma === null
-      ? ''
-      : f.attributes['trading.episode.id'] || f.attributes['trading.position.id'] || f.positionId;
+    byEpisode ? f.attributes['trading.episode.id'] || f.attributes['trading.position.id'] || f.positionId : '';
   return facts.sort(
     (x, y) =>
       compare(key(x), key(y)) ||

@@ -84,48 +84,10 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
     decodeRequestBody(payload, request.headers['content-encoding']),
   );
 
-  const tokens = new WeakMap<FastifyRequest, AuthToken | undefined>();
-  const tokenOf = (request: FastifyRequest) => tokens.get(request);
-  let inProgress = 0;
-  const counted = new WeakSet<FastifyRequest>();
-  const release = async (request: FastifyRequest) => {
-    if (counted.delete(request)) inProgress -= 1;
-  };
-  app.addHook('onRequest', async (request) => {
-    const url = request.url;
-    if (url.startsWith('/v1/')) {
-      // Refuse before reading the body: the point is to bound memory.
-      if (inProgress >= options.maxConcurrentRequests) throw new TooManyRequestsError(options.maxConcurrentRequests);
-      inProgress += 1;
-      counted.add(request);
-      tokens.set(request, authorizer.authenticate(request.headers.authorization, 'ingest'));
-    } else if (url.startsWith('/api/') || url === '/metrics') {
-      authorizer.authenticate(request.headers.authorization, 'read');
-    }
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    await release(request);
-    metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
-  });
-  app.addHook('onRequestAbort', release);
+  const tokenOf = addRequestGates(app, options);
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-  app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .type(JSON_TYPE)
-      .send(JSON.stringify({ code: 5, message: `no route for ${request.method} ${request.url}` }));
-  });
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const { ready, reason } = await ingest.readiness();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', reason });
-  });
-  app.get('/metrics', async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(text);
-  });
+  addServiceRoutes(app, ingest, metrics);
 
   for (const { path, signal, itemName } of SIGNALS) {
     app.post(path, async (request, reply) => {
@@ -168,6 +130,63 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
 
   for (const route of options.routes ?? []) await app.register(route);
   return app;
+}
+
+/**
+ * Hooks every request passes: OTLP requests past `maxConcurrentRequests` are refused before their body is read, OTLP
+ * requests need an ingest token and `/api/*` and `/metrics` a read one; every answer is counted. Returns the ingest
+ * token a request was authenticated with.
+ */
+function addRequestGates(
+  app: FastifyInstance,
+  { authorizer, metrics, maxConcurrentRequests }: CollectorAppOptions,
+): (request: FastifyRequest) => AuthToken | undefined {
+  const tokens = new WeakMap<FastifyRequest, AuthToken | undefined>();
+  const tokenOf = (request: FastifyRequest) => tokens.get(request);
+  let inProgress = 0;
+  const counted = new WeakSet<FastifyRequest>();
+  const release = async (request: FastifyRequest) => {
+    if (counted.delete(request)) inProgress -= 1;
+  };
+  app.addHook('onRequest', async (request) => {
+    const url = request.url;
+    if (url.startsWith('/v1/')) {
+      // Refuse before reading the body: the point is to bound memory.
+      if (inProgress >= maxConcurrentRequests) throw new TooManyRequestsError(maxConcurrentRequests);
+      inProgress += 1;
+      counted.add(request);
+      tokens.set(request, authorizer.authenticate(request.headers.authorization, 'ingest'));
+    } else if (url.startsWith('/api/') || url === '/metrics') {
+      authorizer.authenticate(request.headers.authorization, 'read');
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    await release(request);
+    metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+  app.addHook('onRequestAbort', release);
+
+  return tokenOf;
+}
+
+/** Health (`/healthz`, `/readyz`), Prometheus metrics, and the OTLP-shaped answer to an unknown route. */
+function addServiceRoutes(app: FastifyInstance, ingest: TelemetryIngest, metrics: CollectorMetrics): void {
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .type(JSON_TYPE)
+      .send(JSON.stringify({ code: 5, message: `no route for ${request.method} ${request.url}` }));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const { ready, reason } = await ingest.readiness();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', reason });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
 }
 
 function encodingOf(request: FastifyRequest): OtlpEncoding {

@@ -50,23 +50,18 @@ function foldIntoNext(oldest: PendingSample, next: PendingSample): void {
 const nanoseconds = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
 
 /**
- * Collector health history. Samples go to ClickHouse straight through the storage's RowBinary insert, one INSERT per
- * sample under a token of its own (a retried sample is stored once), and not through the write-ahead spool: the spool's
- * disk budget and batches belong to the bots' telemetry, and a sample lost in a crash is restated by the next one
- * (its values are totals since the run started). While ClickHouse refuses them, samples wait in memory, in order.
+ * Takes samples of the registry's metrics as rows: every series' value and (counters, histograms' sums and counts) its
+ * growth since the previous sample, under a deduplication token of its own.
  */
-export function startHealthHistory(options: HealthHistoryOptions): HealthHistoryRecorder {
-  const { registry, storage, collectorId, logger, folded } = options;
-  const now = options.now ?? Date.now;
-  const maxPending = options.maxPendingSamples ?? 240;
-  const startTime = nanoseconds(now());
+function metricSampler(
+  registry: Registry,
+  collectorId: string,
+  startTime: string,
+  now: () => number,
+): () => Promise<PendingSample> {
   const previous = new Map<string, number>();
-  const pending: PendingSample[] = [];
   let sequence = 0;
-  let writing: Promise<void> | undefined;
-  let failing = false;
-
-  async function sample(): Promise<PendingSample> {
+  return async () => {
     const timestamp = nanoseconds(now());
     const rows: CollectorMetricRow[] = [];
     for (const metric of await registry.getMetricsAsJSON()) {
@@ -96,7 +91,24 @@ export function startHealthHistory(options: HealthHistoryOptions): HealthHistory
       }
     }
     return { rows, token: `collector-health:${collectorId}:${startTime}:${sequence++}` };
-  }
+  };
+}
+
+/**
+ * Collector health history. Samples go to ClickHouse straight through the storage's RowBinary insert, one INSERT per
+ * sample under a token of its own (a retried sample is stored once), and not through the write-ahead spool: the spool's
+ * disk budget and batches belong to the bots' telemetry, and a sample lost in a crash is restated by the next one
+ * (its values are totals since the run started). While ClickHouse refuses them, samples wait in memory, in order.
+ */
+export function startHealthHistory(options: HealthHistoryOptions): HealthHistoryRecorder {
+  const { registry, storage, collectorId, logger, folded } = options;
+  const now = options.now ?? Date.now;
+  const maxPending = options.maxPendingSamples ?? 240;
+  const startTime = nanoseconds(now());
+  const sample = metricSampler(registry, collectorId, startTime, now);
+  const pending: PendingSample[] = [];
+  let writing: Promise<void> | undefined;
+  let failing = false;
 
   async function writePending(): Promise<void> {
     while (pending.length > 0) {

@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createFaultInjectingRowSink,
   startCollector,
   type CollectorConfig,
-  type FaultInjectingRowSink,
   type RunningCollector,
   type StartCollectorOptions,
 } from '@tradetrace/collector';
+import { createFaultInjectingRowSink, type FaultInjectingRowSink } from './fault-injecting-row-sink.ts';
 
 /** A collector on loopback over the real embedded engine in a fresh folder, its real sink wrapped for fault injection. */
 export interface TestCollector {

@@ -1,4 +1,9 @@
-import { InsertRejectedError, type RowBatch, type RowSink } from './row-sink.ts';
+/**
+ * A test double of the collector's row sink, kept out of its public API: collector tests use it through
+ * test-collector.ts, and the fault suite's collector process (faults/src/fault-injecting-collector-main.ts) imports it
+ * from here.
+ */
+import { InsertRejectedError, type RowBatch, type RowSink } from '@tradetrace/collector';
 
 /** How the wrapped sink misbehaves: `down` fails every call like an unreachable server; `reject` refuses matching batches as poison. */
 export type InjectedFault =
