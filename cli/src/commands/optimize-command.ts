@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { parseOhlcvCsv, runSearch, type SearchProgress, type SearchRunResult } from '@tradetrace/analytics';
+import {
+  parseOhlcvCsv,
+  runSearch,
+  type SearchOptions,
+  type SearchProgress,
+  type SearchRunResult,
+} from '@tradetrace/analytics';
 import { startCollector } from '@tradetrace/collector';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
@@ -129,8 +135,9 @@ function printSummary(result: SearchRunResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function registerOptimizeCommand(program: Command): void {
-  addStorageFlags(
+/** The command's flags and their help; `--help` lists them in this order. */
+function optimizeCommand(program: Command): Command {
+  return addStorageFlags(
     program
       .command('optimize')
       .description(
@@ -164,74 +171,96 @@ export function registerOptimizeCommand(program: Command): void {
       .option('--concurrency <n>', 'backtest worker threads at once (default: the machine parallelism)')
       .option('--json', 'print the result as one JSON object (no progress bar)')
       .option('--no-progress', 'no progress bar (it is off anyway when stderr is not a terminal)'),
-  ).action(async (raw: unknown) => {
-    const flags = parseOptions(OptimizeFlagsSchema, raw);
-    const symbols = symbolsFor(flags.csv, flags.symbol);
-    const markets = await Promise.all(
-      flags.csv.map(async (path, i) => {
-        let text: string;
-        try {
-          text = await readFile(path, 'utf8');
-        } catch (error) {
-          throw new CliError(`--csv: cannot read ${path}: ${(error as Error).message}`);
-        }
-        return { symbol: symbols[i]!, candles: parseOhlcvCsv(text, path) };
-      }),
-    );
-    const space = await readJsonFile(flags.space, '--space');
-    const base = flags.base === undefined ? {} : await readJsonFile(flags.base, '--base');
-    if (typeof base !== 'object' || base === null || Array.isArray(base))
-      throw new CliError(`--base: ${flags.base} must hold a JSON object (a config)`);
+  );
+}
 
-    // The trials' spans go through an in-process collector on the same store, so stats and reports see them.
-    const collector = await startCollector({
-      dataPath: flags.data,
-      clickhouseUrl: flags.clickhouseUrl,
-      clickhouseUser: flags.clickhouseUser,
-      clickhousePassword: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
-      database: flags.database,
-      port: 0,
-    });
-    const controller = new AbortController();
-    // First Ctrl-C: stop starting trials and report the finished ones; a second one exits at once.
-    const onInterrupt = () => {
-      if (controller.signal.aborted) process.exit(130);
-      process.stderr.write('\nstopping after the running trials (Ctrl-C again to quit now)\n');
-      controller.abort();
-    };
-    process.on('SIGINT', onInterrupt);
-    const bar = flags.progress && !flags.json && process.stderr.isTTY === true ? progressBar() : undefined;
-    try {
-      const result = await runSearch(
-        collector.storage,
-        {
-          botModule: flags.bot,
-          markets,
-          space,
-          base: base as Record<string, unknown>,
-          search: flags.search,
-          trials: flags.trials,
-          seed: flags.seed,
-          holdout: flags.holdout,
-          beamWidth: flags.beamWidth,
-          cscvBlocks: flags.cscvBlocks,
-          gate: { minDsr: flags.minDsr, maxPbo: flags.maxPbo },
-          promote: flags.promote,
-          actor: flags.actor,
-          fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
-          runId: flags.runId,
-          endpoint: collector.url,
-          concurrency: flags.concurrency,
-        },
-        { signal: controller.signal, onProgress: bar?.update },
-      );
-      bar?.stop();
-      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else printSummary(result);
-    } finally {
-      bar?.stop();
-      process.off('SIGINT', onInterrupt);
-      await collector.close();
-    }
+type OptimizeFlags = z.output<typeof OptimizeFlagsSchema>;
+
+/** Every `--csv` parsed, each with its symbol. */
+async function readMarkets(flags: OptimizeFlags) {
+  const symbols = symbolsFor(flags.csv, flags.symbol);
+  return Promise.all(
+    flags.csv.map(async (path, i) => {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw new CliError(`--csv: cannot read ${path}: ${(error as Error).message}`);
+      }
+      return { symbol: symbols[i]!, candles: parseOhlcvCsv(text, path) };
+    }),
+  );
+}
+
+/** The search options the flags and files make, before the collector's endpoint is known. */
+async function searchOptionsFrom(flags: OptimizeFlags): Promise<Omit<SearchOptions, 'endpoint'>> {
+  const markets = await readMarkets(flags);
+  const space = await readJsonFile(flags.space, '--space');
+  const base = flags.base === undefined ? {} : await readJsonFile(flags.base, '--base');
+  if (typeof base !== 'object' || base === null || Array.isArray(base))
+    throw new CliError(`--base: ${flags.base} must hold a JSON object (a config)`);
+  return {
+    botModule: flags.bot,
+    markets,
+    space,
+    base: base as Record<string, unknown>,
+    search: flags.search,
+    trials: flags.trials,
+    seed: flags.seed,
+    holdout: flags.holdout,
+    beamWidth: flags.beamWidth,
+    cscvBlocks: flags.cscvBlocks,
+    gate: { minDsr: flags.minDsr, maxPbo: flags.maxPbo },
+    promote: flags.promote,
+    actor: flags.actor,
+    fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
+    runId: flags.runId,
+    concurrency: flags.concurrency,
+  };
+}
+
+/** First Ctrl-C: stop starting trials and report the finished ones; a second one exits at once. Returns the remover. */
+function stopOnInterrupt(controller: AbortController): () => void {
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after the running trials (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  return () => process.off('SIGINT', onInterrupt);
+}
+
+async function optimize(raw: unknown): Promise<void> {
+  const flags = parseOptions(OptimizeFlagsSchema, raw);
+  const options = await searchOptionsFrom(flags);
+  // The trials' spans go through an in-process collector on the same store, so stats and reports see them.
+  const collector = await startCollector({
+    dataPath: flags.data,
+    clickhouseUrl: flags.clickhouseUrl,
+    clickhouseUser: flags.clickhouseUser,
+    clickhousePassword: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
+    database: flags.database,
+    port: 0,
   });
+  const controller = new AbortController();
+  const removeInterruptHandler = stopOnInterrupt(controller);
+  const bar = flags.progress && !flags.json && process.stderr.isTTY === true ? progressBar() : undefined;
+  try {
+    const result = await runSearch(
+      collector.storage,
+      { ...options, endpoint: collector.url },
+      { signal: controller.signal, onProgress: bar?.update },
+    );
+    bar?.stop();
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else printSummary(result);
+  } finally {
+    bar?.stop();
+    removeInterruptHandler();
+    await collector.close();
+  }
+}
+
+export function registerOptimizeCommand(program: Command): void {
+  optimizeCommand(program).action(optimize);
 }
