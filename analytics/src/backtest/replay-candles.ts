@@ -143,6 +143,7 @@ export async function replayCandles(input: ReplayInput): Promise<BacktestResult>
           position: view,
           config: strategy.config,
           now: clock.now(),
+          tt: input.tt,
         });
         if (chosen.context) scope.setContext(chosen.context);
         return { action: chosen.action, ...(chosen.confidence !== undefined ? { confidence: chosen.confidence } : {}) };

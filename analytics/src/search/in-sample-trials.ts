@@ -4,13 +4,17 @@ import { periodStats } from './period-stats.ts';
 import { validateCandidate, type Candidate } from './search-bot.ts';
 import type { SearchProgress } from './search-options.ts';
 import type { SearchProposer } from './search-proposer.ts';
-import { runInLanes, type FinishedTrial, type SearchRunContext } from './search-run-context.ts';
+import { runInLanes, unlessLlmBudgetStops, type FinishedTrial, type SearchRunContext } from './search-run-context.ts';
 import { applyPoint, type SearchDimension } from './search-space.ts';
 
 /** Where the in-sample phase stopped, and the trials it finished (in trial order). */
 export interface InSampleOutcome {
   finished: FinishedTrial[];
   interrupted: boolean;
+  /** The LLM budget stopped the search before its planned trials. */
+  llmBudgetStopped: boolean;
+  /** Trials the LLM budget cut short: excluded (not registered, not ranked). */
+  abortedTrials: number;
 }
 
 /** The proposer's next points, validated by the strategy's schema (the whole batch before any of it runs), unseen only. */
@@ -43,10 +47,18 @@ export async function runInSampleTrials(
   let registration: Promise<unknown> = Promise.resolve();
   let best: SearchProgress['best'] = null;
   const aborted = () => hooks.signal?.aborted === true;
+  let abortedTrials = 0;
+  // The budget is checked before each trial starts; a trial it refuses a call mid-way is cut short and excluded.
+  const budgetReached = () => abortedTrials > 0 || run.llmGate?.exhausted() !== undefined;
+  const stop = () => aborted() || budgetReached();
+  let spaceDone = false;
 
-  while (!aborted() && state.finished.length < trialBudget) {
+  while (!stop() && state.finished.length < trialBudget) {
     const batch = nextBatch(run, dimensions, proposer, state, trialBudget);
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      spaceDone = true;
+      break;
+    }
     const first = state.planned;
     state.planned += batch.length;
     await runInLanes(
@@ -54,12 +66,13 @@ export async function runInSampleTrials(
       run.concurrency,
       async (candidate, index) => {
         const trial = first + index + 1;
-        const inSample = await runTrial({
-          ...run.replay,
-          config: candidate.config,
-          period: 'in_sample',
-          trialIndex: trial,
-        });
+        const inSample = await unlessLlmBudgetStops(
+          runTrial({ ...run.replay, config: candidate.config, period: 'in_sample', trialIndex: trial }),
+        );
+        if (!inSample) {
+          abortedTrials++;
+          return;
+        }
         state.finished.push({ ...candidate, trial, inSample, outOfSample: null });
         const sharpe = periodStats(inSample).sharpe;
         if (!best || sharpe > best.sharpe) best = { trial, version: candidate.version, sharpe };
@@ -74,11 +87,17 @@ export async function runInSampleTrials(
         );
         hooks.onProgress?.({ done: state.finished.length, planned: state.planned, best });
       },
-      aborted,
+      stop,
     );
     await registration;
   }
   await registration;
   state.finished.sort((a, b) => a.trial - b.trial);
-  return { finished: state.finished, interrupted: aborted() };
+  const planDone = spaceDone || state.finished.length >= trialBudget;
+  return {
+    finished: state.finished,
+    interrupted: aborted(),
+    llmBudgetStopped: abortedTrials > 0 || (budgetReached() && !planDone),
+    abortedTrials,
+  };
 }

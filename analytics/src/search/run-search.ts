@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Storage } from '@tradetrace/storage';
 import { AnalyticsError, parseInput } from '../analytics-error.ts';
 import { BacktestWorkerPool } from '../backtest/backtest-worker-pool.ts';
+import { LlmCallGate } from '../backtest/llm-call-gate.ts';
 import { probabilityOfBacktestOverfitting } from '../statistics/backtest-overfitting.ts';
 import { beamSearch } from './beam-search.ts';
 import { gridSearch } from './grid-search.ts';
@@ -136,21 +137,37 @@ function buildResult(
 
 /** In-sample trials, selection, holdout, gate: the steps of a run whose context is set up. */
 async function searchSteps(run: SearchRunContext, plan: SearchPlan): Promise<SearchRunResult> {
-  const { finished, interrupted } = await runInSampleTrials(run, plan.dimensions, plan.proposer, plan.trials);
+  // The search may spend (1 − holdout) of an LLM budget; the rest is kept for the holdout replays.
+  run.llmGate?.limitTo(1 - run.options.holdout);
+  const inSample = await runInSampleTrials(run, plan.dimensions, plan.proposer, plan.trials);
+  const { finished, interrupted } = inSample;
   const { ranking, pbo, winner } = selectTrial(run, finished);
   // Only now, with the selection fixed, the holdout.
-  if (!interrupted) await runHoldoutTrials(run, finished);
+  run.llmGate?.limitTo(1);
+  const holdout = interrupted ? { selectedCut: false, cut: 0 } : await runHoldoutTrials(run, finished, winner);
+  const active = await evaluateActive(run, winner, interrupted);
   const evidence: SelectionEvidence = {
     ranking,
     winner,
     trials: finished.length,
     pbo,
     winnerOos: winner?.outOfSample ? periodStats(winner.outOfSample) : null,
-    active: await evaluateActive(run, winner, interrupted),
+    active: active.active,
     interrupted,
+    llmBudget: {
+      stoppedSearch: inSample.llmBudgetStopped,
+      trials: finished.length,
+      cutHoldout: holdout.selectedCut || active.cut,
+    },
   };
   const verdict = await decidePromotion(run, evidence);
-  const result = buildResult(run, finished, evidence, verdict);
+  const llm = run.llmGate && {
+    ...run.llmGate.usage(),
+    budget_stopped: inSample.llmBudgetStopped,
+    aborted_trials: inSample.abortedTrials,
+    holdout_cut: holdout.cut + (active.cut ? 1 : 0),
+  };
+  const result = { ...buildResult(run, finished, evidence, verdict), llm: llm ?? null };
   await writeSearchRun(run.storage, result);
   return result;
 }
@@ -171,7 +188,16 @@ export async function runSearch(
   const split = splitHoldout(options.markets, options.holdout);
   const runId = options.runId ?? `search-${Date.now().toString(36)}`;
   const concurrency = options.concurrency ?? availableParallelism();
-  const pool = new BacktestWorkerPool(resolve(options.botModule), concurrency);
+  // The LLM calls are seen through the trials' tracing: no endpoint, no budget (refused by the schema) and no cache.
+  const llmGate =
+    options.endpoint === undefined
+      ? undefined
+      : new LlmCallGate({
+          maxCalls: options.maxLlmCalls,
+          maxCostUsd: options.maxLlmCostUsd,
+          cache: options.cacheLlmCalls,
+        });
+  const pool = new BacktestWorkerPool(resolve(options.botModule), concurrency, llmGate);
   try {
     const replay = {
       pool,
@@ -182,7 +208,7 @@ export async function runSearch(
       serviceName: options.serviceName,
       endpoint: options.endpoint,
     };
-    const run = { storage, options, bot, search: plan.search, runId, split, concurrency, hooks, replay };
+    const run = { storage, options, bot, search: plan.search, runId, split, concurrency, hooks, llmGate, replay };
     return await searchSteps(run, plan);
   } finally {
     await pool.close();

@@ -1,6 +1,6 @@
 import { recordActivation } from '../registry/strategy-registry.ts';
 import type { OverfittingEstimate } from '../statistics/backtest-overfitting.ts';
-import { checkPromotionGate } from './promotion-gate.ts';
+import { checkPromotionGate, type GateEvidence } from './promotion-gate.ts';
 import type { GateCheck, PeriodStats, SearchRunResult } from './search-result.ts';
 import type { FinishedTrial, SearchRunContext } from './search-run-context.ts';
 import type { TrialRanking } from './trial-ranking.ts';
@@ -14,6 +14,7 @@ export interface SelectionEvidence {
   winnerOos: PeriodStats | null;
   active: SearchRunResult['active'];
   interrupted: boolean;
+  llmBudget: GateEvidence['llmBudget'];
 }
 
 export interface PromotionVerdict {
@@ -39,6 +40,7 @@ function gateChecks(run: SearchRunContext, e: SelectionEvidence): GateCheck[] {
           }
         : undefined,
       interrupted: e.interrupted,
+      llmBudget: e.llmBudget,
     },
     run.options.gate,
   );

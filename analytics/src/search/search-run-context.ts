@@ -1,5 +1,6 @@
 import type { Storage } from '@tradetrace/storage';
 import type { BacktestBot } from '../backtest/backtest-bot.ts';
+import { LlmBudgetReachedError, type LlmCallGate } from '../backtest/llm-call-gate.ts';
 import type { TrialRun, TrialRunInput } from './evaluate-trial.ts';
 import type { HoldoutSplit } from './holdout-split.ts';
 import type { Candidate } from './search-bot.ts';
@@ -15,6 +16,8 @@ export interface SearchRunContext {
   split: HoldoutSplit;
   concurrency: number;
   hooks: SearchHooks;
+  /** The run's LLM budget and cache; undefined when the trials are not traced. */
+  llmGate: LlmCallGate | undefined;
   /** What every trial's replay shares (pool, split, fills, seed, tracing). */
   replay: Omit<TrialRunInput, 'config' | 'period' | 'trialIndex'>;
 }
@@ -41,4 +44,14 @@ export async function runInLanes<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+}
+
+/** `work`'s result, or undefined when the LLM budget stopped it (any other failure is thrown). */
+export async function unlessLlmBudgetStops<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof LlmBudgetReachedError) return undefined;
+    throw error;
+  }
 }
