@@ -43,6 +43,9 @@ const OptimizeFlagsSchema = StorageFlagsSchema.extend({
   concurrency: z.coerce.number().int().positive().optional(),
   json: z.boolean().default(false),
   progress: z.boolean().default(true),
+  maxLlmCalls: z.coerce.number().int('must be a whole number of calls').positive('must be at least 1').optional(),
+  maxLlmCostUsd: z.coerce.number().positive('must be more than 0 USD').optional(),
+  llmCache: z.boolean().default(true),
 });
 
 const defaultActor = () => {
@@ -108,6 +111,29 @@ function progressBar(): { update(progress: SearchProgress): void; stop(): void }
   };
 }
 
+const trialCount = (n: number) => `${n} trial${n === 1 ? '' : 's'}`;
+
+/** What the trials' LLM calls used, and whether the budget stopped the run; nothing for a bot that calls no LLM. */
+function llmLines(result: SearchRunResult): string[] {
+  const llm = result.llm;
+  if (!llm || (llm.calls + llm.cached + llm.refused === 0 && llm.max_calls === null && llm.max_cost_usd === null))
+    return [];
+  const limits = [
+    llm.max_calls === null ? '' : `${llm.max_calls} calls`,
+    llm.max_cost_usd === null ? '' : `${llm.max_cost_usd} USD`,
+  ].filter(Boolean);
+  const lines = [
+    `LLM calls: ${llm.calls} sent, ${llm.cached} answered from the run's cache${llm.cache ? '' : ' (off)'}, ${llm.refused} refused; ${llm.cost_usd.toFixed(4)} USD${llm.unpriced_calls > 0 ? ` (+ ${llm.unpriced_calls} calls of unpriced models)` : ''}${limits.length > 0 ? `; budget ${limits.join(', ')}` : ''}`,
+  ];
+  if (llm.budget_stopped)
+    lines.push(
+      `LLM budget reached: the search stopped after ${trialCount(result.trials.length)} (${llm.aborted_trials} cut short and excluded); the selection counts only the trials run`,
+    );
+  if (llm.holdout_cut > 0)
+    lines.push(`LLM budget reached in the holdout: ${llm.holdout_cut} holdout replays cut short`);
+  return lines;
+}
+
 function printSummary(result: SearchRunResult): void {
   const top = [...result.trials]
     .sort((a, b) => (b.in_sample.dsr ?? -1) - (a.in_sample.dsr ?? -1))
@@ -127,6 +153,7 @@ function printSummary(result: SearchRunResult): void {
     s
       ? `selected ${result.strategy}@${s.version} ${JSON.stringify(s.config)}: Sharpe ${fixed(s.sharpe, 4)} per candle, PSR ${fixed(s.psr)}, DSR ${fixed(s.dsr)} over ${s.trials} trials, MinTRL ${fixed(s.min_trl, 1)} candles, out of sample ${fixed(s.out_of_sample?.sharpe ?? null, 4)}`
       : 'no trial finished',
+    ...llmLines(result),
     `PBO ${result.pbo ? `${fixed(result.pbo.value)} (CSCV, S = ${result.pbo.blocks}, ${result.pbo.combinations} combinations)` : 'not estimated'}`,
     ...result.gate.map((c) => `  ${c.passed ? 'pass' : 'FAIL'} ${c.test}: ${c.detail}`),
     result.promoted ? `promoted ${result.strategy}@${result.promoted}` : 'promoted nothing',
@@ -169,6 +196,18 @@ function optimizeCommand(program: Command): Command {
       .option('--notional <quote>', 'quote notional per position', '1000')
       .option('--run-id <id>', 'name of the search run (decision ids, version notes; default search-<time>)')
       .option('--concurrency <n>', 'backtest worker threads at once (default: the machine parallelism)')
+      .option(
+        '--max-llm-calls <n>',
+        'most LLM calls the trials send, holdout replays included (cached answers are free): the search may use (1 − holdout) of it; a trial the budget cuts short is excluded',
+      )
+      .option(
+        '--max-llm-cost-usd <usd>',
+        'most USD the trials spend on LLM calls, at the list prices of models with a known price (overshoot: at most the calls in flight)',
+      )
+      .option(
+        '--no-llm-cache',
+        'send every LLM call (by default identical temperature-0 calls within the run are sent once)',
+      )
       .option('--json', 'print the result as one JSON object (no progress bar)')
       .option('--no-progress', 'no progress bar (it is off anyway when stderr is not a terminal)'),
   );
@@ -216,6 +255,9 @@ async function searchOptionsFrom(flags: OptimizeFlags): Promise<Omit<SearchOptio
     fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
     runId: flags.runId,
     concurrency: flags.concurrency,
+    maxLlmCalls: flags.maxLlmCalls,
+    maxLlmCostUsd: flags.maxLlmCostUsd,
+    cacheLlmCalls: flags.llmCache,
   };
 }
 
