@@ -141,6 +141,18 @@ describe('runSearch with an LLM-driven bot', { timeout: 300_000 }, () => {
     expect(registered.map((v) => v.version).sort()).toEqual(result.trials.map((t) => t.version).sort());
   });
 
+  it('excludes a cut trial even when the bot caught the refusal and went on holding', async () => {
+    const { result } = await search({
+      space: { systemPrompt: [...PROMPTS, 'hold always'], holdOnLlmError: [true] },
+      maxLlmCalls: 300,
+      cacheLlmCalls: false,
+      concurrency: 1,
+      runId: 'budget-caught',
+    });
+    expect(result.trials.map((t) => t.trial)).toEqual([1, 2]);
+    expect(result.llm).toMatchObject({ budget_stopped: true, aborted_trials: 1 });
+  });
+
   it('refuses an LLM budget without an endpoint (the calls are counted through their traces)', async () => {
     await expect(
       runSearch(collector.storage, {
