@@ -1,14 +1,31 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startLlmTraderServer, USAGE } from '../../analytics/test/search/fixtures/llm-trader-server.ts';
 import { syntheticCandles } from '../../analytics/test/search/fixtures/synthetic-market.ts';
 
 const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 const BOT = fileURLToPath(new URL('../../analytics/test/search/fixtures/momentum-bot.ts', import.meta.url));
+const LLM_BOT = fileURLToPath(new URL('../../analytics/test/search/fixtures/llm-prompt-bot.ts', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+/** The CLI as a process, asynchronously: the test's LLM server (in this process) must keep answering meanwhile. */
+function runAsync(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 // Every case spawns the CLI (and most start a collector on the embedded engine): slow on a busy machine.
 describe('tradetrace optimize (as a process)', { timeout: 300_000 }, () => {
@@ -74,5 +91,80 @@ describe('tradetrace optimize (as a process)', { timeout: 300_000 }, () => {
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toMatch(/strategy "momentum" rejects the config .*field "lookback"/);
     expect(rejected.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(run(...base, '--max-llm-calls', '0').stderr).toMatch(/--max-llm-calls: must be at least 1/);
+    expect(run(...base, '--max-llm-calls', '2.5').stderr).toMatch(/--max-llm-calls: must be a whole number of calls/);
+    expect(run(...base, '--max-llm-cost-usd', '-1').stderr).toMatch(/--max-llm-cost-usd: must be more than 0 USD/);
+    expect(run(...base, '--max-llm-cost-usd', 'ten').stderr).toMatch(/--max-llm-cost-usd: /);
+  });
+
+  it('--help lists the LLM budget and cache flags', () => {
+    const help = run('optimize', '--help').stdout;
+    for (const flag of ['--max-llm-calls <n>', '--max-llm-cost-usd <usd>', '--no-llm-cache'])
+      expect(help).toContain(flag);
+  });
+
+  describe('with an LLM-driven bot', () => {
+    const llmCsv = join(root, 'llm-candles.csv');
+    const prompts = join(root, 'prompts.json');
+    writeFileSync(
+      llmCsv,
+      [
+        'timestamp,open,high,low,close,volume',
+        ...syntheticCandles(120, { seed: 5, phi: 0 }).map((c) =>
+          [c.timestamp, c.open, c.high, c.low, c.close, c.volume].join(','),
+        ),
+      ].join('\n'),
+    );
+    writeFileSync(prompts, JSON.stringify({ systemPrompt: ['follow the move', 'fade the move'] }));
+    const args = ['optimize', '--bot', LLM_BOT, '--csv', llmCsv, '--space', prompts, '--holdout', '0.25'];
+    const more = ['--cscv-blocks', '4', '--concurrency', '1', '--data', data];
+
+    it('says the cost budget stopped the search, and stays within it but for the call in flight', async () => {
+      const llm = await startLlmTraderServer();
+      try {
+        const result = await runAsync(
+          { TT_TEST_LLM_BASE_URL: llm.baseURL },
+          ...args,
+          ...more,
+          '--max-llm-cost-usd',
+          '0.05',
+        );
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        expect(result.stdout).toMatch(
+          /LLM calls: \d+ sent, 0 answered from the run's cache, 1 refused; [\d.]+ USD; budget 0.05 USD/,
+        );
+        expect(result.stdout).toContain(
+          'LLM budget reached: the search stopped after 1 trial (1 cut short and excluded); the selection counts only the trials run',
+        );
+        const perCall = (USAGE.prompt_tokens * 0.28 + USAGE.completion_tokens * 0.42) / 1e6;
+        expect(llm.requests * perCall).toBeLessThanOrEqual(0.05 + perCall);
+      } finally {
+        await llm.close();
+      }
+    });
+
+    it('--json reports the call budget stop and counts exactly the requests the server saw', async () => {
+      const llm = await startLlmTraderServer();
+      try {
+        const result = await runAsync(
+          { TT_TEST_LLM_BASE_URL: llm.baseURL },
+          ...args,
+          ...more,
+          '--max-llm-calls',
+          '150',
+          '--no-llm-cache',
+          '--json',
+        );
+        expect(result.stderr).toBe('');
+        const answer = JSON.parse(result.stdout);
+        expect(answer.trials).toHaveLength(1);
+        expect(answer.llm).toMatchObject({ budget_stopped: true, aborted_trials: 1, cache: false, max_calls: 150 });
+        expect(answer.llm.calls).toBe(llm.requests);
+        expect(llm.requests).toBeLessThanOrEqual(150);
+      } finally {
+        await llm.close();
+      }
+    });
   });
 });

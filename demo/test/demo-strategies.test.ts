@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '@tradetrace/analytics';
+import { init } from '@tradetrace/sdk';
 import { LLM_CONFIG, RULE_CONFIG, ruleBot, type StrategyConfig } from '../src/demo-strategies.ts';
 import { computeFeatures } from '../src/market-features.ts';
 
@@ -22,7 +23,7 @@ describe('computeFeatures', () => {
 
 describe('ruleBot', () => {
   const decide = (closes: number[], config: StrategyConfig = RULE_CONFIG) =>
-    ruleBot.decide({ candles: candles(closes), position: null, config, now: 0 });
+    ruleBot.decide({ candles: candles(closes), position: null, config, now: 0, tt: init({ serviceName: 'test' }) });
 
   it('holds while the slow average warms up, and says so', () => {
     expect(decide(ramp(100, 1, 19))).toEqual({ action: 'hold', confidence: 0, context: { warming_up: true } });

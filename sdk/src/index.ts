@@ -16,6 +16,7 @@ export type { SubmitOrderInput, CancelOrderInput, OrderLinkOptions } from './tra
 export type { LlmCallInput, ChatRequestLike, ChatCompletionLike } from './llm/manual-llm-call.ts';
 export type { OpenAILikeClient, AnthropicLikeClient, InstrumentLlmOptions } from './llm/llm-instrumentation.ts';
 export type { GenAiMessage, GenAiPart } from './llm/genai-messages.ts';
+export type { LlmGateway, LlmGatewayCall, LlmGatewayOutcome } from './llm/llm-gateway.ts';
 export type {
   TradeTraceHooks,
   DecisionHookEvent,

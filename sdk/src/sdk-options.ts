@@ -1,6 +1,7 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import type { TradeTraceHooks } from './hooks.ts';
+import type { LlmGateway } from './llm/llm-gateway.ts';
 import type { SdkLogger } from './safety/sdk-logger.ts';
 import type { RewardFunction } from './trading/reward-functions.ts';
 
@@ -57,6 +58,17 @@ export const SdkOptionsSchema = z.object({
    * to streamed requests that do not set it, and hides the extra usage chunk from the caller. Default true.
    */
   streamUsage: z.boolean().default(true),
+  /**
+   * Between the bot's traced LLM calls (`traceLlmCall`, instrumented clients) and the provider: may answer a call
+   * from a cache or refuse it (`LlmGateway`). The backtest harness sets it for a search's LLM budget and cache.
+   */
+  llmGateway: z
+    .custom<LlmGateway>(
+      (v) =>
+        isObject(v) && typeof (v as LlmGateway).before === 'function' && typeof (v as LlmGateway).after === 'function',
+      'an LlmGateway with before() and after()',
+    )
+    .optional(),
   /** Secret scrubbing before export. On by default. */
   redaction: z
     .object({

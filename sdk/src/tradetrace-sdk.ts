@@ -231,6 +231,7 @@ class TracingTradeTrace implements TradeTrace {
       captureMessages: options.captureMessages,
       injectStreamUsage: options.streamUsage,
       reporter,
+      gateway: options.llmGateway,
     };
     this.decisionTracer = new DecisionTracer(this.core);
     this.orderTracer = new OrderTracer(this.core);

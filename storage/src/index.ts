@@ -18,6 +18,7 @@ export { TTL_COLUMNS, TTL_TABLES, type TtlTable } from './migrations/ttl-stateme
 export { DEDUPLICATION_WINDOW } from './migrations/insert-deduplication.ts';
 export { REWARD_SOURCES } from './migrations/009-trading-rewards.ts';
 export { DEFAULT_LLM_PRICES } from './llm-prices/default-llm-prices.ts';
+export { llmCallCostUsd, priceOfModel, type LlmCallModels, type LlmCallUsage } from './llm-prices/llm-call-cost.ts';
 export { LlmPriceSchema, LlmPriceTableSchema, type LlmPrice, type LlmPriceTable } from './llm-prices/llm-price.ts';
 export { llmPricingStatements, writeLlmPrices, type WriteLlmPricesOptions } from './llm-prices/write-llm-prices.ts';
 export { ALL_MIGRATIONS } from './migrations/all-migrations.ts';

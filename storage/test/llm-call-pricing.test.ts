@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_LLM_PRICES,
   insertSpanRows,
+  llmCallCostUsd,
   llmPricingStatements,
   openStorage,
   planSchema,
@@ -89,6 +91,22 @@ describe('llm_calls pricing', () => {
     expect(priced.b000000000000001).toEqual({ PriceModel: 'gpt-4o-mini', CostUsd: expect.closeTo(0.15 + 0.6, 12) });
     expect(priced.b000000000000002).toEqual({ PriceModel: 'deepseek-chat', CostUsd: expect.closeTo(0.28 + 0.42, 12) });
     expect(priced.b000000000000003).toEqual({ PriceModel: '', CostUsd: null });
+  });
+
+  it('prices every call in process (a search budget) exactly as the view does', async () => {
+    const result = await storage.client.query({
+      query: `SELECT RequestModel, ResponseModel, CostUsd FROM ${storage.table('llm_calls')} ORDER BY SpanId`,
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ RequestModel: string; ResponseModel: string; CostUsd: number | null }>();
+    expect(rows.length).toBeGreaterThanOrEqual(12);
+    for (const row of rows) {
+      const models = { requestModel: row.RequestModel, responseModel: row.ResponseModel };
+      const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
+      const cost = llmCallCostUsd(DEFAULT_LLM_PRICES, models, usage);
+      if (row.CostUsd === null) expect(cost, JSON.stringify(models)).toBeUndefined();
+      else expect(cost, JSON.stringify(models)).toBeCloseTo(row.CostUsd, 12);
+    }
   });
 
   it("brings an existing store's view to this pricing at the next runMigrations", async () => {

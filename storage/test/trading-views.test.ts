@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  llmCallCostUsd,
   DEFAULT_LLM_PRICES,
   insertLogRows,
   insertSpanRows,
@@ -527,6 +528,17 @@ describe('llm_calls', () => {
         StrategyVersion: '',
       },
     ]);
+    // The in-process price (a search's LLM budget) is the view's, for a dated model name too.
+    const usage = (row: Record<string, unknown>) => ({
+      inputTokens: row.InputTokens as number,
+      outputTokens: row.OutputTokens as number,
+      cachedInputTokens: (row.CachedInputTokens as number | null) ?? undefined,
+    });
+    for (const row of calls.slice(0, 2)) {
+      const models = { responseModel: row.ResponseModel as string, requestModel: row.RequestModel as string };
+      expect(llmCallCostUsd(DEFAULT_LLM_PRICES, models, usage(row))).toBeCloseTo(row.CostUsd as number, 12);
+    }
+    expect(llmCallCostUsd(DEFAULT_LLM_PRICES, { requestModel: 'local-llama' }, { inputTokens: 10 })).toBeUndefined();
   });
 
   it('prices calls stored after an override with the new price, and keeps the cost of earlier calls', async () => {

@@ -1,3 +1,4 @@
+import type { TradeTrace } from '@tradetrace/sdk';
 import type { Candle } from './candle.ts';
 
 /** What the bot sees at each candle close. */
@@ -9,6 +10,12 @@ export interface BacktestDecisionInput<Config> {
   config: Config;
   /** Simulated time: the current candle's open time, epoch ms. */
   now: number;
+  /**
+   * The SDK instance tracing this replay. An LLM-driven bot sends its calls through it (`tt.traceLlmCall`, or a
+   * client from `tt.instrumentOpenAI`) so they are traced as children of the decision and, in a search, counted
+   * against its LLM budget and answered from its cache.
+   */
+  tt: TradeTrace;
 }
 
 export interface BacktestDecision {

@@ -1,9 +1,11 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { AnalyticsError } from '../analytics-error.ts';
 import type { BacktestResult } from './backtest-result.ts';
 import type { BacktestJob, BacktestWorkerData, BacktestWorkerMessage } from './backtest-worker-protocol.ts';
+import { LlmBudgetReachedError, type LlmCallGate } from './llm-call-gate.ts';
+import { serveLlmPort } from './remote-llm-gateway.ts';
 
 // Beside this file: backtest-worker.ts when running from the sources, backtest-worker.js in the published build.
 const WORKER_URL = new URL(`./backtest-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -22,12 +24,16 @@ export class BacktestWorkerPool {
   private readonly idle: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly all = new Set<Worker>();
+  private readonly ports = new Map<Worker, MessagePort>();
   private readonly botModule: string;
   private readonly size: number;
+  private readonly llmGate: LlmCallGate | undefined;
 
-  constructor(botModule: string, size: number) {
+  /** With `llmGate`, every worker's LLM calls ask it first (budget, cache); a job it refused rejects with `LlmBudgetReachedError`. */
+  constructor(botModule: string, size: number, llmGate?: LlmCallGate) {
     this.botModule = botModule;
     this.size = size;
+    this.llmGate = llmGate;
   }
 
   run(job: BacktestJob): Promise<BacktestResult> {
@@ -43,6 +49,8 @@ export class BacktestWorkerPool {
     this.all.clear();
     this.idle.length = 0;
     await Promise.all(workers.map((w) => w.terminate()));
+    for (const port of this.ports.values()) port.close();
+    this.ports.clear();
   }
 
   private dispatch(): void {
@@ -54,8 +62,19 @@ export class BacktestWorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER_URL, { workerData: { botModule: this.botModule } satisfies BacktestWorkerData });
+    if (!this.llmGate) {
+      const worker = new Worker(WORKER_URL, { workerData: { botModule: this.botModule } satisfies BacktestWorkerData });
+      this.all.add(worker);
+      return worker;
+    }
+    const { port1, port2 } = new MessageChannel();
+    serveLlmPort(port1, this.llmGate);
+    const worker = new Worker(WORKER_URL, {
+      workerData: { botModule: this.botModule, llmPort: port2 } satisfies BacktestWorkerData,
+      transferList: [port2],
+    });
     this.all.add(worker);
+    this.ports.set(worker, port1);
     return worker;
   }
 
@@ -68,6 +87,8 @@ export class BacktestWorkerPool {
     };
     const lose = () => {
       this.all.delete(worker);
+      this.ports.get(worker)?.close();
+      this.ports.delete(worker);
       this.dispatch();
     };
     const onMessage = (message: BacktestWorkerMessage) => {
@@ -75,6 +96,7 @@ export class BacktestWorkerPool {
       this.idle.push(worker);
       this.dispatch();
       if (message.ok) resolve(message.result);
+      else if (message.llmBudget) reject(new LlmBudgetReachedError(`backtest of ${which} stopped: ${message.message}`));
       else
         reject(new AnalyticsError('TT_ANALYTICS_BACKTEST_FAILED', `backtest of ${which} failed: ${message.message}`));
     };

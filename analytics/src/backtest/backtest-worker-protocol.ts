@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { BacktestResult } from './backtest-result.ts';
 import type { Candle } from './candle.ts';
 import type { ResolvedFillModel } from './fill-model.ts';
@@ -5,6 +6,8 @@ import type { ResolvedFillModel } from './fill-model.ts';
 /** What a backtest worker is started with: the bot module it imports once. */
 export interface BacktestWorkerData {
   botModule: string;
+  /** The run's LLM gate (budget and cache) in the main thread; none when the pool has no gate. */
+  llmPort?: MessagePort;
 }
 
 /** One version's replay, posted to an idle worker (structured-cloned). */
@@ -22,4 +25,7 @@ export interface BacktestJob {
   markToMarket: boolean;
 }
 
-export type BacktestWorkerMessage = { ok: true; result: BacktestResult } | { ok: false; message: string };
+export type BacktestWorkerMessage =
+  | { ok: true; result: BacktestResult }
+  /** `llmBudget`: the LLM budget refused a call of the job, so its replay is incomplete. */
+  | { ok: false; message: string; llmBudget?: true };

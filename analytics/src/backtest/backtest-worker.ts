@@ -3,9 +3,12 @@ import { pathToFileURL } from 'node:url';
 import { init } from '@tradetrace/sdk';
 import type { BacktestBot } from './backtest-bot.ts';
 import type { BacktestJob, BacktestWorkerData, BacktestWorkerMessage } from './backtest-worker-protocol.ts';
+import { RemoteLlmGateway } from './remote-llm-gateway.ts';
 import { replayCandles } from './replay-candles.ts';
 
 const data = workerData as BacktestWorkerData;
+// One per worker: every job's SDK asks the run's gate in the main thread before each LLM call.
+const gateway = data.llmPort ? new RemoteLlmGateway(data.llmPort) : undefined;
 // Imported once per worker: a pool's worker replays many versions, and the import is most of a short replay's cost.
 const loaded = import(pathToFileURL(data.botModule).href).then((module: { default?: BacktestBot }) => module.default);
 
@@ -19,7 +22,9 @@ async function runJob(job: BacktestJob): Promise<BacktestWorkerMessage> {
     serviceName: job.serviceName,
     endpoint: job.endpoint,
     botId: `${job.runId}:${job.versionIndex}`,
+    llmGateway: gateway,
   });
+  gateway?.startJob();
   try {
     const result = await replayCandles({
       bot,
@@ -32,9 +37,13 @@ async function runJob(job: BacktestJob): Promise<BacktestWorkerMessage> {
       tt,
       warmupCandles: job.warmupCandles,
       markToMarket: job.markToMarket,
+    }).catch((error: unknown) => {
+      if (gateway?.refusal === undefined) throw error;
     });
     await tt.forceFlush();
-    return { ok: true, result: { ...result, droppedSpans: tt.stats().dropped } };
+    // Refused once is incomplete, even when the bot caught the refusal and went on deciding without the LLM.
+    if (gateway?.refusal !== undefined) return { ok: false, message: gateway.refusal, llmBudget: true };
+    return { ok: true, result: { ...result!, droppedSpans: tt.stats().dropped } };
   } finally {
     await tt.shutdown();
   }

@@ -125,6 +125,7 @@ async function decideAtClose(
         position: view,
         config: strategy.config,
         now: at.clock.now(),
+        tt: input.tt,
       });
       if (chosen.context) scope.setContext(chosen.context);
       return { action: chosen.action, ...(chosen.confidence !== undefined ? { confidence: chosen.confidence } : {}) };

@@ -1,3 +1,4 @@
+import type { BacktestResult } from '../backtest/backtest-result.ts';
 import type { BacktestWorkerPool } from '../backtest/backtest-worker-pool.ts';
 import type { ResolvedFillModel } from '../backtest/fill-model.ts';
 import { versionSeed } from '../backtest/run-backtests.ts';
@@ -34,7 +35,8 @@ export async function runTrial(input: TrialRunInput): Promise<TrialRun> {
   const { split, period } = input;
   const inSample = period === 'in_sample';
   const times = inSample ? split.grid.slice(0, split.cut) : split.grid.slice(split.cut);
-  const results = await Promise.all(
+  // Settled, not raced: a market's failure (or LLM budget refusal) is reported once every market's replay stopped.
+  const settled = await Promise.allSettled(
     split.markets.map((market, m) => {
       const candles = inSample ? market.candles.slice(0, market.inSampleCount) : market.candles;
       return input.pool.run({
@@ -53,6 +55,9 @@ export async function runTrial(input: TrialRunInput): Promise<TrialRun> {
       });
     }),
   );
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((s) => (s as PromiseFulfilledResult<BacktestResult>).value);
   const perMarket = results.map((result, m) => {
     const market = split.markets[m]!;
     const decided = inSample

@@ -19,6 +19,28 @@ export interface GateEvidence {
   /** The active version's Sharpe on the same holdout; undefined when no version is active. */
   active: { version: string; sharpe: number; isSelected: boolean } | undefined;
   interrupted: boolean;
+  /** How the LLM budget ended the run, when it did: the search stopped after `trials` trials, or a holdout replay that counts was cut. */
+  llmBudget?: { stoppedSearch: boolean; trials: number; cutHoldout: boolean };
+}
+
+/** Did the run finish what the gate needs? An LLM budget may stop the search (the selection then counts the trials run). */
+function completeness(evidence: GateEvidence): GateCheck {
+  const budget = evidence.llmBudget;
+  if (evidence.interrupted)
+    return { test: 'complete', passed: false, detail: 'the search was interrupted before every planned trial ran' };
+  if (budget?.cutHoldout)
+    return {
+      test: 'complete',
+      passed: false,
+      detail: 'the LLM budget ran out before the holdout replay of the selected (or active) version finished',
+    };
+  if (budget?.stoppedSearch)
+    return {
+      test: 'complete',
+      passed: true,
+      detail: `the LLM budget stopped the search after ${budget.trials} trial${budget.trials === 1 ? '' : 's'}; DSR and PBO count only the trials run`,
+    };
+  return { test: 'complete', passed: true, detail: 'every planned trial ran' };
 }
 
 const f = (value: number | null, digits = 3) => (value === null ? 'undefined' : value.toFixed(digits));
@@ -26,13 +48,7 @@ const f = (value: number | null, digits = 3) => (value === null ? 'undefined' : 
 /** Every test of the gate, passed or not; the selected version is promoted only when all pass. */
 export function checkPromotionGate(evidence: GateEvidence, gate: PromotionGate): GateCheck[] {
   const checks: GateCheck[] = [
-    {
-      test: 'complete',
-      passed: !evidence.interrupted,
-      detail: evidence.interrupted
-        ? 'the search was interrupted before every planned trial ran'
-        : 'every planned trial ran',
-    },
+    completeness(evidence),
     {
       test: 'dsr',
       passed: evidence.dsr !== null && evidence.dsr >= gate.minDsr,

@@ -1,3 +1,5 @@
+import type { LlmRunUsage } from '../backtest/llm-call-gate.ts';
+
 /** Statistics of one trial over one period, from its per-candle marked-to-market returns on the common grid. */
 export interface PeriodStats {
   /** Candles of the common time grid in the period. */
@@ -62,6 +64,12 @@ export interface SearchRunResult {
   gate: GateCheck[];
   promoted: string | null;
   reasons: string[];
+  /**
+   * The trials' LLM calls: what they used of the budget and cache, whether the budget stopped the search, how many
+   * trials it cut short (excluded) and how many holdout replays it cut (their `out_of_sample` null). Null when the
+   * trials were not traced (no endpoint). Absent in runs stored before it existed.
+   */
+  llm?: (LlmRunUsage & { budget_stopped: boolean; aborted_trials: number; holdout_cut: number }) | null;
   /** The selected version's marked-to-market equity (start 1) over in-sample then holdout candles. */
   selected_equity: { equity: number[]; holdout_start: number } | null;
 }

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { parseOhlcvCsv, runSearch, type SearchProgress, type SearchRunResult } from '@tradetrace/analytics';
+import {
+  parseOhlcvCsv,
+  runSearch,
+  type SearchOptions,
+  type SearchProgress,
+  type SearchRunResult,
+} from '@tradetrace/analytics';
 import { startCollector } from '@tradetrace/collector';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
@@ -37,6 +43,9 @@ const OptimizeFlagsSchema = StorageFlagsSchema.extend({
   concurrency: z.coerce.number().int().positive().optional(),
   json: z.boolean().default(false),
   progress: z.boolean().default(true),
+  maxLlmCalls: z.coerce.number().int('must be a whole number of calls').positive('must be at least 1').optional(),
+  maxLlmCostUsd: z.coerce.number().positive('must be more than 0 USD').optional(),
+  llmCache: z.boolean().default(true),
 });
 
 const defaultActor = () => {
@@ -102,6 +111,29 @@ function progressBar(): { update(progress: SearchProgress): void; stop(): void }
   };
 }
 
+const trialCount = (n: number) => `${n} trial${n === 1 ? '' : 's'}`;
+
+/** What the trials' LLM calls used, and whether the budget stopped the run; nothing for a bot that calls no LLM. */
+function llmLines(result: SearchRunResult): string[] {
+  const llm = result.llm;
+  if (!llm || (llm.calls + llm.cached + llm.refused === 0 && llm.max_calls === null && llm.max_cost_usd === null))
+    return [];
+  const limits = [
+    llm.max_calls === null ? '' : `${llm.max_calls} calls`,
+    llm.max_cost_usd === null ? '' : `${llm.max_cost_usd} USD`,
+  ].filter(Boolean);
+  const lines = [
+    `LLM calls: ${llm.calls} sent, ${llm.cached} answered from the run's cache${llm.cache ? '' : ' (off)'}, ${llm.refused} refused; ${llm.cost_usd.toFixed(4)} USD${llm.unpriced_calls > 0 ? ` (+ ${llm.unpriced_calls} calls of unpriced models)` : ''}${limits.length > 0 ? `; budget ${limits.join(', ')}` : ''}`,
+  ];
+  if (llm.budget_stopped)
+    lines.push(
+      `LLM budget reached: the search stopped after ${trialCount(result.trials.length)} (${llm.aborted_trials} cut short and excluded); the selection counts only the trials run`,
+    );
+  if (llm.holdout_cut > 0)
+    lines.push(`LLM budget reached in the holdout: ${llm.holdout_cut} holdout replays cut short`);
+  return lines;
+}
+
 function printSummary(result: SearchRunResult): void {
   const top = [...result.trials]
     .sort((a, b) => (b.in_sample.dsr ?? -1) - (a.in_sample.dsr ?? -1))
@@ -121,6 +153,7 @@ function printSummary(result: SearchRunResult): void {
     s
       ? `selected ${result.strategy}@${s.version} ${JSON.stringify(s.config)}: Sharpe ${fixed(s.sharpe, 4)} per candle, PSR ${fixed(s.psr)}, DSR ${fixed(s.dsr)} over ${s.trials} trials, MinTRL ${fixed(s.min_trl, 1)} candles, out of sample ${fixed(s.out_of_sample?.sharpe ?? null, 4)}`
       : 'no trial finished',
+    ...llmLines(result),
     `PBO ${result.pbo ? `${fixed(result.pbo.value)} (CSCV, S = ${result.pbo.blocks}, ${result.pbo.combinations} combinations)` : 'not estimated'}`,
     ...result.gate.map((c) => `  ${c.passed ? 'pass' : 'FAIL'} ${c.test}: ${c.detail}`),
     result.promoted ? `promoted ${result.strategy}@${result.promoted}` : 'promoted nothing',
@@ -129,8 +162,9 @@ function printSummary(result: SearchRunResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function registerOptimizeCommand(program: Command): void {
-  addStorageFlags(
+/** The command's flags and their help; `--help` lists them in this order. */
+function optimizeCommand(program: Command): Command {
+  return addStorageFlags(
     program
       .command('optimize')
       .description(
@@ -162,76 +196,113 @@ export function registerOptimizeCommand(program: Command): void {
       .option('--notional <quote>', 'quote notional per position', '1000')
       .option('--run-id <id>', 'name of the search run (decision ids, version notes; default search-<time>)')
       .option('--concurrency <n>', 'backtest worker threads at once (default: the machine parallelism)')
+      .option(
+        '--max-llm-calls <n>',
+        'most LLM calls the trials send, holdout replays included (cached answers are free): the search may use (1 − holdout) of it; a trial the budget cuts short is excluded',
+      )
+      .option(
+        '--max-llm-cost-usd <usd>',
+        'most USD the trials spend on LLM calls, at the list prices of models with a known price (overshoot: at most the calls in flight)',
+      )
+      .option(
+        '--no-llm-cache',
+        'send every LLM call (by default identical temperature-0 calls within the run are sent once)',
+      )
       .option('--json', 'print the result as one JSON object (no progress bar)')
       .option('--no-progress', 'no progress bar (it is off anyway when stderr is not a terminal)'),
-  ).action(async (raw: unknown) => {
-    const flags = parseOptions(OptimizeFlagsSchema, raw);
-    const symbols = symbolsFor(flags.csv, flags.symbol);
-    const markets = await Promise.all(
-      flags.csv.map(async (path, i) => {
-        let text: string;
-        try {
-          text = await readFile(path, 'utf8');
-        } catch (error) {
-          throw new CliError(`--csv: cannot read ${path}: ${(error as Error).message}`);
-        }
-        return { symbol: symbols[i]!, candles: parseOhlcvCsv(text, path) };
-      }),
-    );
-    const space = await readJsonFile(flags.space, '--space');
-    const base = flags.base === undefined ? {} : await readJsonFile(flags.base, '--base');
-    if (typeof base !== 'object' || base === null || Array.isArray(base))
-      throw new CliError(`--base: ${flags.base} must hold a JSON object (a config)`);
+  );
+}
 
-    // The trials' spans go through an in-process collector on the same store, so stats and reports see them.
-    const collector = await startCollector({
-      dataPath: flags.data,
-      clickhouseUrl: flags.clickhouseUrl,
-      clickhouseUser: flags.clickhouseUser,
-      clickhousePassword: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
-      database: flags.database,
-      port: 0,
-    });
-    const controller = new AbortController();
-    // First Ctrl-C: stop starting trials and report the finished ones; a second one exits at once.
-    const onInterrupt = () => {
-      if (controller.signal.aborted) process.exit(130);
-      process.stderr.write('\nstopping after the running trials (Ctrl-C again to quit now)\n');
-      controller.abort();
-    };
-    process.on('SIGINT', onInterrupt);
-    const bar = flags.progress && !flags.json && process.stderr.isTTY === true ? progressBar() : undefined;
-    try {
-      const result = await runSearch(
-        collector.storage,
-        {
-          botModule: flags.bot,
-          markets,
-          space,
-          base: base as Record<string, unknown>,
-          search: flags.search,
-          trials: flags.trials,
-          seed: flags.seed,
-          holdout: flags.holdout,
-          beamWidth: flags.beamWidth,
-          cscvBlocks: flags.cscvBlocks,
-          gate: { minDsr: flags.minDsr, maxPbo: flags.maxPbo },
-          promote: flags.promote,
-          actor: flags.actor,
-          fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
-          runId: flags.runId,
-          endpoint: collector.url,
-          concurrency: flags.concurrency,
-        },
-        { signal: controller.signal, onProgress: bar?.update },
-      );
-      bar?.stop();
-      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else printSummary(result);
-    } finally {
-      bar?.stop();
-      process.off('SIGINT', onInterrupt);
-      await collector.close();
-    }
+type OptimizeFlags = z.output<typeof OptimizeFlagsSchema>;
+
+/** Every `--csv` parsed, each with its symbol. */
+async function readMarkets(flags: OptimizeFlags) {
+  const symbols = symbolsFor(flags.csv, flags.symbol);
+  return Promise.all(
+    flags.csv.map(async (path, i) => {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw new CliError(`--csv: cannot read ${path}: ${(error as Error).message}`);
+      }
+      return { symbol: symbols[i]!, candles: parseOhlcvCsv(text, path) };
+    }),
+  );
+}
+
+/** The search options the flags and files make, before the collector's endpoint is known. */
+async function searchOptionsFrom(flags: OptimizeFlags): Promise<Omit<SearchOptions, 'endpoint'>> {
+  const markets = await readMarkets(flags);
+  const space = await readJsonFile(flags.space, '--space');
+  const base = flags.base === undefined ? {} : await readJsonFile(flags.base, '--base');
+  if (typeof base !== 'object' || base === null || Array.isArray(base))
+    throw new CliError(`--base: ${flags.base} must hold a JSON object (a config)`);
+  return {
+    botModule: flags.bot,
+    markets,
+    space,
+    base: base as Record<string, unknown>,
+    search: flags.search,
+    trials: flags.trials,
+    seed: flags.seed,
+    holdout: flags.holdout,
+    beamWidth: flags.beamWidth,
+    cscvBlocks: flags.cscvBlocks,
+    gate: { minDsr: flags.minDsr, maxPbo: flags.maxPbo },
+    promote: flags.promote,
+    actor: flags.actor,
+    fill: { feeRate: flags.feeRate, slippageBps: flags.slippageBps, positionNotional: flags.notional },
+    runId: flags.runId,
+    concurrency: flags.concurrency,
+    maxLlmCalls: flags.maxLlmCalls,
+    maxLlmCostUsd: flags.maxLlmCostUsd,
+    cacheLlmCalls: flags.llmCache,
+  };
+}
+
+/** First Ctrl-C: stop starting trials and report the finished ones; a second one exits at once. Returns the remover. */
+function stopOnInterrupt(controller: AbortController): () => void {
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after the running trials (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  return () => process.off('SIGINT', onInterrupt);
+}
+
+async function optimize(raw: unknown): Promise<void> {
+  const flags = parseOptions(OptimizeFlagsSchema, raw);
+  const options = await searchOptionsFrom(flags);
+  // The trials' spans go through an in-process collector on the same store, so stats and reports see them.
+  const collector = await startCollector({
+    dataPath: flags.data,
+    clickhouseUrl: flags.clickhouseUrl,
+    clickhouseUser: flags.clickhouseUser,
+    clickhousePassword: flags.clickhousePassword ?? process.env.CLICKHOUSE_PASSWORD,
+    database: flags.database,
+    port: 0,
   });
+  const controller = new AbortController();
+  const removeInterruptHandler = stopOnInterrupt(controller);
+  const bar = flags.progress && !flags.json && process.stderr.isTTY === true ? progressBar() : undefined;
+  try {
+    const result = await runSearch(
+      collector.storage,
+      { ...options, endpoint: collector.url },
+      { signal: controller.signal, onProgress: bar?.update },
+    );
+    bar?.stop();
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else printSummary(result);
+  } finally {
+    bar?.stop();
+    removeInterruptHandler();
+    await collector.close();
+  }
+}
+
+export function registerOptimizeCommand(program: Command): void {
+  optimizeCommand(program).action(optimize);
 }

@@ -2,6 +2,7 @@ import { context, SpanKind, trace, type Attributes, type Span, type Tracer } fro
 import * as A from '../semconv/trading-attributes.ts';
 import { describeError, type RateLimitedReporter } from '../safety/sdk-logger.ts';
 import { recordSpanError } from '../safety/guard.ts';
+import type { LlmGateway, LlmGatewayCall, LlmGatewayOutcome } from './llm-gateway.ts';
 import {
   ANTHROPIC_MESSAGES_ADAPTER,
   OPENAI_CHAT_ADAPTER,
@@ -17,6 +18,8 @@ export interface LlmTracing {
   readonly captureMessages: boolean;
   readonly injectStreamUsage: boolean;
   readonly reporter: RateLimitedReporter;
+  /** Answers or refuses calls before they go out (`init({ llmGateway })`); none by default. */
+  readonly gateway?: LlmGateway | undefined;
 }
 
 export interface InstrumentLlmOptions {
@@ -107,20 +110,65 @@ function wrapCreate(
       reportInternal(tracing, error);
       return original.call(this, body, ...rest);
     }
+    const llm = call;
+    const send = () =>
+      context.with(trace.setSpan(context.active(), llm.span), () => original.call(this, requestBody, ...rest));
+    const streamed = requestBody.stream === true;
+    if (tracing.gateway)
+      return callThroughGateway(tracing.gateway, llm, { provider, request: requestBody }, streamed, send);
     let result: unknown;
     try {
-      result = context.with(trace.setSpan(context.active(), call.span), () =>
-        original.call(this, requestBody, ...rest),
-      );
+      result = send();
     } catch (error) {
-      call.fail(error);
+      llm.fail(error);
       throw error;
     }
-    return call.observe(result, requestBody.stream === true);
+    return llm.observe(result, streamed);
   };
   Object.defineProperty(traced, ORIGINAL, { value: original });
   Object.defineProperty(traced, 'name', { value: original.name });
   resource.create = traced;
+}
+
+/**
+ * A call that asks the gateway first: answered from its cache (the span marked cached), refused (the span failed,
+ * the caller rejected with the gateway's error), or sent and observed as usual. The caller gets a plain promise of
+ * what the client returns once awaited (an `APIPromise`'s `withResponse()` is not available then).
+ */
+export function callThroughGateway(
+  gateway: LlmGateway,
+  llm: LlmCall,
+  call: LlmGatewayCall,
+  streamed: boolean,
+  send: () => unknown,
+): Promise<unknown> {
+  let decision: Promise<{ cached: unknown } | undefined>;
+  try {
+    decision = Promise.resolve(gateway.before(call));
+  } catch (error) {
+    decision = Promise.reject(error);
+  }
+  return decision.then(
+    (answer) => {
+      if (answer !== undefined && !streamed) {
+        llm.answerFromCache(answer.cached);
+        return answer.cached;
+      }
+      llm.reportTo(gateway, call);
+      let result: unknown;
+      try {
+        result = send();
+      } catch (error) {
+        llm.fail(error);
+        throw error;
+      }
+      return llm.observe(result, streamed);
+    },
+    (error: unknown) => {
+      llm.fail(error);
+      throw error;
+    },
+  );
 }
 
 function reportInternal(tracing: LlmTracing, error: unknown): void {
@@ -135,6 +183,8 @@ function reportInternal(tracing: LlmTracing, error: unknown): void {
 export class LlmCall {
   readonly span: Span;
   private ended = false;
+  /** The gateway that let this call through, told once how it ended. */
+  private gateway: { gateway: LlmGateway; call: LlmGatewayCall } | undefined;
 
   private readonly tracing: LlmTracing;
   private readonly adapter: ProviderAdapter;
@@ -169,7 +219,7 @@ export class LlmCall {
     const onValue = (value: unknown): unknown => {
       try {
         if (streamed) this.watchStream(value);
-        else this.succeed(this.adapter.responseAttributes(value, this.capture));
+        else this.succeed(this.adapter.responseAttributes(value, this.capture), value);
       } catch (error) {
         reportInternal(this.tracing, error);
         this.end();
@@ -192,9 +242,11 @@ export class LlmCall {
     return onValue(result);
   }
 
-  succeed(attributes: Attributes): void {
+  /** `response` is the parsed answer when there is one (not for streams); the gateway may cache it. */
+  succeed(attributes: Attributes, response?: unknown): void {
     if (this.ended) return;
     this.span.setAttributes(attributes);
+    this.tellGateway({ ok: true, response, attributes });
     this.end();
   }
 
@@ -204,9 +256,40 @@ export class LlmCall {
     this.end();
   }
 
+  /** Will tell `gateway` how the call ends (any end that is not `succeed` counts as failed). */
+  reportTo(gateway: LlmGateway, call: LlmGatewayCall): void {
+    this.gateway = { gateway, call };
+  }
+
+  /** The gateway answered: the span records the answer, marked cached, without token usage (none was spent). */
+  answerFromCache(response: unknown): void {
+    if (this.ended) return;
+    try {
+      const attributes = this.adapter.responseAttributes(response, this.capture);
+      for (const key of Object.keys(attributes)) if (key.startsWith('gen_ai.usage.')) delete attributes[key];
+      this.span.setAttributes(attributes);
+      this.span.setAttribute(A.ATTR_TRADING_LLM_CACHED, true);
+    } catch (error) {
+      reportInternal(this.tracing, error);
+    }
+    this.end();
+  }
+
+  private tellGateway(outcome: LlmGatewayOutcome): void {
+    const target = this.gateway;
+    this.gateway = undefined;
+    if (!target) return;
+    try {
+      target.gateway.after(target.call, outcome);
+    } catch (error) {
+      reportInternal(this.tracing, error);
+    }
+  }
+
   private end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.tellGateway({ ok: false });
     this.span.end();
   }
 

@@ -1,7 +1,7 @@
 import { context, trace, type Attributes } from '@opentelemetry/api';
 import * as A from '../semconv/trading-attributes.ts';
 import { reportInternalError } from '../safety/guard.ts';
-import { adapterForProvider, LlmCall, type LlmTracing } from './llm-instrumentation.ts';
+import { adapterForProvider, callThroughGateway, LlmCall, type LlmTracing } from './llm-instrumentation.ts';
 import type { ProviderAdapter } from './provider-adapters.ts';
 
 /** The part of an OpenAI-style (or Anthropic-style) request the span records. */
@@ -42,6 +42,11 @@ export function traceLlmCallWith<R>(tracing: LlmTracing, input: LlmCallInput, ca
   } catch (error) {
     reportInternalError(tracing.reporter, 'traceLlmCall', error);
     return call();
+  }
+  if (tracing.gateway) {
+    const send = () => context.with(trace.setSpan(context.active(), llm.span), call);
+    const request = input.request as Record<string, unknown>;
+    return callThroughGateway(tracing.gateway, llm, { provider: input.provider, request }, false, send) as Promise<R>;
   }
   let pending: Promise<R>;
   try {

@@ -91,6 +91,8 @@ export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 /** The tools the model was offered: `[{ type: 'function', name, description?, parameters? }]`. Captured with messages. */
 export const ATTR_GEN_AI_TOOL_DEFINITIONS = 'gen_ai.tool.definitions';
 export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
+/** True when the answer came from an in-run cache (a backtest search's `LlmGateway`): no provider call, no tokens spent. */
+export const ATTR_TRADING_LLM_CACHED = key('llm.cached');
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
 

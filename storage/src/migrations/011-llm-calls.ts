@@ -1,5 +1,6 @@
 import { attr, count, sqlString } from './attribute-sql.ts';
 import { DEFAULT_LLM_PRICES } from '../llm-prices/default-llm-prices.ts';
+import { orderedPriceEntries, SNAPSHOT_SUFFIX_PATTERN } from '../llm-prices/llm-call-cost.ts';
 import type { LlmPriceTable } from '../llm-prices/llm-price.ts';
 import type { Migration } from './migration.ts';
 import { KEY } from './trading-attribute-keys.ts';
@@ -30,16 +31,9 @@ const costUsd = `if(PriceIndex = 0 OR (isNull(InputTokens) AND isNull(OutputToke
 /** The view that fills `llm_calls`; its query carries the price table (see `pricing`). */
 export const LLM_CALLS_VIEW = 'llm_calls_from_spans_mv';
 
-/**
- * What may follow a priced model name in the name of one of its snapshots: a date (`deepseek-chat-0324`,
- * `claude-sonnet-4-5-20250929`, `gpt-4o-2024-08-06`) or `latest`. Anything else names another model (`o3-mini`
- * is not `o3`, `gpt-5-pro` is not `gpt-5`), which gets no price rather than a wrong one.
- */
-const SNAPSHOT_SUFFIX = "'^-([0-9]{4}|[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}|latest)$'";
-
 /** The index in `prices.1` of the entry that prices `model` (lowercased): itself, or its snapshot's model; 0 for none. */
 const priceIndexOf = (model: string) =>
-  `arrayFirstIndex(m -> ${model} = m OR (startsWith(${model}, m) AND match(substring(${model}, length(m) + 1), ${SNAPSHOT_SUFFIX})), prices.1)`;
+  `arrayFirstIndex(m -> ${model} = m OR (startsWith(${model}, m) AND match(substring(${model}, length(m) + 1), ${sqlString(SNAPSHOT_SUFFIX_PATTERN)})), prices.1)`;
 
 /**
  * The price table as constant arrays in the view's query, longest model name first, and the index of the call's
@@ -50,9 +44,7 @@ const priceIndexOf = (model: string) =>
  * query too.
  */
 function pricing(prices: LlmPriceTable): string[] {
-  const models = Object.entries(prices)
-    .map(([model, price]) => [model.toLowerCase(), price] as const)
-    .sort(([a], [b]) => b.length - a.length || a.localeCompare(b));
+  const models = orderedPriceEntries(prices);
   const numbers = (pick: (p: (typeof models)[number][1]) => number) =>
     `CAST([${models.map(([, p]) => String(pick(p))).join(', ')}] AS Array(Float64))`;
   return [
