@@ -34,21 +34,34 @@ async function readConfigFile(path: string): Promise<unknown> {
   }
 }
 
+const strategyOption = (command: Command, required = true) =>
+  addStorageFlags(
+    required
+      ? command.requiredOption('--strategy <name>', 'strategy name')
+      : command.option('--strategy <name>', 'strategy name'),
+  );
+
+const actionOptions = (command: Command) =>
+  strategyOption(command)
+    .option('--actor <name>', 'who does it (audit trail)', defaultActor())
+    .option('--reason <text>', 'why (audit trail)', '');
+
+/** `versions`: one function per subcommand, each declaring its flags and running its store operation. */
 export function registerVersionsCommand(program: Command): void {
   const versions = program
     .command('versions')
     .description('strategy version registry: immutable configs, activation, promotion, rollback');
-  const strategyOption = (command: Command, required = true) =>
-    addStorageFlags(
-      required
-        ? command.requiredOption('--strategy <name>', 'strategy name')
-        : command.option('--strategy <name>', 'strategy name'),
-    );
-  const actionOptions = (command: Command) =>
-    strategyOption(command)
-      .option('--actor <name>', 'who does it (audit trail)', defaultActor())
-      .option('--reason <text>', 'why (audit trail)', '');
+  registerList(versions);
+  registerShow(versions);
+  registerAdd(versions);
+  registerActivate(versions);
+  registerPromote(versions);
+  registerRollback(versions);
+  registerDiff(versions);
+  registerAutoRollback(versions);
+}
 
+function registerList(versions: Command): void {
   strategyOption(
     versions
       .command('list')
@@ -83,7 +96,9 @@ export function registerVersionsCommand(program: Command): void {
       );
     });
   });
+}
 
+function registerShow(versions: Command): void {
   strategyOption(
     versions
       .command('show')
@@ -95,7 +110,9 @@ export function registerVersionsCommand(program: Command): void {
       print(await access.run('versionsShow', { strategy: flags.strategy, version }));
     });
   });
+}
 
+function registerAdd(versions: Command): void {
   strategyOption(
     versions
       .command('add')
@@ -131,7 +148,9 @@ export function registerVersionsCommand(program: Command): void {
       process.stdout.write(`${record.version}\n`);
     });
   });
+}
 
+function registerActivate(versions: Command): void {
   actionOptions(
     versions
       .command('activate')
@@ -153,7 +172,9 @@ export function registerVersionsCommand(program: Command): void {
       );
     });
   });
+}
 
+function registerPromote(versions: Command): void {
   actionOptions(
     versions
       .command('promote')
@@ -185,7 +206,9 @@ export function registerVersionsCommand(program: Command): void {
       );
     });
   });
+}
 
+function registerRollback(versions: Command): void {
   actionOptions(versions.command('rollback').description('re-activate the previously active version')).action(
     async (raw: unknown) => {
       const flags = parseOptions(ActionFlagsSchema, raw);
@@ -199,7 +222,9 @@ export function registerVersionsCommand(program: Command): void {
       });
     },
   );
+}
 
+function registerDiff(versions: Command): void {
   strategyOption(
     versions
       .command('diff')
@@ -224,7 +249,9 @@ export function registerVersionsCommand(program: Command): void {
       }
     });
   });
+}
 
+function registerAutoRollback(versions: Command): void {
   addStorageFlags(
     versions
       .command('auto-rollback')
