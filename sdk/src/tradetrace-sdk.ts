@@ -24,6 +24,7 @@ import {
 } from './llm/llm-instrumentation.ts';
 import { traceLlmCallWith, type LlmCallInput } from './llm/manual-llm-call.ts';
 import { RedactingSpanExporter } from './redaction/redacting-span-exporter.ts';
+import { VersionRegistration } from './strategy-registry/version-registration.ts';
 import { SecretRedactor } from './redaction/secret-redactor.ts';
 import { guarded, reportInternalError } from './safety/guard.ts';
 import { CONSOLE_LOGGER, describeError, RateLimitedReporter } from './safety/sdk-logger.ts';
@@ -171,6 +172,7 @@ class TracingTradeTrace implements TradeTrace {
   private readonly decisionTracer: DecisionTracer;
   private readonly orderTracer: OrderTracer;
   private readonly botInfo: { serviceName: string; botId: string | undefined };
+  private readonly registration: VersionRegistration;
   private shutdownPromise: Promise<void> | undefined;
   private readonly onBeforeExit = () => void this.shutdown();
 
@@ -235,6 +237,14 @@ class TracingTradeTrace implements TradeTrace {
     this.decisionTracer = new DecisionTracer(this.core);
     this.orderTracer = new OrderTracer(this.core);
     this.botInfo = { serviceName: options.serviceName, botId: options.botId };
+    this.registration = new VersionRegistration({
+      tracer: this.tracer,
+      redactor,
+      reporter,
+      // With an exporter of its own the SDK does not know a collector to ask: the span is sent once.
+      endpoint: options.exporter === undefined ? options.endpoint : undefined,
+      headers: options.headers,
+    });
     if (options.shutdownOnExit) process.once('beforeExit', this.onBeforeExit);
     void hooks.emit('onBotStart', this.botInfo);
   }
@@ -251,6 +261,7 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   runStrategy<T>(strategy: StrategyRef, fn: () => T, options: RunStrategyOptions = {}): T {
+    this.registration.register(strategy);
     const ctx = guarded(
       this.core.reporter,
       'runStrategy',
@@ -261,6 +272,7 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   setDefaultStrategy(strategy: StrategyRef | undefined, options: RunStrategyOptions = {}): void {
+    if (strategy !== undefined) this.registration.register(strategy);
     this.core.defaultStrategy = strategy === undefined ? undefined : activeStrategyOf(strategy, options);
   }
 
@@ -350,6 +362,8 @@ class TracingTradeTrace implements TradeTrace {
       const stopping = this.core.hooks.emit('onBotStop', this.botInfo);
       if (stopping.length > 0) await raceDeadline(Promise.all(stopping), deadline);
       await this.queue.shutdown(Math.max(0, deadline - Date.now()));
+      // The registration spans are flushed now: a last question registers versions of a bot that ran only briefly.
+      await this.registration.stop(deadline);
       // The app's provider is the app's to shut down (NodeSDK's shutdown() then finds the queue already flushed).
       if (this.provider !== undefined) await raceDeadline(this.provider.shutdown(), deadline);
     } catch (error) {
