@@ -1,7 +1,5 @@
 import { context, createContextKey, ROOT_CONTEXT, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
@@ -24,6 +22,7 @@ import {
 } from './llm/llm-instrumentation.ts';
 import { traceLlmCallWith, type LlmCallInput } from './llm/manual-llm-call.ts';
 import { RedactingSpanExporter } from './redaction/redacting-span-exporter.ts';
+import { OtlpHttpSpanExporter } from './export/otlp-http-span-exporter.ts';
 import { VersionRegistration } from './strategy-registry/version-registration.ts';
 import { SecretRedactor } from './redaction/secret-redactor.ts';
 import { guarded, reportInternalError } from './safety/guard.ts';
@@ -119,7 +118,10 @@ export interface TradeTrace {
 
 /** Sets up tracing for a bot. Without an endpoint (or with `TRADETRACE_DISABLED=1`) every call is a cheap no-op. */
 export function init(options: SdkOptions): TradeTrace {
-  const parsed = SdkOptionsSchema.safeParse({ ...options, ...readSdkEnvironment() });
+  const environment = readSdkEnvironment();
+  const headers =
+    environment.headers === undefined ? options?.headers : { ...environment.headers, ...options?.headers };
+  const parsed = SdkOptionsSchema.safeParse({ ...options, ...environment, headers });
   if (!parsed.success) {
     const reason = describeIssues(parsed.error);
     (options?.logger ?? CONSOLE_LOGGER).error(`invalid options, tracing disabled: ${reason}`);
@@ -153,9 +155,14 @@ function ensureContextManager(): void {
 
 function otlpExporter(options: ResolvedSdkOptions): { exporter: SpanExporter; destination: string } {
   const url = `${options.endpoint!.replace(/\/+$/, '')}/v1/traces`;
-  const config = { url, headers: options.headers, timeoutMillis: options.exportTimeoutMillis };
+  const encoding = options.protocol === 'http/json' ? 'json' : 'protobuf';
   return {
-    exporter: options.protocol === 'http/json' ? new OtlpJsonExporter(config) : new OtlpProtobufExporter(config),
+    exporter: new OtlpHttpSpanExporter({
+      url,
+      headers: options.headers,
+      timeoutMillis: options.exportTimeoutMillis,
+      encoding,
+    }),
     destination: url,
   };
 }
@@ -358,6 +365,8 @@ class TracingTradeTrace implements TradeTrace {
   private async doShutdown(timeoutMillis: number): Promise<void> {
     process.off('beforeExit', this.onBeforeExit);
     const deadline = Date.now() + timeoutMillis;
+    // Every timer of the export path is unref'd; this one keeps the process alive while shutdown runs, and no longer.
+    const running = setTimeout(() => {}, timeoutMillis + 1000);
     try {
       const stopping = this.core.hooks.emit('onBotStop', this.botInfo);
       if (stopping.length > 0) await raceDeadline(Promise.all(stopping), deadline);
@@ -368,6 +377,8 @@ class TracingTradeTrace implements TradeTrace {
       if (this.provider !== undefined) await raceDeadline(this.provider.shutdown(), deadline);
     } catch (error) {
       this.core.reporter.report('warn', 'shutdown', () => `shutdown failed: ${describeError(error)}`);
+    } finally {
+      clearTimeout(running);
     }
   }
 }

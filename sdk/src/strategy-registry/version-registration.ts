@@ -47,7 +47,8 @@ export class VersionRegistration {
 
   /** Registers `strategy` when it is a version with a config (`defineStrategy(...).version`) not seen before. */
   register(strategy: StrategyRef | StrategyVersion): void {
-    if (this.stopped || !('config' in strategy)) return;
+    // Nonsense from the bot (no object, no config) registers nothing and never throws.
+    if (this.stopped || typeof strategy !== 'object' || strategy === null || !('config' in strategy)) return;
     const key = `${strategy.name}\u0000${strategy.version}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
