@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import { formatTable } from './stats-command.ts';
+import { canonicalConfig, loadStrategyDefinition } from './strategy-module.ts';
 
 const defaultActor = () => {
   try {
@@ -78,18 +79,29 @@ function registerList(versions: Command): void {
       if (flags.json) return print(rows);
       process.stdout.write(
         formatTable(
-          ['strategy', 'version', 'active', 'parent', 'created', 'author', 'note'],
+          ['strategy', 'version', 'active', 'config', 'parent', 'created', 'author', 'note'],
           rows.map((r) =>
             r.registered
-              ? [r.strategyName, r.version, r.active ? '*' : '', r.parentVersion ?? '', r.createdAt, r.author, r.note]
+              ? [
+                  r.strategyName,
+                  r.version,
+                  r.active ? '*' : '',
+                  // The id is the hash of the full config; a redacted one was stored without its secrets.
+                  r.configRedacted ? 'redacted' : 'full',
+                  r.parentVersion ?? '',
+                  r.createdAt,
+                  r.author,
+                  r.note,
+                ]
               : [
                   r.strategyName,
                   r.version,
                   r.active ? '*' : '',
+                  'unknown',
                   '',
                   r.firstSeen,
                   '',
-                  `not registered: ${r.decisions} decisions in spans (config unknown; \`versions add\`)`,
+                  `not registered: ${r.decisions} decisions in spans (its bot never registered it; \`versions add\`)`,
                 ],
           ),
         ),
@@ -116,8 +128,14 @@ function registerAdd(versions: Command): void {
   strategyOption(
     versions
       .command('add')
-      .description('register a config (JSON file); its content hash is the version id')
+      .description('register a config no bot has run yet (JSON file); its content hash is the version id')
       .requiredOption('--config <file>', 'JSON file with the config')
+      .option('--module <file>', "the strategy's module: its schema fills in defaults as the bot does")
+      .option(
+        '--export <name>',
+        'the export of --module holding defineStrategy(...) or a bot with .strategy',
+        'default',
+      )
       .option('--parent <version>', 'the version it derives from')
       .option('--note <text>', 'what changed and why', '')
       .option('--author <name>', 'who wrote it', defaultActor()),
@@ -125,13 +143,19 @@ function registerAdd(versions: Command): void {
     const flags = parseOptions(
       StrategyFlagSchema.extend({
         config: z.string().min(1),
+        module: z.string().min(1).optional(),
+        export: z.string().min(1),
         parent: z.string().min(1).optional(),
         note: z.string(),
         author: z.string(),
       }),
       raw,
     );
-    const config = await readConfigFile(flags.config);
+    const written = await readConfigFile(flags.config);
+    const config =
+      flags.module === undefined
+        ? written
+        : canonicalConfig(await loadStrategyDefinition(flags.module, flags.export), flags.strategy, written);
     await withStoreAccess(flags, async (access) => {
       const { record, created } = await access.run('versionsAdd', {
         strategy: flags.strategy,
@@ -145,6 +169,10 @@ function registerAdd(versions: Command): void {
           ? `added ${flags.strategy}@${record.version}\n`
           : `${flags.strategy}@${record.version} exists already (same config); nothing changed\n`,
       );
+      if (created && flags.module === undefined)
+        process.stderr.write(
+          "note: the id is the hash of the JSON as written; a bot hashes its config after the strategy's schema fills in defaults, so if the file leaves out defaulted fields the bot's id differs (pass --module FILE --export NAME to apply the schema)\n",
+        );
       process.stdout.write(`${record.version}\n`);
     });
   });
