@@ -5,6 +5,7 @@ import { canonicalJson, strategyVersionId } from '@tradetrace/sdk';
 import { insertSpanRows, openStorage, runMigrations, type Storage } from '@tradetrace/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listVersions, readAuditTrail, showVersion } from '../../src/registry/strategy-registry.ts';
+import { listUnregisteredVersions } from '../../src/registry/unregistered-versions.ts';
 import { resolveVersionId } from '../../src/registry/version-id-resolution.ts';
 import { registerVersionFromSpans } from '../../src/registry/version-self-registration.ts';
 import { registrationSpanRow, tradeRows } from '../support/trading-span-rows.ts';
@@ -90,6 +91,11 @@ describe('resolveVersionId', () => {
       ...tradeRows({ ...trade, version: 'abc999999999', decisionId: 'd-other' }),
     ]);
     expect(await resolveVersionId(storage, 'momentum', 'abc12')).toEqual({ version: seen, registered: false });
+    // Seen in spans, never registered: listed as such.
+    expect((await listUnregisteredVersions(storage, 'momentum')).map((v) => v.version).sort()).toEqual([
+      seen,
+      'abc999999999',
+    ]);
     await expect(showVersion(storage, 'momentum', 'abc12')).rejects.toThrow(/in the bots' spans but not registered/);
     await expect(resolveVersionId(storage, 'momentum', 'abc')).rejects.toThrow(
       /several versions.*abc123def456 \(not registered\), abc999999999/,

@@ -27,6 +27,8 @@ interface Pending {
 
 /** How long the collector may wait for the registration span to reach its table before it answers "not yet", s. */
 const STORE_WAIT_SECONDS = 2;
+/** The longest wait the collector grants (its route's limit), s. */
+const MAX_WAIT_SECONDS = 10;
 
 /**
  * Registers the versions a bot runs: a `tradetrace.strategy.version` span with the version's canonical config
@@ -88,7 +90,8 @@ export class VersionRegistration {
   async stop(deadline: number): Promise<void> {
     this.stopped = true;
     for (const entry of this.pending.values()) clearTimeout(entry.timer);
-    const waitSeconds = Math.min(STORE_WAIT_SECONDS, Math.floor((deadline - Date.now()) / 1000));
+    // The bot may exit right after: let the collector wait for the span as long as the shutdown allows.
+    const waitSeconds = Math.min(MAX_WAIT_SECONDS, Math.floor((deadline - Date.now()) / 1000));
     if (waitSeconds >= 0 && this.pending.size > 0) {
       const asked = [...this.pending.entries()].map(async ([key, entry]) => {
         if (await this.confirmed(entry, waitSeconds, deadline)) this.pending.delete(key);
