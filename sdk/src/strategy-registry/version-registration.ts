@@ -12,9 +12,6 @@ export interface VersionRegistrationOptions {
   /** The collector's base URL, to ask whether a version is registered; without one the span is sent once. */
   endpoint?: string;
   headers: Record<string, string>;
-  /** First question after the span was sent, ms; the pause doubles after each "not yet" up to `maxIntervalMillis`. */
-  firstCheckMillis?: number;
-  maxIntervalMillis?: number;
 }
 
 interface Pending {
@@ -25,6 +22,9 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+/** First question after the span was sent, ms; the pause doubles after each "not yet" up to MAX_INTERVAL_MILLIS. */
+const FIRST_CHECK_MILLIS = 2000;
+const MAX_INTERVAL_MILLIS = 60_000;
 /** How long the collector may wait for the registration span to reach its table before it answers "not yet", s. */
 const STORE_WAIT_SECONDS = 2;
 /** The longest wait the collector grants (its route's limit), s. */
@@ -62,7 +62,7 @@ export class VersionRegistration {
         ref: { name: strategy.name, version: strategy.version },
         config,
         redacted: config !== full,
-        intervalMillis: this.options.firstCheckMillis ?? 2000,
+        intervalMillis: FIRST_CHECK_MILLIS,
       };
     } catch (error) {
       this.options.reporter.report(
@@ -76,11 +76,6 @@ export class VersionRegistration {
     if (this.options.endpoint === undefined) return;
     this.pending.set(key, entry);
     this.schedule(key, entry);
-  }
-
-  /** Versions sent but not confirmed yet. */
-  unconfirmed(): number {
-    return this.pending.size;
   }
 
   /**
@@ -137,7 +132,7 @@ export class VersionRegistration {
     if (this.stopped) return;
     // Not stored (the collector was down, or the span was dropped): send it again, ask again later.
     this.emit(entry);
-    entry.intervalMillis = Math.min(entry.intervalMillis * 2, this.options.maxIntervalMillis ?? 60_000);
+    entry.intervalMillis = Math.min(entry.intervalMillis * 2, MAX_INTERVAL_MILLIS);
     this.schedule(key, entry);
   }
 
