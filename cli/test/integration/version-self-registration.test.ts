@@ -8,6 +8,7 @@ import { defineStrategy, init } from '@tradetrace/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { QUERY_API_ROUTES } from '../../src/query-api/query-api-routes.ts';
+import { STORE_OPERATIONS } from '../../src/store-access/store-operations.ts';
 
 const BOT_TOKEN = 'bot-a-ingest-token-0123456789';
 const OTHER_TOKEN = 'bot-b-ingest-token-0123456789';
@@ -100,5 +101,25 @@ describe('versions register themselves (real SDK, real collector)', () => {
     expect(answer.status).toBe(404);
     await other.shutdown();
     expect((await listVersions(collector!.storage, 'momentum')).map((v) => v.version)).not.toContain(version.version);
+  });
+
+  it('resolves a prefix of a version only seen in spans (a bare { name, version } registers nothing)', async () => {
+    const bare = init({
+      serviceName: 'momentum-bot',
+      botId: 'bot-a',
+      endpoint: collector!.url,
+      headers: { authorization: `Bearer ${BOT_TOKEN}` },
+      logger: { warn() {}, error() {} },
+    });
+    await bare.runStrategy({ name: 'momentum', version: '0123456789ab' }, () =>
+      bare.decide({ symbol: 'BTC/USDT', kind: 'rule', mode: 'paper' }, () => ({ action: 'hold' })),
+    );
+    await bare.shutdown();
+    expect(await collector!.drain(60_000)).toBe(true);
+    const shown = await STORE_OPERATIONS.versionsShow.run(collector!.storage, {
+      strategy: 'momentum',
+      version: '01234',
+    });
+    expect(shown).toMatchObject({ version: '0123456789ab', registered: false, config: null, decisions: 1 });
   });
 });
