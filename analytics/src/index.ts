@@ -38,6 +38,13 @@ export {
 } from './registry/strategy-registry.ts';
 export { diffConfigs, type ConfigChange } from './registry/config-diff.ts';
 export { listUnregisteredVersions, type UnregisteredVersion } from './registry/unregistered-versions.ts';
+export { resolveVersionId, type ResolvedVersionId } from './registry/version-id-resolution.ts';
+export {
+  registerVersionFromSpans,
+  SelfRegistrationRequestSchema,
+  type SelfRegistrationRequest,
+  type SelfRegistrationResult,
+} from './registry/version-self-registration.ts';
 export {
   AUDIT_ACTIONS,
   type AuditAction,

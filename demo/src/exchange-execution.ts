@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { BacktestBot, BacktestDecision, BacktestDecisionInput } from '@tradetrace/analytics';
-import type { TradeTrace } from '@tradetrace/sdk';
+import type { StrategyVersion, TradeTrace } from '@tradetrace/sdk';
 import type { SimulatedExchange, SimulatedOrder } from './simulated-exchange.ts';
 
 export interface ExchangeExecutionOptions {
@@ -33,17 +33,15 @@ export function withExchangeExecution<Config>(
   const { tt, exchange, symbol } = options;
   const placedAt = new Map<string, number>();
   let candleIndex = -1;
-  let strategy: { name: string; version: string } | undefined;
+  let strategy: StrategyVersion | undefined;
   return {
     strategy: bot.strategy,
     ...(bot.kind !== undefined ? { kind: bot.kind } : {}),
     async decide(input: BacktestDecisionInput<Config>): Promise<BacktestDecision> {
       const candle = input.candles.at(-1)!;
       candleIndex++;
-      if (strategy === undefined) {
-        const version = bot.strategy.version(input.config);
-        strategy = { name: version.name, version: version.version };
-      }
+      // The whole version, config included: running it registers it (the SDK sends it to the registry).
+      strategy ??= bot.strategy.version(input.config);
       const active = strategy;
       // What the exchange did since the last decision belongs to the orders' decisions, not to this one.
       await context.with(ROOT_CONTEXT, () =>

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
-import { startCollector } from '@tradetrace/collector';
+import { startCollector, type CollectorRoutePlugin } from '@tradetrace/collector';
 import { readTriplets, writeTripletsJsonl } from '@tradetrace/adapters';
 import { computeVersionStats, FillModelSchema, replayCandles, type VersionStats } from '@tradetrace/analytics';
 import { init } from '@tradetrace/sdk';
@@ -27,6 +27,11 @@ export const DemoOptionsSchema = z.object({
   /** A real OpenAI-compatible endpoint instead of the simulated one (OPENAI_BASE_URL / OPENAI_API_KEY). */
   openaiBaseUrl: z.url().optional(),
   openaiApiKey: z.string().optional(),
+  /**
+   * Routes the embedded collector serves besides OTLP, as `tradetrace collector` does (the CLI passes its query API):
+   * with them, the versions the bot runs register themselves in the demo's registry.
+   */
+  collectorRoutes: z.array(z.custom<CollectorRoutePlugin>((v) => typeof v === 'function')).default([]),
 });
 export type DemoOptions = z.input<typeof DemoOptionsSchema>;
 type ResolvedDemoOptions = z.output<typeof DemoOptionsSchema>;
@@ -68,7 +73,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
   const dataPath = resolve(o.dataPath);
   rmSync(dataPath, { recursive: true, force: true });
-  const collector = await startCollector({ port: 0, dataPath });
+  const collector = await startCollector({ port: 0, dataPath }, { routes: o.collectorRoutes });
   try {
     o.log(`collector: ${collector.url} (OTLP/HTTP), embedded ClickHouse in ${dataPath}`);
     const run = await runBot(o, collector.url);

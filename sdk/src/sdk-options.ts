@@ -1,3 +1,4 @@
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import type { TradeTraceHooks } from './hooks.ts';
@@ -114,7 +115,9 @@ const TRUE = ['1', 'true', 'yes', 'on'];
  * act without a code change:
  * - `TRADETRACE_DISABLED=1`: everything becomes a no-op;
  * - `TRADETRACE_ENDPOINT` (falling back to the standard `OTEL_EXPORTER_OTLP_ENDPOINT`): the collector;
- * - `TRADETRACE_CAPTURE_MESSAGES=0`: no prompts or responses in spans.
+ * - `TRADETRACE_CAPTURE_MESSAGES=0`: no prompts or responses in spans;
+ * - `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_EXPORTER_OTLP_TRACES_HEADERS` (`key=value,…`, values URL-encoded): request
+ *   headers such as the collector's token, as OpenTelemetry's exporters read them; `headers` in code win per header.
  * Blank values count as unset.
  */
 export function readSdkEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<SdkOptions> {
@@ -129,5 +132,10 @@ export function readSdkEnvironment(env: NodeJS.ProcessEnv = process.env): Partia
   if (endpoint !== undefined) out.endpoint = endpoint;
   const capture = value('TRADETRACE_CAPTURE_MESSAGES');
   if (capture !== undefined) out.captureMessages = TRUE.includes(capture.toLowerCase());
+  const headers = {
+    ...parseKeyPairsIntoRecord(value('OTEL_EXPORTER_OTLP_HEADERS')),
+    ...parseKeyPairsIntoRecord(value('OTEL_EXPORTER_OTLP_TRACES_HEADERS')),
+  };
+  if (Object.keys(headers).length > 0) out.headers = headers;
   return out;
 }

@@ -1,7 +1,5 @@
 import { context, createContextKey, ROOT_CONTEXT, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
@@ -24,6 +22,8 @@ import {
 } from './llm/llm-instrumentation.ts';
 import { traceLlmCallWith, type LlmCallInput } from './llm/manual-llm-call.ts';
 import { RedactingSpanExporter } from './redaction/redacting-span-exporter.ts';
+import { OtlpHttpSpanExporter } from './export/otlp-http-span-exporter.ts';
+import { VersionRegistration } from './strategy-registry/version-registration.ts';
 import { SecretRedactor } from './redaction/secret-redactor.ts';
 import { guarded, reportInternalError } from './safety/guard.ts';
 import { CONSOLE_LOGGER, describeError, RateLimitedReporter } from './safety/sdk-logger.ts';
@@ -118,7 +118,10 @@ export interface TradeTrace {
 
 /** Sets up tracing for a bot. Without an endpoint (or with `TRADETRACE_DISABLED=1`) every call is a cheap no-op. */
 export function init(options: SdkOptions): TradeTrace {
-  const parsed = SdkOptionsSchema.safeParse({ ...options, ...readSdkEnvironment() });
+  const environment = readSdkEnvironment();
+  const headers =
+    environment.headers === undefined ? options?.headers : { ...environment.headers, ...options?.headers };
+  const parsed = SdkOptionsSchema.safeParse({ ...options, ...environment, headers });
   if (!parsed.success) {
     const reason = describeIssues(parsed.error);
     (options?.logger ?? CONSOLE_LOGGER).error(`invalid options, tracing disabled: ${reason}`);
@@ -152,9 +155,14 @@ function ensureContextManager(): void {
 
 function otlpExporter(options: ResolvedSdkOptions): { exporter: SpanExporter; destination: string } {
   const url = `${options.endpoint!.replace(/\/+$/, '')}/v1/traces`;
-  const config = { url, headers: options.headers, timeoutMillis: options.exportTimeoutMillis };
+  const encoding = options.protocol === 'http/json' ? 'json' : 'protobuf';
   return {
-    exporter: options.protocol === 'http/json' ? new OtlpJsonExporter(config) : new OtlpProtobufExporter(config),
+    exporter: new OtlpHttpSpanExporter({
+      url,
+      headers: options.headers,
+      timeoutMillis: options.exportTimeoutMillis,
+      encoding,
+    }),
     destination: url,
   };
 }
@@ -171,6 +179,7 @@ class TracingTradeTrace implements TradeTrace {
   private readonly decisionTracer: DecisionTracer;
   private readonly orderTracer: OrderTracer;
   private readonly botInfo: { serviceName: string; botId: string | undefined };
+  private readonly registration: VersionRegistration;
   private shutdownPromise: Promise<void> | undefined;
   private readonly onBeforeExit = () => void this.shutdown();
 
@@ -236,6 +245,14 @@ class TracingTradeTrace implements TradeTrace {
     this.decisionTracer = new DecisionTracer(this.core);
     this.orderTracer = new OrderTracer(this.core);
     this.botInfo = { serviceName: options.serviceName, botId: options.botId };
+    this.registration = new VersionRegistration({
+      tracer: this.tracer,
+      redactor,
+      reporter,
+      // With an exporter of its own the SDK does not know a collector to ask: the span is sent once.
+      endpoint: options.exporter === undefined ? options.endpoint : undefined,
+      headers: options.headers,
+    });
     if (options.shutdownOnExit) process.once('beforeExit', this.onBeforeExit);
     void hooks.emit('onBotStart', this.botInfo);
   }
@@ -252,6 +269,7 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   runStrategy<T>(strategy: StrategyRef, fn: () => T, options: RunStrategyOptions = {}): T {
+    this.registration.register(strategy);
     const ctx = guarded(
       this.core.reporter,
       'runStrategy',
@@ -262,6 +280,7 @@ class TracingTradeTrace implements TradeTrace {
   }
 
   setDefaultStrategy(strategy: StrategyRef | undefined, options: RunStrategyOptions = {}): void {
+    if (strategy !== undefined) this.registration.register(strategy);
     this.core.defaultStrategy = strategy === undefined ? undefined : activeStrategyOf(strategy, options);
   }
 
@@ -347,14 +366,20 @@ class TracingTradeTrace implements TradeTrace {
   private async doShutdown(timeoutMillis: number): Promise<void> {
     process.off('beforeExit', this.onBeforeExit);
     const deadline = Date.now() + timeoutMillis;
+    // Every timer of the export path is unref'd; this one keeps the process alive while shutdown runs, and no longer.
+    const running = setTimeout(() => {}, timeoutMillis + 1000);
     try {
       const stopping = this.core.hooks.emit('onBotStop', this.botInfo);
       if (stopping.length > 0) await raceDeadline(Promise.all(stopping), deadline);
       await this.queue.shutdown(Math.max(0, deadline - Date.now()));
+      // The registration spans are flushed now: a last question registers versions of a bot that ran only briefly.
+      await this.registration.stop(deadline);
       // The app's provider is the app's to shut down (NodeSDK's shutdown() then finds the queue already flushed).
       if (this.provider !== undefined) await raceDeadline(this.provider.shutdown(), deadline);
     } catch (error) {
       this.core.reporter.report('warn', 'shutdown', () => `shutdown failed: ${describeError(error)}`);
+    } finally {
+      clearTimeout(running);
     }
   }
 }

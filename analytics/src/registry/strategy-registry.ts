@@ -3,6 +3,7 @@ import type { Storage } from '@tradetrace/storage';
 import { z } from 'zod';
 import { AnalyticsError, parseInput } from '../analytics-error.ts';
 import { diffConfigs, type ConfigChange } from './config-diff.ts';
+import { resolveVersionId } from './version-id-resolution.ts';
 import type { ActiveVersion, AuditAction, AuditEntry, StrategyVersionRecord } from './strategy-version-record.ts';
 
 const VERSIONS_TABLE = 'strategy_versions';
@@ -69,11 +70,14 @@ function clickhouseFromMicros(micros: bigint): string {
 }
 
 function toRecord(row: VersionRow): StrategyVersionRecord {
+  const config: unknown = JSON.parse(row.config);
   return {
     strategyName: row.strategy_name,
     version: row.version,
     parentVersion: row.parent_version === '' ? null : row.parent_version,
-    config: JSON.parse(row.config),
+    config,
+    // The id is the hash of the full config: a stored config that hashes otherwise had secrets redacted by the bot.
+    configRedacted: strategyVersionId(config) !== row.version,
     note: row.note,
     author: row.author,
     createdAt: isoFromMicros(BigInt(row.created_at_us)),
@@ -113,39 +117,24 @@ ORDER BY strategy_name, created_at DESC, version`,
   return rows.map(toRecord);
 }
 
-/** How many candidate ids an ambiguous or unknown version id lists. */
-const CANDIDATES = 10;
-
-/** A version by id or unique id prefix; TT_ANALYTICS_VERSION_NOT_FOUND, listing candidates, when none or several match. */
+/**
+ * A registered version by id or unique id prefix (ids only seen in spans count when resolving, like git); an
+ * ambiguous or unknown id, or one no config was registered for, is TT_ANALYTICS_VERSION_NOT_FOUND.
+ */
 export async function showVersion(
   storage: Storage,
   strategyName: string,
   versionOrPrefix: string,
 ): Promise<StrategyVersionRecord> {
-  const rows = await selectRows<VersionRow>(
-    storage,
-    `SELECT ${VERSION_COLUMNS} FROM ${storage.table(VERSIONS_TABLE)} FINAL
-WHERE strategy_name = {name:String} AND startsWith(version, {prefix:String}) ORDER BY version LIMIT ${CANDIDATES + 1}`,
-    { name: strategyName, prefix: versionOrPrefix },
-  );
-  const [row] = rows;
-  if (rows.length !== 1 || row === undefined || versionOrPrefix === '') {
-    // Like git: an ambiguous or unknown id names the candidates rather than guessing.
-    const known =
-      rows.length > 1 ? rows.map((r) => r.version) : (await listVersions(storage, strategyName)).map((r) => r.version);
-    const candidates = `${known.slice(0, CANDIDATES).join(', ')}${known.length > CANDIDATES ? ', …' : ''}`;
-    const why =
-      rows.length > 1
-        ? `several versions start with "${versionOrPrefix}": ${candidates}; give more digits`
-        : known.length > 0
-          ? `no such version; registered: ${candidates} (\`tradetrace versions list --strategy ${strategyName}\`)`
-          : `no such version; the strategy has no registered version yet (\`tradetrace versions add\`)`;
+  const { version, registered } = await resolveVersionId(storage, strategyName, versionOrPrefix);
+  const record = registered ? await findVersion(storage, strategyName, version) : undefined;
+  if (record === undefined) {
     throw new AnalyticsError(
       'TT_ANALYTICS_VERSION_NOT_FOUND',
-      `strategy "${strategyName}" version "${versionOrPrefix}": ${why}`,
+      `strategy "${strategyName}" version "${version}" is in the bots' spans but not registered: its config is unknown (a bot with the SDK registers the versions it runs; else \`tradetrace versions add\`)`,
     );
   }
-  return toRecord(row);
+  return record;
 }
 
 /** The audit trail of a strategy, oldest first. */
@@ -212,6 +201,60 @@ async function appendAudit(storage: Storage, entry: Omit<AuditEntry, 'at'>): Pro
   return { ...entry, at: isoFromMicros(at) };
 }
 
+/** What `storeVersion` writes: a version row and its `add` audit entry. */
+export interface NewVersion {
+  strategyName: string;
+  version: string;
+  config: Record<string, unknown>;
+  parentVersion?: string;
+  note: string;
+  author: string;
+}
+
+/** Writes a version the registry does not hold yet and its `add` audit entry; the callers check it is new. */
+export async function storeVersion(storage: Storage, input: NewVersion): Promise<StrategyVersionRecord> {
+  const createdAt = BigInt(Date.now()) * 1000n;
+  await storage.client.insert({
+    table: storage.table(VERSIONS_TABLE),
+    format: 'JSONEachRow',
+    values: [
+      {
+        strategy_name: input.strategyName,
+        version: input.version,
+        parent_version: input.parentVersion ?? '',
+        config: canonicalJson(input.config),
+        note: input.note,
+        author: input.author,
+        created_at: clickhouseFromMicros(createdAt),
+      },
+    ],
+  });
+  await appendAudit(storage, {
+    strategyName: input.strategyName,
+    action: 'add',
+    version: input.version,
+    previousVersion: null,
+    actor: input.author || 'unknown',
+    reason: input.note,
+  });
+  return showVersion(storage, input.strategyName, input.version);
+}
+
+/** The registered record of exactly this id, or undefined. */
+export async function findVersion(
+  storage: Storage,
+  strategyName: string,
+  version: string,
+): Promise<StrategyVersionRecord | undefined> {
+  const [row] = await selectRows<VersionRow>(
+    storage,
+    `SELECT ${VERSION_COLUMNS} FROM ${storage.table(VERSIONS_TABLE)} FINAL
+WHERE strategy_name = {name:String} AND version = {version:String}`,
+    { name: strategyName, version },
+  );
+  return row === undefined ? undefined : toRecord(row);
+}
+
 /**
  * Registers a config. The id is its content hash, so the same config is the same version: a re-add returns the
  * stored record unchanged (`created: false`) and no row is ever updated.
@@ -219,40 +262,21 @@ async function appendAudit(storage: Storage, entry: Omit<AuditEntry, 'at'>): Pro
 export async function addVersion(storage: Storage, input: AddVersionInput): Promise<AddVersionResult> {
   const parsed = parseInput(AddVersionInputSchema, input, 'strategy version');
   const version = strategyVersionId(parsed.config);
-  try {
-    return { record: await showVersion(storage, parsed.strategyName, version), created: false };
-  } catch (error) {
-    if ((error as AnalyticsError).code !== 'TT_ANALYTICS_VERSION_NOT_FOUND') throw error;
-  }
+  const existing = await findVersion(storage, parsed.strategyName, version);
+  if (existing !== undefined) return { record: existing, created: false };
   const parent =
     parsed.parentVersion === undefined
       ? undefined
       : (await showVersion(storage, parsed.strategyName, parsed.parentVersion)).version;
-  const createdAt = BigInt(Date.now()) * 1000n;
-  await storage.client.insert({
-    table: storage.table(VERSIONS_TABLE),
-    format: 'JSONEachRow',
-    values: [
-      {
-        strategy_name: parsed.strategyName,
-        version,
-        parent_version: parent ?? '',
-        config: canonicalJson(parsed.config),
-        note: parsed.note,
-        author: parsed.author,
-        created_at: clickhouseFromMicros(createdAt),
-      },
-    ],
-  });
-  await appendAudit(storage, {
+  const record = await storeVersion(storage, {
     strategyName: parsed.strategyName,
-    action: 'add',
     version,
-    previousVersion: null,
-    actor: parsed.author || 'unknown',
-    reason: parsed.note,
+    config: parsed.config,
+    parentVersion: parent,
+    note: parsed.note,
+    author: parsed.author,
   });
-  return { record: await showVersion(storage, parsed.strategyName, version), created: true };
+  return { record, created: true };
 }
 
 /** Records `action` making `version` active. Activating the active version again changes nothing and returns null. */

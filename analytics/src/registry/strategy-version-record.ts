@@ -4,6 +4,11 @@ export interface StrategyVersionRecord {
   version: string;
   parentVersion: string | null;
   config: unknown;
+  /**
+   * True when the bot redacted secrets from the config before sending it: `version` is still the hash of the full
+   * config the bot ran, so the stored config does not hash to it.
+   */
+  configRedacted: boolean;
   note: string;
   author: string;
   /** ISO 8601. */

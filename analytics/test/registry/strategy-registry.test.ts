@@ -93,7 +93,7 @@ describe('strategy registry', () => {
 
     it('lists the registered candidates when the id is unknown', async () => {
       await expect(showVersion(storage, 'mean-revert', 'zzzz')).rejects.toThrow(
-        new RegExp(`registered: .*${strategyVersionId(V2)}`),
+        new RegExp(`known: .*${strategyVersionId(V2)}`),
       );
     });
   });

@@ -144,3 +144,21 @@ export function rewardSpanRow(decisionId: string, value: number, atMs: number): 
   span['Events.Attributes'] = [attributes];
   return span;
 }
+
+/** The span the SDK sends for a version a bot runs (`tradetrace.strategy.version`), from bot `botId`. */
+export function registrationSpanRow(
+  registration: { strategy: string; version: string; config: string; redacted: boolean; botId: string },
+  atMs: number,
+): SpanRow {
+  return row(
+    'tradetrace.strategy.version',
+    atMs,
+    {
+      'trading.strategy.name': registration.strategy,
+      'trading.strategy.version': registration.version,
+      'trading.strategy.config': registration.config,
+      'trading.strategy.config_redacted': String(registration.redacted),
+    },
+    { ResourceAttributes: { 'service.name': 'fixture-bot', 'trading.bot.id': registration.botId } },
+  );
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runDemo } from '@tradetrace/demo';
 import { z } from 'zod';
 import { parseOptions } from '../cli-options.ts';
+import { QUERY_API_ROUTES } from '../query-api/query-api-routes.ts';
 
 const DemoFlagsSchema = z.object({
   data: z.string().min(1),
@@ -27,6 +28,8 @@ export function registerDemoCommand(program: Command): void {
         endpoint: flags.endpoint,
         openaiBaseUrl: process.env.OPENAI_BASE_URL || undefined,
         openaiApiKey: process.env.OPENAI_API_KEY || undefined,
+        // The demo's collector serves what `tradetrace collector` serves: its versions register themselves.
+        collectorRoutes: [...QUERY_API_ROUTES],
       });
     });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import { formatTable } from './stats-command.ts';
+import { canonicalConfig, loadStrategyDefinition } from './strategy-module.ts';
 
 const defaultActor = () => {
   try {
@@ -34,21 +35,34 @@ async function readConfigFile(path: string): Promise<unknown> {
   }
 }
 
+const strategyOption = (command: Command, required = true) =>
+  addStorageFlags(
+    required
+      ? command.requiredOption('--strategy <name>', 'strategy name')
+      : command.option('--strategy <name>', 'strategy name'),
+  );
+
+const actionOptions = (command: Command) =>
+  strategyOption(command)
+    .option('--actor <name>', 'who does it (audit trail)', defaultActor())
+    .option('--reason <text>', 'why (audit trail)', '');
+
+/** `versions`: one function per subcommand, each declaring its flags and running its store operation. */
 export function registerVersionsCommand(program: Command): void {
   const versions = program
     .command('versions')
     .description('strategy version registry: immutable configs, activation, promotion, rollback');
-  const strategyOption = (command: Command, required = true) =>
-    addStorageFlags(
-      required
-        ? command.requiredOption('--strategy <name>', 'strategy name')
-        : command.option('--strategy <name>', 'strategy name'),
-    );
-  const actionOptions = (command: Command) =>
-    strategyOption(command)
-      .option('--actor <name>', 'who does it (audit trail)', defaultActor())
-      .option('--reason <text>', 'why (audit trail)', '');
+  registerList(versions);
+  registerShow(versions);
+  registerAdd(versions);
+  registerActivate(versions);
+  registerPromote(versions);
+  registerRollback(versions);
+  registerDiff(versions);
+  registerAutoRollback(versions);
+}
 
+function registerList(versions: Command): void {
   strategyOption(
     versions
       .command('list')
@@ -65,25 +79,38 @@ export function registerVersionsCommand(program: Command): void {
       if (flags.json) return print(rows);
       process.stdout.write(
         formatTable(
-          ['strategy', 'version', 'active', 'parent', 'created', 'author', 'note'],
+          ['strategy', 'version', 'active', 'config', 'parent', 'created', 'author', 'note'],
           rows.map((r) =>
             r.registered
-              ? [r.strategyName, r.version, r.active ? '*' : '', r.parentVersion ?? '', r.createdAt, r.author, r.note]
+              ? [
+                  r.strategyName,
+                  r.version,
+                  r.active ? '*' : '',
+                  // The id is the hash of the full config; a redacted one was stored without its secrets.
+                  r.configRedacted ? 'redacted' : 'full',
+                  r.parentVersion ?? '',
+                  r.createdAt,
+                  r.author,
+                  r.note,
+                ]
               : [
                   r.strategyName,
                   r.version,
                   r.active ? '*' : '',
+                  'unknown',
                   '',
                   r.firstSeen,
                   '',
-                  `not registered: ${r.decisions} decisions in spans (config unknown; \`versions add\`)`,
+                  `not registered: ${r.decisions} decisions in spans (its bot never registered it; \`versions add\`)`,
                 ],
           ),
         ),
       );
     });
   });
+}
 
+function registerShow(versions: Command): void {
   strategyOption(
     versions
       .command('show')
@@ -95,12 +122,20 @@ export function registerVersionsCommand(program: Command): void {
       print(await access.run('versionsShow', { strategy: flags.strategy, version }));
     });
   });
+}
 
+function registerAdd(versions: Command): void {
   strategyOption(
     versions
       .command('add')
-      .description('register a config (JSON file); its content hash is the version id')
+      .description('register a config no bot has run yet (JSON file); its content hash is the version id')
       .requiredOption('--config <file>', 'JSON file with the config')
+      .option('--module <file>', "the strategy's module: its schema fills in defaults as the bot does")
+      .option(
+        '--export <name>',
+        'the export of --module holding defineStrategy(...) or a bot with .strategy',
+        'default',
+      )
       .option('--parent <version>', 'the version it derives from')
       .option('--note <text>', 'what changed and why', '')
       .option('--author <name>', 'who wrote it', defaultActor()),
@@ -108,13 +143,19 @@ export function registerVersionsCommand(program: Command): void {
     const flags = parseOptions(
       StrategyFlagSchema.extend({
         config: z.string().min(1),
+        module: z.string().min(1).optional(),
+        export: z.string().min(1),
         parent: z.string().min(1).optional(),
         note: z.string(),
         author: z.string(),
       }),
       raw,
     );
-    const config = await readConfigFile(flags.config);
+    const written = await readConfigFile(flags.config);
+    const config =
+      flags.module === undefined
+        ? written
+        : canonicalConfig(await loadStrategyDefinition(flags.module, flags.export), flags.strategy, written);
     await withStoreAccess(flags, async (access) => {
       const { record, created } = await access.run('versionsAdd', {
         strategy: flags.strategy,
@@ -128,10 +169,16 @@ export function registerVersionsCommand(program: Command): void {
           ? `added ${flags.strategy}@${record.version}\n`
           : `${flags.strategy}@${record.version} exists already (same config); nothing changed\n`,
       );
+      if (created && flags.module === undefined)
+        process.stderr.write(
+          "note: the id is the hash of the JSON as written; a bot hashes its config after the strategy's schema fills in defaults, so if the file leaves out defaulted fields the bot's id differs (pass --module FILE --export NAME to apply the schema)\n",
+        );
       process.stdout.write(`${record.version}\n`);
     });
   });
+}
 
+function registerActivate(versions: Command): void {
   actionOptions(
     versions
       .command('activate')
@@ -153,7 +200,9 @@ export function registerVersionsCommand(program: Command): void {
       );
     });
   });
+}
 
+function registerPromote(versions: Command): void {
   actionOptions(
     versions
       .command('promote')
@@ -185,7 +234,9 @@ export function registerVersionsCommand(program: Command): void {
       );
     });
   });
+}
 
+function registerRollback(versions: Command): void {
   actionOptions(versions.command('rollback').description('re-activate the previously active version')).action(
     async (raw: unknown) => {
       const flags = parseOptions(ActionFlagsSchema, raw);
@@ -199,7 +250,9 @@ export function registerVersionsCommand(program: Command): void {
       });
     },
   );
+}
 
+function registerDiff(versions: Command): void {
   strategyOption(
     versions
       .command('diff')
@@ -224,7 +277,9 @@ export function registerVersionsCommand(program: Command): void {
       }
     });
   });
+}
 
+function registerAutoRollback(versions: Command): void {
   addStorageFlags(
     versions
       .command('auto-rollback')

@@ -11,6 +11,7 @@ import {
   listVersions,
   promoteVersion,
   readAuditTrail,
+  resolveVersionId,
   rollbackVersion,
   showVersion,
   StatsFilterSchema,
@@ -39,14 +40,9 @@ async function strategyOf(storage: Storage, a: string, b: string): Promise<strin
   return [...names][0]!;
 }
 
-/** A registered version's full id from a prefix; an id only seen in spans is used as given. */
+/** A version's full id from a prefix, registered or only seen in spans; unknown or ambiguous ones are errors. */
 async function fullVersionId(storage: Storage, strategyName: string, version: string): Promise<string> {
-  try {
-    return (await showVersion(storage, strategyName, version)).version;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'TT_ANALYTICS_VERSION_NOT_FOUND') return version;
-    throw error;
-  }
+  return (await resolveVersionId(storage, strategyName, version)).version;
 }
 
 /** One thing a command asks of the store: JSON in, JSON out, so it runs the same here or inside a collector. */
@@ -123,12 +119,16 @@ export const STORE_OPERATIONS = {
     role: 'read',
     input: z.object({ strategy: name, version: name }),
     async run(storage, input) {
-      const record = await showVersion(storage, input.strategy, input.version);
+      const { version, registered } = await resolveVersionId(storage, input.strategy, input.version);
       const trail = (await readAuditTrail(storage, input.strategy)).filter(
-        (e) => e.version === record.version || e.previousVersion === record.version,
+        (e) => e.version === version || e.previousVersion === version,
       );
-      const active = await getActiveVersion(storage, input.strategy);
-      return { ...record, active: active?.version === record.version, audit: trail };
+      const active = (await getActiveVersion(storage, input.strategy))?.version === version;
+      if (registered)
+        return { ...(await showVersion(storage, input.strategy, version)), registered, active, audit: trail };
+      // Seen in spans only: what the decisions say, and no config.
+      const [seen] = (await listUnregisteredVersions(storage, input.strategy)).filter((v) => v.version === version);
+      return { ...seen, strategyName: input.strategy, version, registered, config: null, active, audit: trail };
     },
   }),
   versionsDiff: operation({

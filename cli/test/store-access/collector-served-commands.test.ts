@@ -104,20 +104,19 @@ describe('commands on a folder whose collector is running', () => {
 
   it('serves reads and registry changes; a stopped folder then answers the same', { timeout: 600_000 }, async () => {
     expect(statSync(join(data, LOCAL_ACCESS_FILE)).mode & 0o777).toBe(0o600);
-    // The demo's versions ran but nobody registered them yet: listed, marked as such.
+    // The demo's bot registered the versions it ran by itself (the SDK's registration span, confirmed by the collector).
     const seen = JSON.parse(await ok('versions', 'list', '--json', '--data', data)) as {
       version: string;
       registered: boolean;
-      decisions?: number;
+      author?: string;
     }[];
-    expect(seen.map((v) => [v.version, v.registered]).sort()).toEqual(
+    expect(seen.map((v) => [v.version, v.registered, v.author]).sort()).toEqual(
       [
-        [llm, false],
-        [rule, false],
-        [sampled, false],
+        [llm, true, 'bot demo-1'],
+        [rule, true, 'bot demo-1'],
+        [sampled, true, 'bot demo-1'],
       ].sort(),
     );
-    expect(seen.every((v) => (v.decisions ?? 0) > 0)).toBe(true);
     // Registry changes go through the collector's admin API, with who and why in the audit trail.
     expect(
       (
@@ -176,13 +175,13 @@ describe('commands on a folder whose collector is running', () => {
     );
     expect(promotion).toMatchObject({ actor: 'ana', reason: expect.stringContaining('try the llm') });
     expect((served.stats as unknown[]).length).toBeGreaterThan(0);
-    // The two registered here, and the demo's sampled LLM version that nobody registered.
+    // Adding a config a bot registered already changes nothing: still the three versions.
     const listed = served.versions as { version: string; registered: boolean }[];
     expect(listed.map((v) => [v.version, v.registered]).sort()).toEqual(
       [
         [rule, true],
         [llm, true],
-        [sampled, false],
+        [sampled, true],
       ].sort(),
     );
     expect(served.jsonl.split('\n').length).toBeGreaterThan(10);

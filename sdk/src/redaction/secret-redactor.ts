@@ -10,6 +10,8 @@ import { BIP39_ENGLISH_WORDS } from './bip39-english-wordlist.ts';
  * scanned.
  */
 const SDK_VALUE_KEYS: ReadonlySet<string> = new Set([
+  // Redacted by structure before the span starts (config-redaction.ts).
+  A.ATTR_TRADING_STRATEGY_CONFIG,
   A.ATTR_TRADING_OPERATION_NAME,
   A.ATTR_TRADING_DECISION_ID,
   A.ATTR_TRADING_SYMBOL,

@@ -213,3 +213,13 @@ export const EXIT_REASONS = [
   'timeout',
   'manual',
 ] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Strategy version registration span `tradetrace.strategy.version`: a version the bot runs, with its config.
+// ---------------------------------------------------------------------------------------------------------------
+/** The name of the span that registers a version the bot runs (one per version, sent until the collector confirms). */
+export const STRATEGY_VERSION_SPAN_NAME = 'tradetrace.strategy.version';
+/** The version's canonical config (JSON, schema defaults applied), secrets redacted. */
+export const ATTR_TRADING_STRATEGY_CONFIG = key('strategy.config');
+/** True when secrets were redacted from the config: the version id is still the hash of the full config. */
+export const ATTR_TRADING_STRATEGY_CONFIG_REDACTED = key('strategy.config_redacted');
