@@ -26,7 +26,8 @@ type Attempt =
  * OTLP/HTTP span exporter: OpenTelemetry's serializers and retry policy (jittered back-off, Retry-After), with one
  * difference that matters to a bot: `shutdown()` aborts the request in flight and cancels pending retries, so a
  * process whose collector is gone exits right after `shutdown()` instead of waiting out the retry timers (which
- * OpenTelemetry's exporter neither unrefs nor cancels).
+ * OpenTelemetry's exporter neither unrefs nor cancels: open-telemetry/opentelemetry-js#6340 proposes cancelling them;
+ * once a release does, this class can give way to `@opentelemetry/exporter-trace-otlp-proto`).
  */
 export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly options: OtlpHttpSpanExporterOptions;
