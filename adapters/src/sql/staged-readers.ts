@@ -14,12 +14,17 @@ import { projectedTripletsOutput, readStagedRows, type ChunkBound, type StagedOu
  */
 const PAGE_ROWS = 10_000;
 
+/** How a staged read reads back: rows per page (each page one statement). */
+export interface StagedPaging {
+  pageRows?: number;
+}
+
 /** Every decision's facts in the SQL engine's order (`decisionFactsOrder`), staged in bounded steps and read in pages. */
 export async function* readStagedDecisionFacts(
   storage: Storage,
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
-  { pageRows = PAGE_ROWS, chunkBound }: { pageRows?: number; chunkBound?: ChunkBound } = {},
+  { pageRows = PAGE_ROWS, chunkBound }: StagedPaging & { chunkBound?: ChunkBound } = {},
 ): AsyncGenerator<DecisionFacts> {
   const output: StagedOutput<DecisionFactsRow> = { sortKey: decisionFactsOrder(options), rows: (facts) => facts };
   for await (const row of readStagedRows<DecisionFactsRow>(storage, filter, options, output, { pageRows, chunkBound }))
@@ -34,7 +39,7 @@ export async function* readStagedTriplets(
   storage: Storage,
   filter: TripletFilter,
   options: ResolvedExtractionOptions,
-  { pageRows = PAGE_ROWS, chunkBound }: { pageRows?: number; chunkBound?: ChunkBound } = {},
+  { pageRows = PAGE_ROWS, chunkBound }: StagedPaging & { chunkBound?: ChunkBound } = {},
 ): AsyncGenerator<Triplet> {
   const settings = { output_format_json_named_tuples_as_objects: 1 } as const;
   for await (const row of readStagedRows<ProjectedTripletRow>(

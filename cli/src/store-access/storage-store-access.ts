@@ -7,15 +7,18 @@ import { extractionOptionsOf } from './triplet-request.ts';
 /**
  * The store through open storage: a stopped embedded folder or a ClickHouse server this process opened, or the
  * collector's own storage when it serves a request. `modules`: whether reward-function modules may be loaded (code
- * on this machine; a collector serving others runs presets only).
+ * on this machine; a collector serving others runs presets only). `pageRows`: rows per page of a triplet read when
+ * the request names none (the reader's default when unset).
  */
-export function storageStoreAccess(storage: Storage, where: string, modules: boolean): StoreAccess {
+export function storageStoreAccess(storage: Storage, where: string, modules: boolean, pageRows?: number): StoreAccess {
   return {
     where,
     collectorUrl: undefined,
     run: (name, input) => runStoreOperation(storage, name, input),
     async triplets(request) {
-      return readTriplets(storage, request.filter, await extractionOptionsOf(request.extraction, modules));
+      return readTriplets(storage, request.filter, await extractionOptionsOf(request.extraction, modules), {
+        pageRows: request.pageRows ?? pageRows,
+      });
     },
     countDecisions: (filter) => countDecisions(storage, filter),
     async writeParquet(path, request) {
