@@ -64,8 +64,6 @@ async function wholeBody(values: unknown): Promise<string> {
   if (typeof values === 'string') return values;
   const chunks: Buffer[] = [];
   for await (const chunk of values as AsyncIterable<string | Uint8Array>)
-    chunks.push(
-      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-    );
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
