@@ -21,6 +21,7 @@ export {
   type ResolvedExtractionOptions,
 } from './extraction-options.ts';
 export { readTriplets, tripletsFromFacts } from './triplet-export.ts';
+export type { StagedPaging } from './sql/staged-readers.ts';
 export { writeTripletsJsonl, readTripletsJsonl, readJsonLines } from './formats/jsonl-format.ts';
 export { writeTripletsCsv, readTripletsCsv, CSV_COLUMNS } from './formats/csv-format.ts';
 export {

@@ -28,7 +28,8 @@ export async function runServedExportBenchmark(options: { quick: boolean }): Pro
   const requestsPerSecond = 10;
   const dataPath = mkdtempSync(join(tmpdir(), 'tradetrace-bench-served-'));
   const templates = await requestTemplates(8, spansPerRequest);
-  const child = spawn(process.execPath, [CLI, 'collector', '--port', '0', '--data', dataPath], {
+  // execArgv carries --conditions=tradetrace-source: the child runs the sources, as this process does.
+  const child = spawn(process.execPath, [...process.execArgv, CLI, 'collector', '--port', '0', '--data', dataPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -2,7 +2,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ChdbConnection } from 'chdb/connection';
 
 /** The connection contract the client drives (ping, query, insert, command, exec, close). */
-type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'command' | 'exec' | 'close'>;
+export type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'command' | 'exec' | 'close'>;
 
 /**
  * The embedded engine's connection with each statement's settings kept to that statement. chDB applies a call's

@@ -9,6 +9,7 @@ import { EmbeddedRowInsert } from './row-binary/embedded-row-insert.ts';
 import { encodeRowBinary } from './row-binary/row-binary-encoding.ts';
 import type { RowLayout } from './row-binary/row-layout.ts';
 import { withStatementScopedSettings } from './statement-scoped-settings.ts';
+import { connectionInTurns, EngineTurns } from './engine-turns.ts';
 import { StorageError } from './storage-errors.ts';
 import { type ResolvedStorageOptions, StorageOptionsSchema, type StorageOptions } from './storage-options.ts';
 
@@ -114,18 +115,23 @@ async function connectEmbedded(dataPath: string, database: string): Promise<Conn
     // Loaded lazily: the engine is large and only embedded mode needs it.
     const { createChdbConnection } = await import('chdb/connection');
     const connection = createChdbConnection({ path: dataPath });
+    const turns = new EngineTurns();
     const client = createClient({
       // chDB builds on @clickhouse/client-common, which the client bundles as its own copy: same shape, other type.
-      connection: withStatementScopedSettings(connection, SESSION_SETTINGS) as unknown as NonNullable<
-        Parameters<typeof createClient>[0]
-      >['connection'],
+      connection: connectionInTurns(
+        withStatementScopedSettings(connection, SESSION_SETTINGS),
+        turns,
+      ) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
       clickhouse_settings: SESSION_SETTINGS,
     });
     const folder =
       dataPath === IN_MEMORY
         ? mkdtempSync(join(tmpdir(), 'tradetrace-inserts-'))
         : join(dataPath, 'tradetrace-inserts');
-    const inserter = new EmbeddedRowInsert(connection, folder);
+    const inserter = new EmbeddedRowInsert(
+      { chdb: { queryAsync: (sql) => turns.run('insert', () => connection.chdb.queryAsync(sql)) } },
+      folder,
+    );
     return {
       client,
       insertRowBinary: async (table, layout, rowBinary, settings) => {

@@ -16,7 +16,7 @@ import {
   type DecisionFactsRow,
 } from './decision-facts-query.ts';
 import { decisionFactsFromRow } from './decision-facts-row.ts';
-import { readStagedDecisionFacts } from './staged-readers.ts';
+import { readStagedDecisionFacts, type StagedPaging } from './staged-readers.ts';
 
 /** The SQL engine's query for this storage: reads reward log records and strategy configs where those tables exist. */
 export async function decisionFactsQueryFor(
@@ -28,17 +28,18 @@ export async function decisionFactsQueryFor(
 }
 
 /**
- * The facts of every decision the filter selects, in the SQL engine's order: staged and read in pages on the embedded
- * engine (memory flat in the decisions), one query streamed as a server sends it otherwise.
+ * The facts of every decision the filter selects, in the SQL engine's order: staged and read in pages (`paging`) on
+ * the embedded engine (memory flat in the decisions), one query streamed as a server sends it otherwise.
  */
 export async function* readDecisionFactsSql(
   storage: Storage,
   filter: TripletFilter = {},
   options: ExtractionOptions | ResolvedExtractionOptions = {},
+  paging: StagedPaging = {},
 ): AsyncGenerator<DecisionFacts> {
   const resolved = 'horizonNs' in options ? options : resolveExtractionOptions(options);
   yield* storage.kind === 'embedded'
-    ? readStagedDecisionFacts(storage, filter, resolved)
+    ? readStagedDecisionFacts(storage, filter, resolved, paging)
     : readDecisionFactsInOneQuery(storage, filter, resolved);
 }
 

@@ -25,7 +25,7 @@ type QuerySettings = NonNullable<Parameters<Storage['client']['command']>[0]['cl
  * runs) and peak RSS by decisions per chunk: 60k 29-33 s, 0.90 GB; 100k 27-32 s, 0.85 GB; 120k 0.85-0.88 GB;
  * 150k 1.02-1.06 GB (each chunk costs about 0.1 s on its own).
  */
-const CHUNK_BOUND: ChunkBound = { decisions: 100_000, llmMessageBytes: 64 * 1024 * 1024 };
+export const CHUNK_BOUND: ChunkBound = { decisions: 100_000, llmMessageBytes: 64 * 1024 * 1024 };
 
 /** The most one chunk of a staged extraction merges. */
 export interface ChunkBound {

@@ -28,7 +28,12 @@ export interface ExtractionSpec {
 export interface TripletRequest {
   filter: TripletFilter;
   extraction: ExtractionSpec;
+  /** Rows per page the embedded engine reads back (each page one statement); the reader's default when unset. */
+  pageRows?: number;
 }
+
+/** The most rows a request may ask per page: the reader's own default, whose memory was measured. */
+const MAX_PAGE_ROWS = 10_000;
 
 const EXTRACTION_PARAMS = {
   horizonSeconds: 'horizon',
@@ -49,6 +54,7 @@ const ExtractionQuerySchema = z.object({
     .transform((list) => list.split(','))
     .optional(),
   gamma: z.coerce.number().min(0).max(1).optional(),
+  page_rows: z.coerce.number().int().min(1).max(MAX_PAGE_ROWS).optional(),
 });
 
 /** The request as query parameters of `GET /api/v1/triplets` and `/api/v1/triplets.parquet`. */
@@ -58,6 +64,7 @@ export function tripletRequestToQuery(request: TripletRequest): URLSearchParams 
     const value = request.extraction[field as keyof ExtractionSpec];
     if (value !== undefined) query.set(param, Array.isArray(value) ? value.join(',') : String(value));
   }
+  if (request.pageRows !== undefined) query.set('page_rows', String(request.pageRows));
   return query;
 }
 
@@ -86,7 +93,7 @@ export function tripletRequestFromQuery(query: Record<string, string | undefined
   if (q.reward_rule !== undefined) extraction.rewardRule = q.reward_rule;
   if (q.reward_fn !== undefined) extraction.rewardFn = q.reward_fn;
   if (q.gamma !== undefined) extraction.gamma = q.gamma;
-  return { filter, extraction };
+  return q.page_rows === undefined ? { filter, extraction } : { filter, extraction, pageRows: q.page_rows };
 }
 
 function queryParamOf(field: PropertyKey | undefined): string {

@@ -185,6 +185,12 @@ describe('commands on a folder whose collector is running', () => {
       ].sort(),
     );
     expect(served.jsonl.split('\n').length).toBeGreaterThan(10);
+    // Read in pages of three decisions (each page one statement, inserts between them): the same lines.
+    const paged = await fetch(`${collector!.url}/api/v1/triplets?horizon=300&page_rows=3`);
+    expect(await paged.text()).toBe(served.jsonl);
+    const badPage = await fetch(`${collector!.url}/api/v1/triplets?page_rows=0`);
+    expect(badPage.status).toBe(400);
+    expect(await badPage.text()).toContain('page_rows');
 
     await stopCollector();
     expect(existsSync(join(data, LOCAL_ACCESS_FILE))).toBe(false);
