@@ -12,15 +12,23 @@ export type EngineCallKind = 'insert' | 'read';
  */
 export class EngineTurns {
   private busy = false;
+  private running: EngineCallKind | undefined;
   private readonly waiting: Record<EngineCallKind, (() => void)[]> = { insert: [], read: [] };
+
+  /** True while a read has the engine: an insert has to wait for it to end. */
+  get readRunning(): boolean {
+    return this.running === 'read';
+  }
 
   /** Runs `call` once the engine is free and no call of higher priority waits. */
   async run<T>(kind: EngineCallKind, call: () => Promise<T>): Promise<T> {
     if (this.busy) await new Promise<void>((resolve) => this.waiting[kind].push(resolve));
     else this.busy = true;
+    this.running = kind;
     try {
       return await call();
     } finally {
+      this.running = undefined;
       this.next();
     }
   }

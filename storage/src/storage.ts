@@ -47,6 +47,11 @@ export interface Storage {
     rowBinary: RowBinaryPieces,
     settings: ClickHouseSettings,
   ): Promise<void>;
+  /**
+   * True while the embedded engine runs a read, which an insert has to wait for (it runs one statement at a time);
+   * always false on a server, where inserts and reads run side by side.
+   */
+  readHoldsInserts(): boolean;
   close(): Promise<void>;
 }
 
@@ -77,6 +82,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     insertRows: async (table, layout, rows, settings) =>
       insertRowBinary(table, layout, await encodeRowBinary(rows, layout), settings),
     insertRowBinary,
+    readHoldsInserts: connected.readHoldsInserts,
     async close() {
       if (closed) return;
       closed = true;
@@ -104,6 +110,7 @@ function parseStorageOptions(options: StorageOptions): ResolvedStorageOptions {
 interface Connection {
   client: ClickHouseClient;
   insertRowBinary: RowBinaryInsert;
+  readHoldsInserts(): boolean;
   release(): void;
 }
 
@@ -143,6 +150,7 @@ async function connectEmbedded(dataPath: string, database: string): Promise<Conn
           settings,
         );
       },
+      readHoldsInserts: () => turns.readRunning,
       release() {
         inserter.close();
         lock?.release();
@@ -180,6 +188,7 @@ function connectServer(resolved: ResolvedStorageOptions, database: string): Conn
       stream.resume();
       await finished(stream);
     },
+    readHoldsInserts: () => false,
     // A server connection holds nothing beyond the client.
     release() {},
   };

@@ -22,5 +22,6 @@ export function createClickHouseRowSink(storage: Storage): RowSink {
       const result = await storage.client.ping().catch(() => ({ success: false }));
       return result.success;
     },
+    readHoldsInserts: () => storage.readHoldsInserts(),
   };
 }

@@ -157,9 +157,18 @@ export class DurableIngest {
     }
     this.updateGauges();
     this.wake?.();
-    if (this.healthy && this.maxAckWaitMs > 0 && this.spool.waitingRows > this.ackWaitBacklogRows)
-      await this.storedOrTimeout(entry.id);
+    if (this.answerWaitsForInsert()) await this.storedOrTimeout(entry.id);
     return 'spooled';
+  }
+
+  /**
+   * Past `ackWaitBacklogRows` an answer waits for ClickHouse to catch up, so clients slow to its pace. Not while it
+   * takes no rows for a while: in an outage, or while the embedded engine serves a read (an export, a report), the
+   * spool takes the backlog, up to its budget, and answers keep flowing. `0` (read your writes) always waits.
+   */
+  private answerWaitsForInsert(): boolean {
+    if (!this.healthy || this.maxAckWaitMs === 0 || this.spool.waitingRows <= this.ackWaitBacklogRows) return false;
+    return this.ackWaitBacklogRows === 0 || !this.sink.readHoldsInserts();
   }
 
   /** Ready while ClickHouse answers (asked now, with a ping) and the spool is below its budget. */

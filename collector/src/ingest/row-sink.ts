@@ -18,6 +18,8 @@ export interface RowSink {
   insert(batch: RowBatch): Promise<void>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /** True while the database is busy with a read that inserts have to wait for (the embedded engine). */
+  readHoldsInserts(): boolean;
 }
 
 /** The database refused the rows for their content; retrying the same rows will not help. */

@@ -248,6 +248,36 @@ describe('DurableIngest', () => {
       expect(await acceptWhileInsertsWait('ack-on-insert', 0)).toEqual({ answered: false, stored: 5 });
     });
 
+    it('past the backlog, answers once spooled while the embedded engine serves a read', async () => {
+      const sink = createClickHouseRowSink(storage);
+      const spool = await WriteAheadSpool.open({ dir: join(dataPath, 'spool-read'), maxBytes: 10_000_000 });
+      const ingest = new DurableIngest({
+        spool,
+        sink,
+        deadLetterDir: join(dataPath, 'dead'),
+        limits: LIMITS,
+        metrics: createCollectorMetrics(),
+        ackWaitBacklogRows: 1,
+        maxAckWaitMs: 60_000,
+      });
+      ingest.start();
+      // A read of about 3 s (the engine sleeps at most 3 s per block); an INSERT has to wait for its end.
+      let readDone = false;
+      const read = storage.client
+        .query({ query: 'SELECT sleepEachRow(0.5) FROM numbers(6) SETTINGS max_block_size = 1', format: 'JSONEachRow' })
+        .then((result) => result.json())
+        .then(() => void (readDone = true));
+      while (!sink.readHoldsInserts()) await sleep(5);
+      const body = (await traceRequestBodies({ service: 'ack-during-read', spans: 5 })).protobuf;
+      await ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
+      // Answered with 5 rows waiting, past the bound of 1, while the read still held the engine.
+      expect(readDone).toBe(false);
+      await read;
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      expect(await count('ack-during-read')).toBe(5);
+    });
+
     it('past the backlog, answers as soon as an earlier INSERT makes room, before its own INSERT', async () => {
       const real = createClickHouseRowSink(storage);
       // Each INSERT is held until the test releases it, in order.

@@ -49,5 +49,6 @@ export function createFaultInjectingRowSink(inner: RowSink): FaultInjectingRowSi
     async ping() {
       return fault.kind === 'down' ? false : inner.ping();
     },
+    readHoldsInserts: () => inner.readHoldsInserts(),
   };
 }
