@@ -17,15 +17,23 @@ const DECISIONS_BY_ID = (decisions: string) => `SELECT
   FROM ${decisions}
   GROUP BY decision_id`;
 
+/** A row's strategy, version, mode and symbol (of table alias `row`), each taken from its decision (`d`) when empty. */
+const identityOrDecisions = (row: string) =>
+  [
+    ['StrategyName', 'd_strategy_name', 'strategy_name'],
+    ['StrategyVersion', 'd_strategy_version', 'strategy_version'],
+    ['Mode', 'd_mode', 'mode'],
+    ['Symbol', 'd_symbol', 'symbol'],
+  ]
+    .map(([own, decision, name]) => `if(${row}.${own} != '', ${row}.${own}, d.${decision}) AS ${name}`)
+    .join(',\n    ');
+
 /**
  * Closed positions with the identity their decision gives them: `strategy_name`, `strategy_version`, `mode`, `at`,
  * `span_id`, `symbol`, `realized_return`, `realized_pnl`.
  */
 export const positionsWithDecisions = (storage: Storage) => `SELECT
-    if(p.StrategyName != '', p.StrategyName, d.d_strategy_name) AS strategy_name,
-    if(p.StrategyVersion != '', p.StrategyVersion, d.d_strategy_version) AS strategy_version,
-    if(p.Mode != '', p.Mode, d.d_mode) AS mode,
-    if(p.Symbol != '', p.Symbol, d.d_symbol) AS symbol,
+    ${identityOrDecisions('p')},
     p.Timestamp AS at,
     p.SpanId AS span_id,
     p.RealizedReturn AS realized_return,
@@ -38,10 +46,7 @@ export const positionsWithDecisions = (storage: Storage) => `SELECT
  * `strategy_name`, `strategy_version`, `mode`, `symbol`, `at`, `value`.
  */
 export const primaryRewardsWithDecisions = (storage: Storage) => `SELECT
-    if(r.StrategyName != '', r.StrategyName, d.d_strategy_name) AS strategy_name,
-    if(r.StrategyVersion != '', r.StrategyVersion, d.d_strategy_version) AS strategy_version,
-    if(r.Mode != '', r.Mode, d.d_mode) AS mode,
-    if(r.Symbol != '', r.Symbol, d.d_symbol) AS symbol,
+    ${identityOrDecisions('r')},
     r.Timestamp AS at,
     r.Value AS value
   FROM ${storage.table('trading_rewards')} AS r

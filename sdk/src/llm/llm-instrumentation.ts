@@ -116,18 +116,23 @@ function wrapCreate(
     const streamed = requestBody.stream === true;
     if (tracing.gateway)
       return callThroughGateway(tracing.gateway, llm, { provider, request: requestBody }, streamed, send);
-    let result: unknown;
-    try {
-      result = send();
-    } catch (error) {
-      llm.fail(error);
-      throw error;
-    }
-    return llm.observe(result, streamed);
+    return sendAndObserve(llm, send, streamed);
   };
   Object.defineProperty(traced, ORIGINAL, { value: original });
   Object.defineProperty(traced, 'name', { value: original.name });
   resource.create = traced;
+}
+
+/** Sends the call and observes what the client returns; a client that throws at once fails the span too. */
+function sendAndObserve(llm: LlmCall, send: () => unknown, streamed: boolean): unknown {
+  let result: unknown;
+  try {
+    result = send();
+  } catch (error) {
+    llm.fail(error);
+    throw error;
+  }
+  return llm.observe(result, streamed);
 }
 
 /**
@@ -155,14 +160,7 @@ export function callThroughGateway(
         return answer.cached;
       }
       llm.reportTo(gateway, call);
-      let result: unknown;
-      try {
-        result = send();
-      } catch (error) {
-        llm.fail(error);
-        throw error;
-      }
-      return llm.observe(result, streamed);
+      return sendAndObserve(llm, send, streamed);
     },
     (error: unknown) => {
       llm.fail(error);
