@@ -136,11 +136,11 @@ const SECRET_NAMES = [...API_KEY_NAMES, ...PASSWORD_NAMES, ...WALLET_KEY_NAMES, 
 const anyOf = (alternatives: readonly string[]): string => `(?:${alternatives.join('|')})`;
 
 /** Attribute keys whose value is a secret whatever it looks like (`exchange.api_key`, `wallet.private_key`, ...). */
-const SECRET_KEY_NAME = new RegExp(String.raw`(?:^|[._-])${anyOf([...SECRET_NAMES, 'authorization'])}$`, 'i');
+const SECRET_KEY_NAME = new RegExp(`(?:^|[._-])${anyOf([...SECRET_NAMES, 'authorization'])}$`, 'i');
 
 /** `api_key=...`, `"apiSecret": "..."`, `password: ...`: the name is kept, the value replaced. */
 const ASSIGNMENT = (() => {
-  const dottedPrefix = String.raw`(?:[A-Za-z0-9]+[_.-])*`; // exchange.api_key, binance_secret
+  const dottedPrefix = '(?:[A-Za-z0-9]+[_.-])*'; // exchange.api_key, binance_secret
   const quote = String.raw`(?:\\?["'])?`; // a quote, or a JSON-escaped one inside a message
   const separator = String.raw`\s*[:=]\s*`;
   const name = `${dottedPrefix}${anyOf([...SECRET_NAMES, 'session[_-]?token'])}`;
