@@ -97,6 +97,39 @@ describe('staged facts and triplets read back a page at a time', () => {
     },
   );
 
+  it('reads the decisions its steps staged: one that arrives before the merge waits for the next read', async () => {
+    await truncateSpans(storage);
+    await insertSpanRows(storage, decisions(4, 0));
+    // A bot's decision stored after the steps ran, just before the staged rows are merged (as a collector's insert
+    // takes its turn between the statements of a served read).
+    let arrived = false;
+    const late = decideSpan({ traceId: hexId(32), at: T0 + 10n * SECOND, decisionId: 'late', price: 1 });
+    const client = new Proxy(storage.client, {
+      get(target, property, receiver) {
+        if (property !== 'command') return Reflect.get(target, property, receiver);
+        return async (params: Parameters<Storage['client']['command']>[0]) => {
+          if (!arrived && params.query.startsWith('INSERT INTO tt_rows_')) {
+            arrived = true;
+            await insertSpanRows(storage, [late]);
+          }
+          return target.command(params);
+        };
+      },
+    });
+    const read = await collect(
+      readStagedDecisionFacts({ ...storage, client }, {}, resolveExtractionOptions({}), { pageRows: 2 }),
+    );
+    expect(arrived).toBe(true);
+    expect(read.map((f) => [f.decisionId, f.rewardCount])).toEqual([
+      ['d0', 1],
+      ['d1', 1],
+      ['d2', 1],
+      ['d3', 1],
+    ]);
+    const next = await collect(readStagedDecisionFacts(storage, {}, resolveExtractionOptions({})));
+    expect(next.map((f) => f.decisionId)).toEqual(['d0', 'd1', 'd2', 'd3', 'late']);
+  });
+
   it('drops its tables when a reader stops early', async () => {
     await truncateSpans(storage);
     await insertSpanRows(storage, decisions(6, 0));

@@ -365,11 +365,12 @@ merged AS (
 export function decisionsCte({ staged }: CteSources): string {
   return staged
     ? `-- A staged chunk's payloads are bounded by the chunk, so they meet in hash joins, which cost
--- less than the aggregation (1M bench decisions in chunks of 60k: 0.62 -> 0.39 s per chunk).
+-- less than the aggregation. The staged facts name the decisions: a decide span stored after the steps ran (a
+-- collector inserts between a served read's statements) has no facts yet and waits for the next read.
 decisions AS (
   SELECT ${DECISION_COLUMNS.map((c) => `d.${c} AS ${c}`).join(', ')}, ${oneCopyOfEachCall('c.calls')} AS calls, fa.facts AS f
   FROM decision_spans AS d
-  ANY LEFT JOIN decision_facts AS fa ON fa.k = d.k
+  ANY INNER JOIN decision_facts AS fa ON fa.k = d.k
   LEFT JOIN (SELECT owner_k, groupArray(${LLM_CALL}) AS calls FROM llm GROUP BY owner_k) AS c ON c.owner_k = d.k
 )`
     : `decisions AS (
