@@ -4,7 +4,7 @@ import { storeErrorAnswer } from './store-error-reply.ts';
 
 /**
  * `POST /v1/strategies/:name/versions/:version/registration[?wait=S]`: the SDK's "is my version registered?". The
- * collector registers it from the registration span the bot sent (see docs/sdk.md, "Versions register themselves")
+ * collector registers it from the registration span the bot sent (see docs/analytics.md, "Versions register themselves")
  * and answers 200 `{ registered: true }`, or 404 `{ registered: false }` while that span is not stored yet. It sits
  * under `/v1/` with the OTLP routes because a bot's ingest token asks it; a token bound to a bot or service only
  * registers from the spans that bot or service sent.
