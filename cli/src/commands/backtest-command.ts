@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseOhlcvCsv, runBacktests } from '@tradetrace/analytics';
 import { startCollector } from '@tradetrace/collector';
 import { z } from 'zod';
-import { CliError } from '../cli-error.ts';
+import { readFlagFile, readFlagJson } from '../flag-files.ts';
 import { parseOptions } from '../cli-options.ts';
 import { findLocalCollector } from '../store-access/open-store-access.ts';
 import { fixed, formatTable } from './stats-command.ts';
@@ -22,14 +21,6 @@ const BacktestFlagsSchema = z.object({
   data: z.string().min(1),
   json: z.boolean().default(false),
 });
-
-async function readText(path: string, flag: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`${flag}: cannot read ${path}: ${(error as Error).message}`);
-  }
-}
 
 export function registerBacktestCommand(program: Command): void {
   program
@@ -55,17 +46,8 @@ export function registerBacktestCommand(program: Command): void {
     .option('--json', 'print the results as JSON')
     .action(async (raw: unknown) => {
       const flags = parseOptions(BacktestFlagsSchema, raw);
-      const candles = parseOhlcvCsv(await readText(flags.csv, '--csv'), flags.csv);
-      const configs = await Promise.all(
-        flags.config.map(async (path) => {
-          try {
-            return JSON.parse(await readText(path, '--config')) as unknown;
-          } catch (error) {
-            if (error instanceof CliError) throw error;
-            throw new CliError(`--config: ${path} is not valid JSON: ${(error as Error).message}`);
-          }
-        }),
-      );
+      const candles = parseOhlcvCsv(await readFlagFile(flags.csv, '--csv'), flags.csv);
+      const configs = await Promise.all(flags.config.map((path) => readFlagJson(path, '--config')));
       // Without an endpoint the spans go to the collector that owns --data, or to one started here on it, so stats
       // and reports see them.
       const endpoint = flags.endpoint ?? (await findLocalCollector(flags.data))?.url;

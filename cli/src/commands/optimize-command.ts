@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -12,6 +11,7 @@ import {
 import { startCollector } from '@tradetrace/collector';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
+import { readFlagFile, readFlagJson } from '../flag-files.ts';
 import { addStorageFlags, parseOptions, StorageFlagsSchema } from '../cli-options.ts';
 import { fixed, formatTable } from './stats-command.ts';
 
@@ -55,20 +55,6 @@ const defaultActor = () => {
     return 'tradetrace optimize';
   }
 };
-
-async function readJsonFile(path: string, flag: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`${flag}: cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${flag}: ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 /** `--symbol` once per `--csv`, in the same order; one file may leave it out (BTC/USDT). */
 function symbolsFor(csv: readonly string[], symbols: readonly string[] | undefined): string[] {
@@ -219,23 +205,18 @@ type OptimizeFlags = z.output<typeof OptimizeFlagsSchema>;
 async function readMarkets(flags: OptimizeFlags) {
   const symbols = symbolsFor(flags.csv, flags.symbol);
   return Promise.all(
-    flags.csv.map(async (path, i) => {
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        throw new CliError(`--csv: cannot read ${path}: ${(error as Error).message}`);
-      }
-      return { symbol: symbols[i]!, candles: parseOhlcvCsv(text, path) };
-    }),
+    flags.csv.map(async (path, i) => ({
+      symbol: symbols[i]!,
+      candles: parseOhlcvCsv(await readFlagFile(path, '--csv'), path),
+    })),
   );
 }
 
 /** The search options the flags and files make, before the collector's endpoint is known. */
 async function searchOptionsFrom(flags: OptimizeFlags): Promise<Omit<SearchOptions, 'endpoint'>> {
   const markets = await readMarkets(flags);
-  const space = await readJsonFile(flags.space, '--space');
-  const base = flags.base === undefined ? {} : await readJsonFile(flags.base, '--base');
+  const space = await readFlagJson(flags.space, '--space');
+  const base = flags.base === undefined ? {} : await readFlagJson(flags.base, '--base');
   if (typeof base !== 'object' || base === null || Array.isArray(base))
     throw new CliError(`--base: ${flags.base} must hold a JSON object (a config)`);
   return {

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { CliError } from '../cli-error.ts';
+import { readFlagJson } from '../flag-files.ts';
 import { addStorageFlags, parseOptions, StorageFlagsSchema, withStoreAccess } from '../cli-options.ts';
 import { formatTable } from './stats-command.ts';
 import { canonicalConfig, loadStrategyDefinition } from './strategy-module.ts';
@@ -19,21 +18,6 @@ const StrategyFlagSchema = StorageFlagsSchema.extend({ strategy: z.string().min(
 const ActionFlagsSchema = StrategyFlagSchema.extend({ actor: z.string().min(1), reason: z.string().default('') });
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-
-/** Reads a config file: JSON only, so what is hashed is exactly what was written. */
-async function readConfigFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`--config: cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`--config: ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 const strategyOption = (command: Command, required = true) =>
   addStorageFlags(
@@ -151,7 +135,7 @@ function registerAdd(versions: Command): void {
       }),
       raw,
     );
-    const written = await readConfigFile(flags.config);
+    const written = await readFlagJson(flags.config, '--config');
     const config =
       flags.module === undefined
         ? written
