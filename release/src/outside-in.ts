@@ -3,7 +3,8 @@
  * tarballs into a scratch project outside this repository that brings its own Node 22 (the npm package `node`, as a
  * user would have it), then there: starts the installed `tradetrace collector`, runs an ES module bot and a CommonJS
  * bot against it, type-checks a TypeScript bot with `tsc --strict` against the shipped types, stops the collector and
- * counts what the installed `tradetrace export` writes. Exits non-zero, naming the step, when anything fails; keeps
+ * counts what the installed `tradetrace export` writes, and checks that `tradetrace versions list` holds the versions
+ * the bots ran, registered by the bots themselves. Exits non-zero, naming the step, when anything fails; keeps
  * the scratch folder then (its path is printed).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -231,6 +232,23 @@ async function main(): Promise<void> {
     const unrewarded = triplets.filter((t) => t.reward.value === null).map((t) => t.decision_id);
     if (unrewarded.length > 0) throw new Error(`no reward joined to ${unrewarded.join(', ')}`);
     process.stdout.write(`  ${triplets.length} triplets, every one rewarded\n`);
+  });
+
+  await step('npx tradetrace versions list (the bots registered their versions themselves)', () => {
+    const listed = z.array(z.looseObject({ version: z.string(), registered: z.boolean(), config: z.unknown() })).parse(
+      JSON.parse(
+        run('npx', ['tradetrace', 'versions', 'list', '--data', dataPath, '--strategy', 'momentum', '--json'], {
+          cwd: project,
+          env,
+          capture: true,
+        }),
+      ),
+    );
+    const registered = listed.filter((v) => v.registered).map((v) => JSON.stringify(v.config));
+    const expected = [{ rsiBuy: 30 }, { rsiBuy: 35 }].map((config) => JSON.stringify(config));
+    if (JSON.stringify(registered.sort()) !== JSON.stringify(expected))
+      throw new Error(`registered configs ${registered.join(', ') || 'none'}; expected ${expected.join(', ')}`);
+    process.stdout.write(`  ${registered.length} versions registered by the bots, with their configs\n`);
   });
 
   rmSync(scratch, { recursive: true, force: true });
