@@ -69,6 +69,9 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
     bodyLimit,
     // Cut off clients that send a body too slowly, so they cannot hold a request slot forever.
     requestTimeout: 60_000,
+    // Node's default, not fastify's 72 s: a stop waits for open keep-alive connections, and one whose request was in
+    // flight when the stop began stays open until this timeout.
+    keepAliveTimeout: 5_000,
     // Request logging off through the log controller (the top-level option is deprecated and warns at start-up).
     ...(options.logger
       ? { loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }) }
