@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace/storage';
-import { emptyAttributes, renderAnyValue, type AnyValue } from './any-value-rendering.ts';
+import { emptyAttributes, renderAnyValue, renderNumber, type AnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 import { Fixed64Time } from './fixed64-time.ts';
 import { limitName, MAX_REPEATED_ROW_BYTES, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
@@ -524,7 +524,7 @@ class SpanTranscoder {
             ? String(reader.bool())
             : t === tag(3, VARINT)
               ? reader.int64Text()
-              : String(reader.double());
+              : renderNumber(reader.double());
         if (reader.done) return value;
       }
     }

@@ -1,3 +1,4 @@
+import { renderNumber } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 
 // ignoreBOM: a leading U+FEFF is part of the text (the default drops it, which JSON requests and copied bytes keep).
@@ -78,7 +79,7 @@ export class ProtobufWireReader {
     for (let i = 0; i < 4; i += 1) {
       const byte = this.byte();
       low |= (byte & 0x7f) << (7 * i);
-      if (byte < 0x80) return String(low);
+      if (byte < 0x80) return renderNumber(low);
     }
     let byte = this.byte();
     low = (low | ((byte & 0x7f) << 28)) >>> 0;
@@ -297,7 +298,7 @@ function signedDecimal(high: number, low: number): string {
  * runtime does.
  */
 function unsignedDecimal(high: number, low: number): string {
-  if (high <= 0x1f_ffff) return String(high * 0x1_0000_0000 + low);
+  if (high <= 0x1f_ffff) return renderNumber(high * 0x1_0000_0000 + low);
   const lowPiece = low & 0xff_ffff;
   const midPiece = ((low >>> 24) | (high << 8)) & 0xff_ffff;
   const highPiece = high >>> 16;
@@ -313,7 +314,7 @@ function unsignedDecimal(high: number, low: number): string {
     top += Math.floor(tens / DECIMAL_BASE);
     tens %= DECIMAL_BASE;
   }
-  return `${top}${String(tens).padStart(7, '0')}${String(units).padStart(7, '0')}`;
+  return `${renderNumber(top)}${renderNumber(tens).padStart(7, '0')}${renderNumber(units).padStart(7, '0')}`;
 }
 
 const DECIMAL_BASE = 10_000_000;
