@@ -11,7 +11,8 @@ const COLLECTOR_PROCESS = `
 import { startCollector, decodeOtlpBody } from '@tradetrace/collector';
 import { insertSpanRowBinary, ALL_MIGRATIONS, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import { writeTripletsParquet } from '@tradetrace/adapters';
-const { threadCpu } = await import(process.argv[2]);
+const { threadCpu, noteJavascriptThreads } = await import(process.argv[2]);
+noteJavascriptThreads();
 const collector = await startCollector({ port: 0, dataPath: process.argv[1], spoolMaxBytes: 4 * 1024 ** 3, maxConcurrentRequests: 256 });
 process.send({ id: 0, result: collector.url });
 const limits = collector.config;

@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
  * collector's own cost (what the OpenTelemetry Collector's per-core sizing compares with) is only visible by thread.
  */
 export interface ThreadCpu {
-  /** The JavaScript thread and V8's helper threads, which carry the process's name (`node`). */
+  /**
+   * The JavaScript thread and V8's helper threads, which carry the process's name (`node`): those that ran when
+   * `noteJavascriptThreads` was called, or every thread so named if it was not.
+   */
   javascript: number;
   /**
    * libuv's pool: spool writes and fsyncs, insert files, and the engine calls, whose query starts on the calling
@@ -18,6 +21,22 @@ export interface ThreadCpu {
 
 /** /proc reports thread times in USER_HZ, which Linux fixes at 100 per second for user space. */
 const TICKS_PER_SECOND = 100;
+
+/** The threads named `node` when the process started, before the engine did; undefined until noted. */
+let javascriptThreads: ReadonlySet<string> | undefined;
+
+/**
+ * Notes the threads that are JavaScript's, before the embedded engine starts: threads the engine starts from the
+ * JavaScript thread inherit its name (`node`; chDB's allocator runs three such, which give memory back to the system
+ * while inserts run), and without this note their time would be booked to `javascript`.
+ */
+export function noteJavascriptThreads(): void {
+  try {
+    javascriptThreads = new Set(readdirSync('/proc/self/task').filter((tid) => threadName(tid) === 'node'));
+  } catch {
+    javascriptThreads = undefined; // no /proc: threadCpu reports nothing anyway
+  }
+}
 
 /** This process's CPU time by thread group, from /proc; undefined where there is no /proc (not Linux). */
 export function threadCpu(): ThreadCpu | undefined {
@@ -34,17 +53,22 @@ export function threadCpu(): ThreadCpu | undefined {
     let name: string;
     try {
       seconds = cpuSecondsOf(`/proc/self/task/${tid}/stat`);
-      name = readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
+      name = threadName(tid);
     } catch {
       continue; // the thread ended meanwhile
     }
     if (name === 'libuv-worker') io += seconds;
-    else if (name === 'node' || Number(tid) === process.pid) javascript += seconds;
+    else if (Number(tid) === process.pid || (name === 'node' && (javascriptThreads?.has(tid) ?? true)))
+      javascript += seconds;
   }
   // The engine's pools start and end threads; the process's own total keeps the time of ended ones too.
   const usage = process.cpuUsage();
   const total = (usage.user + usage.system) / 1e6;
   return { javascript, io, engine: Math.max(0, total - javascript - io) };
+}
+
+function threadName(tid: string): string {
+  return readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
 }
 
 /** CPU seconds (user and system) in a /proc `stat` file: of a thread, such as `/proc/thread-self/stat`, or a process. */

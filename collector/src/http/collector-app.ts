@@ -26,6 +26,7 @@ import {
 import type { TelemetrySignal } from '../spool/spool-record.ts';
 import { SpoolFullError } from '../spool/write-ahead-spool.ts';
 import { decodeRequestBody } from './gzip-request-decoding.ts';
+import { readRequestBody, RequestBodyPool } from './request-body-reader.ts';
 
 /** Extra routes mounted on the collector's server (the CLI's query API); `/api/` routes need a read token when auth is on. */
 export type AppRoutePlugin = (app: FastifyInstance) => Promise<void>;
@@ -79,9 +80,11 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
   });
 
   app.removeAllContentTypeParsers();
-  // Bodies arrive as buffers; decoding errors are answered by the route in the request's own encoding.
-  app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit }, (_request, body, done) =>
-    done(null, body),
+  // Bodies arrive as buffers; decoding errors are answered by the route in the request's own encoding. An OTLP
+  // route gives its body's buffer back once the request is decoded and spooled.
+  const bodies = new RequestBodyPool();
+  app.addContentTypeParser([PROTOBUF, JSON_TYPE], (request, payload, done) =>
+    readRequestBody(payload, request.headers['content-length'], bodyLimit, bodies, done),
   );
   app.addHook('preParsing', async (request, _reply, payload) =>
     decodeRequestBody(payload, request.headers['content-encoding']),
@@ -94,41 +97,56 @@ export async function buildCollectorApp(options: CollectorAppOptions): Promise<F
 
   for (const { path, signal, itemName } of SIGNALS) {
     app.post(path, async (request, reply) => {
-      const encoding = encodingOf(request);
       const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-      let decoded: ReturnType<typeof decodeOtlpBody>;
       try {
-        decoded = decodeOtlpBody(signal, encoding, body, limits);
-      } catch (error) {
-        if (error instanceof OtlpDecodeError) {
-          metrics.rejected.inc({ signal, reason: 'undecodable' });
-          return sendStatus(
-            reply,
-            encoding,
-            400,
-            GRPC_INVALID_ARGUMENT,
-            `invalid OTLP ${encoding} ${signal} request: ${error.message}`,
-          );
-        }
-        throw error;
+        return await receive(request, reply, signal, itemName, body);
+      } finally {
+        bodies.giveBack(body);
       }
-      metrics.received.inc({ signal }, decoded.itemCount);
-      try {
-        authorizer.checkIdentities(tokenOf(request), decoded.identities);
-      } catch (error) {
-        metrics.rejected.inc({ signal, reason: 'forbidden' }, decoded.itemCount);
-        throw error;
-      }
-      if (decoded.rejected > 0) metrics.rejected.inc({ signal, reason: 'invalid' }, decoded.rejected);
-      if (decoded.decoded.rowCount > 0) {
-        await ingest.accept(signal, encoding, body, decoded.decoded);
-        metrics.accepted.inc({ signal }, decoded.decoded.rowCount);
-      }
-      return reply
-        .code(200)
-        .type(encoding === 'protobuf' ? PROTOBUF : JSON_TYPE)
-        .send(encodeExportResponse(encoding, itemName, { rejected: decoded.rejected, message: decoded.message }));
     });
+  }
+
+  /** An OTLP export: decoded, authorized against its identities, spooled, answered. */
+  async function receive(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signal: TelemetrySignal,
+    itemName: 'Spans' | 'LogRecords',
+    body: Buffer,
+  ): Promise<FastifyReply> {
+    const encoding = encodingOf(request);
+    let decoded: ReturnType<typeof decodeOtlpBody>;
+    try {
+      decoded = decodeOtlpBody(signal, encoding, body, limits);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) {
+        metrics.rejected.inc({ signal, reason: 'undecodable' });
+        return sendStatus(
+          reply,
+          encoding,
+          400,
+          GRPC_INVALID_ARGUMENT,
+          `invalid OTLP ${encoding} ${signal} request: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+    metrics.received.inc({ signal }, decoded.itemCount);
+    try {
+      authorizer.checkIdentities(tokenOf(request), decoded.identities);
+    } catch (error) {
+      metrics.rejected.inc({ signal, reason: 'forbidden' }, decoded.itemCount);
+      throw error;
+    }
+    if (decoded.rejected > 0) metrics.rejected.inc({ signal, reason: 'invalid' }, decoded.rejected);
+    if (decoded.decoded.rowCount > 0) {
+      await ingest.accept(signal, encoding, body, decoded.decoded);
+      metrics.accepted.inc({ signal }, decoded.decoded.rowCount);
+    }
+    return reply
+      .code(200)
+      .type(encoding === 'protobuf' ? PROTOBUF : JSON_TYPE)
+      .send(encodeExportResponse(encoding, itemName, { rejected: decoded.rejected, message: decoded.message }));
   }
 
   for (const route of options.routes ?? []) await app.register(route);

@@ -4,7 +4,10 @@ import type { DecodedRows } from './otlp-body-decoding.ts';
 
 /** What the HTTP receiver needs from the durable path (DurableIngest implements it). */
 export interface TelemetryIngest {
-  /** Resolves once the request is durable; rejects with SpoolFullError or IngestClosedError when it cannot be taken. */
+  /**
+   * Resolves once the request is durable; rejects with SpoolFullError or IngestClosedError when it cannot be taken.
+   * `body` is lent until the promise settles: the receiver then reuses its buffer for another request.
+   */
   accept(signal: TelemetrySignal, encoding: BodyEncoding, body: Buffer, decoded: DecodedRows): Promise<AcceptOutcome>;
   readiness(): Promise<{ ready: boolean; reason: string }>;
 }

@@ -18,8 +18,9 @@ export function renderAnyValue(value: AnyValue): string {
   switch (typeof value) {
     case 'string':
       return value;
-    case 'boolean':
     case 'number':
+      return renderNumber(value);
+    case 'boolean':
     case 'bigint':
       return String(value);
     default:
@@ -28,6 +29,16 @@ export function renderAnyValue(value: AnyValue): string {
         return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
       return JSON.stringify(toJson(value));
   }
+}
+
+/**
+ * `String(value)`, made without V8's number-to-string cache: a number that misses that cache gets its text allocated in
+ * the old generation (where the cache lives), and a distinct number per span (a price, a token count) kept the old
+ * generation growing, which started a full, concurrent mark-compact every few requests. JSON writes a finite number
+ * exactly as `String` does, into a fresh young string.
+ */
+export function renderNumber(value: number): string {
+  return Number.isFinite(value) ? JSON.stringify(value) : String(value);
 }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -1,13 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace/storage';
-import { emptyAttributes, renderAnyValue, type AnyValue } from './any-value-rendering.ts';
+import { emptyAttributes, renderAnyValue, renderNumber, type AnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
+import { Fixed64Time } from './fixed64-time.ts';
 import { limitName, MAX_REPEATED_ROW_BYTES, type IngestLimits, type MappingOutcome } from './ingest-limits.ts';
 import { MessagePositions } from './message-positions.ts';
 import { NamedIdentities } from './named-identities.ts';
 import { I64, LEN, readAnyValue, readResource, readScope, tag, VARINT } from './otlp-protobuf-common.ts';
 import { ProtobufWireReader } from './protobuf-wire-reader.ts';
-import { isStorableTime, SPAN_PROBLEMS } from './span-row-mapper.ts';
+import { SPAN_PROBLEMS } from './span-row-mapper.ts';
 
 /** A trace request's spans as `otel_traces` rows in RowBinary (SPAN_ROW_LAYOUT), with what was refused or cut. */
 export interface TranscodedSpans extends MappingOutcome {
@@ -63,8 +64,8 @@ class SpanFields {
   traceState: Range = { start: ABSENT, end: ABSENT };
   name: Range = { start: ABSENT, end: ABSENT };
   kind = 0;
-  start = 0n;
-  end = 0n;
+  readonly start = new Fixed64Time();
+  readonly end = new Fixed64Time();
   /** Its KeyValue, Event and Link messages. */
   readonly attributes = new MessagePositions();
   readonly events = new MessagePositions();
@@ -81,7 +82,8 @@ class SpanFields {
       this.statusMessage.start =
         ABSENT;
     this.kind = 0;
-    this.start = this.end = 0n;
+    this.start.clear();
+    this.end.clear();
     this.attributes.clear();
     this.events.clear();
     this.links.clear();
@@ -91,7 +93,7 @@ class SpanFields {
 
 /** One event's fields; reused from event to event (an event is read again for each column it fills). */
 class EventFields {
-  time = 0n;
+  readonly time = new Fixed64Time();
   name: Range = { start: ABSENT, end: ABSENT };
   readonly attributes = new MessagePositions();
 }
@@ -226,7 +228,7 @@ class SpanTranscoder {
     }
     const w = this.writer;
     const body = this.body;
-    w.int64(span.start);
+    w.int64Halves(span.start.high, span.start.low);
     w.hex(body, span.traceId.start, span.traceId.end);
     w.hex(body, span.spanId.start, span.spanId.end);
     this.hexOrEmpty(span.parentSpanId);
@@ -236,13 +238,15 @@ class SpanTranscoder {
     w.raw(resource);
     w.raw(scope);
     this.attributes(span.attributes, true);
-    const duration = span.end - span.start;
-    w.uint64(duration > 0n ? Number(duration) : 0);
+    w.uint64(Math.max(span.end.minus(span.start), 0));
     w.string(STATUS_CODE_NAMES[span.statusCode] ?? 'Unset');
     this.string(span.statusMessage);
     const events = span.events.length;
     w.length(events);
-    for (let i = 0; i < events; i += 1) w.int64(this.readEvent(i).time);
+    for (let i = 0; i < events; i += 1) {
+      const { time } = this.readEvent(i);
+      w.int64Halves(time.high, time.low);
+    }
     w.length(events);
     for (let i = 0; i < events; i += 1) this.name(this.readEvent(i).name);
     w.length(events);
@@ -291,10 +295,10 @@ class SpanTranscoder {
           span.kind = reader.uint32();
           break;
         case tag(7, I64):
-          span.start = reader.fixed64();
+          span.start.read(reader);
           break;
         case tag(8, I64):
-          span.end = reader.fixed64();
+          span.end.read(reader);
           break;
         case tag(9, LEN):
           span.attributes.push(reader.skipDelimited(), reader.pos);
@@ -305,9 +309,12 @@ class SpanTranscoder {
         case tag(13, LEN):
           span.links.push(reader.skipDelimited(), reader.pos);
           break;
-        case tag(15, LEN):
-          this.readStatus(reader.message(), span);
+        case tag(15, LEN): {
+          const outerEnd = reader.enter();
+          this.readStatus(reader, span);
+          reader.leave(outerEnd);
           break;
+        }
         default:
           reader.skip(t & 7);
       }
@@ -327,13 +334,13 @@ class SpanTranscoder {
   /** The span's `i`th event, read into the reused EventFields. */
   private readEvent(i: number): EventFields {
     const event = this.event;
-    event.time = 0n;
+    event.time.clear();
     event.name.start = event.name.end = ABSENT;
     event.attributes.clear();
     const reader = this.itemReader.at(this.span.events.start(i), this.span.events.end(i));
     while (!reader.done) {
       const t = reader.tag();
-      if (t === tag(1, I64)) event.time = reader.fixed64();
+      if (t === tag(1, I64)) event.time.read(reader);
       else if (t === tag(2, LEN)) delimited(reader, event.name);
       else if (t === tag(3, LEN)) event.attributes.push(reader.skipDelimited(), reader.pos);
       else reader.skip(t & 7);
@@ -371,7 +378,7 @@ class SpanTranscoder {
   private findProblem(span: SpanFields): ((name: string) => string) | undefined {
     let eventTimesStorable = true;
     for (let i = 0; i < span.events.length; i += 1) {
-      const storable = isStorableTime(this.readEvent(i).time);
+      const storable = this.readEvent(i).time.isStorable();
       eventTimesStorable &&= storable;
     }
     let linkIdsValid = true;
@@ -380,7 +387,7 @@ class SpanTranscoder {
       const valid = this.isId(link.traceId, TRACE_ID_BYTES, true) && this.isId(link.spanId, SPAN_ID_BYTES, true);
       linkIdsValid &&= valid;
     }
-    if (!isStorableTime(span.start) || !eventTimesStorable) return SPAN_PROBLEMS.time;
+    if (!span.start.isStorable() || !eventTimesStorable) return SPAN_PROBLEMS.time;
     if (!this.isId(span.traceId, TRACE_ID_BYTES, false)) return SPAN_PROBLEMS.traceId;
     if (!this.isId(span.spanId, SPAN_ID_BYTES, false)) return SPAN_PROBLEMS.spanId;
     const parent = span.parentSpanId;
@@ -517,7 +524,7 @@ class SpanTranscoder {
             ? String(reader.bool())
             : t === tag(3, VARINT)
               ? reader.int64Text()
-              : String(reader.double());
+              : renderNumber(reader.double());
         if (reader.done) return value;
       }
     }
@@ -537,13 +544,17 @@ class AttributeScratch {
   valueEnds: number[] = [];
   rendered: (string | undefined)[] = [];
   size = 0;
-  /** `[start, end)` pairs of the keys seen. */
-  private seen: number[] = [];
+  /**
+   * `[start, end)` pairs of the keys seen, in the first `seenLength` entries. The array is not truncated between
+   * maps: that gave back its storage, and growing it again was most of the transcoder's garbage.
+   */
+  private readonly seen: number[] = [];
+  private seenLength = 0;
   private seenSet: Set<string> | undefined;
 
   clear(): void {
     this.size = 0;
-    this.seen.length = 0;
+    this.seenLength = 0;
     this.seenSet = undefined;
   }
 
@@ -551,7 +562,7 @@ class AttributeScratch {
     if (this.seenSet) return this.seenSet.has(body.toString('latin1', start, end));
     const seen = this.seen;
     const length = end - start;
-    for (let k = 0; k < seen.length; k += 2) {
+    for (let k = 0; k < this.seenLength; k += 2) {
       const from = seen[k]!;
       if (seen[k + 1]! - from !== length) continue;
       // From the end: keys share prefixes (`trading.`) far more often than endings.
@@ -586,10 +597,11 @@ class AttributeScratch {
       this.seenSet.add(body.toString('latin1', start, end));
       return;
     }
-    this.seen.push(start, end);
-    if (this.seen.length <= 2 * SMALL_MAP) return;
+    this.seen[this.seenLength++] = start;
+    this.seen[this.seenLength++] = end;
+    if (this.seenLength <= 2 * SMALL_MAP) return;
     this.seenSet = new Set();
-    for (let k = 0; k < this.seen.length; k += 2)
+    for (let k = 0; k < this.seenLength; k += 2)
       this.seenSet.add(body.toString('latin1', this.seen[k]!, this.seen[k + 1]!));
   }
 }

@@ -1,3 +1,4 @@
+import { renderNumber } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 
 // ignoreBOM: a leading U+FEFF is part of the text (the default drops it, which JSON requests and copied bytes keep).
@@ -67,18 +68,28 @@ export class ProtobufWireReader {
     throw new OtlpDecodeError('malformed varint');
   }
 
-  /** An int64 varint in decimal: most are small, and are read without BigInt. */
+  /**
+   * An int64 varint in decimal, read as two 32-bit halves without a BigInt: negative values (ten bytes on the wire,
+   * such as a loss as a reward) and large ones made one BigInt per attribute before.
+   */
   int64Text(): string {
-    const start = this.pos;
-    let result = 0;
-    // Seven bytes hold 49 bits: exact as a double and never negative.
-    for (let shift = 0; shift < 49; shift += 7) {
+    let low = 0;
+    let high = 0;
+    // Bytes 1-4 hold bits 0-27, byte 5 bits 28-34 (straddling the halves), bytes 6-10 bits 35-63.
+    for (let i = 0; i < 4; i += 1) {
       const byte = this.byte();
-      result += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return String(result);
+      low |= (byte & 0x7f) << (7 * i);
+      if (byte < 0x80) return renderNumber(low);
     }
-    this.pos = start;
-    return this.int64().toString();
+    let byte = this.byte();
+    low = (low | ((byte & 0x7f) << 28)) >>> 0;
+    high = (byte & 0x7f) >> 4;
+    for (let i = 0; byte >= 0x80; i += 1) {
+      if (i === 5) throw new OtlpDecodeError('malformed varint');
+      byte = this.byte();
+      high |= (byte & 0x7f) << (7 * i + 3);
+    }
+    return signedDecimal(high >>> 0, low);
   }
 
   bool(): boolean {
@@ -228,7 +239,7 @@ export class ProtobufWireReader {
   skip(wireType: number): void {
     switch (wireType) {
       case 0:
-        this.int64();
+        this.skipVarint();
         return;
       case 1:
         this.need(8);
@@ -249,6 +260,12 @@ export class ProtobufWireReader {
     }
   }
 
+  /** Steps over a varint of up to 10 bytes without making its value (a BigInt per skipped field was garbage). */
+  private skipVarint(): void {
+    for (let i = 0; i < 10; i += 1) if (this.byte() < 0x80) return;
+    throw new OtlpDecodeError('malformed varint');
+  }
+
   /** Reads a length prefix and checks the field fits; the field starts at `pos`. */
   private fieldLength(): number {
     const length = this.uint32();
@@ -265,3 +282,39 @@ export class ProtobufWireReader {
     if (length > this.end - this.pos) throw new OtlpDecodeError('truncated protobuf message');
   }
 }
+
+/** The decimal text of a two's complement 64-bit integer given as unsigned 32-bit halves. */
+function signedDecimal(high: number, low: number): string {
+  if (high < 0x8000_0000) return unsignedDecimal(high, low);
+  // Negate: invert both halves and add one, carrying into the high half when the low one wraps to zero.
+  const negatedLow = (~low + 1) >>> 0;
+  const negatedHigh = (~high + (negatedLow === 0 ? 1 : 0)) >>> 0;
+  return `-${unsignedDecimal(negatedHigh, negatedLow)}`;
+}
+
+/**
+ * The decimal text of an unsigned 64-bit integer given as 32-bit halves. Below 2^53 a double holds it exactly; above,
+ * it is split into 24-bit pieces and summed in base 10^7 (each partial sum stays exact), as protobuf's JavaScript
+ * runtime does.
+ */
+function unsignedDecimal(high: number, low: number): string {
+  if (high <= 0x1f_ffff) return renderNumber(high * 0x1_0000_0000 + low);
+  const lowPiece = low & 0xff_ffff;
+  const midPiece = ((low >>> 24) | (high << 8)) & 0xff_ffff;
+  const highPiece = high >>> 16;
+  // 2^24 = 1 * 10^7 + 6777216 and 2^48 = 28147497 * 10^7 + 6710656.
+  let units = lowPiece + midPiece * 6_777_216 + highPiece * 6_710_656;
+  let tens = midPiece + highPiece * 8_147_497;
+  let top = highPiece * 2;
+  if (units >= DECIMAL_BASE) {
+    tens += Math.floor(units / DECIMAL_BASE);
+    units %= DECIMAL_BASE;
+  }
+  if (tens >= DECIMAL_BASE) {
+    top += Math.floor(tens / DECIMAL_BASE);
+    tens %= DECIMAL_BASE;
+  }
+  return `${renderNumber(top)}${renderNumber(tens).padStart(7, '0')}${renderNumber(units).padStart(7, '0')}`;
+}
+
+const DECIMAL_BASE = 10_000_000;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError } from '@tradetrace/collector';
 import { ProtobufWireReader } from '../../src/otlp/protobuf-wire-reader.ts';
@@ -63,6 +64,38 @@ describe('ProtobufWireReader', () => {
       expect(reader.tag()).toBe((4 << 3) | 0);
       expect(reader.uint32()).toBe(7);
       expect(reader.done).toBe(true);
+    });
+  });
+
+  describe('.int64Text', () => {
+    /** A value as protobuf writes an int64: its two's complement as an unsigned varint (ten bytes when negative). */
+    const varint = (value: bigint) => {
+      const bytes: number[] = [];
+      let rest = BigInt.asUintN(64, value);
+      do {
+        const low = Number(rest & 0x7fn);
+        rest >>= 7n;
+        bytes.push(rest > 0n ? low | 0x80 : low);
+      } while (rest > 0n);
+      return Buffer.from(bytes);
+    };
+
+    it('gives the decimal of every int64, small, past 2^53 and negative', () => {
+      const edges = [0n, 1n, 2n ** 28n, 2n ** 32n - 1n, 2n ** 49n, 2n ** 53n - 1n, 2n ** 53n + 1n, 2n ** 63n - 1n];
+      for (const value of [...edges, ...edges.map((v) => -v), -(2n ** 63n), -3n, 1_234_567_890_123_456_789n]) {
+        expect(new ProtobufWireReader(varint(value)).int64Text()).toBe(value.toString());
+      }
+      fc.assert(
+        fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (value) => {
+          expect(new ProtobufWireReader(varint(value)).int64Text()).toBe(value.toString());
+        }),
+      );
+    });
+
+    it('refuses a varint longer than ten bytes', () => {
+      expect(() => new ProtobufWireReader(Buffer.from([...Array(10).fill(0xff), 0x01])).int64Text()).toThrow(
+        OtlpDecodeError,
+      );
     });
   });
 

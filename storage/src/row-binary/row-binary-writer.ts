@@ -44,6 +44,14 @@ export class RowBinaryWriter {
     this.position += 8;
   }
 
+  /** A 64-bit integer from its high and low 32-bit halves (as protobuf's fixed64 arrives), without a BigInt. */
+  int64Halves(high: number, low: number): void {
+    this.reserve(8);
+    this.buffer.writeUInt32LE(low, this.position);
+    this.buffer.writeUInt32LE(high, this.position + 4);
+    this.position += 8;
+  }
+
   /** An integer written in decimal (nanosecond timestamps exceed 2^53, so they travel as strings) as Int64. */
   int64FromDecimal(decimal: string): void {
     this.reserve(8);
