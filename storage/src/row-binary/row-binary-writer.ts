@@ -18,6 +18,16 @@ export class RowBinaryWriter {
     return this.buffer.subarray(0, this.position);
   }
 
+  /** How many bytes are written so far: where the next value begins. */
+  get size(): number {
+    return this.position;
+  }
+
+  /** Written bytes `[start, end)` as latin1 text, one character per byte (a key for a value already written). */
+  latin1(start: number, end: number): string {
+    return this.buffer.toString('latin1', start, end);
+  }
+
   uint8(value: number): void {
     this.reserve(1);
     this.buffer[this.position++] = value;
