@@ -131,6 +131,9 @@ class SpanTranscoder {
   private readonly keyValueReader: ProtobufWireReader;
   private readonly valueReader: ProtobufWireReader;
   private keys = new SpanRowKeysBuilder(0);
+  /** The service and where the written name of the row before are (no row before: an empty range and no service). */
+  private lastServiceKey: string | undefined;
+  private readonly lastName: Range = { start: 0, end: 0 };
   private rowCount = 0;
   private itemCount = 0;
   /** Where `attributeValue` found a string value's bytes. */
@@ -250,7 +253,7 @@ class SpanTranscoder {
     this.string(span.traceState);
     const nameStart = w.size;
     this.name(span.name);
-    this.keys.add(rowStart, serviceKey, w.latin1(nameStart, w.size), span.start);
+    this.addKey(rowStart, serviceKey, nameStart, w.size, span.start);
     w.string(SPAN_KIND_NAMES[span.kind] ?? 'Unspecified');
     w.raw(resource);
     w.raw(scope);
@@ -282,6 +285,22 @@ class SpanTranscoder {
     w.length(links);
     for (let i = 0; i < links; i += 1) this.attributes(this.readLink(i).attributes, false);
     this.rowCount += 1;
+  }
+
+  /**
+   * The row's sorting key. Its names are those of the row before when the service and the written name's bytes are
+   * the same (consecutive spans often share a name): then no text is made to look them up.
+   */
+  private addKey(rowStart: number, serviceKey: string, nameStart: number, nameEnd: number, start: bigint): void {
+    const last = this.lastName;
+    if (serviceKey === this.lastServiceKey && this.writer.equalBytes(last.start, last.end, nameStart, nameEnd)) {
+      this.keys.addLikeLast(rowStart, start);
+    } else {
+      this.keys.add(rowStart, serviceKey, this.writer.latin1(nameStart, nameEnd), start);
+      this.lastServiceKey = serviceKey;
+    }
+    last.start = nameStart;
+    last.end = nameEnd;
   }
 
   private readSpan(start: number, end: number): SpanFields {

@@ -56,6 +56,15 @@ export class SpanRowKeysBuilder {
       this.names.push(service + spanName);
       spanNames.set(spanName, name);
     }
+    this.push(rowStart, name, timestampNs);
+  }
+
+  /** A row with the ServiceName and SpanName of the row added last (no text to make and look up). */
+  addLikeLast(rowStart: number, timestampNs: bigint): void {
+    this.push(rowStart, this.nameOfRow[this.rows - 1]!, timestampNs);
+  }
+
+  private push(rowStart: number, name: number, timestampNs: bigint): void {
     const row = this.rows++;
     this.rowStarts[row] = rowStart;
     this.nameOfRow[row] = name;
