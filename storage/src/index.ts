@@ -33,6 +33,9 @@ export {
 } from './collector-metric-row.ts';
 export { RowBinaryWriter } from './row-binary/row-binary-writer.ts';
 export { encodeRowBinarySync } from './row-binary/row-binary-encoding.ts';
+export { encodeKeyedSpanRowsSync } from './row-binary/keyed-span-row-encoding.ts';
+export { rowBinaryStringKey, SpanRowKeysBuilder, type SpanRowKeys } from './row-binary/span-row-keys.ts';
+export { SpanKeyOrdering, type KeyedSpanRows } from './row-binary/span-rows-in-key-order.ts';
 export type { InsertOptions } from './insert-options.ts';
 export { LOG_ROW_LAYOUT, type LogRow } from './log-row.ts';
 export {

@@ -203,12 +203,12 @@ describe('commands on a folder whose collector is running', () => {
     expect(served.diff).toBe(stopped.diff);
     expect(served.jsonl).toBe(stopped.jsonl);
     expect(served.parquet.equals(stopped.parquet)).toBe(true);
-    // The page says when it was made; and the engine's multi-threaded float sums (LLM cost) differ in the last bits
-    // between any two runs, collector or not: compare them to 12 significant digits.
+    // The page says when it was made; and the engine's multi-threaded float sums (LLM cost, P&L and reward sums per
+    // symbol) differ in the last bits between any two runs, collector or not: compare fields to 12 significant digits.
     const html = (file: string) =>
       readFileSync(file, 'utf8')
         .replace(/("generatedAt":"|Generated )\d{4}-[\d-]+T[\d:.]+Z/g, '$1')
-        .replace(/"costUsd":(-?[\d.e-]+)/g, (_, n: string) => `"costUsd":${Number(n).toPrecision(12)}`);
+        .replace(/":(-?\d+\.\d+(?:e[-+]?\d+)?)/g, (_, n: string) => `":${Number(n).toPrecision(12)}`);
     expect(html(served.report)).toBe(html(stopped.report));
   });
 });

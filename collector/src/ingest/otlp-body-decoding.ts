@@ -1,4 +1,4 @@
-import { encodeRowBinarySync, LOG_ROW_LAYOUT, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
+import { encodeKeyedSpanRowsSync, encodeRowBinarySync, LOG_ROW_LAYOUT, type SpanRowKeys } from '@tradetrace/storage';
 import type { BodyEncoding, TelemetrySignal } from '../spool/spool-record.ts';
 import {
   MAX_REPEATED_ROW_BYTES,
@@ -17,8 +17,18 @@ import { OtlpDecodeError } from '../otlp/decoded-spans.ts';
 import { NamedIdentities } from '../otlp/named-identities.ts';
 
 /** A request's rows in RowBinary, in its signal's storage layout (SPAN_ROW_LAYOUT, LOG_ROW_LAYOUT): ready to insert. */
-export interface DecodedRows {
-  signal: TelemetrySignal;
+export type DecodedRows = DecodedSpanRows | DecodedLogRows;
+
+export interface DecodedSpanRows {
+  signal: 'traces';
+  rowBinary: Buffer;
+  rowCount: number;
+  /** Where each row begins and its `otel_traces` sorting key: a batch's rows are inserted in that order. */
+  keys: SpanRowKeys;
+}
+
+export interface DecodedLogRows {
+  signal: 'logs';
   rowBinary: Buffer;
   rowCount: number;
 }
@@ -93,7 +103,7 @@ export function decodeOtlpBody(
       const spans = transcodeTraceRequest(body, limits);
       refuseOversized(spans.itemCount, spans.repeatedBytes, limits, 'spans');
       return result(
-        { signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount },
+        { signal, rowBinary: spans.rowBinary, rowCount: spans.rowCount, keys: spans.keys },
         spans,
         spans.itemCount,
         'spans',
@@ -114,12 +124,8 @@ export function decodeOtlpBody(
         identities.noteItem(row.SpanAttributes);
         for (const attributes of row['Events.Attributes']) identities.noteItem(attributes);
       }
-      const rows = {
-        signal,
-        rowBinary: encodeRowBinarySync(mapped.rows, SPAN_ROW_LAYOUT),
-        rowCount: mapped.rows.length,
-      };
-      return result(rows, mapped, itemCount, 'spans', identities);
+      const { rowBinary, keys } = encodeKeyedSpanRowsSync(mapped.rows);
+      return result({ signal, rowBinary, rowCount: mapped.rows.length, keys }, mapped, itemCount, 'spans', identities);
     }
     const resources = encoding === 'protobuf' ? decodeLogsRequestProtobuf(body) : decodeLogsRequestJson(body);
     const extent = resources.map((r) => ({
@@ -131,7 +137,11 @@ export function decodeOtlpBody(
     const identities = new NamedIdentities();
     for (const resource of resources) identities.noteResource(resource.resourceAttributes);
     for (const row of mapped.rows) identities.noteItem(row.LogAttributes);
-    const rows = { signal, rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT), rowCount: mapped.rows.length };
+    const rows = {
+      signal: 'logs' as const,
+      rowBinary: encodeRowBinarySync(mapped.rows, LOG_ROW_LAYOUT),
+      rowCount: mapped.rows.length,
+    };
     return result(rows, mapped, itemCount, 'log records', identities);
   } catch (error) {
     // Input so deep or large that the engine itself gives up is still the client's bad input, not our failure.

@@ -1,5 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import { RowBinaryWriter, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@tradetrace/storage';
+import {
+  RowBinaryWriter,
+  SPAN_KIND_NAMES,
+  SpanRowKeysBuilder,
+  STATUS_CODE_NAMES,
+  type SpanRowKeys,
+} from '@tradetrace/storage';
 import { emptyAttributes, renderAnyValue, renderNumber, type AnyValue } from './any-value-rendering.ts';
 import { OtlpDecodeError } from './decoded-spans.ts';
 import { Fixed64Time } from './fixed64-time.ts';
@@ -14,6 +20,8 @@ import { SPAN_PROBLEMS } from './span-row-mapper.ts';
 export interface TranscodedSpans extends MappingOutcome {
   rowBinary: Buffer;
   rowCount: number;
+  /** Where each row begins and its `otel_traces` sorting key. */
+  keys: SpanRowKeys;
   /** Spans in the request, refused ones included. */
   itemCount: number;
   /** Each resource's attributes, in request order. */
@@ -41,6 +49,8 @@ export function transcodeTraceRequest(body: Buffer, limits: IngestLimits): Trans
 interface LocatedScope {
   /** ServiceName and ResourceAttributes in RowBinary. */
   resource: Buffer;
+  /** ServiceName's RowBinary as latin1 text: its rows' part of the sorting key. */
+  serviceKey: string;
   /** ScopeName and ScopeVersion in RowBinary. */
   scope: Buffer;
   spans: MessagePositions;
@@ -122,6 +132,10 @@ class SpanTranscoder {
   private readonly itemReader: ProtobufWireReader;
   private readonly keyValueReader: ProtobufWireReader;
   private readonly valueReader: ProtobufWireReader;
+  private keys = new SpanRowKeysBuilder(0);
+  /** The service and where the written name of the row before are (no row before: an empty range and no service). */
+  private lastServiceKey: string | undefined;
+  private readonly lastName: Range = { start: 0, end: 0 };
   private rowCount = 0;
   private itemCount = 0;
   /** Where `attributeValue` found a string value's bytes. */
@@ -158,14 +172,18 @@ class SpanTranscoder {
       0,
     );
     if (this.itemCount <= this.limits.maxItemsPerRequest && repeatedBytes <= MAX_REPEATED_ROW_BYTES) {
-      for (const { resource, scope, spans } of scopes) {
-        for (let i = 0; i < spans.length; i += 1) this.spanRow(spans.start(i), spans.end(i), resource, scope);
+      this.keys = new SpanRowKeysBuilder(this.itemCount);
+      for (const located of scopes) {
+        const spans = located.spans;
+        for (let i = 0; i < spans.length; i += 1) this.spanRow(spans.start(i), spans.end(i), located);
       }
     }
+    const rowBinary = this.writer.bytes();
     return {
       ...this.outcome,
-      rowBinary: this.writer.bytes(),
+      rowBinary,
       rowCount: this.rowCount,
+      keys: this.keys.finish(rowBinary.length),
       itemCount: this.itemCount,
       resources,
       identities: this.identities,
@@ -180,22 +198,23 @@ class SpanTranscoder {
     this.identities.noteResource(attributes);
     const shared = new RowBinaryWriter(256);
     shared.string(limitName(attributes['service.name'] ?? '', this.limits, this.outcome));
+    const serviceKey = shared.latin1(0, shared.size);
     shared.stringMap(attributes);
     const resource = Buffer.from(shared.bytes());
     for (let i = 0; i < scopeSpans.length; i += 1)
-      scopes.push(this.scopeSpans(scopeSpans.start(i), scopeSpans.end(i), resource));
+      scopes.push(this.scopeSpans(scopeSpans.start(i), scopeSpans.end(i), resource, serviceKey));
     return attributes;
   }
 
   /** A `ScopeSpans`: its scope (also possibly after the spans) and where its spans are. */
-  private scopeSpans(start: number, end: number, resource: Buffer): LocatedScope {
+  private scopeSpans(start: number, end: number, resource: Buffer, serviceKey: string): LocatedScope {
     const scope = { name: '', version: '' };
     const spans = this.headerAndChildren(start, end, (header) => readScope(header, scope));
     const shared = new RowBinaryWriter(64);
     shared.string(scope.name);
     shared.string(scope.version);
     this.itemCount += spans.length;
-    return { resource, scope: Buffer.from(shared.bytes()), spans };
+    return { resource, serviceKey, scope: Buffer.from(shared.bytes()), spans };
   }
 
   /**
@@ -218,7 +237,7 @@ class SpanTranscoder {
     return children;
   }
 
-  private spanRow(start: number, end: number, resource: Buffer, scope: Buffer): void {
+  private spanRow(start: number, end: number, { resource, serviceKey, scope }: LocatedScope): void {
     const span = this.readSpan(start, end);
     const problem = this.findProblem(span);
     if (problem !== undefined) {
@@ -228,12 +247,15 @@ class SpanTranscoder {
     }
     const w = this.writer;
     const body = this.body;
+    const rowStart = w.size;
     w.int64Halves(span.start.high, span.start.low);
     w.hex(body, span.traceId.start, span.traceId.end);
     w.hex(body, span.spanId.start, span.spanId.end);
     this.hexOrEmpty(span.parentSpanId);
     this.string(span.traceState);
+    const nameStart = w.size;
     this.name(span.name);
+    this.addKey(rowStart, serviceKey, nameStart, w.size, span.start.seconds());
     w.string(SPAN_KIND_NAMES[span.kind] ?? 'Unspecified');
     w.raw(resource);
     w.raw(scope);
@@ -267,6 +289,22 @@ class SpanTranscoder {
     w.length(links);
     for (let i = 0; i < links; i += 1) this.attributes(this.readLink(i).attributes, false);
     this.rowCount += 1;
+  }
+
+  /**
+   * The row's sorting key. Its names are those of the row before when the service and the written name's bytes are
+   * the same (consecutive spans often share a name): then no text is made to look them up.
+   */
+  private addKey(rowStart: number, serviceKey: string, nameStart: number, nameEnd: number, seconds: number): void {
+    const last = this.lastName;
+    if (serviceKey === this.lastServiceKey && this.writer.equalBytes(last.start, last.end, nameStart, nameEnd)) {
+      this.keys.addLikeLast(rowStart, seconds);
+    } else {
+      this.keys.add(rowStart, serviceKey, this.writer.latin1(nameStart, nameEnd), seconds);
+      this.lastServiceKey = serviceKey;
+    }
+    last.start = nameStart;
+    last.end = nameEnd;
   }
 
   private readSpan(start: number, end: number): SpanFields {

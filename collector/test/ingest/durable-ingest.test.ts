@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage, runMigrations, type Storage } from '@tradetrace/storage';
+import { openStorage, runMigrations, SPAN_ROW_LAYOUT, type SpanRow, type Storage } from '@tradetrace/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createClickHouseRowSink,
@@ -12,6 +12,7 @@ import {
   type IngestLimits,
 } from '@tradetrace/collector';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
+import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -110,6 +111,120 @@ describe('DurableIngest', () => {
       expect(await ingest.drain(10_000)).toBe(true);
       await ingest.stop();
       expect(await count('lowered-limits')).toBe(6);
+    });
+  });
+
+  describe('key order', () => {
+    const T0 = Date.UTC(2026, 0, 5, 10);
+    const names = (i: number) => ['decide', 'chat', 'decideé', 'dec'][i % 4]!;
+
+    /** Requests whose rows, one after the other, are out of `otel_traces`' key order; one of them in OTLP/JSON. */
+    async function mixedRequests(service: string) {
+      const bodies = await Promise.all([
+        traceRequestBodies({
+          service: `${service}-b`,
+          spans: 6,
+          spanName: names,
+          startTime: (i) => T0 + 5000 - i * 900,
+        }),
+        traceRequestBodies({ service: `${service}-a`, spans: 8, spanName: names, startTime: (i) => T0 + i * 700 }),
+        traceRequestBodies({ service: `${service}-a`, spans: 5, spanName: () => 'chat', startTime: () => T0 + 500 }),
+      ]);
+      return [
+        { encoding: 'protobuf' as const, body: bodies[0]!.protobuf },
+        { encoding: 'json' as const, body: bodies[1]!.json },
+        { encoding: 'protobuf' as const, body: bodies[2]!.protobuf },
+      ];
+    }
+
+    /** The real sink (or, `failing`, none), keeping a copy of each INSERT's bytes and token. */
+    function recordingSink(failing: boolean) {
+      const real = createClickHouseRowSink(storage);
+      const inserts: { bytes: Buffer; token: string }[] = [];
+      let recorded!: () => void;
+      const firstInsert = new Promise<void>((resolve) => (recorded = resolve));
+      const sink = {
+        ...real,
+        insert: async (batch: Parameters<typeof real.insert>[0]) => {
+          // Copied: the batch's buffer serves the next INSERT too.
+          inserts.push({ bytes: Buffer.concat(batch.rowBinary), token: batch.deduplicationToken });
+          recorded();
+          if (failing) throw new Error('ClickHouse is down');
+          await real.insert(batch);
+        },
+      };
+      return { sink, inserts, firstInsert };
+    }
+
+    async function ingestInto(dir: string, sink: ReturnType<typeof recordingSink>['sink']) {
+      const spool = await WriteAheadSpool.open({ dir: join(dataPath, dir), maxBytes: 10_000_000 });
+      const ingest = new DurableIngest({
+        spool,
+        sink,
+        deadLetterDir: join(dataPath, 'dead'),
+        limits: LIMITS,
+        metrics: createCollectorMetrics(),
+        minBatchRows: 1_000,
+        maxBatchDelayMs: 600_000,
+      });
+      ingest.start();
+      return ingest;
+    }
+
+    /** ClickHouse's order: ServiceName and SpanName as bytes (a prefix first), then whole seconds. */
+    const keyOf = (row: SpanRow) => ({
+      service: Buffer.from(row.ServiceName),
+      name: Buffer.from(row.SpanName),
+      seconds: BigInt(row.Timestamp) / 1_000_000_000n,
+    });
+    const compareKeys = (a: ReturnType<typeof keyOf>, b: ReturnType<typeof keyOf>) =>
+      Buffer.compare(a.service, b.service) ||
+      Buffer.compare(a.name, b.name) ||
+      (a.seconds < b.seconds ? -1 : a.seconds > b.seconds ? 1 : 0);
+
+    it('inserts the rows of a batch of several requests in otel_traces key order', async () => {
+      const requests = await mixedRequests('key-order');
+      const sent = requests.flatMap(({ encoding, body }) =>
+        rowsFromRowBinary<SpanRow>(decodeOtlpBody('traces', encoding, body, LIMITS).decoded.rowBinary, SPAN_ROW_LAYOUT),
+      );
+      expect(sent.map(keyOf).some((key, i, keys) => i > 0 && compareKeys(keys[i - 1]!, key) > 0)).toBe(true);
+      const recording = recordingSink(false);
+      const ingest = await ingestInto('spool-key-order', recording.sink);
+      for (const { encoding, body } of requests)
+        await ingest.accept('traces', encoding, body, decodeOtlpBody('traces', encoding, body, LIMITS).decoded);
+      expect(await ingest.drain(10_000)).toBe(true);
+      await ingest.stop();
+      expect(recording.inserts).toHaveLength(1);
+      const inserted = rowsFromRowBinary<SpanRow>(recording.inserts[0]!.bytes, SPAN_ROW_LAYOUT);
+      // Every row once, in key order, equal keys in the order they came.
+      expect(inserted).toEqual(
+        sent
+          .map((row, i) => ({ row, i }))
+          .sort((a, b) => compareKeys(keyOf(a.row), keyOf(b.row)) || a.i - b.i)
+          .map(({ row }) => row),
+      );
+      expect(await count('key-order-a')).toBe(13);
+    });
+
+    it('inserts a batch replayed after a crash, decoded again from the spool, with the same bytes and token', async () => {
+      const requests = await mixedRequests('key-replay');
+      const down = recordingSink(true);
+      const first = await ingestInto('spool-key-replay', down.sink);
+      for (const { encoding, body } of requests)
+        await first.accept('traces', encoding, body, decodeOtlpBody('traces', encoding, body, LIMITS).decoded);
+      void first.drain(60_000);
+      await down.firstInsert;
+      // The process stops with the batch marked in flight; the next one decodes its records from the spool.
+      await first.stop();
+
+      const up = recordingSink(false);
+      const second = await ingestInto('spool-key-replay', up.sink);
+      expect(await second.drain(10_000)).toBe(true);
+      await second.stop();
+      expect(up.inserts).toHaveLength(1);
+      expect(up.inserts[0]!.token).toBe(down.inserts[0]!.token);
+      expect(up.inserts[0]!.bytes.equals(down.inserts[0]!.bytes)).toBe(true);
+      expect(await count('key-replay-a')).toBe(13);
     });
   });
 

@@ -111,7 +111,13 @@ async function bodiesOf(
 
 function decoded(body: Buffer, encoding: 'protobuf' | 'json') {
   const { decoded: rows, ...outcome } = decodeOtlpBody('traces', encoding, body, LIMITS);
-  return { rows: rowsFromRowBinary<SpanRow>(rows.rowBinary, SPAN_ROW_LAYOUT), rowCount: rows.rowCount, ...outcome };
+  return {
+    rows: rowsFromRowBinary<SpanRow>(rows.rowBinary, SPAN_ROW_LAYOUT),
+    rowCount: rows.rowCount,
+    // Where each row begins and its sorting key: the two paths' batches are ordered alike.
+    keys: rows.signal === 'traces' ? rows.keys : undefined,
+    ...outcome,
+  };
 }
 
 describe('protobuf spans transcoded straight into RowBinary', () => {

@@ -16,6 +16,10 @@ export async function traceRequestBodies(options: {
   service: string;
   spans: number;
   attributes?: Record<string, string | number | boolean>;
+  /** The `i`th span's name; default `decide <i>`. */
+  spanName?: (i: number) => string;
+  /** The `i`th span's start, unix ms; default now. */
+  startTime?: (i: number) => number;
 }): Promise<{ protobuf: Buffer; json: Buffer }> {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
@@ -24,11 +28,13 @@ export async function traceRequestBodies(options: {
   });
   const tracer = provider.getTracer('tradetrace-test', '1.0.0');
   for (let i = 0; i < options.spans; i += 1) {
-    const span = tracer.startSpan(`decide ${i}`, {
+    const startTime = options.startTime?.(i);
+    const span = tracer.startSpan(options.spanName?.(i) ?? `decide ${i}`, {
       attributes: { 'trading.decision.id': `dec-${i}`, ...options.attributes },
+      ...(startTime === undefined ? {} : { startTime }),
     });
-    span.addEvent('trading.reward', { 'trading.reward.value': i / 10 });
-    span.end();
+    span.addEvent('trading.reward', { 'trading.reward.value': i / 10 }, startTime);
+    span.end(startTime === undefined ? undefined : startTime + 1);
   }
   await provider.forceFlush();
   const spans = exporter.getFinishedSpans();

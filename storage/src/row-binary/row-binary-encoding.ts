@@ -27,7 +27,8 @@ export function encodeRowBinarySync<Row extends object>(rows: readonly Row[], la
   return writer.bytes();
 }
 
-function appendRowBinary<Row extends object>(
+/** Rows `[from, to)` appended to `writer`, columns in layout order. */
+export function appendRowBinary<Row extends object>(
   writer: RowBinaryWriter,
   rows: readonly Row[],
   layout: RowLayout<Row>,

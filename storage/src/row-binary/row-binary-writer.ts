@@ -18,6 +18,24 @@ export class RowBinaryWriter {
     return this.buffer.subarray(0, this.position);
   }
 
+  /** How many bytes are written so far: where the next value begins. */
+  get size(): number {
+    return this.position;
+  }
+
+  /** Whether written bytes `[aStart, aEnd)` and `[bStart, bEnd)` are the same. */
+  equalBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+    if (aEnd - aStart !== bEnd - bStart) return false;
+    const buffer = this.buffer;
+    for (let i = aEnd - aStart - 1; i >= 0; i -= 1) if (buffer[aStart + i] !== buffer[bStart + i]) return false;
+    return true;
+  }
+
+  /** Written bytes `[start, end)` as latin1 text, one character per byte (a key for a value already written). */
+  latin1(start: number, end: number): string {
+    return this.buffer.toString('latin1', start, end);
+  }
+
   uint8(value: number): void {
     this.reserve(1);
     this.buffer[this.position++] = value;
