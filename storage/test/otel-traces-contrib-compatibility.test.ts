@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MIGRATIONS, openStorage, runMigrations, type Storage } from '@tradetrace/storage';
+import { LZ4_COLUMNS } from '../src/migrations/013-lz4-codecs.ts';
 
 let dataPath: string;
 let storage: Storage;
@@ -42,8 +43,21 @@ const indexesOf = async (table: string) =>
   ).map((index) => index.name);
 
 describe('otel_traces against the contrib exporter', () => {
-  it('has the contrib table’s columns, types and codecs, in its order', async () => {
-    expect(await columnsOf('otel_traces')).toEqual(await columnsOf('contrib_otel_traces'));
+  it('has the contrib table’s columns and types, in its order', async () => {
+    const shape = (columns: { name: string; type: string }[]) => columns.map(({ name, type }) => ({ name, type }));
+    expect(shape(await columnsOf('otel_traces'))).toEqual(shape(await columnsOf('contrib_otel_traces')));
+  });
+
+  it('has the contrib codecs on the hex ids and LZ4 in place of ZSTD(1) on every other column (migration 013)', async () => {
+    const lz4 = new Set(LZ4_COLUMNS.otel_traces);
+    const contrib = new Map((await columnsOf('contrib_otel_traces')).map((c) => [c.name, c.compression_codec]));
+    for (const column of await columnsOf('otel_traces')) {
+      const expected = lz4.has(column.name)
+        ? contrib.get(column.name)?.replace('ZSTD(1)', 'LZ4')
+        : contrib.get(column.name);
+      expect(column.compression_codec, column.name).toBe(expected);
+    }
+    expect(contrib.get('TraceId')).toBe('CODEC(ZSTD(1))');
   });
 
   it('keeps the trace id and duration indexes and drops the four attribute-map bloom filters (migration 012)', async () => {

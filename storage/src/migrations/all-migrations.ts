@@ -10,6 +10,7 @@ import { tradingRewardsMigration } from './009-trading-rewards.ts';
 import { llmPricesMigration } from './010-llm-prices.ts';
 import { llmCallsMigration } from './011-llm-calls.ts';
 import { otelTracesWithoutMapBloomFiltersMigration } from './012-otel-traces-without-map-bloom-filters.ts';
+import { lz4CodecsMigration } from './013-lz4-codecs.ts';
 import { tradingRewardsPrimaryMigration } from './015-trading-rewards-primary.ts';
 import { strategyVersionsMigration } from './020-strategy-versions.ts';
 import { strategyVersionAuditMigration } from './021-strategy-version-audit.ts';
@@ -31,6 +32,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   llmPricesMigration,
   llmCallsMigration,
   otelTracesWithoutMapBloomFiltersMigration,
+  lz4CodecsMigration,
   tradingRewardsPrimaryMigration,
   strategyVersionsMigration,
   strategyVersionAuditMigration,
