@@ -57,6 +57,13 @@ const STEP_SETTINGS = 'SETTINGS min_insert_block_size_bytes = 16777216, max_byte
 const TABLE_SETTINGS =
   'SETTINGS max_bytes_to_merge_at_max_space_in_pool = 1, max_bytes_to_merge_at_min_space_in_pool = 1';
 
+/**
+ * Writing the output's table in order: its parts (one or more per chunk, in the chunks' order) are merged without
+ * buffering each one ahead, and a part is opened when the merge reaches its first key (200k bench decisions in ten
+ * chunks: the Parquet write's peak RSS 619 -> 477 MB).
+ */
+const IN_ORDER_SETTINGS = { read_in_order_use_buffering: 0, read_in_order_use_virtual_row: 1 } as const;
+
 /** What a staged extraction keeps of each chunk: rows made from the chunk's facts query, in a table sorted by `sortKey`. */
 export interface StagedOutput<Row> {
   /** The rows' columns; without it, those of the rows themselves. */
@@ -217,7 +224,7 @@ export async function insertTripletsStaged(
       storage,
       `INSERT INTO ${target} SELECT * FROM ${staged.table} ORDER BY ${staged.orderBy}`,
       {},
-      settings,
+      { ...settings, ...IN_ORDER_SETTINGS },
     );
     const result = await storage.client.query({
       query: `SELECT count() AS n FROM ${staged.table}`,
