@@ -49,6 +49,21 @@ const STEP_ORDER: Record<StagedStep, string> = {
  */
 const STEP_SETTINGS = 'SETTINGS min_insert_block_size_bytes = 16777216, max_bytes_before_external_group_by = 67108864';
 
+/**
+ * The tables' own settings: no merges. Each table is written once, read by the statements after it and dropped;
+ * merging its parts in the background only takes CPU and memory from them (1M decisions: twelve merges of the LLM
+ * calls' and the output's parts, 21 s of CPU, half the export's time).
+ */
+const TABLE_SETTINGS =
+  'SETTINGS max_bytes_to_merge_at_max_space_in_pool = 1, max_bytes_to_merge_at_min_space_in_pool = 1';
+
+/**
+ * Writing the output's table in order: its parts (one or more per chunk, in the chunks' order) are merged without
+ * buffering each one ahead, and a part is opened when the merge reaches its first key (200k bench decisions in ten
+ * chunks: the Parquet write's peak RSS 619 -> 477 MB).
+ */
+const IN_ORDER_SETTINGS = { read_in_order_use_buffering: 0, read_in_order_use_virtual_row: 1 } as const;
+
 /** What a staged extraction keeps of each chunk: rows made from the chunk's facts query, in a table sorted by `sortKey`. */
 export interface StagedOutput<Row> {
   /** The rows' columns; without it, those of the rows themselves. */
@@ -114,7 +129,7 @@ export async function stageExtraction<Row>(
       const { query, params } = decisionFactsStep(storage, input, step, done);
       await runAndPurge(
         storage,
-        `CREATE TEMPORARY TABLE ${tables[step]} ENGINE = MergeTree ORDER BY ${STEP_ORDER[step]} AS ${query} ${STEP_SETTINGS}`,
+        `CREATE TEMPORARY TABLE ${tables[step]} ENGINE = MergeTree ORDER BY ${STEP_ORDER[step]} ${TABLE_SETTINGS} AS ${query} ${STEP_SETTINGS}`,
         params,
         settings,
       );
@@ -123,7 +138,7 @@ export async function stageExtraction<Row>(
     const chunks = (await chunkFilters(storage, tables, filter, chunkBound)).map((chunk) =>
       output.rows(decisionFactsQuery(storage, { ...input, filter: chunk, staged: tables }), chunk),
     );
-    const create = `CREATE TEMPORARY TABLE ${target} ${output.structure === undefined ? '' : `(${output.structure})`} ENGINE = MergeTree ORDER BY (${orderBy})`;
+    const create = `CREATE TEMPORARY TABLE ${target} ${output.structure === undefined ? '' : `(${output.structure})`} ENGINE = MergeTree ORDER BY (${orderBy}) ${TABLE_SETTINGS}`;
     // Without a structure, the first chunk's query gives the columns (`EMPTY AS`: its rows are not made).
     if (output.structure === undefined)
       await runAndPurge(storage, `${create} EMPTY AS ${chunks[0]!.query}`, chunks[0]!.params, settings);
@@ -209,7 +224,7 @@ export async function insertTripletsStaged(
       storage,
       `INSERT INTO ${target} SELECT * FROM ${staged.table} ORDER BY ${staged.orderBy}`,
       {},
-      settings,
+      { ...settings, ...IN_ORDER_SETTINGS },
     );
     const result = await storage.client.query({
       query: `SELECT count() AS n FROM ${staged.table}`,
