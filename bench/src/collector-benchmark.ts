@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { postProtobuf, startCollectorProcess, type InsertTotals } from './collector-bench-process.ts';
 import { requestTemplates } from './otlp-request-templates.ts';
 import { once, summarize, type Figures } from './repeated-measurement.ts';
-import type { ThreadCpu } from './thread-cpu.ts';
+import { cpuPerSpan, type CpuPerSpan } from './thread-cpu.ts';
 
 /**
  * Collector ingest, end to end: real OTLP/protobuf requests of 4096 spans (made by OpenTelemetry's own serializer,
@@ -45,7 +45,7 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
 
     // Maximum rate: each client sends its next request as soon as the previous one is answered.
     const rates: number[] = [];
-    const cpuPerSpan: CpuPerSpan[] = [];
+    const cpuPerRun: CpuPerSpan[] = [];
     const maxLoadInsertRows: number[] = [];
     for (let r = 0; r < repeats + 1; r += 1) {
       const cpuBefore = await child.call('cpu');
@@ -68,7 +68,7 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       rates.push(acknowledged / ((performance.now() - started) / 1000));
       maxLoadInsertRows.push(rowsPerInsert(insertsBefore, await child.call('inserts')));
       const cpuAfter = await child.call('cpu');
-      if (cpuBefore && cpuAfter) cpuPerSpan.push(perSpan(cpuBefore, cpuAfter, acknowledged));
+      if (cpuBefore && cpuAfter) cpuPerRun.push(cpuPerSpan(cpuBefore, cpuAfter, acknowledged));
     }
     const ingest = summarize(rates);
     const spansPerSecond = ingest.median;
@@ -113,7 +113,7 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       'collector.half_load_insert_rows': once(halfLoadInsertRows),
       'collector.p99_ms': once(p99),
       'collector.rss_mb': once(rss / (1024 * 1024)),
-      ...cpuFigures(cpuPerSpan),
+      ...cpuFigures(cpuPerRun),
     };
   } finally {
     await child.stop();
@@ -124,18 +124,6 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
 /** Mean rows per trace INSERT between two readings of the shipper's totals. */
 function rowsPerInsert(before: InsertTotals, after: InsertTotals): number {
   return (after.rows - before.rows) / Math.max(1, after.count - before.count);
-}
-
-/** CPU microseconds per acknowledged span in one run: the collector's own threads, and the whole process with its engine. */
-interface CpuPerSpan {
-  own: number;
-  total: number;
-}
-
-function perSpan(before: ThreadCpu, after: ThreadCpu, spans: number): CpuPerSpan {
-  const used = (group: keyof ThreadCpu) => after[group] - before[group];
-  const own = used('javascript') + used('io');
-  return { own: (own * 1e6) / spans, total: ((own + used('engine')) * 1e6) / spans };
 }
 
 /** Nothing where thread times cannot be read (not Linux): the other figures stand without them. */

@@ -19,6 +19,18 @@ export interface ThreadCpu {
   engine: number;
 }
 
+/** CPU microseconds per span between two readings: the collector's own threads, and the whole process with its engine. */
+export interface CpuPerSpan {
+  own: number;
+  total: number;
+}
+
+export function cpuPerSpan(before: ThreadCpu, after: ThreadCpu, spans: number): CpuPerSpan {
+  const used = (group: keyof ThreadCpu) => after[group] - before[group];
+  const own = used('javascript') + used('io');
+  return { own: (own * 1e6) / spans, total: ((own + used('engine')) * 1e6) / spans };
+}
+
 /** /proc reports thread times in USER_HZ, which Linux fixes at 100 per second for user space. */
 const TICKS_PER_SECOND = 100;
 
