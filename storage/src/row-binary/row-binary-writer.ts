@@ -55,13 +55,6 @@ export class RowBinaryWriter {
     this.position += 8;
   }
 
-  /** A signed 64-bit integer. */
-  int64(value: bigint): void {
-    this.reserve(8);
-    this.buffer.writeBigInt64LE(value, this.position);
-    this.position += 8;
-  }
-
   /** A 64-bit integer from its high and low 32-bit halves (as protobuf's fixed64 arrives), without a BigInt. */
   int64Halves(high: number, low: number): void {
     this.reserve(8);
