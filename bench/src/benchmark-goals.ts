@@ -12,8 +12,13 @@ export const GOALS: readonly Goal[] = [
   { key: 'collector.p99_ms', comparison: '<', target: 250 },
   // Issue 4: faster per core than the OpenTelemetry Collector, sized at about 15,000 spans/s per core.
   { key: 'collector.own_spans_per_core_s', comparison: '>=', target: 15_000 },
+  // Issue 22: the whole process (engine and its merges included) and the collector's own JavaScript, per span.
+  { key: 'collector.cpu_us_per_span', comparison: '<=', target: 16 },
+  { key: 'collector.own_cpu_us_per_span', comparison: '<=', target: 7 },
+  { key: 'collector.rss_mb', comparison: '<', target: 1024 },
   { key: 'adapters.triplets_per_s', comparison: '>=', target: 200_000 },
   { key: 'adapters.rss_mb', comparison: '<', target: 1024 },
+  { key: 'adapters.ratio_to_floor', comparison: '>=', target: 0.5 },
 ];
 
 export function meetsGoal(goal: Goal, value: number): boolean {

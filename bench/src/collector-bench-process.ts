@@ -43,22 +43,42 @@ process.on('message', async ({ id, command, argument }) => {
     const rows = argument.bodies.map((b) => decodeOtlpBody('traces', 'protobuf', Buffer.from(b, 'base64'), limits).decoded);
     const rowBinary = Buffer.concat(rows.map((r) => r.rowBinary));
     const rowCount = rows.reduce((n, r) => n + r.rowCount, 0);
+    const storage = collector.storage;
+    const run = (query) => storage.client.command({ query });
     // The yardsticks no schema change can move: the same RowBinary parsed into a Null table, and stored into the
     // contrib exporter's own otel_traces (migration 1 as released: its indexes, no views).
     const columns = SPAN_ROW_LAYOUT.map((c) => '\x60' + c.name + '\x60 ' + c.type).join(', ');
-    await collector.storage.client.command({ query: 'CREATE TABLE IF NOT EXISTS ' + collector.storage.table('bench_null_sink') + ' (' + columns + ') ENGINE = Null' });
-    const contrib = ALL_MIGRATIONS.find((m) => m.version === 1).statements({ table: () => collector.storage.table('bench_contrib_otel_traces'), replicated: false });
-    for (const query of contrib) await collector.storage.client.command({ query });
-    const targets = { engine: 'otel_traces', null_sink: 'bench_null_sink', contrib_schema: 'bench_contrib_otel_traces' };
-    const rates = { engine: [], null_sink: [], contrib_schema: [] };
-    const cpu = { engine: [], null_sink: [], contrib_schema: [] };
-    // Interleaved, so the host's other tenants weigh on the three alike.
+    await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_null_sink') + ' (' + columns + ') ENGINE = Null');
+    const contrib = ALL_MIGRATIONS.find((m) => m.version === 1).statements({ table: () => storage.table('bench_contrib_otel_traces'), replicated: false });
+    for (const query of contrib) await run(query);
+    // Where the store's own cost goes: its otel_traces without the views, and each view alone, its query run over the
+    // same rows (held in memory) into a copy of its table. Copies keep the dedup window, so repeats must not dedup.
+    const once = { insert_deduplicate: 0 };
+    await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_no_views') + ' AS ' + storage.table('otel_traces'));
+    await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_view_source') + ' AS ' + storage.table('otel_traces') + ' ENGINE = Memory');
+    await storage.insertRowBinary('bench_view_source', SPAN_ROW_LAYOUT, rowBinary, once);
+    const steps = {
+      engine: (r) => insertSpanRowBinary(storage, rowBinary, { deduplicationToken: 'bench-engine-' + r }),
+      null_sink: () => storage.insertRowBinary('bench_null_sink', SPAN_ROW_LAYOUT, rowBinary, {}),
+      contrib_schema: () => storage.insertRowBinary('bench_contrib_otel_traces', SPAN_ROW_LAYOUT, rowBinary, {}),
+      no_views: () => storage.insertRowBinary('bench_no_views', SPAN_ROW_LAYOUT, rowBinary, once),
+    };
+    const views = await (await storage.client.query({ query: "SELECT name, as_select, create_table_query FROM system.tables WHERE database = {db:String} AND has((SELECT dependencies_table FROM system.tables WHERE database = {db:String} AND name = 'otel_traces'), name)", query_params: { db: storage.database }, format: 'JSONEachRow' })).json();
+    for (const view of views) {
+      const target = view.create_table_query.split(' TO ')[1].split(' ')[0];
+      const copy = storage.table('bench_view_' + view.name);
+      await run('CREATE TABLE IF NOT EXISTS ' + copy + ' AS ' + target);
+      const select = view.as_select.replaceAll(storage.database + '.otel_traces', storage.table('bench_view_source'));
+      steps['view.' + view.name] = () => run('INSERT INTO ' + copy + ' ' + select + ' SETTINGS insert_deduplicate = 0');
+    }
+    const rates = Object.fromEntries(Object.keys(steps).map((key) => [key, []]));
+    const cpu = Object.fromEntries(Object.keys(steps).map((key) => [key, []]));
+    // Interleaved, so the host's other tenants weigh on all alike.
     for (let r = 0; r < argument.repeats; r += 1) {
-      for (const [key, table] of Object.entries(targets)) {
+      for (const [key, step] of Object.entries(steps)) {
         const cpuBefore = process.cpuUsage();
         const started = performance.now();
-        if (key === 'engine') await insertSpanRowBinary(collector.storage, rowBinary, { deduplicationToken: 'bench-engine-' + r });
-        else await collector.storage.insertRowBinary(table, SPAN_ROW_LAYOUT, rowBinary, {});
+        await step(r);
         const seconds = (performance.now() - started) / 1000;
         const used = process.cpuUsage(cpuBefore);
         if (r === 0) continue;
@@ -66,6 +86,7 @@ process.on('message', async ({ id, command, argument }) => {
         cpu[key].push((used.user + used.system) / rowCount);
       }
     }
+    await run('DROP TABLE ' + storage.table('bench_view_source'));
     result = { rates, cpu };
   } else if (command === 'stop') {
     await collector.close();
@@ -87,17 +108,18 @@ export interface CollectorProcess {
   call(command: 'inserts'): Promise<InsertTotals>;
   /**
    * Insert rate (rows/s) and process CPU µs per row of the rows in `bodies`, once per repeat after a first unmeasured
-   * one: into the store's `otel_traces` with its views (`engine`), a Null table (`null_sink`) and the contrib
-   * exporter's own table (`contrib_schema`).
+   * one: into the store's `otel_traces` with its views (`engine`), a Null table (`null_sink`), the contrib
+   * exporter's own table (`contrib_schema`), the store's `otel_traces` without its views (`no_views`), and each view's
+   * query over the same rows into a copy of its table (`view.<view name>`).
    */
   call(
     command: 'engine',
     argument: { bodies: string[]; repeats: number },
-  ): Promise<{ rates: Record<EngineTarget, number[]>; cpu: Record<EngineTarget, number[]> }>;
+  ): Promise<{ rates: Record<EngineStep, number[]>; cpu: Record<EngineStep, number[]> }>;
   stop(): Promise<void>;
 }
 
-export type EngineTarget = 'engine' | 'null_sink' | 'contrib_schema';
+export type EngineStep = 'engine' | 'null_sink' | 'contrib_schema' | 'no_views' | `view.${string}`;
 
 export interface InsertTotals {
   count: number;

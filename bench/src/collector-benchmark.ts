@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postProtobuf, startCollectorProcess, type InsertTotals } from './collector-bench-process.ts';
+import { postProtobuf, startCollectorProcess, type EngineStep, type InsertTotals } from './collector-bench-process.ts';
 import { requestTemplates } from './otlp-request-templates.ts';
 import { once, summarize, type Figures } from './repeated-measurement.ts';
 import { cpuPerSpan, type CpuPerSpan } from './thread-cpu.ts';
@@ -18,12 +18,15 @@ import { cpuPerSpan, type CpuPerSpan } from './thread-cpu.ts';
  * `collector.null_sink_rows_per_s` (the engine parsing them into a Null table) and
  * `collector.contrib_schema_rows_per_s` (storing them into the contrib exporter's `otel_traces`, its indexes and no
  * views), each also as process CPU µs per row (`collector.*_cpu_us_per_row`, `engine` being the store's own table
- * with its views). `collector.insert_rows` and `collector.half_load_insert_rows`: mean rows per INSERT the shipper made
- * at the maximum rate and at half of it.
+ * with its views). Where the store's own cost goes, on the same rows: `collector.no_views_cpu_us_per_row` (its
+ * `otel_traces` without the views) and `collector.view.<view name>.cpu_us_per_row` (each view's query over the rows,
+ * into a copy of its table). `collector.insert_rows` and `collector.half_load_insert_rows`: mean rows per INSERT the
+ * shipper made at the maximum rate and at half of it.
  *
  * Figures: `collector.spans_per_s` (goal ≥ 100,000), `collector.engine_rows_per_s`, `collector.ratio_to_engine`,
- * `collector.p99_ms` (goal < 250), `collector.rss_mb` (the collector process's peak RSS). CPU per span during the
- * maximum-rate runs, which the host's other tenants do not inflate as they do wall-clock rates:
+ * `collector.p99_ms` (goal < 250), `collector.rss_mb` (the collector process's peak RSS through ingest, read before
+ * the references run in it). CPU per span during the maximum-rate runs, which the host's other tenants do not inflate
+ * as they do wall-clock rates:
  * `collector.own_cpu_us_per_span` (JavaScript and libuv threads: receiving, decoding, spooling, encoding inserts),
  * `collector.cpu_us_per_span` (the whole process, the embedded engine's inserts and merges included) and
  * `collector.own_spans_per_core_s` (goal ≥ 15,000: the OpenTelemetry Collector's sizing per core, which likewise
@@ -93,12 +96,13 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
 
+    // Peak RSS of ingest, read before the references add tables and rows of their own to the process.
+    const rss = await child.call('rss');
     const references = await child.call('engine', {
       bodies: templates.map((t) => t.instantiate(1e9 + templates.indexOf(t)).toString('base64')),
       repeats: repeats + 1,
     });
     const engine = summarize(references.rates.engine);
-    const rss = await child.call('rss');
     agent.destroy();
     return {
       'collector.spans_per_s': ingest,
@@ -109,6 +113,8 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       'collector.engine_cpu_us_per_row': summarize(references.cpu.engine),
       'collector.null_sink_cpu_us_per_row': summarize(references.cpu.null_sink),
       'collector.contrib_schema_cpu_us_per_row': summarize(references.cpu.contrib_schema),
+      'collector.no_views_cpu_us_per_row': summarize(references.cpu.no_views),
+      ...viewFigures(references.cpu),
       'collector.insert_rows': summarize(maxLoadInsertRows),
       'collector.half_load_insert_rows': once(halfLoadInsertRows),
       'collector.p99_ms': once(p99),
@@ -119,6 +125,15 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
     await child.stop();
     rmSync(dataPath, { recursive: true, force: true });
   }
+}
+
+/** Each view's own CPU per row of `otel_traces` (`collector.view.<view name>.cpu_us_per_row`). */
+function viewFigures(cpu: Record<EngineStep, number[]>): Figures {
+  return Object.fromEntries(
+    Object.entries(cpu)
+      .filter(([step]) => step.startsWith('view.'))
+      .map(([step, samples]) => [`collector.${step}.cpu_us_per_row`, summarize(samples)]),
+  );
 }
 
 /** Mean rows per trace INSERT between two readings of the shipper's totals. */
