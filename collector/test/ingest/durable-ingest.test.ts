@@ -9,7 +9,9 @@ import {
   decodeOtlpBody,
   DurableIngest,
   WriteAheadSpool,
+  type DurableIngestOptions,
   type IngestLimits,
+  type RowSink,
 } from '@tradetrace/collector';
 import { traceRequestBodies } from '../support/otlp-request-bodies.ts';
 import { rowsFromRowBinary } from '../support/row-binary-rows.ts';
@@ -48,12 +50,27 @@ describe('DurableIngest', () => {
     return Number((await result.json<{ n: string }>())[0]!.n);
   };
 
+  /** A started DurableIngest over the spool in `dir` (a folder of the test's data path), with the test's limits. */
+  async function startIngest(dir: string, sink: RowSink, options: Partial<DurableIngestOptions> = {}) {
+    const spool = await WriteAheadSpool.open({ dir: join(dataPath, dir), maxBytes: 10_000_000 });
+    const ingest = new DurableIngest({
+      spool,
+      sink,
+      deadLetterDir: join(dataPath, 'dead'),
+      limits: LIMITS,
+      metrics: createCollectorMetrics(),
+      ...options,
+    });
+    ingest.start();
+    return { ingest, spool };
+  }
+
   describe('replay after a crash', () => {
     it('inserts the in-flight batch again under the same token, and ClickHouse keeps one copy', async () => {
-      const dir = join(dataPath, 'spool-replay');
+      const dir = 'spool-replay';
       const sink = createClickHouseRowSink(storage);
       // A previous run: two requests spooled, the batch marked in flight, inserted, then the process died before the commit.
-      const before = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
+      const before = await WriteAheadSpool.open({ dir: join(dataPath, dir), maxBytes: 10_000_000 });
       const bodies = [
         await traceRequestBodies({ service: 'replayed', spans: 4 }),
         await traceRequestBodies({ service: 'replayed', spans: 6 }),
@@ -75,10 +92,7 @@ describe('DurableIngest', () => {
       await before.close();
       expect(await count('replayed')).toBe(10);
 
-      const spool = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
-      const metrics = createCollectorMetrics();
-      const ingest = new DurableIngest({ spool, sink, deadLetterDir: join(dataPath, 'dead'), limits: LIMITS, metrics });
-      ingest.start();
+      const { ingest, spool } = await startIngest(dir, sink);
       expect(await ingest.drain(10_000)).toBe(true);
       await ingest.stop();
       expect(await count('replayed')).toBe(10);
@@ -86,8 +100,8 @@ describe('DurableIngest', () => {
     });
 
     it('replays a spooled request that request limits lowered since would refuse', async () => {
-      const dir = join(dataPath, 'spool-lowered-limits');
-      const before = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
+      const dir = 'spool-lowered-limits';
+      const before = await WriteAheadSpool.open({ dir: join(dataPath, dir), maxBytes: 10_000_000 });
       const body = (await traceRequestBodies({ service: 'lowered-limits', spans: 6 })).json;
       await before.append({
         signal: 'traces',
@@ -98,16 +112,9 @@ describe('DurableIngest', () => {
       });
       await before.close();
 
-      const spool = await WriteAheadSpool.open({ dir, maxBytes: 10_000_000 });
-      const limits = { ...LIMITS, maxItemsPerRequest: 1, maxJsonContainersPerRequest: 1 };
-      const ingest = new DurableIngest({
-        spool,
-        sink: createClickHouseRowSink(storage),
-        deadLetterDir: join(dataPath, 'dead'),
-        limits,
-        metrics: createCollectorMetrics(),
+      const { ingest } = await startIngest(dir, createClickHouseRowSink(storage), {
+        limits: { ...LIMITS, maxItemsPerRequest: 1, maxJsonContainersPerRequest: 1 },
       });
-      ingest.start();
       expect(await ingest.drain(10_000)).toBe(true);
       await ingest.stop();
       expect(await count('lowered-limits')).toBe(6);
@@ -156,19 +163,8 @@ describe('DurableIngest', () => {
       return { sink, inserts, firstInsert };
     }
 
-    async function ingestInto(dir: string, sink: ReturnType<typeof recordingSink>['sink']) {
-      const spool = await WriteAheadSpool.open({ dir: join(dataPath, dir), maxBytes: 10_000_000 });
-      const ingest = new DurableIngest({
-        spool,
-        sink,
-        deadLetterDir: join(dataPath, 'dead'),
-        limits: LIMITS,
-        metrics: createCollectorMetrics(),
-        minBatchRows: 1_000,
-        maxBatchDelayMs: 600_000,
-      });
-      ingest.start();
-      return ingest;
+    async function ingestInto(dir: string, sink: RowSink) {
+      return (await startIngest(dir, sink, { minBatchRows: 1_000, maxBatchDelayMs: 600_000 })).ingest;
     }
 
     /** ClickHouse's order: ServiceName and SpanName as bytes (a prefix first), then whole seconds. */
@@ -248,16 +244,7 @@ describe('DurableIngest', () => {
 
     async function ingestWith(name: string, options: { minBatchRows: number; maxBatchDelayMs: number }) {
       const counting = countingSink();
-      const spool = await WriteAheadSpool.open({ dir: join(dataPath, `spool-${name}`), maxBytes: 10_000_000 });
-      const ingest = new DurableIngest({
-        spool,
-        sink: counting.sink,
-        deadLetterDir: join(dataPath, 'dead'),
-        limits: LIMITS,
-        metrics: createCollectorMetrics(),
-        ...options,
-      });
-      ingest.start();
+      const { ingest } = await startIngest(`spool-${name}`, counting.sink, options);
       const accept = async (spans: number) => {
         const body = (await traceRequestBodies({ service: name, spans })).protobuf;
         return ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
@@ -325,17 +312,7 @@ describe('DurableIngest', () => {
       ackWaitBacklogRows: number,
     ): Promise<{ answered: boolean; stored: number }> {
       const { sink, open } = gatedSink();
-      const spool = await WriteAheadSpool.open({ dir: join(dataPath, `spool-${service}`), maxBytes: 10_000_000 });
-      const ingest = new DurableIngest({
-        spool,
-        sink,
-        deadLetterDir: join(dataPath, 'dead'),
-        limits: LIMITS,
-        metrics: createCollectorMetrics(),
-        ackWaitBacklogRows,
-        maxAckWaitMs: 60_000,
-      });
-      ingest.start();
+      const { ingest } = await startIngest(`spool-${service}`, sink, { ackWaitBacklogRows, maxAckWaitMs: 60_000 });
       const body = (await traceRequestBodies({ service, spans: 5 })).protobuf;
       const accepted = ingest.accept(
         'traces',
@@ -365,17 +342,7 @@ describe('DurableIngest', () => {
 
     it('past the backlog, answers once spooled while the embedded engine serves a read', async () => {
       const sink = createClickHouseRowSink(storage);
-      const spool = await WriteAheadSpool.open({ dir: join(dataPath, 'spool-read'), maxBytes: 10_000_000 });
-      const ingest = new DurableIngest({
-        spool,
-        sink,
-        deadLetterDir: join(dataPath, 'dead'),
-        limits: LIMITS,
-        metrics: createCollectorMetrics(),
-        ackWaitBacklogRows: 1,
-        maxAckWaitMs: 60_000,
-      });
-      ingest.start();
+      const { ingest } = await startIngest('spool-read', sink, { ackWaitBacklogRows: 1, maxAckWaitMs: 60_000 });
       // A read of about 3 s (the engine sleeps at most 3 s per block); an INSERT has to wait for its end.
       let readDone = false;
       const read = storage.client
@@ -417,18 +384,8 @@ describe('DurableIngest', () => {
           await real.insert(batch);
         },
       };
-      const spool = await WriteAheadSpool.open({ dir: join(dataPath, 'spool-room'), maxBytes: 10_000_000 });
       // 8 rows: one 5-span request is under the bound, two are past it.
-      const ingest = new DurableIngest({
-        spool,
-        sink,
-        deadLetterDir: join(dataPath, 'dead'),
-        limits: LIMITS,
-        metrics: createCollectorMetrics(),
-        ackWaitBacklogRows: 8,
-        maxAckWaitMs: 60_000,
-      });
-      ingest.start();
+      const { ingest } = await startIngest('spool-room', sink, { ackWaitBacklogRows: 8, maxAckWaitMs: 60_000 });
       const bodies = [
         (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf,
         (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf,
