@@ -20,8 +20,10 @@ import { cpuPerSpan, type CpuPerSpan } from './thread-cpu.ts';
  * views), each also as process CPU µs per row (`collector.*_cpu_us_per_row`, `engine` being the store's own table
  * with its views). Where the store's own cost goes, on the same rows: `collector.no_views_cpu_us_per_row` (its
  * `otel_traces` without the views) and `collector.view.<view name>.cpu_us_per_row` (each view's query over the rows,
- * into a copy of its table). `collector.insert_rows` and `collector.half_load_insert_rows`: mean rows per INSERT the
- * shipper made at the maximum rate and at half of it.
+ * into a copy of its table). The design not taken, on the same rows: `collector.collector_made_rows_cpu_us_per_row`
+ * (every view's rows for them inserted as RowBinary into copies of their tables, as if the collector made them; to
+ * weigh against `engine` less `no_views`, what the views cost). `collector.insert_rows` and
+ * `collector.half_load_insert_rows`: mean rows per INSERT the shipper made at the maximum rate and at half of it.
  *
  * Figures: `collector.spans_per_s` (goal ≥ 100,000), `collector.engine_rows_per_s`, `collector.ratio_to_engine`,
  * `collector.p99_ms` (goal < 250), `collector.rss_mb` (the collector process's peak RSS through ingest, read before
@@ -114,6 +116,7 @@ export async function runCollectorBenchmark(options: { quick: boolean }): Promis
       'collector.null_sink_cpu_us_per_row': summarize(references.cpu.null_sink),
       'collector.contrib_schema_cpu_us_per_row': summarize(references.cpu.contrib_schema),
       'collector.no_views_cpu_us_per_row': summarize(references.cpu.no_views),
+      'collector.collector_made_rows_cpu_us_per_row': summarize(references.cpu.collector_made_rows),
       ...viewFigures(references.cpu),
       'collector.insert_rows': summarize(maxLoadInsertRows),
       'collector.half_load_insert_rows': once(halfLoadInsertRows),
