@@ -9,7 +9,7 @@ import type { ThreadCpu } from './thread-cpu.ts';
  */
 const COLLECTOR_PROCESS = `
 import { startCollector, decodeOtlpBody } from '@tradetrace/collector';
-import { insertSpanRowBinary, ALL_MIGRATIONS, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
+import { insertSettings, insertSpanRowBinary, ALL_MIGRATIONS, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import { writeTripletsParquet } from '@tradetrace/adapters';
 import { readFileSync } from 'node:fs';
 const { threadCpu, noteJavascriptThreads } = await import(process.argv[2]);
@@ -53,16 +53,17 @@ process.on('message', async ({ id, command, argument }) => {
     const contrib = ALL_MIGRATIONS.find((m) => m.version === 1).statements({ table: () => storage.table('bench_contrib_otel_traces'), replicated: false });
     for (const query of contrib) await run(query);
     // Where the store's own cost goes: its otel_traces without the views, and each view alone, its query run over the
-    // same rows (held in memory) into a copy of its table. Copies keep the dedup window, so repeats must not dedup.
-    const once = { insert_deduplicate: 0 };
+    // same rows (held in memory) into a copy of its table, each with the collector's insert settings. Copies keep the
+    // dedup window, so repeats must not dedup.
+    const asStored = { ...insertSettings(), insert_deduplicate: 0 };
     await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_no_views') + ' AS ' + storage.table('otel_traces'));
     await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_view_source') + ' AS ' + storage.table('otel_traces') + ' ENGINE = Memory');
-    await storage.insertRowBinary('bench_view_source', SPAN_ROW_LAYOUT, rowBinary, once);
+    await storage.insertRowBinary('bench_view_source', SPAN_ROW_LAYOUT, rowBinary, asStored);
     const steps = {
       engine: (r) => insertSpanRowBinary(storage, rowBinary, { deduplicationToken: 'bench-engine-' + r }),
       null_sink: () => storage.insertRowBinary('bench_null_sink', SPAN_ROW_LAYOUT, rowBinary, {}),
       contrib_schema: () => storage.insertRowBinary('bench_contrib_otel_traces', SPAN_ROW_LAYOUT, rowBinary, {}),
-      no_views: () => storage.insertRowBinary('bench_no_views', SPAN_ROW_LAYOUT, rowBinary, once),
+      no_views: () => storage.insertRowBinary('bench_no_views', SPAN_ROW_LAYOUT, rowBinary, asStored),
     };
     const views = await (await storage.client.query({ query: "SELECT name, as_select, create_table_query FROM system.tables WHERE database = {db:String} AND has((SELECT dependencies_table FROM system.tables WHERE database = {db:String} AND name = 'otel_traces'), name)", query_params: { db: storage.database }, format: 'JSONEachRow' })).json();
     const madeRows = [];
@@ -71,7 +72,7 @@ process.on('message', async ({ id, command, argument }) => {
       const copy = storage.table('bench_view_' + view.name);
       await run('CREATE TABLE IF NOT EXISTS ' + copy + ' AS ' + target);
       const select = view.as_select.replaceAll(storage.database + '.otel_traces', storage.table('bench_view_source'));
-      steps['view.' + view.name] = () => run('INSERT INTO ' + copy + ' ' + select + ' SETTINGS insert_deduplicate = 0');
+      steps['view.' + view.name] = () => storage.client.command({ query: 'INSERT INTO ' + copy + ' ' + select, clickhouse_settings: asStored });
       // The design not taken: the collector making this view's rows itself. They are written once as RowBinary in
       // their table's column order, then inserted through the same storage function as the spans, into a copy; text
       // is declared String, as the span layout declares it (parsing RowBinary into LowCardinality costs far more).
@@ -86,7 +87,7 @@ process.on('message', async ({ id, command, argument }) => {
       madeRows.push({ table: 'bench_made_' + view.name, layout: columns, bytes });
     }
     steps.collector_made_rows = async () => {
-      for (const { table, layout, bytes } of madeRows) await storage.insertRowBinary(table, layout, bytes, once);
+      for (const { table, layout, bytes } of madeRows) await storage.insertRowBinary(table, layout, bytes, asStored);
     };
     const rates = Object.fromEntries(Object.keys(steps).map((key) => [key, []]));
     const cpu = Object.fromEntries(Object.keys(steps).map((key) => [key, []]));

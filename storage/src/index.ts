@@ -36,7 +36,7 @@ export { encodeRowBinarySync } from './row-binary/row-binary-encoding.ts';
 export { encodeKeyedSpanRowsSync } from './row-binary/keyed-span-row-encoding.ts';
 export { rowBinaryStringKey, SpanRowKeysBuilder, type SpanRowKeys } from './row-binary/span-row-keys.ts';
 export { SpanKeyOrdering, type KeyedSpanRows } from './row-binary/span-rows-in-key-order.ts';
-export type { InsertOptions } from './insert-options.ts';
+export { insertSettings, type InsertOptions } from './insert-options.ts';
 export { LOG_ROW_LAYOUT, type LogRow } from './log-row.ts';
 export {
   SPAN_KIND_NAMES,

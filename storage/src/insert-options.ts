@@ -17,5 +17,8 @@ export function insertSettings(options: InsertOptions = {}): ClickHouseSettings 
     insert_deduplication_token: options.deduplicationToken ?? '',
     // Views must skip exactly the blocks the source table skipped, also when a retry follows a partial write.
     deduplicate_blocks_in_dependent_materialized_views: 1,
+    // Skip indexes are built when parts merge, in the table and in every view's: nearly every inserted part is merged
+    // soon after, and a merge builds its part's indexes from the rows again. Parts not merged yet are read without them.
+    materialize_skip_indexes_on_insert: 0,
   };
 }

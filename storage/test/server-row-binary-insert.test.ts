@@ -63,6 +63,7 @@ describe('inserting RowBinary into a ClickHouse server (the request on the wire)
     );
     expect(insert!.params.get('insert_deduplication_token')).toBe('spool-1:3-4');
     expect(insert!.params.get('insert_deduplicate')).toBe('1');
+    expect(insert!.params.get('materialize_skip_indexes_on_insert')).toBe('0');
     expect(insert!.body.equals(rowBinary)).toBe(true);
   });
 
