@@ -9,7 +9,7 @@ import type { ThreadCpu } from './thread-cpu.ts';
  */
 const COLLECTOR_PROCESS = `
 import { startCollector, decodeOtlpBody } from '@tradetrace/collector';
-import { insertSettings, insertSpanRowBinary, ALL_MIGRATIONS, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
+import { insertSettings, insertSpanRowBinary, layoutStructure, sqlString, ALL_MIGRATIONS, SPAN_ROW_LAYOUT } from '@tradetrace/storage';
 import { writeTripletsParquet } from '@tradetrace/adapters';
 import { readFileSync } from 'node:fs';
 const { threadCpu, noteJavascriptThreads } = await import(process.argv[2]);
@@ -48,8 +48,7 @@ process.on('message', async ({ id, command, argument }) => {
     const run = (query) => storage.client.command({ query });
     // The yardsticks no schema change can move: the same RowBinary parsed into a Null table, and stored into the
     // contrib exporter's own otel_traces (migration 1 as released: its indexes, no views).
-    const columns = SPAN_ROW_LAYOUT.map((c) => '\x60' + c.name + '\x60 ' + c.type).join(', ');
-    await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_null_sink') + ' (' + columns + ') ENGINE = Null');
+    await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_null_sink') + ' (' + layoutStructure(SPAN_ROW_LAYOUT) + ') ENGINE = Null');
     const contrib = ALL_MIGRATIONS.find((m) => m.version === 1).statements({ table: () => storage.table('bench_contrib_otel_traces'), replicated: false });
     for (const query of contrib) await run(query);
     // Where the store's own cost goes: its otel_traces without the views, and each view alone, its query run over the
@@ -76,15 +75,14 @@ process.on('message', async ({ id, command, argument }) => {
       // The design not taken: the collector making this view's rows itself. They are written once as RowBinary in
       // their table's column order, then inserted through the same storage function as the spans, into a copy; text
       // is declared String, as the span layout declares it (parsing RowBinary into LowCardinality costs far more).
-      const columns = (await (await storage.client.query({ query: 'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {table:String} ORDER BY position', query_params: { db: storage.database, table: target.split('.').at(-1).replaceAll('\x60', '') }, format: 'JSONEachRow' })).json())
+      const layout = (await (await storage.client.query({ query: 'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {table:String} ORDER BY position', query_params: { db: storage.database, table: target.split('.').at(-1).replaceAll('\x60', '') }, format: 'JSONEachRow' })).json())
         .map((c) => ({ name: c.name, type: c.type.replaceAll('LowCardinality(String)', 'String') }));
       const file = process.argv[1] + '/made-rows-' + view.name + '.rowbinary';
-      const structure = columns.map((c) => '\x60' + c.name + '\x60 ' + c.type).join(', ');
-      await run("INSERT INTO FUNCTION file('" + file + "', 'RowBinary', '" + structure + "') " + select + ' SETTINGS engine_file_truncate_on_insert = 1');
+      await run('INSERT INTO FUNCTION file(' + sqlString(file) + ", 'RowBinary', " + sqlString(layoutStructure(layout)) + ') ' + select + ' SETTINGS engine_file_truncate_on_insert = 1');
       const bytes = readFileSync(file);
       if (bytes.length === 0) continue;
       await run('CREATE TABLE IF NOT EXISTS ' + storage.table('bench_made_' + view.name) + ' AS ' + target);
-      madeRows.push({ table: 'bench_made_' + view.name, layout: columns, bytes });
+      madeRows.push({ table: 'bench_made_' + view.name, layout, bytes });
     }
     steps.collector_made_rows = async () => {
       for (const { table, layout, bytes } of madeRows) await storage.insertRowBinary(table, layout, bytes, asStored);

@@ -46,4 +46,4 @@ export {
   type SpanKindName,
   type StatusCodeName,
 } from './span-row.ts';
-export type { RowLayout } from './row-binary/row-layout.ts';
+export { layoutStructure, type RowLayout } from './row-binary/row-layout.ts';
