@@ -58,11 +58,11 @@ export const CollectorConfigSchema = z
       .positive()
       .default(1024 * MiB),
     /**
-     * Rows waiting in the spool above which an answer also waits for the request's INSERT: below it answers come as
-     * soon as requests are spooled (just as durable), above it clients are slowed to ClickHouse's pace. 0: always
-     * wait, so clients read what they just sent.
+     * Rows queued behind the INSERT in flight above which an answer also waits for ClickHouse: below it answers come
+     * as soon as requests are spooled (just as durable), above it clients are slowed to ClickHouse's pace. 0: always
+     * wait for the request's INSERT, so clients read what they just sent.
      */
-    ackWaitBacklogRows: z.coerce.number().int().min(0).default(100_000),
+    ackWaitBacklogRows: z.coerce.number().int().min(0).default(65_536),
     /** Longest such wait; 0 never waits for the INSERT. */
     ackWaitForInsertMs: z.coerce.number().int().min(0).default(2_000),
     /** Decoded rows kept in memory for the inserts; past this, spooled bodies are decoded again (bounds RSS). */

@@ -69,7 +69,7 @@ export function registerCollectorCommand(program: Command): void {
       .option('--max-memory-rows <n>', 'decoded rows kept in memory for inserts (default 200000)')
       .option(
         '--ack-wait-backlog-rows <n>',
-        'rows waiting to be inserted above which an answer also waits until an INSERT makes room; 0: always wait for its own INSERT (default 100000)',
+        'rows queued behind the INSERT in flight above which an answer also waits until an INSERT takes rows off the queue; 0: always wait for its own INSERT (default 65536)',
       )
       .option('--ack-wait-for-insert-ms <n>', 'longest such wait; 0: answer once spooled (default 2000)')
       .option('--shutdown-timeout-ms <n>', 'how long SIGTERM keeps inserting the spool (default 10000)')

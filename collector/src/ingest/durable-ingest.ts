@@ -34,17 +34,19 @@ export interface DurableIngestOptions {
   maxBatchDelayMs?: number;
   /**
    * Decoded rows kept in memory for the shipper; past this, rows are decoded again from the spool. Default 200,000:
-   * a batch in flight plus the backlog at which answers start waiting, so steady overload decodes nothing twice.
+   * a batch in flight plus the queue at which answers start waiting, so steady overload decodes nothing twice.
    */
   maxMemoryRows?: number;
   /** Longest pause between attempts while ClickHouse fails, in ms. Default 5,000. */
   maxRetryDelayMs?: number;
   /**
-   * Rows waiting in the spool above which an acknowledgement also waits (up to `maxAckWaitMs`) until the backlog is
-   * back under this bound or the request's own rows are stored. Default 100,000. Below it the answer comes once the
-   * request is spooled, so clients keep sending while the previous batch is inserted; above it they are slowed to the
-   * pace ClickHouse takes rows (flow control before the disk budget is reached), and released as soon as an INSERT
-   * makes room rather than after their own. 0: always wait for the own rows, so clients read what they just sent.
+   * Rows queued behind the INSERT in flight above which an acknowledgement also waits (up to `maxAckWaitMs`) until the
+   * queue is back under this bound or the request's own rows are stored. Default 65,536. Below it the answer comes
+   * once the request is spooled, so clients keep sending while a batch is inserted, and the next INSERT's rows are
+   * ready when it ends (counting the rows in flight too left the engine idle between INSERTs while clients waited);
+   * above it they are slowed to the pace ClickHouse takes rows (flow control before the disk budget is reached), and
+   * released as soon as an INSERT takes rows off the queue rather than after their own. 0: always wait for the own
+   * rows, so clients read what they just sent.
    */
   ackWaitBacklogRows?: number;
   /** Longest such wait, in ms. Default 2,000; during an outage there is no wait at all. */
@@ -105,6 +107,8 @@ export class DurableIngest {
   private cancelSleep: (() => void) | undefined;
   private shipping: Promise<void> | undefined;
   private readonly drainedWaiters = new Set<() => void>();
+  /** Rows of the batch an INSERT is carrying now: they are off the queue that `ackWaitBacklogRows` bounds. */
+  private shippingRows = 0;
 
   constructor(options: DurableIngestOptions) {
     this.spool = options.spool;
@@ -118,7 +122,7 @@ export class DurableIngest {
     this.maxBatchDelayMs = options.maxBatchDelayMs ?? 1_000;
     this.maxMemoryRows = options.maxMemoryRows ?? 200_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
-    this.ackWaitBacklogRows = options.ackWaitBacklogRows ?? 100_000;
+    this.ackWaitBacklogRows = options.ackWaitBacklogRows ?? 65_536;
     this.maxAckWaitMs = options.maxAckWaitMs ?? 2_000;
     for (const hash of this.spool.hashesFoundAtOpen) this.remember(hash, Promise.resolve());
     this.updateGauges();
@@ -170,8 +174,13 @@ export class DurableIngest {
    * spool takes the backlog, up to its budget, and answers keep flowing. `0` (read your writes) always waits.
    */
   private answerWaitsForInsert(): boolean {
-    if (!this.healthy || this.maxAckWaitMs === 0 || this.spool.waitingRows <= this.ackWaitBacklogRows) return false;
+    if (!this.healthy || this.maxAckWaitMs === 0 || this.queuedRows <= this.ackWaitBacklogRows) return false;
     return this.ackWaitBacklogRows === 0 || !this.sink.readHoldsInserts();
+  }
+
+  /** Spooled rows no INSERT carries yet. */
+  private get queuedRows(): number {
+    return this.spool.waitingRows - this.shippingRows;
   }
 
   /** Ready while ClickHouse answers (asked now, with a ping) and the spool is below its budget. */
@@ -235,9 +244,12 @@ export class DurableIngest {
     });
   }
 
-  /** Answers the requests stored through `through`, and every waiting one once the backlog is back under its bound. */
+  /**
+   * Answers the requests stored through `through`, and every waiting one once the queue is back under its bound
+   * (with a bound of 0, only those whose rows are stored).
+   */
   private notifyStored(through: number): void {
-    const roomAgain = this.spool.waitingRows <= this.ackWaitBacklogRows;
+    const roomAgain = this.ackWaitBacklogRows > 0 && this.queuedRows <= this.ackWaitBacklogRows;
     let done = 0;
     while (done < this.storedWaiters.length && (roomAgain || this.storedWaiters[done]!.id <= through))
       this.storedWaiters[done++]!.resolve();
@@ -373,11 +385,17 @@ export class DurableIngest {
     const rowCount = parts.reduce((n, p) => n + p.rowCount, 0);
     const rowBatch: RowBatch = { signal, rowBinary, rowCount, deduplicationToken };
     const started = performance.now();
+    // The batch leaves the queue: answers held past the bound go out now, and their clients send the next batch's
+    // rows while this one is inserted.
+    this.shippingRows = rowCount;
+    this.notifyStored(0);
     try {
       await this.sink.insert(rowBatch);
     } catch (error) {
       this.metrics.insertSeconds.observe({ signal, outcome: 'error' }, (performance.now() - started) / 1000);
       throw error;
+    } finally {
+      this.shippingRows = 0;
     }
     this.metrics.insertSeconds.observe({ signal, outcome: 'ok' }, (performance.now() - started) / 1000);
     this.metrics.batchRows.observe({ signal }, rowCount);

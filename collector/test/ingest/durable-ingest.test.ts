@@ -360,7 +360,7 @@ describe('DurableIngest', () => {
       expect(await count('ack-during-read')).toBe(5);
     });
 
-    it('past the backlog, answers as soon as an earlier INSERT makes room, before its own INSERT', async () => {
+    it('does not count the rows an INSERT carries; past the bound, answers as soon as an INSERT takes rows off the queue', async () => {
       const real = createClickHouseRowSink(storage);
       // Each INSERT is held until the test releases it, in order.
       const gates: { entered: Promise<void>; enter: () => void; release: () => void; released: Promise<void> }[] = [];
@@ -384,29 +384,32 @@ describe('DurableIngest', () => {
           await real.insert(batch);
         },
       };
-      // 8 rows: one 5-span request is under the bound, two are past it.
+      // 8 rows: one 5-span request queued is under the bound, two are past it.
       const { ingest } = await startIngest('spool-room', sink, { ackWaitBacklogRows: 8, maxAckWaitMs: 60_000 });
-      const bodies = [
-        (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf,
-        (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf,
-      ];
+      const bodies = await Promise.all(
+        [0, 1, 2].map(async () => (await traceRequestBodies({ service: 'room', spans: 5 })).protobuf),
+      );
       const accept = (body: Buffer) =>
         ingest.accept('traces', 'protobuf', body, decodeOtlpBody('traces', 'protobuf', body, LIMITS).decoded);
       await accept(bodies[0]!);
       await gates[0]!.entered;
-      let secondAnswered = false;
-      const second = accept(bodies[1]!).then(() => void (secondAnswered = true));
+      // 10 rows spooled, 5 of them in the held INSERT: the 5 queued are under the bound, so the answer comes at once.
+      const secondAnswered = await Promise.race([accept(bodies[1]!).then(() => true), sleep(10_000).then(() => false)]);
+      expect(secondAnswered).toBe(true);
+      let thirdAnswered = false;
+      const third = accept(bodies[2]!).then(() => void (thirdAnswered = true));
       await sleep(300);
-      expect(secondAnswered).toBe(false);
+      // 10 rows queued behind the held INSERT: past the bound.
+      expect(thirdAnswered).toBe(false);
       gates[0]!.release();
       await gates[1]!.entered;
-      await second;
-      // Answered while its own INSERT is still held: the first one's commit brought the backlog under the bound.
+      await third;
+      // Answered while its own INSERT is still held: that INSERT took the queued rows off the queue.
       expect(await count('room')).toBe(5);
       gates[1]!.release();
       expect(await ingest.drain(10_000)).toBe(true);
       await ingest.stop();
-      expect(await count('room')).toBe(10);
+      expect(await count('room')).toBe(15);
     });
   });
 });
