@@ -16,6 +16,7 @@ import { strategyVersionsMigration } from './020-strategy-versions.ts';
 import { strategyVersionAuditMigration } from './021-strategy-version-audit.ts';
 import { searchRunsMigration } from './026-search-runs.ts';
 import { collectorMetricsMigration } from './030-collector-metrics.ts';
+import { mergeSelectorBaseMigration } from './031-merge-selector-base.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, in version order. Append only: a released migration is never edited. */
@@ -38,4 +39,5 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   strategyVersionAuditMigration,
   searchRunsMigration,
   collectorMetricsMigration,
+  mergeSelectorBaseMigration,
 ];
